@@ -1,0 +1,88 @@
+"""`python -m ingest PATH... [--kb DIR]` and `python -m ingest --remove NAME...`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ingest.pipeline import FileResult, ingest_paths
+from kb.factory import open_index
+from kb.settings import load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m ingest", description="把文件导入知识库（.txt .md .docx .pdf .html）")
+    ap.add_argument("paths", nargs="*", type=Path, help="files or folders")
+    ap.add_argument("--kb", type=Path, help="knowledge-base folder (default: settings data_dir)")
+    ap.add_argument("--remove", action="store_true", help="remove the named documents instead of ingesting")
+    ap.add_argument("--force", action="store_true", help="re-index files even when unchanged")
+    ap.add_argument("--list", action="store_true", help="list the indexed documents")
+    args = ap.parse_args(argv)
+    settings = load_settings(**({"data_dir": args.kb} if args.kb else {}))
+    index = open_index(settings)
+    try:
+        if args.list:
+            for d in index.documents():
+                print(f"{d.source}\t{d.status}\t{d.n_chunks} 片段\t{d.title}")
+            return 0
+        if not args.paths:
+            ap.error("give at least one file or folder")
+        if args.remove:
+            failed = 0
+            for p in args.paths:
+                if index.remove(p.name):
+                    print(f"已删除 {p.name}")
+                else:
+                    print(f"{p.name}: 知识库中没有这个文档", file=sys.stderr)
+                    failed += 1
+            return 1 if failed else 0
+        return _ingest(index, args.paths, settings, force=args.force)
+    finally:
+        index.close()
+
+
+def _ingest(index, paths: list[Path], settings, force: bool) -> int:
+    files_bar = tqdm(total=0, unit="文件", desc="文件", position=0, dynamic_ncols=True)
+    chunk_bar = tqdm(total=0, unit="片段", desc="片段", position=1, dynamic_ncols=True, leave=False)
+    chars = {"n": 0}
+
+    def on_file_start(path: Path, i: int, n: int) -> None:
+        files_bar.total = n
+        files_bar.set_postfix_str(path.name[:40])
+        chunk_bar.reset(total=0)
+
+    def on_chunks(name: str, done: int, total: int) -> None:
+        if chunk_bar.total != total:
+            chunk_bar.reset(total=total)
+        chunk_bar.n = done
+        chunk_bar.refresh()
+
+    def on_result(r: FileResult) -> None:
+        files_bar.update(1)
+        chars["n"] += r.chars
+        elapsed = files_bar.format_dict.get("elapsed") or 0
+        if elapsed:
+            files_bar.set_postfix_str(f"{chars['n'] / elapsed:.0f} 字/秒")
+        if r.status == "failed":
+            tqdm.write(f"✗ {r.path}: {r.reason}", file=sys.stderr)
+
+    report = ingest_paths(
+        index,
+        paths,
+        force=force,
+        max_bytes=settings.max_file_mb * 2**20,
+        on_file_start=on_file_start,
+        on_chunks=on_chunks,
+        on_result=on_result,
+    )
+    chunk_bar.close()
+    files_bar.close()
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""Files to index: load, clean, split into articles and chunks, then upsert.
+
+The web app's upload and `python -m ingest` both call `ingest_paths`, so a file
+goes through exactly one code path whichever door it came in by.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.articles import split_articles
+from ingest.cleaning import clean_text
+from ingest.errors import IngestError
+from ingest.loaders import SUPPORTED_SUFFIXES, load_file
+from ingest.metadata import detect_metadata
+from ingest.splitter import split_document
+from kb.index import Index, doc_id_for
+from kb.types import Chunk, Section, SourceDoc
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: Path
+    status: str  # "added" | "updated" | "unchanged" | "failed" | "removed"
+    reason: str = ""
+    chunks: int = 0
+    chars: int = 0
+    title: str = ""
+
+
+@dataclass
+class IngestReport:
+    """The outcome of one ingest run."""
+
+    results: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def chars(self) -> int:
+        return sum(r.chars for r in self.results if r.status in ("added", "updated"))
+
+    def summary(self) -> str:
+        """One line for a person: counts by status and throughput."""
+        counts: dict[str, int] = {}
+        for r in self.results:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        names = {"added": "新增", "updated": "更新", "unchanged": "未变", "failed": "失败", "removed": "删除"}
+        parts = [f"{names[k]} {v}" for k, v in counts.items()]
+        chunks = sum(r.chunks for r in self.results if r.status in ("added", "updated"))
+        rate = self.chars / self.seconds if self.seconds > 0 else 0.0
+        return f"{'，'.join(parts) or '没有文件'}；{chunks} 个片段，{self.chars} 字，{self.seconds:.1f} 秒（{rate:.0f} 字/秒）"
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
+    """Files under the given paths (folders recursively, hidden files skipped) and results for paths that don't exist."""
+    files: list[Path] = []
+    missing: list[FileResult] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(
+                f
+                for f in sorted(p.rglob("*"))
+                if f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                and f.suffix.lower() in SUPPORTED_SUFFIXES
+            )
+        elif p.is_file():
+            files.append(p)
+        else:
+            missing.append(FileResult(p, "failed", "文件不存在"))
+    return files, missing
+
+
+def read_document(path: Path, data: bytes | None = None, max_bytes: int = 100 * 2**20) -> SourceDoc:
+    """One file as a clean `SourceDoc` with its articles as sections; raises IngestError."""
+    raw = load_file(path, max_bytes=max_bytes)
+    text = clean_text(raw)
+    if not text.strip():
+        raise IngestError("文件没有文字内容")
+    data = data if data is not None else path.read_bytes()
+    meta = detect_metadata(text, path.name)
+    articles = split_articles(text)
+    if articles:
+        sections = articles
+        doc_type = "报刊文章"
+    else:
+        sections = [Section(title=meta.title, text=text, author=meta.author, affiliation=meta.affiliation, location="全文")]
+        doc_type = meta.doc_type
+    return SourceDoc(
+        doc_id=doc_id_for(path.name),
+        source=path.name,
+        path=str(path.resolve()),
+        content_hash=hashlib.sha256(data).hexdigest(),
+        title=meta.title,
+        text=text,
+        author=meta.author,
+        affiliation=meta.affiliation,
+        date=meta.date,
+        doc_type=doc_type,
+        sections=sections,
+    )
+
+
+def chunk_document(doc: SourceDoc, max_chars: int, target_chars: int) -> list[Chunk]:
+    """The document's chunks, or an IngestError when nothing indexable is left."""
+    chunks = split_document(doc, max_chars=max_chars, target_chars=target_chars)
+    if not chunks:
+        raise IngestError("没有可索引的内容")
+    return chunks
+
+
+ProgressFn = Callable[[str, int, int], None]  # (file name, chunks done, chunks total)
+
+
+def ingest_paths(
+    index: Index,
+    paths: Iterable[Path],
+    *,
+    max_chars: int = 480,
+    target_chars: int = 300,
+    max_bytes: int = 100 * 2**20,
+    force: bool = False,
+    on_file_start: Callable[[Path, int, int], None] | None = None,
+    on_chunks: ProgressFn | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
+    """Ingest files and folders into the index; a bad file is reported and the others still land."""
+    started = time.perf_counter()
+    report = IngestReport()
+    # Documents left half-written by an interrupted run come back first, so nothing stays broken.
+    repaired = set(index.repair())
+    files, missing = expand_paths(paths)
+    report.results.extend(missing)
+    for r in missing:
+        if on_result:
+            on_result(r)
+    for i, path in enumerate(files):
+        if on_file_start:
+            on_file_start(path, i, len(files))
+        result = ingest_file(index, path, force=force or path.name in repaired, max_chars=max_chars,
+                             target_chars=target_chars, max_bytes=max_bytes, on_chunks=on_chunks)
+        report.results.append(result)
+        if on_result:
+            on_result(result)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def ingest_file(
+    index: Index,
+    path: Path,
+    *,
+    force: bool = False,
+    max_chars: int = 480,
+    target_chars: int = 300,
+    max_bytes: int = 100 * 2**20,
+    on_chunks: ProgressFn | None = None,
+) -> FileResult:
+    """Ingest one file, turning every expected failure into a result with a reason."""
+    try:
+        data = path.read_bytes() if path.stat().st_size <= max_bytes else b""
+        digest = hashlib.sha256(data).hexdigest()
+        known = any(d.source == path.name for d in index.documents())
+        if not force and data and index.is_current(path.name, digest):
+            return FileResult(path, "unchanged")
+        doc = read_document(path, data=data or None, max_bytes=max_bytes)
+        chunks = chunk_document(doc, max_chars=max_chars, target_chars=target_chars)
+
+        def progress(done: int) -> None:
+            if on_chunks:
+                on_chunks(path.name, done, len(chunks))
+
+        index.upsert(doc, chunks, progress=progress)
+        return FileResult(path, "updated" if known else "added", chunks=len(chunks), chars=len(doc.text), title=doc.title)
+    except IngestError as exc:
+        return FileResult(path, "failed", str(exc))
+    except PermissionError:
+        return FileResult(path, "failed", "没有读取权限")
+    except OSError as exc:
+        return FileResult(path, "failed", f"读取失败：{exc.strerror or exc}")

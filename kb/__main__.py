@@ -1,0 +1,141 @@
+"""`python -m kb ask|eval|bench`: the knowledge base from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from kb.settings import Settings, load_settings
+from kb.types import Answer
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(**({"data_dir": args.kb} if getattr(args, "kb", None) else {}))
+
+
+def format_answer(a: Answer) -> str:
+    """An answer and its sources, for a person at a terminal."""
+    lines = [a.text, ""]
+    if a.refused and a.related:
+        lines.append("相关内容：")
+        for h in a.related:
+            lines.append(f"  · 《{h.chunk.title}》 {h.chunk.location}：{h.chunk.text[:80]}…")
+    for c in a.citations:
+        who = "，".join(x for x in (c.author, c.affiliation) if x)
+        lines.append(f"[{c.marker}] 《{c.title}》{('（' + who + '）') if who else ''} {c.source} · {c.location}")
+        lines.append(f"    “{c.quote}”")
+    return "\n".join(lines).rstrip()
+
+
+def _empty_kb_message(kb) -> str | None:
+    if not [d for d in kb.index.documents() if d.status == "ready"]:
+        return f"知识库为空（{kb.settings.data_dir}）：先运行 python -m ingest 文件或文件夹 --kb {kb.settings.data_dir}"
+    return None
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from kb.factory import build
+
+    kb = build(_settings(args))
+    try:
+        msg = _empty_kb_message(kb)
+        if msg:
+            print(msg, file=sys.stderr)
+            return 2
+        if args.batch:
+            out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+            try:
+                for line in open(args.batch, encoding="utf-8"):
+                    if not line.strip():
+                        continue
+                    q = json.loads(line)
+                    a = kb.ask(q["question"])
+                    out.write(json.dumps(a.to_record(q.get("id")), ensure_ascii=False) + "\n")
+            finally:
+                if out is not sys.stdout:
+                    out.close()
+            return 0
+        if not args.question:
+            print("请给出问题，或用 --batch Q.jsonl", file=sys.stderr)
+            return 2
+        print(format_answer(kb.ask(args.question)))
+        return 0
+    finally:
+        kb.close()
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from kb.evaluation import evaluate, format_metrics, load_texts
+    from kb.factory import build
+
+    gold = [json.loads(x) for x in open(args.gold, encoding="utf-8") if x.strip()]
+    texts_dir = Path(args.corpus_text) if args.corpus_text else Path(args.gold).parent / "extracted"
+    texts = load_texts(texts_dir) if texts_dir.is_dir() else {}
+    kb = build(_settings(args))
+    try:
+        msg = _empty_kb_message(kb)
+        if msg:
+            print(msg, file=sys.stderr)
+            return 2
+        answers = {q["id"]: kb.ask(q["question"]).to_record(q["id"]) for q in gold}
+    finally:
+        kb.close()
+    if not texts:
+        # Without the corpus text, check quotes against what we stored (weaker, says so).
+        print(f"(no corpus text at {texts_dir}: quotes checked against the cited passages)", file=sys.stderr)
+        texts = {c["source"]: c["passage"] for a in answers.values() for c in a["citations"]}
+    overall, per_doc, rows = evaluate(gold, answers, texts)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            for q in gold:
+                f.write(json.dumps(answers[q["id"]], ensure_ascii=False) + "\n")
+    for doc, m in per_doc.items():
+        print(f"{doc:48s} {format_metrics(m)}")
+    print(f"{'OVERALL':48s} {format_metrics(overall)}")
+    if args.show:
+        for r in rows:
+            bad = (r["kind"] == "refuse" and not r.get("ok")) or (
+                r["kind"] == "answer" and not (r.get("evidence") and r.get("answer_hit") and all(r.get("verbatim", [])))
+            )
+            if bad:
+                a = answers[r["id"]]
+                print(f"  ✗ {r['id']} {json.dumps({k: v for k, v in r.items() if k != 'id'}, ensure_ascii=False)}")
+                print(f"     Q: {a['question']}\n     A: {a['answer'][:160]}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from kb.bench import run_bench
+
+    return run_bench(_settings(args), Path(args.docs), Path(args.questions) if args.questions else None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m kb", description="政策知识库助手")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("ask", help="ask a question, or a batch of questions")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--batch", help="JSONL with id and question per line")
+    p.add_argument("--out", help="write answers as JSONL here (default stdout)")
+    p.add_argument("--kb", type=Path, help="knowledge-base folder")
+    p.set_defaults(fn=cmd_ask)
+    p = sub.add_parser("eval", help="answer gold questions and score them")
+    p.add_argument("gold")
+    p.add_argument("--kb", type=Path)
+    p.add_argument("--corpus-text", help="folder of document texts for the verbatim check (default: GOLD's extracted/)")
+    p.add_argument("--out", help="also write the answers JSONL here")
+    p.add_argument("--show", action="store_true", help="list failing questions")
+    p.set_defaults(fn=cmd_eval)
+    p = sub.add_parser("bench", help="ingest and query speed: ours against the LangChain tutorial pipeline")
+    p.add_argument("--docs", default="../shared/corpus/docs")
+    p.add_argument("--questions", default="../shared/corpus/dev.jsonl")
+    p.add_argument("--kb", type=Path, help="scratch folder (default: a temp dir)")
+    p.set_defaults(fn=cmd_bench)
+    args = ap.parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

