@@ -102,12 +102,12 @@ class Settings(BaseSettings):
         description="Documents ingested on first run of the app.",
     )
     max_file_mb: int = Field(100, description="Files larger than this are refused by ingest.")
-    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
-    store: StoreSettings = Field(default_factory=StoreSettings)
-    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
-    answer: AnswerSettings = Field(default_factory=AnswerSettings)
-    llm: LLMSettings = Field(default_factory=LLMSettings)
-    app: AppSettings = Field(default_factory=AppSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
+    store: StoreSettings = Field(default_factory=StoreSettings, description="Vector store (Chroma).")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval and fusion.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answer composition and refusal.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional LLM answerer.")
+    app: AppSettings = Field(default_factory=AppSettings, description="The web app.")
 
     @classmethod
     def settings_customise_sources(

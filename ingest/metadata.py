@@ -1,0 +1,167 @@
+"""Guess a document's title, date or version, author and type from its clean text and file name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class DocMeta:
+    """What a citation shows about a document besides its text."""
+
+    title: str
+    author: str = ""
+    affiliation: str = ""
+    date: str = ""  # date or version, e.g. "2018年修正", "2017年10月24日通过", "2024年3月5日"
+    doc_type: str = ""  # "法律法规" | "党内法规" | "工作报告" | "报刊文章" | "其他"
+
+
+_DATE = r"\d{4}年\d{1,2}月\d{1,2}日"
+_DATED_LINE = re.compile(rf"^({_DATE})\s*(.*)$")  # "2018年12月29日 第十三届……修订"
+_PAREN_DATE = re.compile(rf"^[（(][^）)]*?({_DATE})(通过|修订|修正|公布|施行|发布|印发)?[^）)]*[）)]$")
+_DASH_DATE = re.compile(rf"^——.*?({_DATE})")
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_SENTENCE_PUNCT = re.compile(r"[。！？!?；;：:，,]")
+_SALUTATION = re.compile(r"^(?:各位代表|同志们|各位委员|女士们|先生们|朋友们)")
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百千零〇\d]+条")
+_AUTHOR_ROLE = re.compile(r"(?:总理|主席|书记|部长|省长|市长|县长|区长|局长|主任|委员长|院长|检察长|厅长)$")
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+_TITLE_MAX = 40
+# The head of a document ends at its first real paragraph.
+_HEAD_PARAGRAPH_MAX = 60
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n") if p.strip()]
+
+
+def _head(paragraphs: list[str]) -> list[str]:
+    """The title block: paragraphs before the first long one or the salutation, at most eight."""
+    head: list[str] = []
+    for p in paragraphs[:8]:
+        if len(p) > _HEAD_PARAGRAPH_MAX or _SALUTATION.match(p):
+            break
+        head.append(p)
+    return head
+
+
+def _is_title_like(p: str) -> bool:
+    return (
+        0 < len(p) <= _TITLE_MAX
+        and not _SENTENCE_PUNCT.search(p)
+        and not _SALUTATION.match(p)
+        and not p.startswith(("——", "（", "("))
+    )
+
+
+def _title(paragraphs: list[str], stem: str) -> str:
+    if paragraphs and paragraphs[0].startswith("# "):
+        return paragraphs[0][2:].strip()
+    for p in paragraphs[:5]:
+        if p.startswith("# "):
+            return p[2:].strip()
+    if not paragraphs or not _is_title_like(paragraphs[0]):
+        # A speech that opens with "各位代表：" carries no title; the file name is the honest fallback.
+        return stem
+    title = paragraphs[0]
+    # A two-line title ("高举…旗帜" / "为…而团结奋斗") reads as one; a short second line is a name, not a title.
+    if len(paragraphs) > 2 and _is_title_like(paragraphs[1]) and len(paragraphs[1]) > 6 and paragraphs[2].startswith("——"):
+        title = f"{title} {paragraphs[1]}"
+    return title
+
+
+def _info_block_date(paragraphs: list[str]) -> str:
+    """Version from a law's dated info lines: the latest amendment, else the adoption date."""
+    dated = []
+    for p in paragraphs[1:12]:
+        if p.startswith("#") or _ARTICLE.match(p):
+            break
+        m = _DATED_LINE.match(p)
+        if m:
+            dated.append((m.group(1), m.group(2)))
+    for date, what in reversed(dated):
+        for verb in ("修正", "修订"):
+            if verb in what:
+                return f"{date[:5]}{verb}"
+    for date, what in dated:
+        if "通过" in what:
+            return f"{date}通过"
+    if dated:
+        date, what = dated[-1]
+        verb = next((v for v in ("公布", "施行", "发布") if v in what), "")
+        return f"{date}{verb}"
+    return ""
+
+
+def _date(paragraphs: list[str], head: list[str], stem: str) -> str:
+    found = _info_block_date(paragraphs)
+    if found:
+        return found
+    for p in head:
+        m = _PAREN_DATE.match(p)
+        if m:
+            return m.group(1) + (m.group(2) or "")
+        m = _DASH_DATE.match(p)
+        if m:
+            return m.group(1)
+    m = _YEAR_IN_NAME.search(stem)
+    return f"{m.group(1)}年" if m else ""
+
+
+def _author(head: list[str]) -> tuple[str, str]:
+    """(author, affiliation) from a byline like "国务院总理　李　强" or "习　近　平"."""
+    for p in head[1:]:
+        tokens = p.split()
+        if len(tokens) < 2 or len(p) > 20 or not all(_HAN.match(t) for t in tokens):
+            continue
+        role = ""
+        if len(tokens[0]) > 1 and _AUTHOR_ROLE.search(tokens[0]):
+            role, tokens = tokens[0], tokens[1:]
+        name = "".join(tokens)
+        # Names are spaced out letter by letter in bylines; anything else is a title with a space in it.
+        if 2 <= len(name) <= 4 and (role or all(len(t) == 1 for t in tokens)):
+            return name, role
+    return "", ""
+
+
+def _sponsor(head: list[str]) -> str:
+    """The organisation behind a newspaper special page: "——中共株洲市直属机关工作委员会主办"."""
+    for p in head:
+        m = re.match(r"^——(.{2,40}?)主办$", p)
+        if m:
+            return m.group(1)
+    return ""
+
+
+def _doc_type(title: str, paragraphs: list[str], head: list[str]) -> str:
+    has_articles = sum(1 for p in paragraphs if _ARTICLE.match(p)) >= 3
+    if "章程" in title or "党内" in title or (title.startswith("中国共产党") and re.search(r"条例|准则|规则|规定", title)):
+        return "党内法规"
+    if has_articles and re.search(r"法$|法（|条例|规定|办法|细则|规则|宪法", title):
+        return "法律法规"
+    if sum(1 for p in paragraphs if re.match(r"^[（(]作者系", p)) >= 2:
+        return "报刊文章"
+    opening = paragraphs[:8]
+    if "报告" in title or any("报告" in p for p in head) or any(_SALUTATION.match(p) for p in opening):
+        return "工作报告"
+    if has_articles:
+        return "法律法规"
+    return "其他"
+
+
+def detect_metadata(text: str, filename: str) -> DocMeta:
+    """Title, date or version, author and document type of a cleaned document."""
+    stem = Path(filename).stem
+    paragraphs = _paragraphs(text)
+    head = _head(paragraphs)
+    title = _title(paragraphs, stem)
+    author, affiliation = _author(head)
+    return DocMeta(
+        title=title,
+        author=author,
+        affiliation=affiliation or _sponsor(head),
+        date=_date(paragraphs, head, stem),
+        doc_type=_doc_type(title, paragraphs, head),
+    )

