@@ -31,8 +31,11 @@ def create_app(settings: Settings) -> gr.Blocks:
 
     def respond(question: str, history: list[dict]):
         answer = kb.ask(question)
-        history = [*history, {"role": "user", "content": question},
-                   {"role": "assistant", "content": answer_markdown(answer)}]
+        history = [
+            *history,
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer_markdown(answer)},
+        ]
         return history, sources_markdown(answer), ""
 
     with gr.Blocks(title="政策知识库助手") as demo:

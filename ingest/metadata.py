@@ -67,7 +67,12 @@ def _title(paragraphs: list[str], stem: str) -> str:
         return stem
     title = paragraphs[0]
     # A two-line title ("高举…旗帜" / "为…而团结奋斗") reads as one; a short second line is a name, not a title.
-    if len(paragraphs) > 2 and _is_title_like(paragraphs[1]) and len(paragraphs[1]) > 6 and paragraphs[2].startswith("——"):
+    if (
+        len(paragraphs) > 2
+        and _is_title_like(paragraphs[1])
+        and len(paragraphs[1]) > 6
+        and paragraphs[2].startswith("——")
+    ):
         title = f"{title} {paragraphs[1]}"
     return title
 
@@ -137,7 +142,11 @@ def _sponsor(head: list[str]) -> str:
 
 def _doc_type(title: str, paragraphs: list[str], head: list[str]) -> str:
     has_articles = sum(1 for p in paragraphs if _ARTICLE.match(p)) >= 3
-    if "章程" in title or "党内" in title or (title.startswith("中国共产党") and re.search(r"条例|准则|规则|规定", title)):
+    if (
+        "章程" in title
+        or "党内" in title
+        or (title.startswith("中国共产党") and re.search(r"条例|准则|规则|规定", title))
+    ):
         return "党内法规"
     if has_articles and re.search(r"法$|法（|条例|规定|办法|细则|规则|宪法", title):
         return "法律法规"

@@ -94,7 +94,9 @@ def read_document(path: Path, data: bytes | None = None, max_bytes: int = 100 * 
         sections = articles
         doc_type = "报刊文章"
     else:
-        sections = [Section(title=meta.title, text=text, author=meta.author, affiliation=meta.affiliation, location="全文")]
+        sections = [
+            Section(title=meta.title, text=text, author=meta.author, affiliation=meta.affiliation, location="全文")
+        ]
         doc_type = meta.doc_type
     return SourceDoc(
         doc_id=doc_id_for(path.name),
@@ -147,8 +149,15 @@ def ingest_paths(
     for i, path in enumerate(files):
         if on_file_start:
             on_file_start(path, i, len(files))
-        result = ingest_file(index, path, force=force or path.name in repaired, max_chars=max_chars,
-                             target_chars=target_chars, max_bytes=max_bytes, on_chunks=on_chunks)
+        result = ingest_file(
+            index,
+            path,
+            force=force or path.name in repaired,
+            max_chars=max_chars,
+            target_chars=target_chars,
+            max_bytes=max_bytes,
+            on_chunks=on_chunks,
+        )
         report.results.append(result)
         if on_result:
             on_result(result)
@@ -181,7 +190,9 @@ def ingest_file(
                 on_chunks(path.name, done, len(chunks))
 
         index.upsert(doc, chunks, progress=progress)
-        return FileResult(path, "updated" if known else "added", chunks=len(chunks), chars=len(doc.text), title=doc.title)
+        return FileResult(
+            path, "updated" if known else "added", chunks=len(chunks), chars=len(doc.text), title=doc.title
+        )
     except IngestError as exc:
         return FileResult(path, "failed", str(exc))
     except PermissionError:

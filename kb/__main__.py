@@ -89,8 +89,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     overall, per_doc, rows = evaluate(gold, answers, texts)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as f:
-            for q in gold:
-                f.write(json.dumps(answers[q["id"]], ensure_ascii=False) + "\n")
+            f.writelines(json.dumps(answers[q["id"]], ensure_ascii=False) + "\n" for q in gold)
     for doc, m in per_doc.items():
         print(f"{doc:48s} {format_metrics(m)}")
     print(f"{'OVERALL':48s} {format_metrics(overall)}")

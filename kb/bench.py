@@ -38,7 +38,9 @@ def _tutorial(docs: list[Path], questions: list[dict], embeddings, workdir: Path
         for piece in splitter.split_text(raw.text):
             texts.append(piece)
             metas.append({"source": p.name})
-    store = Chroma(collection_name="tutorial", embedding_function=embeddings, persist_directory=str(workdir / "tutorial"))
+    store = Chroma(
+        collection_name="tutorial", embedding_function=embeddings, persist_directory=str(workdir / "tutorial")
+    )
     for i in range(0, len(texts), 256):
         store.add_texts(texts[i : i + 256], metadatas=metas[i : i + 256])
     ingest_s = time.perf_counter() - t0
@@ -93,9 +95,7 @@ def run_bench(settings: Settings, docs_dir: Path, questions_path: Path | None) -
     from kb.embeddings import build_embeddings
 
     docs, _ = expand_paths([docs_dir])
-    questions = (
-        [json.loads(x) for x in open(questions_path, encoding="utf-8") if x.strip()] if questions_path else []
-    )
+    questions = [json.loads(x) for x in open(questions_path, encoding="utf-8") if x.strip()] if questions_path else []
     embeddings = build_embeddings(settings.embedding)
     embeddings.embed_query("预热")  # load the model before timing either side
     with tempfile.TemporaryDirectory() as tmp:
@@ -108,6 +108,8 @@ def run_bench(settings: Settings, docs_dir: Path, questions_path: Path | None) -
     for key, label in (("chars_per_s", "ingest chars/s"), ("p50_ms", "query p50 ms"), ("p95_ms", "query p95 ms")):
         print(f"{label:22s}{ours[key]:12.1f}{base[key]:12.1f}{ours[key] / base[key]:15.2f}")
     print(f"{'evidence in passages':22s}{ours['evidence_cited']:12.3f}{base['evidence_top4']:12.3f}")
-    print("(ours: full pipeline incl. cleaning, article split, lexical index, answer composition; "
-          "tutorial: split + embed, similarity search only)")
+    print(
+        "(ours: full pipeline incl. cleaning, article split, lexical index, answer composition; "
+        "tutorial: split + embed, similarity search only)"
+    )
     return 0

@@ -117,8 +117,21 @@ class Manifest:
         self.conn.execute(
             "INSERT OR REPLACE INTO documents (doc_id, source, path, content_hash, title, author, affiliation, date,"
             " doc_type, status, n_chunks, n_chars, error, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
-            (doc.doc_id, doc.source, doc.path, doc.content_hash, doc.title, doc.author, doc.affiliation, doc.date,
-             doc.doc_type, PENDING, len(doc.text), error, _now()),
+            (
+                doc.doc_id,
+                doc.source,
+                doc.path,
+                doc.content_hash,
+                doc.title,
+                doc.author,
+                doc.affiliation,
+                doc.date,
+                doc.doc_type,
+                PENDING,
+                len(doc.text),
+                error,
+                _now(),
+            ),
         )
 
     def update(self, doc_id: str, **values: object) -> None:

@@ -43,9 +43,7 @@ class Prompt(BaseModel, extra="forbid"):
         used = _fields(self.system) | _fields(self.user)
         declared = set(self.variables)
         if used != declared:
-            raise ValueError(
-                f"prompt {self.name!r}: templates use {sorted(used)} but declare {sorted(declared)}"
-            )
+            raise ValueError(f"prompt {self.name!r}: templates use {sorted(used)} but declare {sorted(declared)}")
         return self
 
     def render(self, **values: object) -> tuple[str, str]:

@@ -87,14 +87,17 @@ class HybridRetriever:
             hits = head
         return hits[:k]
 
-    def _fuse(self, d: dict[str, float], lex: dict[str, float], d_rank: list[str], l_rank: list[str]) -> dict[str, float]:
+    def _fuse(
+        self, d: dict[str, float], lex: dict[str, float], d_rank: list[str], l_rank: list[str]
+    ) -> dict[str, float]:
         ids = set(d) | set(lex)
         if self.cfg.fusion == "rrf":
             rd = {cid: i for i, cid in enumerate(d_rank)}
             rl = {cid: i for i, cid in enumerate(l_rank)}
             k = self.cfg.rrf_k
             return {
-                cid: (1 / (k + rd[cid]) if cid in rd else 0.0) + (1 / (k + rl[cid]) if cid in rl else 0.0) for cid in ids
+                cid: (1 / (k + rd[cid]) if cid in rd else 0.0) + (1 / (k + rl[cid]) if cid in rl else 0.0)
+                for cid in ids
             }
         w = self.cfg.dense_weight
         # Dense cosines are normalised over the candidate pool; a chunk the dense side missed gets 0 there.

@@ -72,7 +72,9 @@ class LLMSettings(_Section):
     provider: Literal["none", "openai", "ollama"] = Field(
         "none", description="none = extractive answers; openai = any OpenAI-compatible endpoint; ollama."
     )
-    base_url: str = Field("", description="e.g. http://127.0.0.1:8000/v1 (vLLM, llama.cpp) or http://127.0.0.1:11434 (Ollama).")
+    base_url: str = Field(
+        "", description="e.g. http://127.0.0.1:8000/v1 (vLLM, llama.cpp) or http://127.0.0.1:11434 (Ollama)."
+    )
     model: str = Field("", description="Model name the endpoint serves, e.g. qwen2.5-7b-instruct.")
     api_key: str = Field("not-needed", description="API key for the endpoint; local servers ignore it.")
     temperature: float = Field(0.1, description="Sampling temperature.")
@@ -94,9 +96,7 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(Path("var/kb"), description="Folder holding the index (Chroma, SQLite).")
-    prompts_dir: Path = Field(
-        Path(__file__).resolve().parent.parent / "prompts", description="Folder of prompt files."
-    )
+    prompts_dir: Path = Field(Path(__file__).resolve().parent.parent / "prompts", description="Folder of prompt files.")
     sample_dir: Path = Field(
         Path(__file__).resolve().parent.parent / "data" / "sample",
         description="Documents ingested on first run of the app.",

@@ -56,11 +56,29 @@ def make_doc(source: str, title: str, pieces: list[tuple[str, str]], version: st
     doc_id = doc_id_for(source)
     text = "\n\n".join(t for _, t in pieces)
     digest = hashlib.sha256((text + version).encode()).hexdigest()
-    doc = SourceDoc(doc_id=doc_id, source=source, path=f"/docs/{source}", content_hash=digest, title=title, text=text,
-                    date="2017年", doc_type="党内法规")
+    doc = SourceDoc(
+        doc_id=doc_id,
+        source=source,
+        path=f"/docs/{source}",
+        content_hash=digest,
+        title=title,
+        text=text,
+        date="2017年",
+        doc_type="党内法规",
+    )
     chunks = [
-        Chunk(chunk_id=f"{doc_id}:{n}", doc_id=doc_id, text=t, source=source, title=title, heading_path=h,
-              location=h.split(" > ")[-1], date="2017年", doc_title=title, ordinal=n)
+        Chunk(
+            chunk_id=f"{doc_id}:{n}",
+            doc_id=doc_id,
+            text=t,
+            source=source,
+            title=title,
+            heading_path=h,
+            location=h.split(" > ")[-1],
+            date="2017年",
+            doc_title=title,
+            ordinal=n,
+        )
         for n, (h, t) in enumerate(pieces)
     ]
     return doc, chunks

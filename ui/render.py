@@ -23,14 +23,16 @@ def _highlight(passage: str, quote: str) -> str:
     i = passage.find(quote)
     if not quote or i < 0:
         return text(passage)
-    return f"{text(passage[:i])}<mark>{text(quote)}</mark>{text(passage[i + len(quote):])}"
+    return f"{text(passage[:i])}<mark>{text(quote)}</mark>{text(passage[i + len(quote) :])}"
 
 
 def citation_card(c: Citation) -> str:
     """One source: title, author and affiliation, date, location, the passage with the quote highlighted."""
     who = "，".join(x for x in (c.author, c.affiliation) if x)
     meta = " · ".join(x for x in (who, c.date, c.heading_path or c.location, c.source) if x)
-    return f"**[{c.marker}] 《{text(c.title)}》**  \n<small>{text(meta)}</small>\n\n> {_highlight(c.passage, c.quote)}\n"
+    return (
+        f"**[{c.marker}] 《{text(c.title)}》**  \n<small>{text(meta)}</small>\n\n> {_highlight(c.passage, c.quote)}\n"
+    )
 
 
 def answer_markdown(a: Answer) -> str:
@@ -48,6 +50,8 @@ def sources_markdown(a: Answer) -> str:
     if a.citations:
         return "\n".join(citation_card(c) for c in a.citations)
     if a.related:
-        items = [f"- 《{text(h.chunk.title)}》 {text(h.chunk.location)}：{text(h.chunk.text[:120])}…" for h in a.related]
+        items = [
+            f"- 《{text(h.chunk.title)}》 {text(h.chunk.location)}：{text(h.chunk.text[:120])}…" for h in a.related
+        ]
         return "**相关内容**（知识库中最接近的段落，仅供参考）：\n\n" + "\n".join(items)
     return ""

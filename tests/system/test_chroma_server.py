@@ -35,7 +35,8 @@ def chroma_server(tmp_path_factory):
     log = (path / "server.log").open("w")
     proc = subprocess.Popen(
         [str(CHROMA), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -65,8 +66,9 @@ def server_settings(tmp_settings, chroma_server, request) -> Settings:
     host, port = chroma_server
     # A collection per test: the server outlives each test's data_dir.
     collection = "kb_" + request.node.name[-40:].strip("_").replace("[", "_").replace("]", "_")
-    return Settings(data_dir=tmp_settings.data_dir, store={"chroma_host": host, "chroma_port": port,
-                                                           "collection": collection})
+    return Settings(
+        data_dir=tmp_settings.data_dir, store={"chroma_host": host, "chroma_port": port, "collection": collection}
+    )
 
 
 def _server_count(host: str, port: int, collection: str) -> int:
@@ -82,7 +84,11 @@ def _server_count(host: str, port: int, collection: str) -> int:
 
 def test_upsert_search_and_remove_go_through_the_chroma_server(server_settings, embedder, dangzhang, report):
     doc, chunks = dangzhang
-    host, port, name = server_settings.store.chroma_host, server_settings.store.chroma_port, server_settings.store.collection
+    host, port, name = (
+        server_settings.store.chroma_host,
+        server_settings.store.chroma_port,
+        server_settings.store.collection,
+    )
     with Index(server_settings, embedder) as index:
         index.upsert(doc, chunks)
         assert _server_count(host, port, name) == len(chunks)

@@ -92,7 +92,12 @@ def test_the_manifest_records_the_document_and_its_chunks_in_order(index, dangzh
     index.upsert(doc, chunks)
     [rec] = index.documents()
     assert (rec.doc_id, rec.source, rec.status, rec.n_chunks, rec.n_chars) == (
-        doc.doc_id, doc.source, "ready", len(chunks), len(doc.text))
+        doc.doc_id,
+        doc.source,
+        "ready",
+        len(chunks),
+        len(doc.text),
+    )
     assert (rec.title, rec.doc_type, rec.content_hash, rec.error) == (doc.title, doc.doc_type, doc.content_hash, "")
     assert index.chunks_of(doc.doc_id) == chunks
     assert index.chunk(chunks[3].chunk_id) == chunks[3]
@@ -281,7 +286,11 @@ def run_writer(settings: Settings, doc_and_chunks, workdir: Path, mode: str) -> 
     env["KB_SETTINGS_FILE"] = str(workdir / "no-settings.toml")
     return subprocess.Popen(
         [sys.executable, "-c", _WRITER, str(REPO_ROOT), str(settings.data_dir), str(job), mode],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
     )
 
 
@@ -305,7 +314,9 @@ def test_a_killed_upsert_leaves_a_pending_document_that_repair_cleans_and_others
     manifest = Manifest(tmp_settings.sqlite_path)
     try:
         assert {d.source: d.status for d in manifest.documents()} == {
-            "dangzhang_2017.txt": "ready", doc.source: "pending"}
+            "dangzhang_2017.txt": "ready",
+            doc.source: "pending",
+        }
         assert manifest.chunks_of(doc.doc_id) == []
     finally:
         manifest.close()

@@ -50,16 +50,34 @@ def llama_server(tmp_path_factory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("llama") / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--chat_format", "gemma",
-             "--logits_all", "false", "--port", str(port), "--n_ctx", "2048", "--host", "127.0.0.1"],
-            stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(model),
+                "--chat_format",
+                "gemma",
+                "--logits_all",
+                "false",
+                "--port",
+                str(port),
+                "--n_ctx",
+                "2048",
+                "--host",
+                "127.0.0.1",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 120
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"llama.cpp server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-2000:]}")
+                pytest.fail(
+                    f"llama.cpp server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-2000:]}"
+                )
             try:
                 with urllib.request.urlopen(f"{base_url}/models", timeout=2):
                     break

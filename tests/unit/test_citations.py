@@ -63,7 +63,12 @@ def test_make_citation_copies_the_chunk_metadata_and_keeps_the_whole_passage(dan
     c = make_citation(2, chunk, "预备党员的预备期为一年。")
     assert (c.marker, c.source, c.title, c.location) == (2, "dangzhang_2017.txt", "中国共产党章程", "第七条")
     assert c.heading_path == "第一章 党员 > 第七条"
-    assert (c.chunk_id, c.date, c.author, c.affiliation) == (chunk.chunk_id, chunk.date, chunk.author, chunk.affiliation)
+    assert (c.chunk_id, c.date, c.author, c.affiliation) == (
+        chunk.chunk_id,
+        chunk.date,
+        chunk.author,
+        chunk.affiliation,
+    )
     assert c.passage == chunk.text
     assert c.quote == "预备党员的预备期为一年。"
 
@@ -71,8 +76,14 @@ def test_make_citation_copies_the_chunk_metadata_and_keeps_the_whole_passage(dan
 def test_make_citation_stores_the_passages_own_spacing_for_a_quote_given_without_it(corpus_dir):
     pdf_text = (corpus_dir / "extracted" / "beijing_gwr_2024.pdf.txt").read_text(encoding="utf-8")
     start = pdf_text.index("进一步优化提升首都")
-    chunk = Chunk(chunk_id="bj:3", doc_id="bj", text=pdf_text[start : start + 300], source="beijing_gwr_2024.pdf",
-                  title="2024年北京市政府工作报告", location="第2页")
+    chunk = Chunk(
+        chunk_id="bj:3",
+        doc_id="bj",
+        text=pdf_text[start : start + 300],
+        source="beijing_gwr_2024.pdf",
+        title="2024年北京市政府工作报告",
+        location="第2页",
+    )
     c = make_citation(1, chunk, "进一步优化提升首都功能，坚持首都规划权属党中央")
     assert c.quote == "进一步优化提升首都\n功能，坚持首都规划权属党中央"
     assert c.quote in chunk.text

@@ -63,8 +63,13 @@ def test_pdf_lines_wrapped_at_forty_characters_are_one_paragraph_again():
 
 def test_pdf_headings_stay_their_own_paragraphs():
     paras = paragraphs(cleaned("beijing_gwr_2024.pdf"))
-    for heading in ("各位代表：", "一、2023年工作回顾", "二、2024年重点任务", "着力做好以下十一个方面工作：",
-                    "（一）持续提升首都功能，推动京津冀协同发展取得新的更大进展"):
+    for heading in (
+        "各位代表：",
+        "一、2023年工作回顾",
+        "二、2024年重点任务",
+        "着力做好以下十一个方面工作：",
+        "（一）持续提升首都功能，推动京津冀协同发展取得新的更大进展",
+    ):
         assert heading in paras
 
 

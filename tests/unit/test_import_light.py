@@ -16,5 +16,7 @@ def test_kb_never_imports_gradio_in_its_source():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2] / "kb"
-    offenders = [p.name for p in root.glob("*.py") if "import gradio" in p.read_text() or "from gradio" in p.read_text()]
+    offenders = [
+        p.name for p in root.glob("*.py") if "import gradio" in p.read_text() or "from gradio" in p.read_text()
+    ]
     assert offenders == []

@@ -92,8 +92,14 @@ def test_a_plain_utf8_file_reports_utf8():
 
 @pytest.mark.parametrize(
     ("encoding", "expected"),
-    [("gb18030", "gb18030"), ("gbk", "gb18030"), ("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16"),
-     ("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be")],
+    [
+        ("gb18030", "gb18030"),
+        ("gbk", "gb18030"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-16", "utf-16"),
+        ("utf-16-le", "utf-16-le"),
+        ("utf-16-be", "utf-16-be"),
+    ],
 )
 def test_a_corpus_file_saved_in_another_encoding_decodes_to_the_same_text(tmp_path, encoding, expected):
     original = corpus_file("dangzhang_2017.txt").read_text(encoding="utf-8")

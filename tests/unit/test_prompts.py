@@ -35,7 +35,9 @@ def test_every_prompt_in_the_prompts_folder_loads_and_renders_every_variable():
 def test_the_answer_prompt_asks_for_markers_brevity_and_the_exact_refusal_sentence():
     p = load_prompt(PROMPTS_DIR, "answer")
     assert p.variables == ["question", "passages"]
-    system, user = p.render(question="党员的预备期是多长时间？", passages="[1] 《中国共产党章程》 第七条\n预备期为一年。")
+    system, user = p.render(
+        question="党员的预备期是多长时间？", passages="[1] 《中国共产党章程》 第七条\n预备期为一年。"
+    )
     assert "知识库中没有找到相关内容。" in system
     assert "[1]" in system and "150" in system
     assert "党员的预备期是多长时间？" in user and "[1] 《中国共产党章程》 第七条" in user
@@ -65,19 +67,29 @@ def test_rendering_with_an_unknown_variable_raises_value_error():
 
 
 def test_a_template_using_an_undeclared_variable_is_refused_at_load(tmp_path):
-    write(tmp_path, "bad", 'name = "bad"\ndescription = "d"\nvariables = ["question"]\nsystem = "s"\nuser = "{question}{passges}"\n')
+    write(
+        tmp_path,
+        "bad",
+        'name = "bad"\ndescription = "d"\nvariables = ["question"]\nsystem = "s"\nuser = "{question}{passges}"\n',
+    )
     with pytest.raises(ValidationError, match="passges"):
         load_prompt(tmp_path, "bad")
 
 
 def test_a_declared_variable_no_template_uses_is_refused_at_load(tmp_path):
-    write(tmp_path, "bad", 'name = "bad"\ndescription = "d"\nvariables = ["question", "history"]\nsystem = ""\nuser = "{question}"\n')
+    write(
+        tmp_path,
+        "bad",
+        'name = "bad"\ndescription = "d"\nvariables = ["question", "history"]\nsystem = ""\nuser = "{question}"\n',
+    )
     with pytest.raises(ValidationError, match="history"):
         load_prompt(tmp_path, "bad")
 
 
 def test_an_unknown_key_or_a_positional_placeholder_is_refused(tmp_path):
-    write(tmp_path, "extra", 'name = "extra"\ndescription = "d"\nvariables = []\nsystem = ""\nuser = "u"\nmodel = "x"\n')
+    write(
+        tmp_path, "extra", 'name = "extra"\ndescription = "d"\nvariables = []\nsystem = ""\nuser = "u"\nmodel = "x"\n'
+    )
     with pytest.raises(ValidationError):
         load_prompt(tmp_path, "extra")
     with pytest.raises(ValidationError):
@@ -91,6 +103,10 @@ def test_a_file_whose_name_differs_from_its_prompt_name_is_refused(tmp_path):
 
 
 def test_literal_braces_in_a_template_are_written_doubled(tmp_path):
-    write(tmp_path, "json", 'name = "json"\ndescription = "d"\nvariables = ["q"]\nsystem = "回复 {{\\"a\\": 1}}"\nuser = "{q}"\n')
+    write(
+        tmp_path,
+        "json",
+        'name = "json"\ndescription = "d"\nvariables = ["q"]\nsystem = "回复 {{\\"a\\": 1}}"\nuser = "{q}"\n',
+    )
     system, user = load_prompt(tmp_path, "json").render(q="问")
     assert system == '回复 {"a": 1}' and user == "问"

@@ -3,7 +3,9 @@ from ui.render import answer_markdown, citation_card, text
 
 
 def _citation(passage: str, quote: str) -> Citation:
-    return Citation(marker=1, source="evil.txt", title="<b>标题</b>", author="", location="全文", quote=quote, passage=passage)
+    return Citation(
+        marker=1, source="evil.txt", title="<b>标题</b>", author="", location="全文", quote=quote, passage=passage
+    )
 
 
 def test_hostile_markup_in_a_document_is_rendered_inert():

@@ -2,7 +2,9 @@ from kb.sentences import sentences, split_sentences
 
 
 def test_sentences_are_verbatim_spans_of_the_text():
-    text = "对党员的纪律处分有五种：警告、严重警告、撤销党内职务、留党察看、开除党籍。他说：“好。”然后；\n标题\n最后一句"
+    text = (
+        "对党员的纪律处分有五种：警告、严重警告、撤销党内职务、留党察看、开除党籍。他说：“好。”然后；\n标题\n最后一句"
+    )
     for s, e in split_sentences(text):
         assert text[s:e].strip() == text[s:e]
     assert sentences(text) == [
