@@ -155,8 +155,12 @@ def _normalise(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
-def clean_text(raw: RawText) -> str:
-    """The clean text of a document: paragraphs separated by one blank line ("\\n\\n")."""
+def clean_text(raw: RawText, join: bool = True) -> str:
+    """The clean text of a document: paragraphs separated by one blank line ("\\n\\n").
+
+    join=False leaves column-broken paragraphs apart: on a multi-article page the
+    break must first be resolved by article, or a fragment is glued to the wrong article.
+    """
     text = _normalise(raw.text)
     if raw.kind == "pdf":
         text = rejoin_wrapped_lines(text)
@@ -168,4 +172,4 @@ def clean_text(raw: RawText) -> str:
         # The info block (title, dates of adoption and amendment) stays, but its lines are never joined.
         cut = paragraphs.index(_INFO_END)
         head, paragraphs = paragraphs[:cut], paragraphs[cut + 1 :]
-    return "\n\n".join(head + join_broken_paragraphs(paragraphs))
+    return "\n\n".join(head + (join_broken_paragraphs(paragraphs) if join else paragraphs))

@@ -84,12 +84,13 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
 def read_document(path: Path, data: bytes | None = None, max_bytes: int = 100 * 2**20) -> SourceDoc:
     """One file as a clean `SourceDoc` with its articles as sections; raises IngestError."""
     raw = load_file(path, max_bytes=max_bytes)
-    text = clean_text(raw)
+    # Articles are split before broken paragraphs are joined: split_articles joins within each article.
+    articles = split_articles(clean_text(raw, join=False))
+    text = "\n\n".join(s.text for s in articles) if articles else clean_text(raw)
     if not text.strip():
         raise IngestError("文件没有文字内容")
     data = data if data is not None else path.read_bytes()
     meta = detect_metadata(text, path.name)
-    articles = split_articles(text)
     if articles:
         sections = articles
         doc_type = "报刊文章"
