@@ -180,7 +180,7 @@ def ingest_file(
     try:
         data = path.read_bytes() if path.stat().st_size <= max_bytes else b""
         digest = hashlib.sha256(data).hexdigest()
-        known = any(d.source == path.name for d in index.documents())
+        known = index.manifest.by_source(path.name) is not None
         if not force and data and index.is_current(path.name, digest):
             return FileResult(path, "unchanged")
         doc = read_document(path, data=data or None, max_bytes=max_bytes)
