@@ -102,6 +102,11 @@ class Settings(BaseSettings):
         description="Documents ingested on first run of the app.",
     )
     max_file_mb: int = Field(100, description="Files larger than this are refused by ingest.")
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL of the application database (users, history, feedback, progress, glossary); "
+        "empty means SQLite at data_dir/app.sqlite3, e.g. postgresql+psycopg://kb@localhost/kb.",
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
     store: StoreSettings = Field(default_factory=StoreSettings, description="Vector store (Chroma).")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval and fusion.")
