@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from kb.citations import make_citation
 from kb.sentences import split_sentences
 from kb.settings import AnswerSettings
-from kb.tokenize import tokenize
-from kb.types import Answer, Citation, Hit
+from kb.terms import KeyTerm, key_terms, noun_parts, place_stem, variants
+from kb.tokenize import pos_tags, tokenize
+from kb.types import Answer, Chunk, Citation, Hit
 
 REFUSAL_TEXT = "知识库中没有找到能回答这个问题的内容。"
 
@@ -101,8 +102,28 @@ _QUESTION_WORDS = set(
     ]
 )
 _NUM = re.compile(r"[0-9０-９一二三四五六七八九十百千万亿两〇零]+")
-_COUNT_Q = re.compile(r"多少|几|多大|多长|多久|比例|比重|增长|目标|规模|数量|人次|率")
 _CLAUSE_END = re.compile(r"[。！？!?]")
+_N = r"[0-9一二两三四五六七八九十百千万〇零]"
+# What kind of answer a question asks for, and what that answer looks like in a sentence. The first match wins.
+_ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (
+        re.compile(r"多久|多长时间|多长|期限|几年|多少年|任期|几个月|多少天|几天|影响期"),
+        re.compile(rf"{_N}+(?:个)?(?:年|月|日|天|周|小时)|{_N}+年至{_N}+年"),
+    ),
+    (re.compile(r"多少岁|年龄|几岁|多大"), re.compile(rf"{_N}+周?岁")),
+    (re.compile(r"几名|几个人|多少人|几人"), re.compile(rf"{_N}+(?:名|人)")),
+    (re.compile(r"哪一年|何时|什么时候|哪年"), re.compile(r"(?:19|20)\d\d年|[〇一二三四五六七八九]{4}年|\d+月\d+日")),
+    (re.compile(r"叫什么|名称|品牌|称号|称为|口号"), re.compile(r"[“\"《][^”\"》]{2,30}[”\"》]")),
+    (
+        re.compile(r"哪几|哪些|几种|几类|几档|几个等次|分为|包括什么|由什么组成"),
+        re.compile(r"[^、，。；]{1,14}、[^、，。；]{1,14}[、和及]"),
+    ),
+    (
+        re.compile(r"多少|几|比例|比重|增长|目标|规模|数量|人次|率"),
+        re.compile(rf"{_N}+(?:\.\d+)?\s*(?:%|％|万|亿|元|人|名|个|家|项|次|场|条|年|斤|吨|公里|平方|倍|类)"),
+    ),
+]
+_HOW = re.compile(r"怎么|如何|怎样|什么|哪些")
 
 
 DocFreq = Callable[[list[str]], tuple[dict[str, int], int]]
@@ -126,9 +147,42 @@ def question_terms(question: str) -> list[str]:
     return list(seen)
 
 
+def answer_shape(question: str) -> re.Pattern[str] | None:
+    """The pattern an answer sentence to this question contains (a duration, an age, a list...), if any."""
+    return next((shape for asks, shape in _ANSWER_TYPES if asks.search(question)), None)
+
+
 def _bigrams(s: str) -> set[str]:
     s = re.sub(r"\s+", "", s)
     return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def _context(chunk: Chunk) -> str:
+    """What a passage says about itself besides its text: the reader sees title, headings and author with it."""
+    return " ".join(
+        x for x in (chunk.title, chunk.doc_title, chunk.heading_path, chunk.author, chunk.affiliation, chunk.date) if x
+    )
+
+
+def _holds_key(kt: KeyTerm, chunk: Chunk) -> bool:
+    """Whether a passage (with its metadata) holds a key term of the question.
+
+    A year also counts when the passage's document dates from it or from the year after: a work
+    report reviews the previous year without naming it.
+    """
+    flat = "".join(f"{_context(chunk)} {chunk.source} {chunk.text}".split())
+    if kt.kind == "title":
+        return _holds(kt.text.removeprefix("中华人民共和国"), flat)
+    if kt.kind == "year":
+        return _holds(kt.text, flat) or str(int(kt.text) + 1) in chunk.date
+    if kt.kind == "place":
+        return _holds(kt.text, flat) or place_stem(kt.text) in flat
+    return _holds(kt.text, flat)
+
+
+def _holds(term: str, text: str) -> bool:
+    low = text.lower()
+    return any(v.lower() in low for v in variants(term))
 
 
 class ExtractiveAnswerer:
@@ -139,37 +193,79 @@ class ExtractiveAnswerer:
         self.doc_freq = doc_freq
         self.passages = passages
 
-    def _idf(self, terms: list[str]) -> dict[str, float]:
+    def _idf(self, terms: list[str], question: str = "") -> dict[str, float]:
+        """Term weights: idf, more for nouns (the topic), less for words the corpus never uses.
+
+        A word no passage has (那天, 是从, a colloquial verb) cannot be matched by any sentence, so at full
+        idf it would only flatten the differences between sentences; a noun names what is asked about,
+        a verb is often paraphrased in the documents.
+        """
         df, n = self.doc_freq(terms)
-        return {t: math.log(1 + (n + 1) / (df.get(t, 0) + 0.5)) for t in terms}
+        tags = dict(pos_tags(question)) if question else {}
+        out = {}
+        for t in terms:
+            w = math.log(1 + (n + 1) / (df.get(t, 0) + 0.5))
+            if not df.get(t, 0):
+                w *= 0.3
+            elif tags.get(t, "").startswith("n"):
+                w *= 1.5
+            elif tags.get(t, "") in ("v", "d", "c", "p"):
+                w *= 0.6
+            out[t] = w
+        return out
+
+    def missing_key_term(self, question: str, hits: list[Hit]) -> KeyTerm | None:
+        """A term that pins the question to a topic and that no top passage holds, if any (see `_on_topic`)."""
+        top = hits[: self.passages]
+        kts = key_terms(question)
+        for kt in kts:
+            if kt.kind == "noun":
+                if self._unknown_noun(kt.text, top):
+                    return kt
+            elif not any(_holds_key(kt, h.chunk) for h in top):
+                return kt
+        return None
+
+    def _unknown_noun(self, noun: str, top: list[Hit]) -> bool:
+        """A noun the corpus never uses, not even as its parts (起征点, 公积金): the question is about something else."""
+        if any(_holds(noun, f"{_context(h.chunk)} {h.chunk.text}") for h in top):
+            return False
+        parts = noun_parts(noun)
+        df, _ = self.doc_freq([noun, *parts])
+        if df.get(noun, 0):
+            return False
+        return sum(len(p) for p in parts if df.get(p, 0)) < len(noun)
 
     def evidence(self, question: str, hits: list[Hit]) -> tuple[list[_Unit], float, dict[str, float]]:
         """Candidate sentences scored against the question, and the evidence strength of the best."""
         terms = question_terms(question)
-        idf = self._idf(terms)
+        idf = self._idf(terms, question)
         total = sum(idf.values()) or 1.0
         qbi = _bigrams("".join(terms)) or _bigrams(question)
-        wants_number = bool(_COUNT_Q.search(question))
+        shape = answer_shape(question)
         units: list[_Unit] = []
         for rank, h in enumerate(hits[: self.passages]):
             text = h.chunk.text
-            context = f"{h.chunk.title} {h.chunk.heading_path}"
+            context = _context(h.chunk)
             for s, e in _units(text):
                 u = text[s:e]
-                covered = sum(w for t, w in idf.items() if t in u or t in context)
+                covered = sum(w for t, w in idf.items() if _holds(t, u) or _holds(t, context))
                 cov = covered / total
                 bi = len(qbi & _bigrams(u)) / len(qbi) if qbi else 0.0
-                num = 0.1 if wants_number and _NUM.search(u) else 0.0
+                fits = 0.15 if shape is not None and shape.search(u) else 0.0
                 # The fused passage score breaks ties between equally worded sentences.
-                score = 0.55 * cov + 0.25 * bi + 0.2 * h.score + num - 0.02 * rank
+                # Long sentences match many words by chance and make long answers.
+                long = 0.1 * max(0, len(u) - 100) / 100
+                score = 0.55 * cov + 0.25 * bi + 0.2 * h.score + fits - 0.02 * rank - long
                 units.append(_Unit(rank, s, e, u, score))
         units.sort(key=lambda x: x.score, reverse=True)
         # Evidence strength: how much of the question's rare vocabulary the best passage covers at all.
         passage_cov = 0.0
         for h in hits[:2]:
-            blob = f"{h.chunk.title} {h.chunk.heading_path} {h.chunk.text}"
-            passage_cov = max(passage_cov, sum(w for t, w in idf.items() if t in blob) / total)
-        missing = [t for t in terms if t not in "".join(h.chunk.text for h in hits[:3])]
+            blob = f"{_context(h.chunk)} {h.chunk.text}"
+            passage_cov = max(passage_cov, sum(w for t, w in idf.items() if _holds(t, blob)) / total)
+        joined = "".join(h.chunk.text for h in hits[:3])
+        missing = [t for t in terms if not _holds(t, joined)]
         features = {
             "coverage": passage_cov,
             "dense": max((h.dense for h in hits), default=0.0),
@@ -184,10 +280,13 @@ class ExtractiveAnswerer:
         if not hits:
             return Answer(question=question, text=REFUSAL_TEXT, refused=True)
         units, strength, _ = self.evidence(question, hits)
-        if strength < self.cfg.refusal_threshold or not units:
+        if strength < self.cfg.refusal_threshold or not units or self.missing_key_term(question, hits):
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
         chosen = [units[0]]
-        length = len(units[0].text)
+        follow = _follow_on(question, units[0], hits[units[0].hit_rank].chunk.text, units)
+        if follow is not None:
+            chosen = list(follow)
+        length = sum(len(u.text) for u in chosen)
         for u in units[1:]:
             if len(chosen) >= self.cfg.max_sentences or length >= self.cfg.max_chars * 0.6:
                 break
@@ -211,6 +310,30 @@ class ExtractiveAnswerer:
                 c.quote = _join_quotes(chunk.text, c.quote, u.text)
             parts.append(f"{u.text}[{marker_of[u.hit_rank]}]")
         return Answer(question=question, text="".join(parts), refused=False, citations=citations)
+
+
+def _follow_on(question: str, best: _Unit, passage: str, units: list[_Unit]) -> tuple[_Unit, _Unit] | None:
+    """`best` (cut to its last clause) and the sentence after it, when `best` only names the topic at its end.
+
+    Policy prose introduces a measure at the end of a sentence ("…，建立“兵支书”培养机制。") and says
+    what it is in the next; for a how/what question that next sentence is the answer.
+    """
+    if not _HOW.search(question):
+        return None
+    terms = [t for t in question_terms(question) if len(t) >= 2]
+    pos = [best.text.find(t) for t in terms if t in best.text]
+    if not pos or min(pos) < 0.7 * len(best.text):
+        return None
+    after = [u for u in units if u.hit_rank == best.hit_rank and u.start >= best.end]
+    if not after:
+        return None
+    nxt = min(after, key=lambda u: (u.start, u.end))
+    if passage[best.end : nxt.start].strip():
+        return None
+    # Keep only the clause naming the topic, so the explanation fits in a short answer.
+    cut = max(best.text.rfind(p, 0, min(pos)) for p in "，,；;：:") + 1
+    head = _Unit(best.hit_rank, best.start + cut, best.end, best.text[cut:], best.score)
+    return head, _Unit(nxt.hit_rank, nxt.start, nxt.end, nxt.text, best.score)
 
 
 def _units(text: str) -> list[tuple[int, int]]:

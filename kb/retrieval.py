@@ -15,6 +15,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from kb.terms import expand_query
 from kb.types import Chunk, Hit
 
 if TYPE_CHECKING:
@@ -62,7 +63,8 @@ class HybridRetriever:
         k = k or self.cfg.top_k
         n = max(self.cfg.candidates, k)
         dense = self.index.dense_search(query, n, doc_ids=doc_ids)
-        lexical = self.index.lexical_search(query, n, doc_ids=doc_ids)
+        # Aliases and Chinese year forms help exact matching; in the embedding they only dilute the question.
+        lexical = self.index.lexical_search(expand_query(query), n, doc_ids=doc_ids)
         chunks: dict[str, Chunk] = {}
         d_raw: dict[str, float] = {}
         l_raw: dict[str, float] = {}

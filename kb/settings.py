@@ -51,7 +51,7 @@ class StoreSettings(_Section):
 class RetrievalSettings(_Section):
     top_k: int = Field(6, description="Passages handed to the answerer.")
     candidates: int = Field(30, description="Candidates fetched from each of dense and lexical search.")
-    dense_weight: float = Field(0.7, description="Weight of the dense score in the fusion (lexical gets the rest).")
+    dense_weight: float = Field(0.6, description="Weight of the dense score in the fusion (lexical gets the rest).")
     fusion: Literal["weighted", "rrf"] = Field("weighted", description="Score fusion: weighted min-max or RRF.")
     rrf_k: int = Field(60, description="RRF constant when fusion='rrf'.")
     reranker_model: str = Field(
@@ -62,9 +62,9 @@ class RetrievalSettings(_Section):
 
 class AnswerSettings(_Section):
     max_sentences: int = Field(3, description="Sentences the extractive answerer composes at most.")
-    max_chars: int = Field(200, description="Soft length limit of an extractive answer.")
+    max_chars: int = Field(260, description="Soft length limit of an extractive answer (most answers are far shorter).")
     refusal_threshold: float = Field(
-        0.5, description="Evidence score below which the knowledge base refuses (calibrated on the dev set)."
+        0.4, description="Evidence score below which the knowledge base refuses (calibrated on the dev set)."
     )
 
 

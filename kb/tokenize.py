@@ -53,3 +53,21 @@ def add_terms(terms: Iterable[str]) -> None:
         term = unicodedata.normalize("NFKC", term).strip().lower()
         if term:
             jieba.add_word(term)
+
+
+def pos_tags(text: str) -> list[tuple[str, str]]:
+    """jieba's words with their part-of-speech tags (ns place, n noun, v verb, ...)."""
+    _load()
+    import jieba.posseg as pseg
+
+    return [(w.word, w.flag) for w in pseg.lcut(unicodedata.normalize("NFKC", text or ""))]
+
+
+def search_parts(word: str) -> list[str]:
+    """jieba's search-mode pieces of a word (财政赤字 -> 财政, 赤字, 财政赤字)."""
+    return _load().lcut_for_search(word)
+
+
+def in_dictionary(word: str) -> bool:
+    """Whether jieba's dictionary knows the word."""
+    return bool(_load().dt.FREQ.get(word))
