@@ -63,8 +63,10 @@ def _title(paragraphs: list[str], stem: str) -> str:
         if p.startswith("# "):
             return p[2:].strip()
     if not paragraphs or not _is_title_like(paragraphs[0]):
-        # A speech that opens with "各位代表：" carries no title; the file name is the honest fallback.
-        return stem
+        # A work report often comes without its title page but names itself in its first sentence.
+        speech = _speech_title(paragraphs[:4])
+        # Otherwise a speech that opens with "各位代表：" carries no title; the file name is the honest fallback.
+        return speech or stem
     title = paragraphs[0]
     # A two-line title ("高举…旗帜" / "为…而团结奋斗") reads as one; a short second line is a name, not a title.
     if (
@@ -75,6 +77,23 @@ def _title(paragraphs: list[str], stem: str) -> str:
     ):
         title = f"{title} {paragraphs[1]}"
     return title
+
+
+_REPORTER = re.compile(r"我代表(.{2,20}?)[，,]\s*向大会报告(政府)?工作")
+
+
+def _speech_title(opening: list[str]) -> str:
+    """ "我代表北京市人民政府，向大会报告政府工作" -> "北京市人民政府工作报告"; the State Council's is the 政府工作报告."""
+    for p in opening:
+        m = _REPORTER.search(p)
+        if m:
+            who = m.group(1)
+            if who[0] in "市省县区":  # "我代表市人民政府": no name in it, the file name says more
+                return ""
+            if who == "国务院":
+                return "政府工作报告"
+            return f"{who}工作报告" if who.endswith("政府") else f"{who}政府工作报告"
+    return ""
 
 
 def _info_block_date(paragraphs: list[str]) -> str:

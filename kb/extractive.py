@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -106,8 +107,11 @@ _CLAUSE_END = re.compile(r"[。！？!?]")
 _N = r"[0-9一二两三四五六七八九十百千万〇零]"
 # What kind of answer a question asks for, and what that answer looks like in a sentence. The first match wins.
 _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"几年|多少年|任期|一届"), re.compile(rf"{_N}+年(?!代|度|级)")),
+    (re.compile(r"几个月|多少个月"), re.compile(rf"{_N}+个?月")),
+    (re.compile(r"几天|多少天|几日|多少日"), re.compile(rf"{_N}+(?:个工作日|日|天)")),
     (
-        re.compile(r"多久|多长时间|多长|期限|几年|多少年|任期|几个月|多少天|几天|影响期"),
+        re.compile(r"多久|多长时间|多长|期限|影响期"),
         re.compile(rf"{_N}+(?:个)?(?:年|月|日|天|周|小时)|{_N}+年至{_N}+年"),
     ),
     (re.compile(r"多少岁|年龄|几岁|多大"), re.compile(rf"{_N}+周?岁")),
@@ -120,7 +124,9 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     ),
     (
         re.compile(r"多少|几|比例|比重|增长|目标|规模|数量|人次|率"),
-        re.compile(rf"{_N}+(?:\.\d+)?\s*(?:%|％|万|亿|元|人|名|个|家|项|次|场|条|年|斤|吨|公里|平方|倍|类)"),
+        re.compile(
+            rf"{_N}+(?:\.\d+)?\s*(?:余|多)?\s*(?:%|％|万|亿|元|人|名|个|家|项|次|场|条|年|斤|吨|公里|平方|倍|类)"
+        ),
     ),
 ]
 _HOW = re.compile(r"怎么|如何|怎样|什么|哪些")
@@ -164,20 +170,27 @@ def _context(chunk: Chunk) -> str:
     )
 
 
+def _novelty(unit: str, question: str) -> float:
+    """The share of a sentence's characters that the question does not already contain."""
+    chars = [c for c in unit if c.isalnum()]
+    return sum(1 for c in chars if c not in question) / len(chars) if chars else 0.0
+
+
 def _holds_key(kt: KeyTerm, chunk: Chunk) -> bool:
     """Whether a passage (with its metadata) holds a key term of the question.
 
     A year also counts when the passage's document dates from it or from the year after: a work
     report reviews the previous year without naming it.
     """
-    flat = "".join(f"{_context(chunk)} {chunk.source} {chunk.text}".split())
+    flat = unicodedata.normalize("NFKC", "".join(f"{_context(chunk)} {chunk.source} {chunk.text}".split()))
+    term = unicodedata.normalize("NFKC", "".join(kt.text.split()))
     if kt.kind == "title":
-        return _holds(kt.text.removeprefix("中华人民共和国"), flat)
+        return _holds(term.removeprefix("中华人民共和国"), flat)
     if kt.kind == "year":
-        return _holds(kt.text, flat) or str(int(kt.text) + 1) in chunk.date
+        return _holds(term, flat) or str(int(term) + 1) in chunk.date
     if kt.kind == "place":
-        return _holds(kt.text, flat) or place_stem(kt.text) in flat
-    return _holds(kt.text, flat)
+        return _holds(term, flat) or place_stem(term) in flat
+    return _holds(term, flat)
 
 
 def _holds(term: str, text: str) -> bool:
@@ -222,6 +235,13 @@ class ExtractiveAnswerer:
             if kt.kind == "noun":
                 if self._unknown_noun(kt.text, top):
                     return kt
+            elif kt.kind == "quoted":
+                # A slogan or a name in quotes may be worded apart from the top passages (“四个意识” is
+                # listed, not named, in the 党章), but its words must exist in the corpus.
+                words = tokenize(kt.text)
+                df, _ = self.doc_freq(words)
+                if words and not all(df.get(w, 0) for w in words):
+                    return kt
             elif not any(_holds_key(kt, h.chunk) for h in top):
                 return kt
         return None
@@ -256,7 +276,9 @@ class ExtractiveAnswerer:
                 # The fused passage score breaks ties between equally worded sentences.
                 # Long sentences match many words by chance and make long answers.
                 long = 0.1 * max(0, len(u) - 100) / 100
-                score = 0.55 * cov + 0.25 * bi + 0.2 * h.score + fits - 0.02 * rank - long
+                # A sentence that only restates the question ("组建退役军人医疗义诊队。") answers nothing.
+                echo = 0.15 if _novelty(u, question) < 0.3 else 0.0
+                score = 0.55 * cov + 0.25 * bi + 0.2 * h.score + fits - 0.02 * rank - long - echo
                 units.append(_Unit(rank, s, e, u, score))
         units.sort(key=lambda x: x.score, reverse=True)
         # Evidence strength: how much of the question's rare vocabulary the best passage covers at all.

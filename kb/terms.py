@@ -24,6 +24,11 @@ _CN_DIGIT = "〇一二三四五六七八九"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 _LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-]*[A-Za-z][A-Za-z0-9.+\-]*|[A-Za-z]{2,}")
 _TITLE = re.compile(r"《([^《》]{2,40})》")
+_QUOTED = re.compile(r"[“\"「]([^”\"」]{2,30})[”\"」]")
+# A numbered event ("第二届全国人力资源服务业发展大会", "第二十四届中国专利金奖") is one specific thing.
+_EVENT = re.compile(
+    r"第[一二三四五六七八九十百\d]+[届次](?:[^，。？！、\s“”]{0,20}?)(?:大会|大赛|会议|论坛|博览会|峰会|展览会|运动会|金奖|奖|赛)"
+)
 _ASKS = re.compile(r"[哪怎几谁啥]|什么|多少")  # question words are not topics, whatever jieba tags them
 _PLACE_SUFFIX = ("省", "市", "县", "区", "州", "镇", "乡")
 # Parts of speech that name a thing (jieba's tags): a missing one is a missing topic, a missing verb is wording.
@@ -94,7 +99,7 @@ def expand_query(question: str) -> str:
 class KeyTerm:
     """A term that pins a question to a topic: if the evidence lacks it, the evidence is about something else."""
 
-    kind: str  # title | year | latin | place | noun
+    kind: str  # title | quoted | event | year | latin | place | noun
     text: str
 
 
@@ -105,6 +110,10 @@ def key_terms(question: str) -> list[KeyTerm]:
     for m in _TITLE.finditer(q):
         out.append(KeyTerm("title", m.group(1)))
     q_wo_titles = _TITLE.sub(" ", q)
+    for m in _QUOTED.finditer(q_wo_titles):
+        out.append(KeyTerm("quoted", m.group(1)))
+    for m in _EVENT.finditer(q_wo_titles):
+        out.append(KeyTerm("event", m.group(0)))
     for m in _YEAR.finditer(q_wo_titles):
         out.append(KeyTerm("year", m.group(1)))
     for m in _LATIN.finditer(q_wo_titles):
@@ -123,7 +132,10 @@ def _is_place(word: str) -> bool:
     # jieba tags some verbs as places (上岗/ns); a real place name also exists with an administrative suffix.
     from kb.tokenize import in_dictionary
 
-    return len(word) >= 2 and (word.endswith(_PLACE_SUFFIX) or any(in_dictionary(word + s) for s in "市省县"))
+    # 城市, 都市 end like places but are common nouns: a suffix only counts after a name of two characters or more.
+    return (len(word) >= 3 and word.endswith(_PLACE_SUFFIX)) or (
+        len(word) >= 2 and any(in_dictionary(word + s) for s in "市省县")
+    )
 
 
 def place_stem(word: str) -> str:

@@ -26,8 +26,8 @@ def meta_of(name: str) -> DocMeta:
         ("zhengwu_chufenfa_2020.md", "中华人民共和国公职人员政务处分法", "2020年6月20日通过", "法律法规"),
         ("xingzheng_gongwuyuan_chufen_tiaoli_2007.md", "行政机关公务员处分条例", "2007年4月4日通过", "法律法规"),
         ("gwr_2024_guowuyuan.txt", "政府工作报告", "2024年3月5日", "工作报告"),
-        ("gwr_2025_guowuyuan.txt", "gwr_2025_guowuyuan", "2025年", "工作报告"),
-        ("beijing_gwr_2024.pdf", "beijing_gwr_2024", "2024年", "工作报告"),
+        ("gwr_2025_guowuyuan.txt", "政府工作报告", "2025年", "工作报告"),
+        ("beijing_gwr_2024.pdf", "北京市人民政府工作报告", "2024年", "工作报告"),
         ("shijiuda_baogao_2017.docx", "党的十九大报告全文", "2017年", "工作报告"),
         (
             "ershida_baogao_2022.txt",
@@ -96,3 +96,11 @@ def test_a_plain_note_is_of_type_other():
 def test_a_long_first_line_is_not_taken_as_the_title():
     text = "这是一段很长的正文，没有标题，直接从内容开始讲起，一直讲到这里才结束。\n\n第二段。"
     assert detect_metadata(text, "untitled_note.txt").title == "untitled_note"
+
+
+def test_a_work_report_without_title_page_is_named_from_its_first_sentence(corpus_dir):
+    beijing = (corpus_dir / "extracted" / "beijing_gwr_2024.pdf.txt").read_text(encoding="utf-8")
+    assert detect_metadata(beijing, "beijing_gwr_2024.pdf").title == "北京市人民政府工作报告"
+    gwr = (corpus_dir / "docs" / "gwr_2025_guowuyuan.txt").read_text(encoding="utf-8")
+    meta = detect_metadata(gwr, "gwr_2025_guowuyuan.txt")
+    assert meta.title == "政府工作报告" and meta.date == "2025年"
