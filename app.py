@@ -1,4 +1,4 @@
-"""The web app: a thin Gradio layer over `kb` (build, queue, launch)."""
+"""The web app: a thin Gradio layer over `kb` (build, lay out, wire, launch)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import sys
 
 import gradio as gr
 
+from kb.db import open_db
 from kb.factory import build, open_index
+from kb.history import HistoryStore
 from kb.settings import Settings, load_settings
-from ui.render import answer_markdown, sources_markdown
+from kb.users import UserStore
+from ui.auth import Access
+from ui.chat import CSS
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -26,34 +30,68 @@ def ensure_sample(settings: Settings) -> None:
         index.close()
 
 
-def create_app(settings: Settings) -> gr.Blocks:
-    kb = build(settings)
+def create_app(settings: Settings, auth_enabled: bool | None = None) -> gr.Blocks:
+    """The app's Blocks: chat for everyone, the admin tab for admins only (checked again in every callback)."""
+    from ingest.admin import KBAdmin
+    from ui.admin import build_admin_tab
+    from ui.chat import build_chat_tab
+    from ui.workflows import add_workflow_tabs
 
-    def respond(question: str, history: list[dict]):
-        answer = kb.ask(question)
-        history = [
-            *history,
-            {"role": "user", "content": question},
-            {"role": "assistant", "content": answer_markdown(answer)},
-        ]
-        return history, sources_markdown(answer), ""
+    kb = build(settings)
+    sessions = open_db(settings)
+    users = UserStore(sessions)
+    access = Access(users, users.count() > 0 if auth_enabled is None else auth_enabled)
+    history = HistoryStore(sessions)
+    admin = KBAdmin(settings, kb.index)
 
     with gr.Blocks(title="政策知识库助手") as demo:
-        gr.Markdown("## 政策知识库助手\n每句回答都标注出处；知识库里没有的内容，会直接说明。")
-        chat = gr.Chatbot(label="问答", height=420, sanitize_html=True)
-        box = gr.Textbox(label="问题", placeholder="例如：党员的预备期是多长时间？", submit_btn="提问")
-        sources = gr.Markdown(label="出处")
-        box.submit(respond, [box, chat], [chat, sources, box])
+        with gr.Row():
+            gr.Markdown("## 政策知识库助手\n每句回答都标注出处；知识库里没有的内容，会直接说明。")
+            who = gr.Markdown(elem_id="kb-user")
+            if access.auth_enabled:
+                gr.Button("退出登录", link="/logout", size="sm", scale=0)
+        with gr.Tabs():
+            with gr.Tab("问答", id="chat"):
+                chat = build_chat_tab(demo, kb, history, access)
+            # Hidden until the page load confirms an admin; the callbacks check the role again on the server.
+            with gr.Tab("知识库管理", id="admin", visible=False, elem_id="kb-admin-tab") as admin_tab:
+                build_admin_tab(demo, kb, admin, access, chat)
+            # Trainers' 党课素材, new staff's 文库与术语 and 自测 (ui/workflows.py).
+            add_workflow_tabs(kb, settings, access=access)
+
+        def on_load(request: gr.Request) -> tuple:
+            return access.greeting(request), gr.Tab(visible=access.is_admin(request))
+
+        demo.load(on_load, None, [who, admin_tab])
     return demo
+
+
+def startup_refusal(host: str, auth_enabled: bool) -> str | None:
+    """Why the app must not start, or None: without users it serves only the one person at this machine."""
+    if host in LOOPBACK or auth_enabled:
+        return None
+    return (
+        f"拒绝启动：绑定到 {host} 需要先配置用户登录"
+        "（python -m kb users add 用户名 --role admin）；本机使用请保持 127.0.0.1。"
+    )
 
 
 def main() -> int:
     settings = load_settings()
-    if settings.app.host not in LOOPBACK:
-        print(f"拒绝启动：绑定到 {settings.app.host} 需要先配置用户登录；本机使用请保持 127.0.0.1。", file=sys.stderr)
+    users = UserStore.open(settings)
+    auth_enabled = users.count() > 0
+    if reason := startup_refusal(settings.app.host, auth_enabled):
+        print(reason, file=sys.stderr)
         return 2
     ensure_sample(settings)
-    create_app(settings).queue().launch(server_name=settings.app.host, server_port=settings.app.port)
+    create_app(settings, auth_enabled).queue().launch(
+        server_name=settings.app.host,
+        server_port=settings.app.port,
+        auth=users.verify if auth_enabled else None,
+        auth_message="政策知识库助手：请使用管理员分配的账号登录。",
+        max_file_size=f"{settings.app.max_upload_mb}mb",
+        css=CSS,
+    )
     return 0
 
 

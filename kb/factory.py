@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 def open_index(settings: Settings, embeddings: Embeddings | None = None) -> Index:
     """The persistent index at settings.data_dir (created on first use)."""
     from kb.embeddings import build_embeddings
+    from kb.glossary import load_terms
     from kb.index import Index
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    load_terms(settings.data_dir)  # glossary terms stay whole tokens when ingest and search tokenise
     return Index(settings, embeddings or build_embeddings(settings.embedding))
 
 
@@ -29,6 +31,8 @@ def build(settings: Settings, index: Index | None = None, embeddings: Embeddings
     """A ready knowledge base: retrieval, extractive answerer, and the LLM answerer when one is configured."""
     from kb.chat_models import build_chat_model
     from kb.extractive import ExtractiveAnswerer
+    from kb.followup import LLMRewriter
+    from kb.glossary import load_definitions
     from kb.llm_answerer import LLMAnswerer
     from kb.prompts import load_prompt
     from kb.retrieval import CrossEncoderReranker, HybridRetriever
@@ -40,4 +44,8 @@ def build(settings: Settings, index: Index | None = None, embeddings: Embeddings
     extractive = ExtractiveAnswerer(settings.answer, index.doc_freq)
     chat = build_chat_model(settings.llm)
     llm = LLMAnswerer(chat, load_prompt(settings.prompts_dir, "answer")) if chat is not None else None
-    return KnowledgeBase(settings, index, retriever, extractive, llm)
+    # Follow-ups are rewritten by the same model when there is one, else by rules (kb/followup.py).
+    rewriter = LLMRewriter(chat, load_prompt(settings.prompts_dir, "rewrite")) if chat is not None else None
+    kb = KnowledgeBase(settings, index, retriever, extractive, llm, rewriter)
+    kb.glossary = load_definitions(settings.data_dir)  # empty until `python -m kb glossary` or the app builds it
+    return kb

@@ -58,13 +58,15 @@ class HybridRetriever:
         self.cfg = cfg
         self.reranker = reranker
 
-    def retrieve(self, query: str, k: int | None = None, doc_ids: list[str] | None = None) -> list[Hit]:
-        """The top-k hits for a query, best first."""
+    def retrieve(
+        self, query: str, k: int | None = None, doc_ids: list[str] | None = None, expansion: str = ""
+    ) -> list[Hit]:
+        """The top-k hits for a query, best first; `expansion` (e.g. glossary definitions) feeds lexical search only."""
         k = k or self.cfg.top_k
         n = max(self.cfg.candidates, k)
         dense = self.index.dense_search(query, n, doc_ids=doc_ids)
         # Aliases and Chinese year forms help exact matching; in the embedding they only dilute the question.
-        lexical = self.index.lexical_search(expand_query(query), n, doc_ids=doc_ids)
+        lexical = self.index.lexical_search(f"{expand_query(query)} {expansion}".strip(), n, doc_ids=doc_ids)
         chunks: dict[str, Chunk] = {}
         d_raw: dict[str, float] = {}
         l_raw: dict[str, float] = {}

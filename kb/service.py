@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from kb.types import Answer
+from kb.followup import Exchange, Rewriter, RuleRewriter
+from kb.types import Answer, Chunk, Hit
 
 if TYPE_CHECKING:
     from kb.extractive import ExtractiveAnswerer
     from kb.index import Index
     from kb.llm_answerer import LLMAnswerer
+    from kb.manifest import DocRecord
     from kb.retrieval import HybridRetriever
     from kb.settings import Settings
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500
+# A streamed piece ends after a sentence's closing punctuation and the markers that follow it.
+_PIECE = re.compile(r".+?(?:[。！？!?；;]+(?:\[\d+\])*|\[\d+\]+|$)", re.DOTALL)
 
 
 class KnowledgeBase:
@@ -30,12 +36,16 @@ class KnowledgeBase:
         retriever: HybridRetriever,
         extractive: ExtractiveAnswerer,
         llm: LLMAnswerer | None = None,
+        rewriter: Rewriter | None = None,
     ) -> None:
         self.settings = settings
         self.index = index
         self.retriever = retriever
         self.extractive = extractive
         self.llm = llm
+        self.rewriter = rewriter or RuleRewriter()
+        # Glossary term -> definition (kb/glossary.py): a question using a term also searches for its definition.
+        self.glossary: dict[str, str] = {}
 
     def ask(self, question: str, doc_ids: list[str] | None = None) -> Answer:
         """Answer a question with citations, or refuse when the knowledge base does not hold the answer."""
@@ -46,7 +56,7 @@ class KnowledgeBase:
         if len(q) > MAX_QUESTION_CHARS:
             # Absurdly long input is cut, not rejected: the start of a question carries its topic.
             q = q[:MAX_QUESTION_CHARS]
-        hits = self.retriever.retrieve(q, doc_ids=doc_ids)
+        hits = self.retrieve(q, doc_ids=doc_ids)
         t1 = time.perf_counter()
         answer = self.extractive.answer(q, hits)
         if self.llm is not None and not answer.refused:
@@ -60,6 +70,92 @@ class KnowledgeBase:
         answer.question = question
         answer.timings.update(retrieve_ms=(t1 - t0) * 1000, total_ms=(time.perf_counter() - t0) * 1000)
         return answer
+
+    def retrieve(self, question: str, k: int | None = None, doc_ids: list[str] | None = None) -> list[Hit]:
+        """Passages for a question; the definitions of glossary terms it uses join the lexical search.
+
+        Only the lexical side gets them, as with aliases (kb/terms.py): appended to the embedded question,
+        extra words dilute it.
+        """
+        from kb.glossary import expand_query
+
+        extra = expand_query(question, self.glossary)[len(question) :].strip()
+        return self.retriever.retrieve(question, k=k, doc_ids=doc_ids, expansion=extra)
+
+    def rewrite(self, question: str, history: list[Exchange] | None = None) -> str:
+        """The follow-up `question` as a standalone question, given the earlier turns (oldest first)."""
+        return self.rewriter.rewrite(question, history or [])
+
+    def ask_stream(
+        self, question: str, doc_ids: list[str] | None = None, history: list[Exchange] | None = None
+    ) -> Iterator[str | Answer]:
+        """Text pieces of the answer as they are ready, then the final checked Answer (always last).
+
+        The web app and `python -m kb bench-chat` both go through here. A follow-up is
+        first rewritten with `history`; `Answer.rewritten_question` says how it was understood.
+        With an LLM the pieces are the model's raw words and the final Answer's text replaces
+        them (markers checked); the extractive answer is streamed sentence by sentence.
+        """
+        t0 = time.perf_counter()
+        q = " ".join((question or "").split())
+        if not q:
+            answer = Answer(question=question, text="请输入问题。", refused=True)
+            yield answer.text
+            yield answer
+            return
+        standalone = self.rewrite(q, history)[:MAX_QUESTION_CHARS]
+        t_rw = time.perf_counter()
+        hits = self.retrieve(standalone, doc_ids=doc_ids)
+        t1 = time.perf_counter()
+        answer = self.extractive.answer(standalone, hits)
+        streamed = False
+        if self.llm is not None and not answer.refused:
+            from kb.llm_answerer import LLMUnavailable
+
+            try:
+                stream = self.llm.stream(standalone, hits)
+                for delta in stream:
+                    streamed = True
+                    yield delta
+                answer = stream.answer
+            except LLMUnavailable as exc:
+                # Words the model already sent are replaced by the final Answer's text, as after any stream.
+                log.warning("LLM unavailable, answering extractively: %s", exc)
+                streamed = False
+        if not streamed:
+            for piece in _PIECE.findall(answer.text):
+                if piece:
+                    yield piece
+        answer.question = question
+        answer.rewritten_question = standalone if standalone != q else ""
+        answer.timings.update(
+            rewrite_ms=(t_rw - t0) * 1000, retrieve_ms=(t1 - t_rw) * 1000, total_ms=(time.perf_counter() - t0) * 1000
+        )
+        yield answer
+
+    def documents(self) -> list[DocRecord]:
+        """The ready documents, by source name (what a person may restrict a question to)."""
+        return [d for d in self.index.documents() if d.status == "ready"]
+
+    def scope(self, doc_ids: list[str] | None = None, doc_types: list[str] | None = None) -> list[str] | None:
+        """The documents a filtered question searches: the chosen ones narrowed to the chosen types; None = all."""
+        if not doc_ids and not doc_types:
+            return None
+        docs = self.documents()
+        if doc_ids:
+            docs = [d for d in docs if d.doc_id in set(doc_ids)]
+        if doc_types:
+            docs = [d for d in docs if (d.doc_type or "其他") in set(doc_types)]
+        return [d.doc_id for d in docs]
+
+    def context(self, chunk_id: str, radius: int = 1) -> tuple[list[Chunk], list[Chunk]]:
+        """The chunks just before and just after a cited chunk in its document, for "show the original text"."""
+        doc_id = chunk_id.rsplit(":", 1)[0]
+        chunks = self.index.chunks_of(doc_id)
+        pos = next((i for i, c in enumerate(chunks) if c.chunk_id == chunk_id), None)
+        if pos is None:
+            return [], []
+        return chunks[max(0, pos - radius) : pos], chunks[pos + 1 : pos + 1 + radius]
 
     def close(self) -> None:
         self.index.close()

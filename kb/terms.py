@@ -29,7 +29,9 @@ _QUOTED = re.compile(r"[“\"「]([^”\"」]{2,30})[”\"」]")
 _EVENT = re.compile(
     r"第[一二三四五六七八九十百\d]+[届次](?:[^，。？！、\s“”]{0,20}?)(?:大会|大赛|会议|论坛|博览会|峰会|展览会|运动会|金奖|奖|赛)"
 )
-_ASKS = re.compile(r"[哪怎几谁啥]|什么|多少")  # question words are not topics, whatever jieba tags them
+_ASKS = re.compile(
+    r"[哪怎几谁啥]|什么|多[少长久大远高重]|何时|时候"
+)  # question words are not topics, whatever jieba tags them
 _PLACE_SUFFIX = ("省", "市", "县", "区", "州", "镇", "乡")
 # Parts of speech that name a thing (jieba's tags): a missing one is a missing topic, a missing verb is wording.
 _NOUN_TAGS = {"n", "nz", "nt", "nr", "l", "vn", "an", "t"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -13,16 +12,11 @@ import pytest
 
 from kb.index import Index
 from kb.settings import Settings
+from tests.servers import free_port, stop
 
 pytestmark = pytest.mark.slow
 
 CHROMA = Path(sys.executable).parent / "chroma"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +24,7 @@ def chroma_server(tmp_path_factory):
     """A `chroma run` server on a free local port, stopped at the end of the module."""
     if not CHROMA.exists():
         pytest.skip(f"no chroma CLI at {CHROMA}")
-    port = _free_port()
+    port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
     log = (path / "server.log").open("w")
     proc = subprocess.Popen(
@@ -52,12 +46,7 @@ def chroma_server(tmp_path_factory):
             time.sleep(0.3)
         yield "127.0.0.1", port
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=20)
         log.close()
 
 

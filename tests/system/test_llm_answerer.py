@@ -28,16 +28,11 @@ from kb.llm_answerer import LLMAnswerer, LLMUnavailable
 from kb.prompts import load_prompt
 from kb.settings import LLMSettings
 from kb.types import Hit
+from tests.servers import free_port, stop
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 QUESTION = "预备党员的预备期是多长时间？"
 _MARK = re.compile(r"\[(\d+)\]")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -87,12 +82,7 @@ def llama_server(tmp_path_factory) -> Iterator[str]:
                 time.sleep(0.5)
         yield base_url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=15)
 
 
 @pytest.fixture

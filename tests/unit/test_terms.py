@@ -57,3 +57,9 @@ def test_question_words_and_verbs_tagged_as_places_are_not_key_terms():
 def test_place_stem_and_noun_parts():
     assert place_stem("深圳市") == "深圳" and place_stem("北京") == "北京"
     assert set(noun_parts("财政赤字")) == {"财政", "赤字"}
+
+
+def test_how_long_and_when_phrases_are_question_words_not_topics():
+    texts = {kt.text for kt in key_terms("党员的预备期是多长时间？什么时候转正？")}
+    assert "预备期" in texts
+    assert not any(t.startswith(("多长", "什么")) for t in texts)

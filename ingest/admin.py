@@ -1,0 +1,135 @@
+"""Knowledge-base administration for the web app: upload and ingest, list, delete, re-index.
+
+It lives in `ingest/` because it feeds files to `ingest.pipeline.ingest_paths`,
+the same function `python -m ingest` calls (and `kb/` never imports `ingest`).
+Uploads are first saved safely by `kb.uploads`; each saved file is then
+ingested on its own, so one file that breaks in an unexpected way is reported
+as failed and the others still land.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.pipeline import FileResult, ingest_paths
+from kb.index import Index
+from kb.manifest import DocRecord
+from kb.settings import Settings
+from kb.uploads import Rejected, clear_partials, remove_upload, save_uploads, upload_dir
+
+log = logging.getLogger(__name__)
+
+# (fraction 0..1 of the whole run, a line for a person)
+Progress = Callable[[float, str], None]
+
+STATUS_NAMES = {
+    "added": "新增",
+    "updated": "更新",
+    "unchanged": "未变",
+    "failed": "失败",
+    "removed": "删除",
+    "ready": "可用",
+    "pending": "处理中",
+}
+
+
+@dataclass
+class UploadOutcome:
+    """What an upload did, file by file."""
+
+    results: list[FileResult] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        """One Chinese line per file, failures with their reason."""
+        out = []
+        for r in self.results:
+            mark = "✗" if r.status == "failed" else "✓"
+            detail = r.reason if r.status == "failed" else f"{r.chunks} 个片段" if r.chunks else ""
+            out.append(f"{mark} {r.path.name}：{STATUS_NAMES.get(r.status, r.status)} {detail}".rstrip())
+        out += [f"✗ {x.name}：{x.reason}" for x in self.rejected]
+        return out
+
+
+class KBAdmin:
+    """The admin actions over one index, all through the ingest pipeline."""
+
+    def __init__(self, settings: Settings, index: Index) -> None:
+        self.settings = settings
+        self.index = index
+        clear_partials(settings.data_dir)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.settings.app.max_upload_mb * 2**20
+
+    def upload(self, files: Iterable[tuple[str, Path]], progress: Progress | None = None) -> UploadOutcome:
+        """Save (name, temp path) uploads (zips unpacked) and ingest them, reporting progress per file and chunk."""
+        import time
+
+        t0 = time.perf_counter()
+        saved = save_uploads(
+            files,
+            upload_dir(self.settings.data_dir),
+            allowed_suffixes=SUPPORTED_SUFFIXES,
+            max_bytes=min(self.max_upload_bytes, self.settings.max_file_mb * 2**20),
+            max_total_bytes=10 * self.max_upload_bytes,
+        )
+        outcome = UploadOutcome(rejected=saved.rejected)
+        outcome.results = self._ingest(saved.saved, progress=progress)
+        outcome.seconds = time.perf_counter() - t0
+        return outcome
+
+    def _ingest(self, paths: list[Path], force: bool = False, progress: Progress | None = None) -> list[FileResult]:
+        results: list[FileResult] = []
+        n = len(paths)
+        for i, path in enumerate(paths):
+
+            def on_chunks(name: str, done: int, total: int, i: int = i) -> None:
+                if progress:
+                    progress(
+                        (i + done / max(total, 1)) / n, f"{name}：已索引 {done}/{total} 个片段（第 {i + 1}/{n} 个文件）"
+                    )
+
+            if progress:
+                progress(i / n, f"{path.name}：读取与切分（第 {i + 1}/{n} 个文件）")
+            try:
+                report = ingest_paths(
+                    self.index,
+                    [path],
+                    force=force,
+                    max_bytes=self.settings.max_file_mb * 2**20,
+                    on_chunks=on_chunks,
+                )
+                results.extend(report.results)
+            except Exception as exc:  # one file must never take the others (or the app) down
+                log.exception("ingest of %s failed", path)
+                results.append(FileResult(path, "failed", f"内部错误：{type(exc).__name__}"))
+        if progress and n:
+            progress(1.0, "完成")
+        return results
+
+    def documents(self) -> list[DocRecord]:
+        """Every document with its metadata, chunk count, status and error."""
+        return self.index.documents()
+
+    def remove(self, source: str) -> bool:
+        """Delete a document from the index (and its uploaded copy); False when it is not there."""
+        removed = self.index.remove(source)
+        remove_upload(self.settings.data_dir, source)
+        return removed
+
+    def reindex(self, source: str, progress: Progress | None = None) -> FileResult:
+        """Ingest a document again from the file it came from (forced, even when unchanged)."""
+        rec = self.index.manifest.by_source(source)
+        if rec is None:
+            return FileResult(Path(source), "failed", "知识库中没有这个文档")
+        path = Path(rec.path)
+        if not path.is_file():
+            return FileResult(path, "failed", "原文件已不在，无法重新索引：请重新上传")
+        return self._ingest([path], force=True, progress=progress)[0]

@@ -1,0 +1,59 @@
+"""Follow-up questions rewritten into standalone ones by the rules (no LLM)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.followup import Exchange, RuleRewriter, needs_context
+
+ZHUZHOU = Exchange(
+    "株洲市直机关实施了什么工程？",
+    "今年以来,市直机关的工作紧贴“发愤图强、重振雄风”要求,实施“动力党建·合力攻坚”工程,以政治建设为统领[1]。",
+)
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "standalone"),
+    [
+        ([Exchange("党员有哪些权利？")], "那预备党员呢？", "预备党员有哪些权利？"),
+        ([Exchange("党员的预备期是多长时间？")], "那预备党员呢？", "预备党员的预备期是多长时间？"),
+        ([ZHUZHOU], "这个工程是谁提出的？", "“动力党建·合力攻坚”工程是谁提出的？"),
+        (
+            [Exchange("“动力党建·合力攻坚”工程的内容是什么？")],
+            "这个工程是谁提出的？",
+            "“动力党建·合力攻坚”工程是谁提出的？",
+        ),
+        (
+            [Exchange("行政机关公务员处分条例规定了哪些处分？", "处分分为警告、记过、记大过、降级、撤职、开除。")],
+            "该条例什么时候施行？",
+            "行政机关公务员处分条例什么时候施行？",
+        ),
+        ([Exchange("宪法的修正案有哪些内容？")], "它是哪一年修正的？", "宪法是哪一年修正的？"),
+    ],
+)
+def test_a_follow_up_becomes_a_standalone_question(history, question, standalone):
+    assert RuleRewriter().rewrite(question, history) == standalone
+
+
+def test_the_nearest_turn_wins_over_older_ones():
+    history = [Exchange("“活力家园”工程是什么？"), ZHUZHOU]
+    assert RuleRewriter().rewrite("这个工程是谁提出的？", history) == "“动力党建·合力攻坚”工程是谁提出的？"
+
+
+def test_a_standalone_question_or_one_without_history_passes_unchanged():
+    r = RuleRewriter()
+    assert r.rewrite("党员有哪些义务？", [ZHUZHOU]) == "党员有哪些义务？"
+    assert r.rewrite("那预备党员呢？", []) == "那预备党员呢？"
+    assert r.rewrite("  党员  有哪些义务？ ", []) == "党员 有哪些义务？"
+
+
+def test_follow_up_shapes_are_recognised():
+    assert needs_context("那预备党员呢？") and needs_context("这个工程是谁提出的？") and needs_context("它是什么？")
+    assert not needs_context("党员的预备期是多长时间？")
+
+
+def test_an_elliptic_follow_up_without_a_clear_slot_keeps_both_subjects():
+    r = RuleRewriter()
+    assert r.rewrite("那上海呢？", [Exchange("北京的经济增长目标是多少？")]) == "上海的经济增长目标是多少？"
+    out = r.rewrite("那39支党员先锋队呢？", [Exchange("株洲市城管系统有多少名党员干部奋战一线？")])
+    assert out == "39支党员先锋队：株洲市城管系统有多少名党员干部奋战一线？"

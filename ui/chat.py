@@ -1,0 +1,240 @@
+"""The chat tab: streaming cited answers, follow-ups, filters, feedback, per-user history and export.
+
+Callbacks only call `kb` (KnowledgeBase, HistoryStore) and render what comes back.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from kb.followup import Exchange
+from kb.history import HistoryStore, Turn
+from kb.service import KnowledgeBase
+from kb.types import Answer
+from ui.auth import Access
+from ui.render import answer_message, streaming_markdown, text
+
+CSS = """
+.kb-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 10px; margin: 6px 0; }
+.kb-source blockquote { margin: 4px 0; }
+.kb-source mark { background: #fff0a0; color: inherit; padding: 0 1px; }
+.kb-refusal { border-left: 4px solid #d97706; background: #fff7e6; color: #7c2d12; padding: 6px 10px; border-radius: 4px; }
+.kb-related { margin-top: 6px; font-size: 0.92em; color: var(--body-text-color-subdued); }
+.kb-around { color: var(--body-text-color-subdued); }
+"""
+
+EXAMPLES = ["动力党建·合力攻坚工程是什么？", "株洲市城管系统有多少名党员干部奋战一线？", "党员的预备期是多长时间？"]
+
+
+@dataclass
+class ChatParts:
+    """The components other tabs refresh (the document filters)."""
+
+    doc_filter: gr.Dropdown
+    type_filter: gr.Dropdown
+
+
+def doc_choices(kb: KnowledgeBase) -> tuple[list[tuple[str, str]], list[str]]:
+    """(label, doc_id) of every ready document, and the document types present."""
+    docs = kb.documents()
+    return (
+        [(f"{d.title or d.source}（{d.source}）", d.doc_id) for d in docs],
+        sorted({d.doc_type or "其他" for d in docs}),
+    )
+
+
+def filter_updates(kb: KnowledgeBase) -> tuple[Any, Any]:
+    """Fresh choices for the two filter dropdowns."""
+    docs, types = doc_choices(kb)
+    return gr.Dropdown(choices=docs), gr.Dropdown(choices=types)
+
+
+def _messages(turns: list[Turn], kb: KnowledgeBase) -> list[dict]:
+    out: list[dict] = []
+    for t in turns:
+        out.append({"role": "user", "content": text(t.question)})
+        out.append({"role": "assistant", "content": answer_message(t.answer, kb.context)})
+    return out
+
+
+def _exchanges(turns: list[Turn]) -> list[Exchange]:
+    # Earlier questions as they were understood, so a chain of follow-ups keeps resolving.
+    return [Exchange(t.answer.rewritten_question or t.question, t.answer.text) for t in turns]
+
+
+def _export_file(history: HistoryStore, user: str, conv_id: int, export_dir: Path) -> str:
+    md = history.export_markdown(user, conv_id)
+    # One file per conversation of this app, rewritten after each change, so exports do not pile up.
+    path = export_dir / str(conv_id) / f"对话-{conv_id}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(md, encoding="utf-8")
+    return str(path)
+
+
+def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, access: Access) -> ChatParts:
+    """The chat tab's layout and callbacks (call inside a gr.Tab)."""
+    conv_state = gr.State(None)  # the current conversation id (None until the first question)
+    turns_state = gr.State([])  # turn ids, one per assistant message, for feedback
+    rated_state = gr.State(None)  # the turn the last like/dislike was on, for the comment
+    docs0, types0 = doc_choices(kb)
+    export_dir = Path(tempfile.mkdtemp(prefix="kb-exports-"))
+
+    with gr.Row():
+        with gr.Column(scale=1, min_width=220):
+            new_btn = gr.Button("＋ 新对话", size="sm")
+            convs = gr.Radio(label="我的历史对话", choices=[], elem_id="kb-history")
+            export_btn = gr.DownloadButton("导出为 Markdown", size="sm", value=None, interactive=False)
+        with gr.Column(scale=4):
+            chat = gr.Chatbot(
+                label="问答",
+                height=520,
+                sanitize_html=True,
+                allow_tags=False,
+                feedback_options=("Like", "Dislike"),
+                latex_delimiters=[],
+                elem_id="kb-chat",
+                placeholder="向知识库提问：每句回答都标注出处；知识库里没有的内容，会直接说明。",
+            )
+            box = gr.Textbox(
+                label="问题",
+                placeholder="例如：党员的预备期是多长时间？ 追问如：那预备党员呢？",
+                submit_btn="提问",
+                elem_id="kb-question",
+            )
+            gr.Examples(EXAMPLES, inputs=box, label="示例问题")
+            with gr.Accordion("只在部分文档中查找（可选）", open=False):
+                doc_filter = gr.Dropdown(label="文档", choices=docs0, multiselect=True, elem_id="kb-doc-filter")
+                type_filter = gr.Dropdown(label="文档类型", choices=types0, multiselect=True)
+            with gr.Row():
+                comment = gr.Textbox(
+                    label="对回答的意见（可先点回答下方的赞或踩，再写意见）", scale=4, max_lines=3, elem_id="kb-comment"
+                )
+                comment_btn = gr.Button("提交意见", scale=1, size="sm")
+            status = gr.Markdown(elem_id="kb-status")
+
+    def conv_list(user: str, selected: int | None) -> Any:
+        items = history.conversations(user)
+        return gr.Radio(choices=[(f"{c.title}", c.id) for c in items], value=selected)
+
+    def respond(
+        question: str,
+        messages: list[dict],
+        conv_id: int | None,
+        turn_ids: list[int],
+        doc_ids: list[str] | None,
+        doc_types: list[str] | None,
+        request: gr.Request,
+    ) -> Iterator[tuple]:
+        user = access.user(request)
+        question = (question or "").strip()
+        if not question:
+            yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), ""
+            return
+        if conv_id is None:
+            conv_id = history.new_conversation(user)
+        past = history.turns(user, conv_id)
+        scope = kb.scope(doc_ids, doc_types)
+        messages = [
+            *messages,
+            {"role": "user", "content": text(question)},
+            {"role": "assistant", "content": streaming_markdown("")},
+        ]
+        yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), ""
+        partial = ""
+        answer: Answer | None = None
+        for piece in kb.ask_stream(question, doc_ids=scope, history=_exchanges(past)):
+            if isinstance(piece, Answer):
+                answer = piece
+                break
+            partial += piece
+            messages[-1] = {"role": "assistant", "content": streaming_markdown(partial)}
+            yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), ""
+        assert answer is not None  # ask_stream always ends with the Answer
+        turn_id = history.add_turn(user, conv_id, question, answer)
+        messages[-1] = {"role": "assistant", "content": answer_message(answer, kb.context)}
+        note = "（已限定在所选文档中查找）" if scope is not None else ""
+        yield (
+            messages,
+            "",
+            conv_id,
+            [*turn_ids, turn_id],
+            conv_list(user, conv_id),
+            gr.DownloadButton(value=_export_file(history, user, conv_id, export_dir), interactive=True),
+            note,
+        )
+
+    box.submit(
+        respond,
+        [box, chat, conv_state, turns_state, doc_filter, type_filter],
+        [chat, box, conv_state, turns_state, convs, export_btn, status],
+        # Several people may ask at once (Gradio's default is one at a time per event); the index and
+        # the embedder serialise what must be serialised.
+        concurrency_limit=4,
+    )
+
+    def load_conversation(conv_id: int | None, request: gr.Request) -> tuple:
+        user = access.user(request)
+        if conv_id is None:
+            return [], None, [], gr.DownloadButton(value=None, interactive=False), "", None
+        try:
+            turns = history.turns(user, int(conv_id))
+        except KeyError:
+            raise gr.Error("没有这个对话") from None
+        path = _export_file(history, user, int(conv_id), export_dir)
+        return (
+            _messages(turns, kb),
+            int(conv_id),
+            [t.id for t in turns],
+            gr.DownloadButton(value=path, interactive=True),
+            "",
+            None,
+        )
+
+    convs.input(load_conversation, [convs], [chat, conv_state, turns_state, export_btn, status, rated_state])
+
+    def new_conversation(request: gr.Request) -> tuple:
+        user = access.user(request)
+        return [], None, [], conv_list(user, None), gr.DownloadButton(value=None, interactive=False), "", None
+
+    new_btn.click(new_conversation, None, [chat, conv_state, turns_state, convs, export_btn, status, rated_state])
+
+    def on_like(turn_ids: list[int], conv_id: int | None, data: gr.LikeData, request: gr.Request) -> tuple:
+        user = access.user(request)
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        k = index // 2  # user and assistant messages alternate
+        if conv_id is None or not (0 <= k < len(turn_ids)) or data.liked not in (True, False):
+            return gr.skip(), gr.skip(), gr.skip()
+        history.feedback(user, turn_ids[k], rating=1 if data.liked else -1)
+        # The export is rewritten so that it carries the feedback too.
+        export = gr.DownloadButton(value=_export_file(history, user, conv_id, export_dir), interactive=True)
+        return turn_ids[k], f"已记录{'赞' if data.liked else '踩'}，可以在下方补充意见。", export
+
+    chat.like(on_like, [turns_state, conv_state], [rated_state, status, export_btn])
+
+    def on_comment(
+        note: str, rated: int | None, turn_ids: list[int], conv_id: int | None, request: gr.Request
+    ) -> tuple:
+        user = access.user(request)
+        target = rated if rated is not None else (turn_ids[-1] if turn_ids else None)
+        if conv_id is None or target is None or not (note or "").strip():
+            return gr.skip(), "请先提问，并写下意见。", gr.skip()
+        history.feedback(user, target, comment=note)
+        export = gr.DownloadButton(value=_export_file(history, user, conv_id, export_dir), interactive=True)
+        return "", "谢谢，意见已保存。", export
+
+    comment_btn.click(on_comment, [comment, rated_state, turns_state, conv_state], [comment, status, export_btn])
+
+    def on_load(request: gr.Request) -> tuple:
+        user = access.user(request)
+        docs, types = filter_updates(kb)
+        return conv_list(user, None), docs, types
+
+    # Each user's own conversations and the current documents, built per page load, never shared between sessions.
+    demo.load(on_load, None, [convs, doc_filter, type_filter])
+    return ChatParts(doc_filter, type_filter)
