@@ -130,6 +130,17 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     ),
 ]
 _HOW = re.compile(r"怎么|如何|怎样|什么|哪些")
+# Contact details answer only in their own form: when no top passage has an address (a phone number, a web
+# address) at all, the knowledge base does not hold it, however well the rest of the question matches.
+_REQUIRED_SHAPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (
+        re.compile(r"地址|住址|办公地点|在哪办公|门牌"),
+        re.compile(r"[\u4e00-\u9fff]{1,12}(?:路|街|大道|大街|巷|胡同|里)\s*[0-9０-９一二三四五六七八九十百]+\s*号|\d+号"),
+    ),
+    (re.compile(r"电话|热线|联系方式|手机号"), re.compile(r"\d{3,4}-?\d{7,8}|1\d{10}|\b123\d\d\b|\d{5,}")),
+    (re.compile(r"网址|网站|邮箱|电子邮件"), re.compile(r"https?://|www\.|@[\w.]+|\.(?:com|cn|org|net)\b")),
+    (re.compile(r"邮编|邮政编码"), re.compile(r"(?<!\d)\d{6}(?!\d)")),
+]
 
 
 DocFreq = Callable[[list[str]], tuple[dict[str, int], int]]
@@ -230,6 +241,9 @@ class ExtractiveAnswerer:
     def missing_key_term(self, question: str, hits: list[Hit]) -> KeyTerm | None:
         """A term that pins the question to a topic and that no top passage holds, if any (see `_on_topic`)."""
         top = hits[: self.passages]
+        for asks, shape in _REQUIRED_SHAPES:
+            if asks.search(question) and not any(shape.search(h.chunk.text) for h in top):
+                return KeyTerm("shape", asks.search(question).group(0))
         kts = key_terms(question)
         for kt in kts:
             if kt.kind == "noun":

@@ -101,7 +101,7 @@ def expand_query(question: str) -> str:
 class KeyTerm:
     """A term that pins a question to a topic: if the evidence lacks it, the evidence is about something else."""
 
-    kind: str  # title | quoted | event | year | latin | place | noun
+    kind: str  # title | quoted | event | year | latin | place | noun | shape (a missing contact-detail form)
     text: str
 
 

@@ -41,10 +41,25 @@ class VectorStore:
             collection_name=store.collection,
             embedding_function=embeddings,
             client=self._client,
-            collection_configuration={"hnsw": {"space": "cosine"}},
+            collection_configuration={
+                "hnsw": {
+                    "space": "cosine",
+                    "ef_search": store.hnsw_ef_search,
+                    "ef_construction": store.hnsw_ef_construction,
+                    "max_neighbors": store.hnsw_max_neighbors,
+                }
+            },
         )
         self._collection = self._client.get_collection(store.collection, embedding_function=None)
+        self._tune_search(store.hnsw_ef_search)
         self._max_batch = max(1, int(self._client.get_max_batch_size()))
+
+    def _tune_search(self, ef_search: int) -> None:
+        # A collection made before the setting (or with another value) keeps its own; ef_search is the one
+        # HNSW parameter Chroma lets an existing collection change, and it is what recall depends on at query time.
+        hnsw = (self._collection.configuration or {}).get("hnsw") or {}
+        if hnsw.get("ef_search") != ef_search:
+            self._collection.modify(configuration={"hnsw": {"ef_search": ef_search}})
 
     def add(self, chunks: list[Chunk], texts_to_embed: list[str]) -> None:
         """Embed texts and store them under the chunks' ids (an existing id is overwritten)."""

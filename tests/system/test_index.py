@@ -372,3 +372,26 @@ def test_an_open_index_sees_documents_another_process_added(index, tmp_settings,
     assert index.is_current(doc.source, doc.content_hash)
     assert [c.chunk_id for c, _ in index.dense_search(chunks[3].text, 1)] == [chunks[3].chunk_id]
     assert index.vectors.count() == len(dangzhang[1]) + len(chunks)
+
+
+def test_dense_search_finds_the_exact_nearest_chunks_and_old_collections_get_the_search_setting(
+    tmp_settings, embedder, dangzhang, report
+):
+    # Chroma's default ef_search (100) lost the true nearest chunks of some questions on the dev index.
+    import numpy as np
+
+    old = tmp_settings.model_copy(
+        update={"store": tmp_settings.store.model_copy(update={"hnsw_ef_search": 100, "hnsw_max_neighbors": 16})}
+    )
+    with Index(old, embedder) as first:
+        for doc, chunks in (dangzhang, report):
+            first.upsert(doc, chunks)
+    with Index(tmp_settings, embedder) as idx:
+        collection = idx.vectors._collection
+        assert collection.configuration["hnsw"]["ef_search"] == tmp_settings.store.hnsw_ef_search
+        stored = collection.get(include=["embeddings"])
+        matrix = np.array(stored["embeddings"])
+        for q in ("预备党员的预备期是多长时间？", "国内生产总值增长目标", "党的纪律处分有哪几种？"):
+            v = np.array(embedder.embed_query(q))
+            exact = [stored["ids"][i] for i in np.argsort(-(matrix @ v))[:10]]
+            assert _ids(idx.dense_search(q, 10)) == exact

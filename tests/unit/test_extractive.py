@@ -73,3 +73,11 @@ def test_refuses_a_noun_the_corpus_never_uses_even_in_parts():
 
 def test_no_hits_is_a_refusal():
     assert answerer([]).answer("党员的预备期是多长？", []).refused
+
+
+def test_a_contact_detail_question_is_refused_when_no_passage_has_that_form():
+    text = "市直机关工委组织有关党员领导干部研究探讨机关党建。"
+    qa = answerer([text])
+    assert qa.answer("市直机关工委的办公地址在哪里？", [hit(text, 0.9)]).refused
+    with_address = "市直机关工委办公地址为株洲市天元区神农大道18号。"
+    assert not qa.answer("市直机关工委的办公地址在哪里？", [hit(with_address, 0.9)]).refused
