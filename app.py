@@ -33,6 +33,7 @@ def ensure_sample(settings: Settings) -> None:
 def create_app(settings: Settings, auth_enabled: bool | None = None) -> gr.Blocks:
     """The app's Blocks: chat for everyone, the admin tab for admins only (checked again in every callback)."""
     from ingest.admin import KBAdmin
+    from kb.glossary import refresh as refresh_glossary
     from ui.admin import build_admin_tab
     from ui.chat import build_chat_tab
     from ui.workflows import add_workflow_tabs
@@ -42,7 +43,8 @@ def create_app(settings: Settings, auth_enabled: bool | None = None) -> gr.Block
     users = UserStore(sessions)
     access = Access(users, users.count() > 0 if auth_enabled is None else auth_enabled)
     history = HistoryStore(sessions)
-    admin = KBAdmin(settings, kb.index)
+    # New or removed documents change the glossary (its terms, quotes and the retrieval wired to it).
+    admin = KBAdmin(settings, kb.index, on_change=lambda: refresh_glossary(kb))
 
     with gr.Blocks(title="政策知识库助手") as demo:
         with gr.Row():

@@ -59,10 +59,19 @@ class UploadOutcome:
 class KBAdmin:
     """The admin actions over one index, all through the ingest pipeline."""
 
-    def __init__(self, settings: Settings, index: Index) -> None:
+    def __init__(self, settings: Settings, index: Index, on_change: Callable[[], None] | None = None) -> None:
         self.settings = settings
         self.index = index
+        # Called after the set of documents changed (e.g. to rebuild the glossary from the new text).
+        self.on_change = on_change
         clear_partials(settings.data_dir)
+
+    def _changed(self, results: list[FileResult]) -> None:
+        if self.on_change is not None and any(r.status in ("added", "updated") for r in results):
+            try:
+                self.on_change()
+            except Exception:  # the documents landed; a failed follow-up must not report them as failed
+                log.exception("after-change hook failed")
 
     @property
     def max_upload_bytes(self) -> int:
@@ -82,6 +91,7 @@ class KBAdmin:
         )
         outcome = UploadOutcome(rejected=saved.rejected)
         outcome.results = self._ingest(saved.saved, progress=progress)
+        self._changed(outcome.results)
         outcome.seconds = time.perf_counter() - t0
         return outcome
 
@@ -122,6 +132,8 @@ class KBAdmin:
         """Delete a document from the index (and its uploaded copy); False when it is not there."""
         removed = self.index.remove(source)
         remove_upload(self.settings.data_dir, source)
+        if removed:
+            self._changed([FileResult(Path(source), "updated")])
         return removed
 
     def reindex(self, source: str, progress: Progress | None = None) -> FileResult:
@@ -132,4 +144,6 @@ class KBAdmin:
         path = Path(rec.path)
         if not path.is_file():
             return FileResult(path, "failed", "原文件已不在，无法重新索引：请重新上传")
-        return self._ingest([path], force=True, progress=progress)[0]
+        result = self._ingest([path], force=True, progress=progress)[0]
+        self._changed([result])
+        return result

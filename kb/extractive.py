@@ -135,7 +135,9 @@ _HOW = re.compile(r"怎么|如何|怎样|什么|哪些")
 _REQUIRED_SHAPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (
         re.compile(r"地址|住址|办公地点|在哪办公|门牌"),
-        re.compile(r"[\u4e00-\u9fff]{1,12}(?:路|街|大道|大街|巷|胡同|里)\s*[0-9０-９一二三四五六七八九十百]+\s*号|\d+号"),
+        re.compile(
+            r"[\u4e00-\u9fff]{1,12}(?:路|街|大道|大街|巷|胡同|里)\s*[0-9０-９一二三四五六七八九十百]+\s*号|\d+号"
+        ),
     ),
     (re.compile(r"电话|热线|联系方式|手机号"), re.compile(r"\d{3,4}-?\d{7,8}|1\d{10}|\b123\d\d\b|\d{5,}")),
     (re.compile(r"网址|网站|邮箱|电子邮件"), re.compile(r"https?://|www\.|@[\w.]+|\.(?:com|cn|org|net)\b")),

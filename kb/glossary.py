@@ -487,3 +487,11 @@ def attach(kb: KnowledgeBase) -> Glossary:
         g.rebuild()
     g.sync(kb)
     return g
+
+
+def refresh(kb: KnowledgeBase) -> Glossary:
+    """Rebuild the glossary after documents were added or removed, and re-wire it into retrieval."""
+    g = open_glossary(kb)
+    g.rebuild()
+    g.sync(kb)
+    return g

@@ -130,3 +130,28 @@ def test_admin_upload_reports_progress_per_file_and_a_bad_file_does_not_stop_the
     assert all(c.source != "白沙村议事规则.docx" for c in a.citations)
     assert admin.reindex("白沙村议事规则.docx").status == "failed"
     kb.close()
+
+
+@pytest.mark.slow
+def test_uploading_and_deleting_a_document_refreshes_the_glossary_and_its_retrieval(tmp_path, embedder):
+    from kb.glossary import attach
+    from kb.glossary import refresh as refresh_glossary
+    from kb.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "kb")
+    index = open_index(settings, embedder)
+    kb = build(settings, index=index)
+    attach(kb)
+    admin = KBAdmin(settings, index, on_change=lambda: refresh_glossary(kb))
+    rules = tmp_path / "红旗村村务规则.txt"
+    rules.write_text(
+        "红旗村村务规则\n\n红旗村推行“三亮三比”活动，即亮身份、亮承诺、亮实绩，比服务、比奉献、比作风。\n",
+        encoding="utf-8",
+    )
+    assert "三亮三比" not in kb.glossary
+    outcome = admin.upload([("红旗村村务规则.txt", rules)])
+    assert [r.status for r in outcome.results] == ["added"]
+    assert "三亮三比" in kb.glossary and "亮身份" in kb.glossary["三亮三比"]
+    assert admin.remove("红旗村村务规则.txt")
+    assert "三亮三比" not in kb.glossary
+    kb.close()
