@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kb.citations import norm
+from tests.e2e.appserver import SCREENSHOTS
 from tests.servers import free_port
 from tests.workflow_kb import DANGZHANG, build_workflow_kb
 
@@ -69,6 +70,11 @@ def _item_ids(page) -> list[str]:
     return re.findall(r"(?:outline|quote|figure|case|question)-\d+", page.locator("#pack-view").inner_text())
 
 
+def _shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
 def test_a_trainer_builds_edits_and_downloads_a_cited_pack(page, app_url, tmp_path):
     import docx
 
@@ -76,6 +82,7 @@ def test_a_trainer_builds_edits_and_downloads_a_cited_pack(page, app_url, tmp_pa
     view = page.locator("#pack-view")
     for part in ("一、提纲", "重要论述摘编", "数据与事实", "案例与做法", "讨论题", "注释"):
         assert part in view.inner_text()
+    _shot(page, "workflow-pack")
     before = _item_ids(page)
     _pick(page, "pack-item", "[重要论述摘编]")
     page.locator("#pack-down").click()
@@ -137,6 +144,7 @@ def test_the_glossary_explains_terms_with_citations_and_an_admin_can_edit_it(pag
     _pick(page, "glossary-term", "五懂五会")
     page.wait_for_function("() => document.querySelector('#glossary-entry').innerText.includes('懂政治')")
     assert "罗显明" in page.locator("#glossary-entry").inner_text()
+    _shot(page, "workflow-glossary")
     page.locator("#glossary-source").click()
     page.wait_for_function("() => (document.querySelector('#library-text mark') || {}).innerText?.includes('懂政治')")
 
@@ -184,6 +192,8 @@ def test_a_self_test_grades_answers_shows_the_source_and_keeps_progress(page, ap
         feedback = page.locator("#quiz-feedback").inner_text()
         assert ("回答正确" if expect_right else "回答错误") in feedback
         assert "中国共产党章程" in feedback or "动力党建" in feedback
+        if answered == 1:
+            _shot(page, "workflow-quiz")
         page.wait_for_function(
             f"() => document.querySelector('#quiz-progress').innerText.includes('答题 {answered} 道，答对 {right} 道')"
         )
