@@ -1,4 +1,4 @@
-"""`python -m kb pack|glossary|quiz`: the trainer and onboarding workflows from the command line."""
+"""`python -m kb pack|library|glossary|quiz`: the trainer and onboarding workflows from the command line."""
 
 from __future__ import annotations
 
@@ -138,14 +138,57 @@ def cmd_quiz(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_library(args: argparse.Namespace) -> int:
+    from kb import library
+
+    kb = _open(args)
+    if kb is None:
+        return 2
+    try:
+        docs = library.documents(kb.index)
+        if not args.doc:
+            for d in docs:
+                who = "，".join(x for x in (d.author, d.affiliation) if x)
+                meta = " · ".join(x for x in (d.doc_type, d.date, who, f"{d.n_chunks} 个片段") if x)
+                print(f"{d.source}\t《{d.title}》 {meta}")
+            return 0
+        try:
+            (doc_id,) = doc_ids_for(kb, [args.doc]) or [""]
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        chunks = kb.index.chunks_of(doc_id)
+        if args.section is None:
+            for node in library.flatten(library.structure(chunks)):
+                print(f"{'  ' * node.depth}{node.label}")
+            return 0
+        part = library.section_chunks(kb.index, doc_id, args.section)
+        if not part:
+            print(
+                f"没有这一部分：{args.section}（先不带 --section 列出目录，复制其中一行的完整路径，用 > 连接）",
+                file=sys.stderr,
+            )
+            return 2
+        for c in part:
+            print(f"[{c.location}]\n{c.text}\n")
+        return 0
+    finally:
+        kb.close()
+
+
 def add_cli(sub: argparse._SubParsersAction) -> None:
-    """Register `pack`, `glossary` and `quiz` on the `python -m kb` parser."""
+    """Register `pack`, `library`, `glossary` and `quiz` on the `python -m kb` parser."""
     p = sub.add_parser("pack", help="党课素材包：提纲、引文、数据、案例、讨论题，导出 DOCX 或 Markdown")
     p.add_argument("topic", help="主题，例如 机关党建")
     p.add_argument("--out", required=True, type=Path, help="pack.docx 或 pack.md")
     p.add_argument("--doc", action="append", help="只用这个文档（文件名，可重复）")
     p.add_argument("--kb", type=Path, help="knowledge-base folder")
     p.set_defaults(fn=cmd_pack)
+    p = sub.add_parser("library", help="文库：文档列表、一篇文档的目录，或按目录读原文")
+    p.add_argument("--doc", help="文档（文件名）：列出它的目录")
+    p.add_argument("--section", help="目录中的一项（路径，如 第一章 党员 > 第七条）：读这一部分的原文")
+    p.add_argument("--kb", type=Path)
+    p.set_defaults(fn=cmd_library)
     p = sub.add_parser("glossary", help="术语表：从文本抽取的缩略语及其出处")
     p.add_argument("--rebuild", action="store_true", help="从全部文档重新抽取（管理员的修改保留）")
     p.add_argument("--search", help="只列出包含这些字的术语")

@@ -292,3 +292,15 @@ def test_the_cli_writes_a_pack_lists_the_glossary_and_prints_a_quiz(kb, glossary
         assert row["citation"]["source"] == DANGZHANG.name
         assert row["stem"].replace("（　　）", row["answer"]) == row["citation"]["quote"]
         assert row["kind"] == "blank" or row["answer"] in row["options"]
+
+
+def test_the_cli_lists_the_library_a_table_of_contents_and_reads_a_section(kb):
+    r = _cli(["library"], kb)
+    assert r.returncode == 0, r.stderr
+    assert f"{DANGZHANG.name}\t《中国共产党章程》" in r.stdout and ZHUZHOU_SOURCE in r.stdout
+    r = _cli(["library", "--doc", DANGZHANG.name], kb)
+    assert r.returncode == 0 and "第一章 党员\n  第一条" in r.stdout
+    r = _cli(["library", "--doc", DANGZHANG.name, "--section", "第一章 党员 > 第七条"], kb)
+    assert r.returncode == 0 and "预备党员的预备期为一年" in r.stdout
+    r = _cli(["library", "--doc", DANGZHANG.name, "--section", "第九十九章"], kb)
+    assert r.returncode == 2 and "没有这一部分" in r.stderr
