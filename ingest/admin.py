@@ -130,8 +130,10 @@ class KBAdmin:
 
     def remove(self, source: str) -> bool:
         """Delete a document from the index (and its uploaded copy); False when it is not there."""
+        rec = self.index.manifest.by_source(source)
         removed = self.index.remove(source)
-        remove_upload(self.settings.data_dir, source)
+        if removed and rec is not None:
+            remove_upload(self.settings.data_dir, Path(rec.path))
         if removed:
             self._changed([FileResult(Path(source), "updated")])
         return removed

@@ -317,6 +317,9 @@ class ExtractiveAnswerer:
         """A short cited answer, or a refusal when the passages do not hold one."""
         if not hits:
             return Answer(question=question, text=REFUSAL_TEXT, refused=True)
+        # "1", "第", "[1]": one character matches everything and means nothing.
+        if not any(len(t) >= 2 for t in question_terms(question)):
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
         units, strength, _ = self.evidence(question, hits)
         if strength < self.cfg.refusal_threshold or not units or self.missing_key_term(question, hits):
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from kb.tokenize import tokenize
+from kb.tokenize import tokenize, word_starts
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -58,9 +58,24 @@ _QUESTION_END = re.compile(r"[？?。!！\s]+$")
 # Characters after which a phrase before a head noun stops: "开展“X”工程" keeps only the quoted name.
 _STOP = set("的在了是和与对把将及为从由向以于并而或、，,。；;：:！!？? ")
 _VERBISH = ("开展", "实施", "推进", "提出", "建设", "推动", "打造", "关于", "通过")
+_PREDICATE = re.compile(r"是|有|由|在|要|应当|如何|怎么|怎样|为什么|能否|可以")
 _ASKING = re.compile(r"什么|哪|多少|几|怎样|如何")
 _MARKER = re.compile(r"\[\d+\]")
 _QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{1,30})[”\"」』》]$")
+
+
+def _first_word_match(regex: re.Pattern[str], q: str) -> re.Match[str] | None:
+    """The first match that starts a word: 因此, 尤其 and 应该 hold 此, 其 and 该 without pointing back."""
+    starts = word_starts(q) | {len(q)}
+    # The demonstrative or pronoun itself must be a whole word: 此外 starts with 此 but points nowhere.
+    return next(
+        (
+            m
+            for m in regex.finditer(q)
+            if m.start() in starts and (m.start(1) if m.re is _DEMO_NOUN else m.end(1)) in starts
+        ),
+        None,
+    )
 
 
 def _content_tokens(s: str) -> list[str]:
@@ -70,10 +85,13 @@ def _content_tokens(s: str) -> list[str]:
 def _topic(question: str) -> str:
     """The topic of a question: the part before its first 的, or its first content word."""
     q = _QUESTION_END.sub("", question)
-    if "的" in q[1:]:
+    if "的" in q[1:-1]:
         head = q[: q.index("的", 1)]
         if 1 < len(head) <= 20:
             return head
+    # "X是谁提出的", "X有哪些内容": the subject before the first predicate.
+    if m := _PREDICATE.search(q, 2):
+        return q[: m.start()]
     toks = _content_tokens(q)
     return toks[0] if toks else q
 
@@ -112,7 +130,7 @@ def _antecedent(head: str, history: list[Exchange]) -> str | None:
 def needs_context(question: str) -> bool:
     """True when a question looks like it leans on the conversation (pronoun, demonstrative, or "那…呢")."""
     q = question.strip()
-    if _DEMO_NOUN.search(q) or _PRONOUN.search(q):
+    if _first_word_match(_DEMO_NOUN, q) or _first_word_match(_PRONOUN, q):
         return True
     return bool(_FOLLOWUP_START.match(q)) or (len(q) <= 12 and bool(re.search(r"呢[？?]?$", q)))
 
@@ -128,7 +146,7 @@ class RuleRewriter:
         prev = history[-1].question
 
         # 1. "这个工程" → the nearest "…工程" of the conversation; try the longest head noun first.
-        if m := _DEMO_NOUN.search(q):
+        if m := _first_word_match(_DEMO_NOUN, q):
             noun = m.group(1)
             # The nearest turn first; within it the longest head noun ("工程" before "程").
             for ex in reversed(history):
@@ -139,11 +157,11 @@ class RuleRewriter:
         # 2. "那预备党员呢？" → the previous question with its topic replaced.
         if (_FOLLOWUP_START.match(q) or q.endswith(("呢", "呢？", "呢?"))) and (m := _ELLIPSIS.match(q)):
             new = m.group(1).strip("，, ")
-            if new and not _PRONOUN.search(new):
+            if new and not _first_word_match(_PRONOUN, new):
                 return _replace_topic(prev, new)
 
         # 3. "它是哪一年通过的？" → the previous topic in place of the pronoun.
-        if m := _PRONOUN.search(q):
+        if m := _first_word_match(_PRONOUN, q):
             return q[: m.start()] + _topic(prev) + q[m.end() :]
         return q
 
@@ -156,7 +174,8 @@ def _replace_topic(prev: str, new: str) -> str:
             return prev.replace(tok, new, 1)
     # "A的B…": the new phrase takes the place of A, the usual slot of a "那X呢" ("北京的…" → "上海呢？").
     q = _QUESTION_END.sub("", prev)
-    if "的" in q[1:] and 1 < q.index("的", 1) <= 20:
+    # A 的 at the very end ("…是谁提出的") closes the sentence; it is not the 的 of "A的B".
+    if "的" in q[1:-1] and 1 < q.index("的", 1) <= 20:
         return new + prev[q.index("的", 1) :]
     # No clear slot: keep both, so retrieval sees the new subject and the question it continues.
     return f"{new}：{prev}"

@@ -103,6 +103,9 @@ class KnowledgeBase:
             yield answer.text
             yield answer
             return
+        # Cut before rewriting, as ask() does: the rewriter (an LLM too) sees what retrieval will see, and a
+        # long question that was not rewritten is not reported as "understood as" its first 500 characters.
+        q = q[:MAX_QUESTION_CHARS]
         standalone = self.rewrite(q, history)[:MAX_QUESTION_CHARS]
         t_rw = time.perf_counter()
         hits = self.retrieve(standalone, doc_ids=doc_ids)

@@ -71,3 +71,8 @@ def search_parts(word: str) -> list[str]:
 def in_dictionary(word: str) -> bool:
     """Whether jieba's dictionary knows the word."""
     return bool(_load().dt.FREQ.get(word))
+
+
+def word_starts(text: str) -> set[int]:
+    """Offsets where jieba starts a word: 此 in 因此 or 其 in 尤其 is inside a word, not a pronoun."""
+    return {start for _, start, _ in _load().tokenize(text or "")}

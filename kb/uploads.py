@@ -59,12 +59,12 @@ def sanitize_name(name: str) -> str:
     # Both separators: a zip made on Windows uses backslashes, and the browser may send a full path.
     name = re.split(r"[/\\]", name)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = _UNSAFE.sub("_", name).strip("._ ")
+    # The extension first: a name of only punctuation ("？.txt") must keep .txt and get a stem of its own.
     stem, dot, suffix = name.rpartition(".")
-    if not dot:
-        stem, suffix = name, ""
-    suffix = suffix[:10].lower()
-    stem = stem.rstrip("._ ")[: _MAX_NAME - len(suffix) - 1] or "upload"
+    if not dot or not stem.strip("._ "):
+        stem, suffix = (name, "") if not dot else (stem, suffix)
+    suffix = _UNSAFE.sub("", suffix)[:10].lower()
+    stem = _UNSAFE.sub("_", stem).strip("._ ")[: _MAX_NAME - len(suffix) - 1] or "upload"
     return f"{stem}.{suffix}" if suffix else stem
 
 
@@ -194,9 +194,12 @@ def _save_zip(
             out.saved.append(target)
 
 
-def remove_upload(data_dir: Path, source: str) -> bool:
-    """Delete the uploaded copy of a document, if it lives in the upload folder; True when one was removed."""
-    path = upload_dir(data_dir) / sanitize_name(source)
+def remove_upload(data_dir: Path, path: Path) -> bool:
+    """Delete a removed document's own file when it lives in the upload folder; True when one was removed.
+
+    Takes the path the document was ingested from, never a name rebuilt from its source: two sources can
+    sanitise to the same name ("a b.txt" ingested by the CLI, "a_b.txt" uploaded), and only one was removed.
+    """
     if path.is_file() and path.resolve().parent == upload_dir(data_dir).resolve():
         path.unlink()
         return True

@@ -54,6 +54,16 @@ def test_a_refusal_streams_the_refusal_text_with_related_passages(kb):
 
 
 @pytest.mark.slow
+def test_absurd_input_gets_a_clear_reply_and_a_long_question_is_not_reported_as_rewritten(kb):
+    _, a = stream(kb, "   ")
+    assert a.refused and a.text == "请输入问题。"
+    for q in ("1", "[1]", "第"):
+        assert stream(kb, q)[1].refused
+    _, a = stream(kb, "动力党建·合力攻坚工程是谁提出的？" + "党" * 100_000)
+    assert a.rewritten_question == ""
+
+
+@pytest.mark.slow
 def test_a_follow_up_is_rewritten_with_the_conversation_before_retrieval(kb):
     _, first = stream(kb, "株洲市直机关实施了什么工程？")
     _, a = stream(kb, "这个工程是谁提出的？", history=[Exchange("株洲市直机关实施了什么工程？", first.text)])

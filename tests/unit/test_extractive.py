@@ -81,3 +81,10 @@ def test_a_contact_detail_question_is_refused_when_no_passage_has_that_form():
     assert qa.answer("市直机关工委的办公地址在哪里？", [hit(text, 0.9)]).refused
     with_address = "市直机关工委办公地址为株洲市天元区神农大道18号。"
     assert not qa.answer("市直机关工委的办公地址在哪里？", [hit(with_address, 0.9)]).refused
+
+
+def test_a_question_without_a_two_character_word_is_refused():
+    qa = answerer(PASSAGES)
+    hits = [hit(p, 0.9, n=i) for i, p in enumerate(PASSAGES)]
+    for q in ("1", "第", "[1]", "？？？"):
+        assert qa.answer(q, hits).refused

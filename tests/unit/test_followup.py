@@ -57,3 +57,21 @@ def test_an_elliptic_follow_up_without_a_clear_slot_keeps_both_subjects():
     assert r.rewrite("那上海呢？", [Exchange("北京的经济增长目标是多少？")]) == "上海的经济增长目标是多少？"
     out = r.rewrite("那39支党员先锋队呢？", [Exchange("株洲市城管系统有多少名党员干部奋战一线？")])
     assert out == "39支党员先锋队：株洲市城管系统有多少名党员干部奋战一线？"
+
+
+PROJECT = Exchange("动力党建·合力攻坚工程是谁提出的？", "市直机关工委提出在市直机关开展“动力党建·合力攻坚”工程")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["入党积极分子应该具备什么条件？", "因此党员要做什么？", "尤其是党员干部要做什么？", "此外还有什么要求？"],
+)
+def test_words_that_merely_contain_a_pronoun_character_are_not_follow_ups(question):
+    assert not needs_context(question)
+    assert RuleRewriter().rewrite(question, [PROJECT]) == question
+
+
+def test_a_sentence_final_de_is_not_the_de_of_a_possessive():
+    r = RuleRewriter()
+    assert r.rewrite("它有哪些内容？", [PROJECT]) == "动力党建·合力攻坚工程有哪些内容？"
+    assert r.rewrite("那预备党员呢？", [PROJECT]) == "预备党员：动力党建·合力攻坚工程是谁提出的？"

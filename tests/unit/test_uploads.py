@@ -120,3 +120,24 @@ def test_two_files_of_one_upload_with_the_same_name_both_land(tmp_path):
         max_bytes=1000,
     )
     assert [p.name for p in out.saved] == ["通知.txt", "通知_2.txt"]
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"), [("？.txt", "upload.txt"), ("《》.docx", "upload.docx"), ("😀.pdf", "upload.pdf")]
+)
+def test_a_name_of_only_punctuation_keeps_its_extension(name, safe):
+    assert sanitize_name(name) == safe
+
+
+def test_removing_an_upload_deletes_only_that_documents_own_file(tmp_path):
+    from kb.uploads import remove_upload, upload_dir
+
+    folder = upload_dir(tmp_path)
+    folder.mkdir(parents=True)
+    other = folder / "a_b.txt"
+    other.write_text("另一个文档", encoding="utf-8")
+    outside = tmp_path / "a b.txt"
+    outside.write_text("命令行导入的文档", encoding="utf-8")
+    assert not remove_upload(tmp_path, outside)  # not in the upload folder: left alone
+    assert other.exists() and outside.exists()
+    assert remove_upload(tmp_path, other) and not other.exists()
