@@ -134,7 +134,7 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         user = access.user(request)
         question = (question or "").strip()
         if not question:
-            yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), ""
+            yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
             return
         if conv_id is None:
             conv_id = history.new_conversation(user)
@@ -145,7 +145,7 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
             {"role": "user", "content": text(question)},
             {"role": "assistant", "content": streaming_markdown("")},
         ]
-        yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), ""
+        yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
         partial = ""
         answer: Answer | None = None
         for piece in kb.ask_stream(question, doc_ids=scope, history=_exchanges(past)):
@@ -154,7 +154,7 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
                 break
             partial += piece
             messages[-1] = {"role": "assistant", "content": streaming_markdown(partial)}
-            yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), ""
+            yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
         assert answer is not None  # ask_stream always ends with the Answer
         turn_id = history.add_turn(user, conv_id, question, answer)
         messages[-1] = {"role": "assistant", "content": answer_message(answer, kb.context)}
@@ -167,12 +167,13 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
             conv_list(user, conv_id),
             gr.DownloadButton(value=_export_file(history, user, conv_id, export_dir), interactive=True),
             note,
+            None,  # a new answer: a comment now is about it, not about the one rated before
         )
 
     box.submit(
         respond,
         [box, chat, conv_state, turns_state, doc_filter, type_filter],
-        [chat, box, conv_state, turns_state, convs, export_btn, status],
+        [chat, box, conv_state, turns_state, convs, export_btn, status, rated_state],
         # Several people may ask at once (Gradio's default is one at a time per event); the index and
         # the embedder serialise what must be serialised.
         concurrency_limit=4,
