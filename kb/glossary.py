@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -35,21 +36,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, DateTime, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from kb.citations import make_citation, norm
 from kb.db import Base
 from kb.types import Chunk, Citation
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import sessionmaker
-
     from kb.index import Index
     from kb.service import KnowledgeBase
+    from kb.settings import Settings
 
 TERMS_FILE = "glossary_terms.txt"  # one term a line: jieba's user words for this index
 DEFINITIONS_FILE = "glossary_definitions.json"  # term -> definition: query expansion without the app database
 _META_KEY = "glossary_terms_sha1"
+
+# Writers of the glossary (rebuild, save, remove, sync) run one at a time. Two rebuilds at once (an upload's
+# on_change thread and the admin's 重建 button) both saw the term missing and both inserted it: IntegrityError
+# on the UNIQUE term. The app is one process, so a process-wide lock is enough; several processes writing one
+# database would need a database-side lock instead. Re-entrant: rebuild, save and remove call sync.
+_WRITE_LOCK = threading.RLock()
+# One session factory (one engine, one connection pool) per database URL: `refresh` runs after every upload,
+# and a new engine per call was never disposed.
+_SESSIONS: dict[str, sessionmaker] = {}
+_SESSIONS_LOCK = threading.Lock()
 
 DEFINITION, ENUMERATION, CONTEXT, ADMIN = "定义", "列举", "语境", "管理员"
 
@@ -338,6 +348,11 @@ class Glossary:
 
     def rebuild(self) -> list[Entry]:
         """Extract the glossary from every ready document; entries an admin added, edited or removed stay as they are."""
+        with _WRITE_LOCK:
+            return self._rebuild()
+
+    def _rebuild(self) -> list[Entry]:
+        # Extraction is inside the lock too: the later of two rebuilds must see the documents as they are now.
         chunks = [c for d in self.index.documents() if d.status == "ready" for c in self.index.chunks_of(d.doc_id)]
         found = extract(chunks)
         with self.db.begin() as s:
@@ -369,6 +384,10 @@ class Glossary:
         term = term.strip()
         if not term:
             raise ValueError("术语不能为空")
+        with _WRITE_LOCK:
+            return self._save(term, quote, note, user)
+
+    def _save(self, term: str, quote: str, note: str, user: str | None) -> Entry:
         chunks = [c for d in self.index.documents() if d.status == "ready" for c in self.index.chunks_of(d.doc_id)]
         if quote.strip():
             chunk = next((c for c in chunks if norm(quote) in norm(c.text)), None)
@@ -398,6 +417,10 @@ class Glossary:
 
     def remove(self, term: str, user: str | None = None) -> bool:
         """Hide a term (admin); a rebuild does not bring it back."""
+        with _WRITE_LOCK:
+            return self._remove(term, user)
+
+    def _remove(self, term: str, user: str | None) -> bool:
         with self.db.begin() as s:
             row = s.scalar(select(GlossaryEntry).where(GlossaryEntry.term == term))
             if row is None:
@@ -412,6 +435,11 @@ class Glossary:
 
     def sync(self, kb: KnowledgeBase | None = None) -> int:
         """Teach jieba the terms, re-tokenise the lexical index if they changed, refresh `kb.glossary`; terms."""
+        # Two syncs at once would write the terms files and re-tokenise the lexical index over each other.
+        with _WRITE_LOCK:
+            return self._sync(kb)
+
+    def _sync(self, kb: KnowledgeBase | None) -> int:
         from kb.tokenize import add_terms
 
         entries = self.entries()
@@ -473,9 +501,18 @@ def retokenize(index: Index) -> int:
 
 def open_glossary(kb: KnowledgeBase) -> Glossary:
     """The glossary of a knowledge base, over the application database of its settings."""
-    from kb.db import open_db
+    return Glossary(kb.index, _session_factory(kb.settings))
 
-    return Glossary(kb.index, open_db(kb.settings))
+
+def _session_factory(settings: Settings) -> sessionmaker:
+    """The cached session factory of the application database at the settings' URL (opened on first use)."""
+    from kb.db import database_url, open_db
+
+    url = database_url(settings)
+    with _SESSIONS_LOCK:
+        if url not in _SESSIONS:
+            _SESSIONS[url] = open_db(settings)
+        return _SESSIONS[url]
 
 
 def attach(kb: KnowledgeBase) -> Glossary:

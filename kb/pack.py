@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -357,11 +358,50 @@ def llm_questions(kb: KnowledgeBase, topic: str, items: list[PackItem]) -> list[
     return out
 
 
+def clean_topic(topic: str | None) -> str:
+    """The topic as one line without control characters.
+
+    A control character (\\x01 pasted from another program), a lone surrogate or U+FFFE/U+FFFF is not
+    allowed in DOCX XML, so it would make the export fail after the pack was built; whitespace runs
+    collapse to one space.
+    """
+    kept = "".join(
+        c
+        for c in (topic or "")
+        if c in "\n\t" or (unicodedata.category(c) not in ("Cc", "Cs") and c not in "\ufffe\uffff")
+    )
+    return " ".join(kept.split())
+
+
+def _on_topic(kb: KnowledgeBase, topic: str, hits: list[Hit]) -> bool:
+    """Whether the retrieved passages are about `topic`: its content words, weighted by rarity, are in them.
+
+    Retrieval always returns its nearest passages, however far: without this gate a topic the
+    knowledge base does not cover (量子计算机的原理) got a full pack of unrelated material. The
+    answerer's evidence features measure it as for a question; "coverage" is the share of the
+    topic's idf-weighted terms held by one of the two best passages (with their titles and headings).
+    A topic naming something the corpus never mentions (足球比赛规则: 足球比赛) is refused as a question
+    about it would be, even when its other words (规则, 比赛) are common.
+    """
+    from kb.extractive import question_terms
+
+    if not question_terms(topic):
+        return False  # punctuation, a stray letter: nothing to be about
+    answerer = kb.extractive
+    _, _, feats = answerer.evidence(topic, hits)
+    return feats["coverage"] >= kb.settings.answer.min_topic_coverage and answerer.missing_key_term(topic, hits) is None
+
+
 def build_pack(kb: KnowledgeBase, topic: str, doc_ids: list[str] | None = None) -> Pack:
-    """A 党课 material pack on `topic` from the knowledge base (optionally only from `doc_ids`)."""
-    topic = " ".join((topic or "").split())
+    """A 党课 material pack on `topic` from the knowledge base (optionally only from `doc_ids`).
+
+    Raises ValueError (a message for the trainer) for an empty topic and for one the knowledge
+    base holds nothing about.
+    """
+    topic = clean_topic(topic)
     if not topic:
         raise ValueError("请输入主题")
+    nothing = f"知识库中没有与“{topic}”相关的内容"
     query = topic
     definitions = getattr(kb, "glossary", None)
     if definitions:
@@ -369,8 +409,8 @@ def build_pack(kb: KnowledgeBase, topic: str, doc_ids: list[str] | None = None) 
 
         query = expand_query(topic, definitions)
     hits = kb.retriever.retrieve(query, k=N_HITS, doc_ids=doc_ids)
-    if not hits:
-        raise ValueError(f"知识库中没有与“{topic}”相关的内容")
+    if not hits or not _on_topic(kb, topic, hits):
+        raise ValueError(nothing)
     b = _Builder(topic, hits)
     b.outline()
     b.sentences()

@@ -70,6 +70,11 @@ class RetrievalSettings(_Section):
 class AnswerSettings(_Section):
     max_sentences: int = Field(3, description="Sentences the extractive answerer composes at most.")
     max_chars: int = Field(260, description="Soft length limit of an extractive answer (most answers are far shorter).")
+    min_topic_coverage: float = Field(
+        0.2,
+        description="Least share of a 党课 pack topic's idf-weighted words that the best passages must hold; "
+        "below it the knowledge base has nothing on the topic.",
+    )
     refusal_threshold: float = Field(
         0.4, description="Evidence score below which the knowledge base refuses (calibrated on the dev set)."
     )

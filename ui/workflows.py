@@ -39,6 +39,24 @@ def doc_choices(kb: KnowledgeBase) -> list[tuple[str, str]]:
     return [(f"{d.title or d.source}（{d.source}）", d.doc_id) for d in library.documents(kb.index)]
 
 
+def fresh_choices(choices: list[tuple[str, str]] | list[str], current: Any, multiselect: bool = False) -> Any:
+    """A dropdown update with today's `choices`, keeping the current value(s) that still exist.
+
+    The choices are filled when the app is built; documents uploaded, deleted or re-indexed (and
+    glossary terms rebuilt) since then appear only through this update. A value whose document is
+    gone is dropped, since Gradio refuses a value that is not among the choices.
+    """
+    keys = {c[1] if isinstance(c, tuple) else c for c in choices}
+    if multiselect:
+        kept: Any = [v for v in (current or []) if v in keys]
+        still = kept == list(current or [])
+    else:
+        kept = current if current in keys else None
+        still = kept == current
+    # Untouched values are not sent back: an event that set the value meanwhile (a jump to a citation) wins.
+    return gr.update(choices=choices) if still else gr.update(choices=choices, value=kept)
+
+
 def _cite_line(c: Citation, quote: bool = True) -> str:
     return f"<small>{text(note_text(c, quote))}</small>"
 
@@ -247,7 +265,7 @@ def _node_choices(nodes: list[library.Node]) -> list[tuple[str, str]]:
 
 
 def _pack_tab(kb: KnowledgeBase, tabs: gr.Tabs | None) -> tuple[gr.Button, Any, list[Any]]:
-    with gr.Tab("党课素材", id="workflow-pack"):
+    with gr.Tab("党课素材", id="workflow-pack") as tab:
         gr.Markdown("输入主题，从知识库中整理党课素材：提纲、重要论述、数据、案例和讨论题。每条素材都注明出处。")
         with gr.Row():
             topic = gr.Textbox(
@@ -270,7 +288,11 @@ def _pack_tab(kb: KnowledgeBase, tabs: gr.Tabs | None) -> tuple[gr.Button, Any, 
             get_md = gr.DownloadButton("下载 Markdown", value=None, interactive=False, elem_id="pack-md")
 
         def refreshed(pack: Pack, selected: str | None = None) -> tuple:
-            docx, md = _export_files(pack)
+            try:
+                docx, md = _export_files(pack)
+            except (ValueError, OSError) as exc:
+                # A character DOCX cannot hold, a full disk: say what failed instead of Gradio's bare "Error".
+                raise gr.Error(f"素材包导出失败：{exc}") from exc
             ids = [i.item_id for i in pack.items]
             return (
                 pack,
@@ -309,11 +331,13 @@ def _pack_tab(kb: KnowledgeBase, tabs: gr.Tabs | None) -> tuple[gr.Button, Any, 
         up.click(lambda p, i: on_move(p, i, -1), [state, item], outs)
         down.click(lambda p, i: on_move(p, i, 1), [state, item], outs)
         drop.click(on_remove, [state, item], outs)
+        # Documents uploaded or deleted since the app started: refresh the choices whenever the tab is opened.
+        tab.select(lambda picked: fresh_choices(doc_choices(kb), picked, multiselect=True), [docs], [docs])
         return source, on_source, [state, item]
 
 
 def _library_tab(kb, db, glossary: Glossary, lib: _LibraryParts, can_edit, username) -> None:  # type: ignore[no-untyped-def]
-    with gr.Tab("文库与术语", id=LIBRARY_TAB):
+    with gr.Tab("文库与术语", id=LIBRARY_TAB) as tab:
         with gr.Row():
             with gr.Column(scale=1):
                 lib.doc = gr.Dropdown(label="文档", choices=doc_choices(kb), elem_id="library-doc")
@@ -419,6 +443,18 @@ def _library_tab(kb, db, glossary: Glossary, lib: _LibraryParts, can_edit, usern
         delete.click(on_delete, [e_term, search], [table, term, entry_view, e_status])
         rebuild.click(on_rebuild, [search], [table, term, entry_view, e_status])
 
+        def on_select(doc_id: str | None, t: str | None, q: str) -> tuple:
+            # Uploads and deletions since the app started change the documents and (via on_change) the glossary.
+            choices = doc_choices(kb)
+            doc = fresh_choices(choices, doc_id)
+            gone = bool(doc_id) and doc_id not in {c[1] for c in choices}
+            # The open document was deleted: its table of contents and text go with it.
+            cleared = (gr.Dropdown(choices=[], value=None), "", "") if gone else (gr.skip(), gr.skip(), gr.skip())
+            entries = glossary.entries(q or "")
+            return doc, *cleared, glossary_rows(entries), fresh_choices([e.term for e in entries], t)
+
+        tab.select(on_select, [lib.doc, term, search], [lib.doc, lib.node, lib.meta, lib.body, table, term])
+
 
 def _quiz_tab(kb, db, lib: _LibraryParts, username, tabs) -> None:  # type: ignore[no-untyped-def]
     with gr.Tab("自测", id="workflow-quiz") as tab:
@@ -504,7 +540,8 @@ def _quiz_tab(kb, db, lib: _LibraryParts, username, tabs) -> None:  # type: igno
         nxt.click(on_next, [state], shown)
         source.click(on_source, [state], lib.outputs(tabs))
 
-        def on_select(request: gr.Request) -> str:
-            return _mine(request)
+        def on_select(picked: list[str] | None, request: gr.Request) -> tuple:
+            # Progress changes in other tabs; documents are uploaded or deleted in the admin tab.
+            return _mine(request), fresh_choices(doc_choices(kb), picked, multiselect=True)
 
-        tab.select(on_select, None, [mine])
+        tab.select(on_select, [docs], [mine, docs])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,8 @@ TIMEOUT = 60_000
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory, embedder) -> Iterator[str]:
+def served(tmp_path_factory, embedder) -> Iterator[tuple[str, Any]]:
+    """The tabs served from this process, and their knowledge base (a test adds a document behind their back)."""
     import gradio as gr
 
     from ui.workflows import add_workflow_tabs
@@ -40,10 +42,15 @@ def app_url(tmp_path_factory, embedder) -> Iterator[str]:
     port = free_port()
     demo.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", kb
     finally:
         demo.close()
         kb.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(served: tuple[str, Any]) -> str:
+    return served[0]
 
 
 def _pick(page, elem_id: str, option: str) -> None:
@@ -200,3 +207,42 @@ def test_a_self_test_grades_answers_shows_the_source_and_keeps_progress(page, ap
         page.locator("#quiz-next").click()
         page.wait_for_function("() => !document.querySelector('#quiz-feedback').innerText.trim()")
     assert "本机用户" in page.locator("#quiz-progress").inner_text()
+
+
+def _options(page, elem_id: str, name: str):  # type: ignore[no-untyped-def]
+    """Open a dropdown; the locator of its options named like `name`."""
+    page.locator(f"#{elem_id} input").click()
+    return page.get_by_role("option", name=re.compile(re.escape(name)))
+
+
+def test_documents_added_and_removed_after_the_page_loaded_show_when_a_tab_is_opened(page, served, tmp_path):
+    from playwright.sync_api import expect
+
+    from ingest.pipeline import ingest_paths
+
+    app_url, kb = served
+    new = tmp_path / "新增学习材料.txt"
+    new.write_text("新增学习材料\n\n第一条 每月开展一次主题党日活动，党员按时参加。\n", encoding="utf-8")
+    _open(page, app_url, "自测")  # the page and its dropdowns exist before the upload
+    expect(_options(page, "quiz-docs", "中国共产党章程").first).to_be_visible()
+    assert _options(page, "quiz-docs", "新增学习材料").count() == 0
+    page.keyboard.press("Escape")
+    # What the admin tab's upload does to the index; these tabs learn of it only when opened again.
+    report = ingest_paths(kb.index, [new])
+    assert not report.failed, report.summary()
+    try:
+        for tab, elem_id in (("党课素材", "pack-docs"), ("文库与术语", "library-doc"), ("自测", "quiz-docs")):
+            page.get_by_role("tab", name=tab).click()
+            expect(_options(page, elem_id, "新增学习材料").first).to_be_visible(timeout=TIMEOUT)
+            page.keyboard.press("Escape")
+        page.get_by_role("tab", name="文库与术语").click()
+        _pick(page, "library-doc", "新增学习材料")
+        expect(page.locator("#library-text")).to_contain_text("主题党日", timeout=TIMEOUT)
+    finally:
+        kb.index.remove(new.name)
+    # Deleted: gone from the list, and the library no longer shows the open document.
+    page.get_by_role("tab", name="党课素材").click()
+    page.get_by_role("tab", name="文库与术语").click()
+    expect(page.locator("#library-text")).not_to_contain_text("主题党日", timeout=TIMEOUT)
+    page.locator("#library-doc input").click()
+    expect(_options(page, "library-doc", "新增学习材料")).to_have_count(0, timeout=TIMEOUT)

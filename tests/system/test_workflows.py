@@ -120,6 +120,87 @@ def test_the_markdown_export_has_footnotes_for_every_item(pack):
     assert body.count("[^") == len(pack.items)
 
 
+@pytest.mark.parametrize("topic", ["量子计算机的原理", "？？？", "a", "足球比赛规则"])
+def test_a_topic_the_knowledge_base_does_not_cover_gets_no_pack(kb, glossary, topic):
+    with pytest.raises(ValueError, match="知识库中没有与.*相关的内容"):
+        build_pack(kb, topic)
+
+
+def test_a_second_real_topic_still_gets_a_full_pack_and_control_characters_leave_the_topic(kb, glossary, tmp_path):
+    import docx
+
+    pack = build_pack(kb, "生态环境\x01保护", [_doc_id(kb, ZHUZHOU_SOURCE)])
+    assert pack.topic == "生态环境保护" and pack.missing_parts() == []
+    assert docx.Document(str(to_docx(pack, tmp_path / "p.docx"))).paragraphs[0].text == "党课素材包：生态环境保护"
+
+
+# -- the tabs (callbacks called directly, as Gradio would) --------------------------------
+
+
+@pytest.fixture(scope="module")
+def tabs(kb, glossary):
+    import gradio as gr
+
+    from ui.workflows import add_workflow_tabs
+
+    with gr.Blocks() as demo:
+        with gr.Tabs():
+            add_workflow_tabs(kb, kb.settings)
+    return demo
+
+
+def _handler(demo, event: str, *, tab: str = "", elem_id: str = ""):  # type: ignore[no-untyped-def]
+    """The callback of `event` on the tab with id `tab`, or on the component with `elem_id`."""
+    for fn in demo.fns.values():
+        for block_id, name in fn.targets:
+            block = demo.blocks.get(block_id)
+            if name == event and (getattr(block, "id", None) == tab if tab else block.elem_id == elem_id):
+                return fn
+    raise LookupError(event, tab or elem_id)
+
+
+def _update(value, key: str):  # type: ignore[no-untyped-def]
+    return value.get(key) if isinstance(value, dict) else getattr(value, key, None)
+
+
+def test_opening_a_tab_shows_documents_uploaded_and_drops_documents_deleted_since_start(kb, tabs, monkeypatch):
+    import ui.workflows
+
+    real = ui.workflows.doc_choices(kb)
+    uploaded = ("新上传的文件（new.txt）", "new-doc")
+    # An upload after the app was built: the admin tab ingests it, these tabs only list what the index holds.
+    monkeypatch.setattr(ui.workflows, "doc_choices", lambda kb: [*real, uploaded])
+    kept, gone = real[0][1], "deleted-doc"
+    for tab_id, position in (("workflow-pack", 0), ("workflow-quiz", 1)):
+        fn = _handler(tabs, "select", tab=tab_id)
+        out = fn.fn([kept, gone], None) if tab_id == "workflow-quiz" else fn.fn([kept, gone])
+        docs = out[position] if isinstance(out, tuple) else out
+        assert uploaded in _update(docs, "choices"), tab_id
+        assert _update(docs, "value") == [kept], tab_id  # the deleted document leaves the selection
+    lib = _handler(tabs, "select", tab="workflow-library")
+    doc, node, meta, body, rows, terms = lib.fn(gone, "五懂五会", "")
+    assert uploaded in _update(doc, "choices") and _update(doc, "value") is None
+    assert _update(node, "value") is None and meta == "" and body == ""  # the deleted document's text goes too
+    assert "五懂五会" in _update(terms, "choices") and "value" not in terms  # a term that still exists stays
+    assert any(r[0] == "五懂五会" for r in rows)
+    doc, node, *_ = lib.fn(kept, None, "")
+    assert "value" not in doc  # a document that still exists stays open
+
+
+def test_a_failed_export_is_reported_as_a_message(tabs, pack, monkeypatch):
+    import gradio as gr
+
+    import ui.workflows
+
+    def broken(pack, path):  # type: ignore[no-untyped-def]
+        raise ValueError("All strings must be XML compatible")
+
+    monkeypatch.setattr(ui.workflows, "to_docx", broken)
+    drop = _handler(tabs, "click", elem_id="pack-remove")
+    with pytest.raises(gr.Error, match="素材包导出失败"):
+        drop.fn(pack, pack.items[0].item_id)
+
+
 # -- glossary --------------------------------------------------------------------------
 
 
