@@ -241,7 +241,7 @@ class ExtractiveAnswerer:
         return out
 
     def missing_key_term(self, question: str, hits: list[Hit]) -> KeyTerm | None:
-        """A term that pins the question to a topic and that no top passage holds, if any (see `_on_topic`)."""
+        """A term that pins the question to a topic and that no top passage holds, if any (see `kb.terms.key_terms`)."""
         top = hits[: self.passages]
         for asks, shape in _REQUIRED_SHAPES:
             if asks.search(question) and not any(shape.search(h.chunk.text) for h in top):
@@ -289,11 +289,11 @@ class ExtractiveAnswerer:
                 cov = covered / total
                 bi = len(qbi & _bigrams(u)) / len(qbi) if qbi else 0.0
                 fits = 0.15 if shape is not None and shape.search(u) else 0.0
-                # The fused passage score breaks ties between equally worded sentences.
                 # Long sentences match many words by chance and make long answers.
                 long = 0.1 * max(0, len(u) - 100) / 100
                 # A sentence that only restates the question ("组建退役军人医疗义诊队。") answers nothing.
                 echo = 0.15 if _novelty(u, question) < 0.3 else 0.0
+                # The fused passage score breaks ties between equally worded sentences.
                 score = 0.55 * cov + 0.25 * bi + 0.2 * h.score + fits - 0.02 * rank - long - echo
                 units.append(_Unit(rank, s, e, u, score))
         units.sort(key=lambda x: x.score, reverse=True)
