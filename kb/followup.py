@@ -9,8 +9,9 @@ rules cover the common shapes of Chinese follow-ups:
   ("“动力党建·合力攻坚”工程");
 * a bare pronoun ("它", "其") takes the topic of the previous question;
 * an elliptic "那X呢？" puts X in the place of the previous question's topic: the word X
-  narrows ("党员" → "预备党员"), else the A of "A的B"; with no clear slot both are kept.
-  Replacing B instead ("党员的权利有哪些？" → "那义务呢？") needs meaning, not rules: the LLM path.
+  narrows ("党员" → "预备党员"); else, in "A的B", A when X names a who or a where (上海 for 北京)
+  and B when X names a thing and A a who or a when ("党员的权利有哪些？" → "那义务呢？" → "党员的义务有哪些？");
+  with no clear slot both are kept. Finer cases need meaning, not rules: the LLM path.
 
 With an LLM configured, `prompts/rewrite.toml` asks the model instead, and the
 rules answer whenever the model is unreachable or returns nothing usable.
@@ -166,17 +167,45 @@ class RuleRewriter:
         return q
 
 
+# Words that name a who or a where: people, bodies, places (the usual owner in "A的B").
+_AGENT_END = (
+    "员", "人", "者", "部", "局", "委", "会", "厅", "办", "处", "院", "机关", "组织", "单位", "政府", "企业",
+    "公司", "市", "省", "县", "区", "村", "镇", "乡", "党", "国", "干部", "群众", "支部",
+)  # fmt: skip
+_AGENT_TAGS = {"nr", "ns", "nt", "nrt", "nrfg"}
+_WHEN = re.compile(r"(?:\d{4}|[〇一二三四五六七八九]{4})年(?:度)?|今年|去年|明年|上半年|下半年")
+
+
+def _is_agent(phrase: str) -> bool:
+    """Whether a phrase names a person, a body or a place rather than a thing about one."""
+    from kb.tokenize import pos_tags
+
+    phrase = phrase.strip('“”"《》 ')
+    if phrase.endswith(_AGENT_END):
+        return True
+    tags = [t for w, t in pos_tags(phrase) if w.strip()]
+    return bool(tags) and tags[-1] in _AGENT_TAGS
+
+
 def _replace_topic(prev: str, new: str) -> str:
     """`prev` with `new` standing where its topic stood."""
     # A word of the previous question that the new one narrows ("党员" → "预备党员") is the one to replace.
     for tok in sorted(_content_tokens(prev), key=len, reverse=True):
         if new.endswith(tok) and tok != new:
             return prev.replace(tok, new, 1)
-    # "A的B…": the new phrase takes the place of A, the usual slot of a "那X呢" ("北京的…" → "上海呢？").
     q = _QUESTION_END.sub("", prev)
     # A 的 at the very end ("…是谁提出的") closes the sentence; it is not the 的 of "A的B".
     if "的" in q[1:-1] and 1 < q.index("的", 1) <= 20:
-        return new + prev[q.index("的", 1) :]
+        de = q.index("的", 1)
+        owner = q[:de]
+        # "A的B…": a new who or where takes A's place ("北京的…" → "那上海呢？"); a new what takes B's
+        # ("党员的权利有哪些？" → "那义务呢？" → "党员的义务有哪些？").
+        if not (_is_agent(new) or _WHEN.fullmatch(new)) and (_is_agent(owner) or _WHEN.fullmatch(owner)):
+            rest = q[de + 1 :]
+            m = _PREDICATE.search(rest) or _ASKING.search(rest)
+            if m and m.start() > 0:
+                return prev[: de + 1] + new + prev[de + 1 + m.start() :]
+        return new + prev[de:]
     # No clear slot: keep both, so retrieval sees the new subject and the question it continues.
     return f"{new}：{prev}"
 

@@ -75,3 +75,17 @@ def test_a_sentence_final_de_is_not_the_de_of_a_possessive():
     r = RuleRewriter()
     assert r.rewrite("它有哪些内容？", [PROJECT]) == "动力党建·合力攻坚工程有哪些内容？"
     assert r.rewrite("那预备党员呢？", [PROJECT]) == "预备党员：动力党建·合力攻坚工程是谁提出的？"
+
+
+@pytest.mark.parametrize(
+    ("previous", "follow_up", "standalone"),
+    [
+        ("党员的权利有哪些？", "那义务呢？", "党员的义务有哪些？"),
+        ("党员的义务有哪些？", "那干部呢？", "干部的义务有哪些？"),
+        ("2024年的赤字率是多少？", "那专项债呢？", "2024年的专项债是多少？"),
+        ("2024年的赤字率是多少？", "那2025年呢？", "2025年的赤字率是多少？"),
+        ("市城管局的党建品牌叫什么？", "那市生态环境局呢？", "市生态环境局的党建品牌叫什么？"),
+    ],
+)
+def test_a_new_thing_replaces_the_b_of_a_de_b_and_a_new_who_or_when_replaces_the_a(previous, follow_up, standalone):
+    assert RuleRewriter().rewrite(follow_up, [Exchange(previous)]) == standalone
