@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from ingest.pipeline import FileResult, ingest_paths
 from kb.factory import open_index
-from kb.settings import load_settings
+from kb.settings import load_settings_for
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--force", action="store_true", help="re-index files even when unchanged")
     ap.add_argument("--list", action="store_true", help="list the indexed documents")
     args = ap.parse_args(argv)
-    settings = load_settings(**({"data_dir": args.kb} if args.kb else {}))
+    settings = load_settings_for(args.kb)
     index = open_index(settings)
     try:
         if args.list:

@@ -7,12 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from kb.settings import Settings, load_settings
+from kb.cli import open_ready_kb
+from kb.settings import Settings, load_settings_for
 from kb.types import Answer
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(**({"data_dir": args.kb} if getattr(args, "kb", None) else {}))
+    return load_settings_for(getattr(args, "kb", None))
 
 
 def format_answer(a: Answer) -> str:
@@ -29,21 +30,11 @@ def format_answer(a: Answer) -> str:
     return "\n".join(lines).rstrip()
 
 
-def _empty_kb_message(kb) -> str | None:
-    if not [d for d in kb.index.documents() if d.status == "ready"]:
-        return f"知识库为空（{kb.settings.data_dir}）：先运行 python -m ingest 文件或文件夹 --kb {kb.settings.data_dir}"
-    return None
-
-
 def cmd_ask(args: argparse.Namespace) -> int:
-    from kb.factory import build
-
-    kb = build(_settings(args))
+    kb = open_ready_kb(_settings(args))
+    if kb is None:
+        return 2
     try:
-        msg = _empty_kb_message(kb)
-        if msg:
-            print(msg, file=sys.stderr)
-            return 2
         if args.batch:
             out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
             try:
@@ -68,17 +59,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from kb.evaluation import evaluate, format_metrics, load_texts
-    from kb.factory import build
 
     gold = [json.loads(x) for x in open(args.gold, encoding="utf-8") if x.strip()]
     texts_dir = Path(args.corpus_text) if args.corpus_text else Path(args.gold).parent / "extracted"
     texts = load_texts(texts_dir) if texts_dir.is_dir() else {}
-    kb = build(_settings(args))
+    kb = open_ready_kb(_settings(args))
+    if kb is None:
+        return 2
     try:
-        msg = _empty_kb_message(kb)
-        if msg:
-            print(msg, file=sys.stderr)
-            return 2
         answers = {q["id"]: kb.ask(q["question"]).to_record(q["id"]) for q in gold}
     finally:
         kb.close()

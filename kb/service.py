@@ -22,8 +22,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500
+EMPTY_QUESTION = "请输入问题。"
 # A streamed piece ends after a sentence's closing punctuation and the markers that follow it.
 _PIECE = re.compile(r".+?(?:[。！？!?；;]+(?:\[\d+\])*|\[\d+\]+|$)", re.DOTALL)
+
+
+def _normalise(question: str) -> str:
+    """The question on one line, cut to MAX_QUESTION_CHARS: long input is cut, not rejected (its start is its topic)."""
+    return " ".join((question or "").split())[:MAX_QUESTION_CHARS]
 
 
 class KnowledgeBase:
@@ -50,12 +56,9 @@ class KnowledgeBase:
     def ask(self, question: str, doc_ids: list[str] | None = None) -> Answer:
         """Answer a question with citations, or refuse when the knowledge base does not hold the answer."""
         t0 = time.perf_counter()
-        q = " ".join((question or "").split())
+        q = _normalise(question)
         if not q:
-            return Answer(question=question, text="请输入问题。", refused=True)
-        if len(q) > MAX_QUESTION_CHARS:
-            # Absurdly long input is cut, not rejected: the start of a question carries its topic.
-            q = q[:MAX_QUESTION_CHARS]
+            return Answer(question=question, text=EMPTY_QUESTION, refused=True)
         hits = self.retrieve(q, doc_ids=doc_ids)
         t1 = time.perf_counter()
         answer = self.extractive.answer(q, hits)
@@ -97,15 +100,14 @@ class KnowledgeBase:
         them (markers checked); the extractive answer is streamed sentence by sentence.
         """
         t0 = time.perf_counter()
-        q = " ".join((question or "").split())
+        # Cut before rewriting: the rewriter (an LLM too) sees what retrieval will see, and a long question
+        # that was not rewritten is not reported as "understood as" its first 500 characters.
+        q = _normalise(question)
         if not q:
-            answer = Answer(question=question, text="请输入问题。", refused=True)
+            answer = Answer(question=question, text=EMPTY_QUESTION, refused=True)
             yield answer.text
             yield answer
             return
-        # Cut before rewriting, as ask() does: the rewriter (an LLM too) sees what retrieval will see, and a
-        # long question that was not rewritten is not reported as "understood as" its first 500 characters.
-        q = q[:MAX_QUESTION_CHARS]
         standalone = self.rewrite(q, history)[:MAX_QUESTION_CHARS]
         t_rw = time.perf_counter()
         hits = self.retrieve(standalone, doc_ids=doc_ids)

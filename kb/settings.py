@@ -150,3 +150,8 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Build the settings once, at an entry point."""
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def load_settings_for(data_dir: Path | str | None) -> Settings:
+    """The settings of a command line: its `--kb` folder, when given, as the data folder."""
+    return load_settings(**({"data_dir": Path(data_dir)} if data_dir else {}))

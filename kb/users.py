@@ -141,11 +141,9 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
 
 def cmd_users(args: argparse.Namespace, settings: Settings | None = None) -> int:
     """Run one `users` action; exit code 0 on success, 1 on a refused operation."""
-    from pathlib import Path
+    from kb.settings import load_settings_for
 
-    from kb.settings import load_settings
-
-    settings = settings or load_settings(**({"data_dir": Path(args.kb)} if args.kb else {}))
+    settings = settings or load_settings_for(args.kb)
     store = UserStore.open(settings)
     if args.action == "list":
         rows = store.list_users()

@@ -7,25 +7,12 @@ import json
 import sys
 from pathlib import Path
 
-from kb.settings import Settings, load_settings
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(**({"data_dir": args.kb} if getattr(args, "kb", None) else {}))
+from kb.cli import open_ready_kb
+from kb.settings import load_settings_for
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kb.factory import build
-
-    kb = build(_settings(args))
-    if not [d for d in kb.index.documents() if d.status == "ready"]:
-        kb.close()
-        print(
-            f"知识库为空（{kb.settings.data_dir}）：先运行 python -m ingest 文件或文件夹 --kb {kb.settings.data_dir}",
-            file=sys.stderr,
-        )
-        return None
-    return kb
+    return open_ready_kb(load_settings_for(args.kb))
 
 
 def doc_ids_for(kb, sources: list[str] | None) -> list[str] | None:  # type: ignore[no-untyped-def]
