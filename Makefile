@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 KB ?= var/kb
 CORPUS ?= ../shared/corpus
 
-.PHONY: install dev-install run test test-fast lint bench eval eval-crud system-deps clean
+.PHONY: install dev-install run test test-fast lint bench eval eval-kbs train system-deps clean
 
 install: $(VENV)/.installed
 dev-install: $(VENV)/.dev-installed
@@ -46,15 +46,20 @@ test-fast: dev-install
 bench: install
 	$(BIN)/python -m kb bench --docs $(CORPUS)/docs --questions $(CORPUS)/dev.jsonl
 
-# Index the shared corpus once into var/eval-kb, then score the dev set.
-eval: install
+# The three tuning sources, each indexed once into var/ (ingest skips unchanged files on later runs).
+EXTERNAL ?= ../shared/external
+eval-kbs: install
 	$(BIN)/python -m ingest $(CORPUS)/docs --kb var/eval-kb
-	$(BIN)/python -m kb eval $(CORPUS)/dev.jsonl --kb var/eval-kb
+	$(BIN)/python -m ingest $(EXTERNAL)/crud_rag/docs --kb var/crud-kb
+	$(BIN)/python -m ingest $(EXTERNAL)/ncp_policies/docs --kb var/ncp-kb
 
-eval-crud: install
-	$(BIN)/python -m ingest ../shared/external/crud_rag/docs --kb var/crud-kb
-	$(BIN)/python -m kb ask --batch ../shared/external/crud_rag/questions.jsonl --out var/crud-answers.jsonl --kb var/crud-kb
-	$(PY) $(CORPUS)/score.py ../shared/external/crud_rag/questions.jsonl var/crud-answers.jsonl --corpus-text ../shared/external/crud_rag/docs
+# Every metric on every source side by side (dev, crud_rag, ncp), with hidden-gold refusal.
+eval: eval-kbs
+	$(BIN)/python -m kb eval-sets --out-dir var
+
+# Re-extract the training rows from the three sources and refit the answer model (kb/models/).
+train: eval-kbs
+	$(BIN)/python -m kb train --extract
 
 clean:
 	rm -rf var

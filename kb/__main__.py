@@ -136,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     from kb.workflows_cli import add_cli as add_workflows
 
     add_workflows(sub)  # pack, glossary, quiz (kb/workflows_cli.py)
+    from kb.evalsets import add_cli as add_evalsets
+
+    add_evalsets(sub)  # eval-sets, train (kb/evalsets.py)
     args = ap.parse_args(argv)
     return args.fn(args)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,38 @@ def bigram_recall(gold: str, text: str) -> float:
         return 0.0
     t = norm(text)
     return sum(1 for b in grams if b in t) / len(grams)
+
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN_RUN = re.compile("[零〇一二两三四五六七八九十百千]+")
+_CN_PERCENT = re.compile("百分之([零〇一二两三四五六七八九十百千]+)(?:点([零〇一二三四五六七八九]+))?")
+
+
+def _cn_int(run: str) -> str:
+    """A run of Chinese numerals as Arabic digits: 一百一十四 -> 114, 二〇三五 -> 2035, 十八 -> 18."""
+    if not any(c in _CN_UNIT for c in run):
+        return "".join(str(_CN_DIGIT[c]) for c in run)
+    total, digit = 0, None
+    for c in run:
+        if c in _CN_DIGIT:
+            digit = _CN_DIGIT[c]
+        else:
+            total += (1 if digit is None else digit) * _CN_UNIT[c]
+            digit = None
+    return str(total + (digit or 0))
+
+
+def num_form(s: str) -> str:
+    """Numbers in one written form (八百三十二 = 832, 百分之十八点五 = 18.5%), as score.py compares answers."""
+    s = unicodedata.normalize("NFKC", s or "")
+    s = _CN_PERCENT.sub(lambda m: _cn_int(m.group(1)) + ("." + _cn_int(m.group(2)) if m.group(2) else "") + "%", s)
+    return _CN_RUN.sub(lambda m: _cn_int(m.group(0)), s)
+
+
+def answer_recall(gold: str, answer: str) -> float:
+    """The gold answer's char-bigram recall in the answer, numbers in one form on both sides."""
+    return bigram_recall(num_form(gold), num_form(answer))
 
 
 def _pieces(quote: str, doc: str) -> list[int]:
@@ -76,6 +109,7 @@ def score_row(q: dict[str, Any], a: dict[str, Any] | None, texts: dict[str, str]
     """One question's outcome."""
     r: dict[str, Any] = {"id": q["id"], "doc": q.get("doc") or "NOT_IN_KB"}
     r["kind"] = "refuse" if q["answer"] == "NOT_IN_KB" else "answer"
+    r["titled"] = bool(q.get("title")) and r["kind"] == "answer"
     if a is None:
         r["missing"] = True
         return r
@@ -91,7 +125,7 @@ def score_row(q: dict[str, Any], a: dict[str, Any] | None, texts: dict[str, str]
     joined = "".join(passages)
     holders = [c for c, p in zip(cits, passages) if ev and ev in p]
     r["evidence"] = (not refused) and bool(ev in joined or (bigram_recall(ev, joined) >= 0.9 and joined))
-    r["answer_hit"] = (not refused) and bigram_recall(q["answer"], a.get("answer", "")) >= 0.7
+    r["answer_hit"] = (not refused) and answer_recall(q["answer"], a.get("answer", "")) >= 0.7
     verb = []
     for c in cits:
         doc = _doc_text(c.get("source", ""), texts)
@@ -123,8 +157,9 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, float]:
     if ans:
         m["answer_chars_p50"] = statistics.median(r["answer_chars"] for r in ans)
     attr = [r for r in ans if "attribution" in r]
-    if attr:
-        m["attribution"] = sum(r["attribution"] for r in attr) / len(attr)
+    n_attr = sum(1 for r in rows if r.get("titled"))  # score.py counts a missing answer as not attributed
+    if n_attr:
+        m["attribution"] = sum(r["attribution"] for r in attr) / n_attr
     lat = sorted(r["latency_ms"] for r in rows if isinstance(r.get("latency_ms"), (int, float)))
     if lat:
         m["p50_ms"] = statistics.median(lat)

@@ -29,6 +29,7 @@ def open_index(settings: Settings, embeddings: Embeddings | None = None) -> Inde
 
 def build(settings: Settings, index: Index | None = None, embeddings: Embeddings | None = None) -> KnowledgeBase:
     """A ready knowledge base: retrieval, extractive answerer, and the LLM answerer when one is configured."""
+    from kb.answer_model import MODEL_FILE, AnswerModel
     from kb.chat_models import build_chat_model
     from kb.extractive import ExtractiveAnswerer
     from kb.followup import LLMRewriter
@@ -36,12 +37,15 @@ def build(settings: Settings, index: Index | None = None, embeddings: Embeddings
     from kb.llm_answerer import LLMAnswerer
     from kb.prompts import load_prompt
     from kb.retrieval import CrossEncoderReranker, HybridRetriever
+    from kb.sentence_similarity import SentenceSimilarity
     from kb.service import KnowledgeBase
 
     index = index or open_index(settings, embeddings)
     reranker = CrossEncoderReranker(settings.retrieval.reranker_model) if settings.retrieval.reranker_model else None
     retriever = HybridRetriever(index, settings.retrieval, reranker=reranker)
-    extractive = ExtractiveAnswerer(settings.answer, index.doc_freq)
+    model = AnswerModel.load(settings.answer.model_file or MODEL_FILE)
+    similarity = SentenceSimilarity(index.embeddings) if settings.answer.embed_sentences > 0 else None
+    extractive = ExtractiveAnswerer(settings.answer, index.doc_freq, model, similarity, index.doc_text)
     chat = build_chat_model(settings.llm)
     llm = LLMAnswerer(chat, load_prompt(settings.prompts_dir, "answer")) if chat is not None else None
     # Follow-ups are rewritten by the same model when there is one, else by rules (kb/followup.py).

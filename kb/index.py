@@ -229,6 +229,10 @@ class Index:
 
     # -- search ------------------------------------------------------------
 
+    def doc_text(self, doc_id: str) -> str:
+        """A ready document's text as its chunks hold it, in order."""
+        return "\n".join(c.text for c in self.chunks_of(doc_id))
+
     def dense_search(self, query: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[Chunk, float]]:
         """The k chunks nearest to the query by embedding, with cosine similarity, best first."""
         if not (query or "").strip() or k <= 0:

@@ -388,8 +388,8 @@ def _on_topic(kb: KnowledgeBase, topic: str, hits: list[Hit]) -> bool:
     if not question_terms(topic):
         return False  # punctuation, a stray letter: nothing to be about
     answerer = kb.extractive
-    _, _, feats = answerer.evidence(topic, hits)
-    return feats["coverage"] >= kb.settings.answer.min_topic_coverage and answerer.missing_key_term(topic, hits) is None
+    covered = answerer.topic_coverage(topic, hits) >= kb.settings.answer.min_topic_coverage
+    return covered and answerer.missing_key_term(topic, hits) is None
 
 
 def build_pack(kb: KnowledgeBase, topic: str, doc_ids: list[str] | None = None) -> Pack:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kb.llm_answerer import LLMAnswerer
     from kb.manifest import DocRecord
     from kb.retrieval import HybridRetriever
+    from kb.routing import Router
     from kb.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class KnowledgeBase:
         self.rewriter = rewriter or RuleRewriter()
         # Glossary term -> definition (kb/glossary.py): a question using a term also searches for its definition.
         self.glossary: dict[str, str] = {}
+        self._router: tuple[tuple, Router] | None = None  # (documents' ids and versions, Router)
 
     def ask(self, question: str, doc_ids: list[str] | None = None) -> Answer:
         """Answer a question with citations, or refuse when the knowledge base does not hold the answer."""
@@ -59,20 +61,47 @@ class KnowledgeBase:
         q = _normalise(question)
         if not q:
             return Answer(question=question, text=EMPTY_QUESTION, refused=True)
-        hits = self.retrieve(q, doc_ids=doc_ids)
+        *_, answer = self._respond(q, doc_ids, stream=False)
+        assert isinstance(answer, Answer)
+        answer.question = question
+        answer.timings["total_ms"] = (time.perf_counter() - t0) * 1000
+        return answer
+
+    def _respond(self, question: str, doc_ids: list[str] | None, stream: bool) -> Iterator[str | Answer]:
+        """The one answering pipeline: retrieve, the extractive gate, the LLM (if any) writes, pieces, Answer last.
+
+        `ask` and `ask_stream` both run it, so a fix lands once. The extractive answerer's learned gate decides
+        refusal with or without an LLM; the LLM only writes from the same passages, and its markers and quotes
+        are checked (kb/citations.py). With `stream`, the LLM's raw words are yielded as they come and the final
+        Answer's text replaces them; the extractive answer is yielded sentence by sentence.
+        """
+        t0 = time.perf_counter()
+        hits = self.retrieve(question, doc_ids=doc_ids)
         t1 = time.perf_counter()
-        answer = self.extractive.answer(q, hits)
+        answer = self.extractive.answer(question, hits)
+        streamed = False
         if self.llm is not None and not answer.refused:
-            # The extractive gate decides refusal; the LLM only writes from the same passages.
             from kb.llm_answerer import LLMUnavailable
 
             try:
-                answer = self.llm.answer(q, hits)
+                if stream:
+                    chunks = self.llm.stream(question, hits)
+                    for delta in chunks:
+                        streamed = True
+                        yield delta
+                    answer = chunks.answer
+                else:
+                    answer = self.llm.answer(question, hits)
             except LLMUnavailable as exc:
+                # Words the model already sent are replaced by the final Answer's text, as after any stream.
                 log.warning("LLM unavailable, answering extractively: %s", exc)
-        answer.question = question
-        answer.timings.update(retrieve_ms=(t1 - t0) * 1000, total_ms=(time.perf_counter() - t0) * 1000)
-        return answer
+                streamed = False
+        if stream and not streamed:
+            for piece in _PIECE.findall(answer.text):
+                if piece:
+                    yield piece
+        answer.timings.update(retrieve_ms=(t1 - t0) * 1000)
+        yield answer
 
     def retrieve(self, question: str, k: int | None = None, doc_ids: list[str] | None = None) -> list[Hit]:
         """Passages for a question; the definitions of glossary terms it uses join the lexical search.
@@ -82,8 +111,20 @@ class KnowledgeBase:
         """
         from kb.glossary import expand_query
 
+        if doc_ids is None:
+            doc_ids = self.route(question)
         extra = expand_query(question, self.glossary)[len(question) :].strip()
         return self.retriever.retrieve(question, k=k, doc_ids=doc_ids, expansion=extra)
+
+    def route(self, question: str) -> list[str] | None:
+        """The documents a question names by the names people use for them (kb/routing.py), or None."""
+        from kb.routing import Router
+
+        docs = self.documents()
+        key = tuple((d.doc_id, d.updated_at) for d in docs)
+        if self._router is None or self._router[0] != key:
+            self._router = (key, Router((d.doc_id, d.title, d.author, d.affiliation, d.date, d.source) for d in docs))
+        return self._router[1].route(question)
 
     def rewrite(self, question: str, history: list[Exchange] | None = None) -> str:
         """The follow-up `question` as a standalone question, given the earlier turns (oldest first)."""
@@ -110,33 +151,12 @@ class KnowledgeBase:
             return
         standalone = self.rewrite(q, history)[:MAX_QUESTION_CHARS]
         t_rw = time.perf_counter()
-        hits = self.retrieve(standalone, doc_ids=doc_ids)
-        t1 = time.perf_counter()
-        answer = self.extractive.answer(standalone, hits)
-        streamed = False
-        if self.llm is not None and not answer.refused:
-            from kb.llm_answerer import LLMUnavailable
-
-            try:
-                stream = self.llm.stream(standalone, hits)
-                for delta in stream:
-                    streamed = True
-                    yield delta
-                answer = stream.answer
-            except LLMUnavailable as exc:
-                # Words the model already sent are replaced by the final Answer's text, as after any stream.
-                log.warning("LLM unavailable, answering extractively: %s", exc)
-                streamed = False
-        if not streamed:
-            for piece in _PIECE.findall(answer.text):
-                if piece:
-                    yield piece
-        answer.question = question
-        answer.rewritten_question = standalone if standalone != q else ""
-        answer.timings.update(
-            rewrite_ms=(t_rw - t0) * 1000, retrieve_ms=(t1 - t_rw) * 1000, total_ms=(time.perf_counter() - t0) * 1000
-        )
-        yield answer
+        for item in self._respond(standalone, doc_ids, stream=True):
+            if isinstance(item, Answer):
+                item.question = question
+                item.rewritten_question = standalone if standalone != q else ""
+                item.timings.update(rewrite_ms=(t_rw - t0) * 1000, total_ms=(time.perf_counter() - t0) * 1000)
+            yield item
 
     def documents(self) -> list[DocRecord]:
         """The ready documents, by source name (what a person may restrict a question to)."""

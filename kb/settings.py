@@ -75,8 +75,30 @@ class AnswerSettings(_Section):
         description="Least share of a 党课 pack topic's idf-weighted words that the best passages must hold; "
         "below it the knowledge base has nothing on the topic.",
     )
-    refusal_threshold: float = Field(
-        0.4, description="Evidence score below which the knowledge base refuses (calibrated on the dev set)."
+    key_term_veto: bool = Field(
+        True,
+        description="Refuse, whatever the model says, when a 《title》, quoted name, numbered event, year, Latin token "
+        "or number of the question is in none of the retrieved documents, or it asks for an address, phone number, "
+        "web address or postcode and no retrieved passage has one in that form (answerable questions almost never "
+        "do either; docs/evaluation.md gives the rates).",
+    )
+    max_unit_chars: int = Field(
+        120, description="A longer best sentence is cut to the run of its clauses that holds the answer."
+    )
+    embed_sentences: int = Field(
+        12,
+        description="Candidate sentences per question scored with the embedder too (the likeliest by word overlap); "
+        "0 turns sentence embedding off.",
+    )
+    second_sentence_ratio: float = Field(
+        0.6,
+        description="A further sentence joins the answer when the ranker's probability for it is at least this "
+        "share of the best sentence's.",
+    )
+    model_file: Path | None = Field(
+        None,
+        description="Answer model (sentence ranker, answerability, refusal threshold) as JSON; empty means the one "
+        "shipped in kb/models/, trained by `python -m kb train`.",
     )
 
 

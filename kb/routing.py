@@ -1,0 +1,126 @@
+"""Document routing: the names people use for a document, and the documents a question names.
+
+People say 二十大报告, 党章, 公务员法, 2024年政府工作报告, not the full title
+《在中国共产党第二十次全国代表大会上的报告》. Without routing, a question naming one
+congress report or one year's work report is answered from a sibling of the same kind.
+The names are derived from each document's title and metadata by the ways Chinese
+official documents are abbreviated (the 中华人民共和国 prefix dropped, 第N次全国代表大会 →
+N大, 章程 of the party → 党章, a work report by its issuer and year), not listed by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_CONGRESS = re.compile(r"第([一二三四五六七八九十]+)次全国代表大会")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?")
+_CN_YEAR = re.compile(r"([〇一二三四五六七八九]{4})年")
+_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:省|自治区|市|州|县|区))")
+_CN = "〇一二三四五六七八九"
+# Everyday kinds of document: a question naming the kind with a year or an issuer picks one of its siblings.
+_KINDS = ("政府工作报告", "工作报告", "报告", "章程", "条例", "规定", "办法", "决定", "通知", "意见", "纲要")
+# Names that stand for a series with one document a year: the year decides which, or that none is here.
+_DATED_NAMES = frozenset({"政府工作报告"})
+_REPORT_OF_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?度?[\u4e00-\u9fff]{0,8}?政府工作报告")
+_STRIP = re.compile(r"[《》〈〉“”\"'（）()\s·]")
+
+
+def _fold(s: str) -> str:
+    return _STRIP.sub("", unicodedata.normalize("NFKC", s or ""))
+
+
+@dataclass(frozen=True)
+class Named:
+    """A document and a name it goes by."""
+
+    doc_id: str
+    name: str
+    year: str  # the year the document is about or dates from, when known
+
+
+def _year_of(title: str, date: str, source: str) -> str:
+    for s in (title, date, source):
+        m = _YEAR.search(s or "")
+        if m:
+            return m.group(1)
+        m = _CN_YEAR.search(s or "")
+        if m:
+            return "".join(str(_CN.index(c)) for c in m.group(1))
+    return ""
+
+
+def names_for(title: str, author: str = "", affiliation: str = "", date: str = "", source: str = "") -> set[str]:
+    """The names people use for a document with this title and metadata."""
+    t = _fold(title)
+    if not t:
+        return set()
+    # A short full title (通知, 公告) names a kind, not a document.
+    names = {t} if len(t) >= 6 else set()
+    short = t.removeprefix("中华人民共和国")
+    if short != t and len(short) >= 2:
+        names.add(short)
+    m = _CONGRESS.search(t)
+    if m and "报告" in t:
+        n = m.group(1)
+        names |= {f"{n}大报告", f"党的{n}大报告", f"{n}大的报告"}
+    if t in ("中国共产党章程",) or (t.startswith("中国共产党") and t.endswith("章程") and len(t) <= 12):
+        names |= {"党章", "中国共产党章程"}
+    if "政府工作报告" in t:
+        year = _year_of(title, date, source)
+        issuer = _PLACE.match(t)
+        names.add("政府工作报告")
+        if year:
+            names |= {f"{year}年政府工作报告", f"{year}政府工作报告"}
+        if issuer:
+            names.add(f"{issuer.group(1)}政府工作报告")
+            if year:
+                names |= {f"{year}年{issuer.group(1)}政府工作报告", f"{issuer.group(1)}{year}年政府工作报告"}
+    return {n for n in names if len(n) >= 2}
+
+
+class Router:
+    """Finds the documents a question names, by the names of `names_for`."""
+
+    def __init__(self, docs: Iterable[tuple[str, str, str, str, str, str]]) -> None:
+        """`docs`: (doc_id, title, author, affiliation, date, source) of each ready document."""
+        self.named: list[Named] = []
+        for doc_id, title, author, affiliation, date, source in docs:
+            year = _year_of(title, date, source)
+            for n in names_for(title, author, affiliation, date, source):
+                self.named.append(Named(doc_id, n, year))
+        # Longest names first: 北京市政府工作报告 before 政府工作报告.
+        self.named.sort(key=lambda x: len(x.name), reverse=True)
+
+    def route(self, question: str) -> list[str] | None:
+        """The documents the question names, or None when it names none (or names every document)."""
+        q = _fold(question)
+        hits: list[Named] = []
+        covered: list[tuple[int, int]] = []
+        for nd in self.named:
+            i = q.find(nd.name)
+            # A name inside a longer name already matched (政府工作报告 in 北京市政府工作报告) adds nothing.
+            if i < 0 or any(a <= i and i + len(nd.name) <= b for a, b in covered if (a, b) != (i, i + len(nd.name))):
+                continue
+            covered.append((i, i + len(nd.name)))
+            hits.append(nd)
+        if not hits:
+            return None
+        ids = list(dict.fromkeys(h.doc_id for h in hits))
+        # A year in the question picks among siblings: a work report dated Y reviews Y−1. When the question
+        # names a dated kind of document (政府工作报告) for a year none of them covers, the named document is
+        # not in the knowledge base: no document (an empty list) answers it.
+        years = {m.group(1) for m in _YEAR.finditer(question)}
+        dated_hits = [h for h in hits if h.year]
+        attached = {m.group(1) for m in _REPORT_OF_YEAR.finditer(question)}
+        if attached and dated_hits and all(any(d in h.name for d in _DATED_NAMES) for h in hits):
+            # "2023年政府工作报告" is the report of 2023, not the 2024 report that reviews 2023.
+            ids = list(dict.fromkeys(h.doc_id for h in dated_hits if h.year in attached))
+        elif years and len(ids) > 1:
+            dated = [h.doc_id for h in dated_hits if h.year in years or str(int(h.year) - 1) in years]
+            if dated:
+                ids = list(dict.fromkeys(dated))
+        all_ids = {nd.doc_id for nd in self.named}
+        return None if ids and set(ids) == all_ids else ids

@@ -1,0 +1,57 @@
+"""Document routing: the everyday names of documents, and which documents a question names."""
+
+from kb.routing import Router, names_for
+
+DOCS = [
+    ("d20", "在中国共产党第二十次全国代表大会上的报告", "习近平", "", "2022年10月16日", "ershida_baogao_2022.txt"),
+    (
+        "d19",
+        "决胜全面建成小康社会 夺取新时代中国特色社会主义伟大胜利——在中国共产党第十九次全国代表大会上的报告",
+        "习近平",
+        "",
+        "2017年10月18日",
+        "shijiuda_baogao_2017.docx",
+    ),
+    ("g24", "政府工作报告", "李强", "", "2024年3月5日", "gwr_2024_guowuyuan.txt"),
+    ("g25", "政府工作报告", "李强", "", "2025年3月5日", "gwr_2025_guowuyuan.txt"),
+    ("bj24", "北京市政府工作报告", "", "", "2024年1月21日", "beijing_gwr_2024.pdf"),
+    ("xf", "中华人民共和国宪法", "", "", "2018年修正", "xianfa_2018.md"),
+    ("gwy", "中华人民共和国公务员法", "", "", "2018年修订", "gongwuyuanfa_2018.md"),
+    ("dz", "中国共产党章程", "", "", "2017年", "dangzhang_2017.txt"),
+    ("tz", "通知", "", "", "", "ncp_1.txt"),
+]
+
+
+def test_names_drop_the_state_prefix_and_shorten_congress_reports():
+    assert "公务员法" in names_for("中华人民共和国公务员法")
+    assert "二十大报告" in names_for("在中国共产党第二十次全国代表大会上的报告")
+    assert "党章" in names_for("中国共产党章程")
+    assert "2024年政府工作报告" in names_for("政府工作报告", date="2024年3月5日")
+    assert "北京市政府工作报告" in names_for("北京市政府工作报告", date="2024年1月21日")
+
+
+def test_a_question_naming_a_document_is_routed_to_it():
+    r = Router(DOCS)
+    assert r.route("二十大报告提出的中心任务是什么？") == ["d20"]
+    assert r.route("党的十九大报告对新时代的判断是什么？") == ["d19"]
+    assert r.route("公务员法规定的公务员义务有哪些？") == ["gwy"]
+    assert r.route("宪法第一条是怎么规定的？") == ["xf"]
+    assert r.route("北京市政府工作报告提出的地区生产总值目标是多少？") == ["bj24"]
+
+
+def test_a_year_picks_among_sibling_reports():
+    r = Router(DOCS)
+    assert r.route("2025年政府工作报告提出的经济增长目标是多少？") == ["g25"]
+    assert set(r.route("政府工作报告提出的经济增长目标是多少？")) == {"g24", "g25", "bj24"}
+
+
+def test_a_question_naming_no_document_or_only_a_kind_is_not_routed():
+    r = Router(DOCS)
+    assert r.route("党员的预备期是多长时间？") is None
+    assert r.route("这份通知是什么时候发布的？") is None  # a two-character title names a kind, not a document
+
+
+def test_a_dated_report_of_a_year_the_knowledge_base_lacks_routes_to_no_document():
+    r = Router(DOCS)
+    assert r.route("2026年政府工作报告提出的国内生产总值增长目标是多少？") == []
+    assert r.route("2023年政府工作报告提出的目标是什么？") == []  # the 2024 report reviews 2023 but is not its report
