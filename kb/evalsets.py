@@ -112,7 +112,16 @@ def cmd_eval_sets(args: Any) -> int:
 
 def cmd_train(args: Any) -> int:
     from kb.answer_model import MODEL_FILE
-    from kb.training import ROWS_FILE, cross_validate, evaluate_model, extract_set, fit, read_rows, write_rows
+    from kb.training import (
+        ROWS_FILE,
+        cross_validate,
+        evaluate_model,
+        extract_set,
+        fit,
+        read_rows,
+        weights_table,
+        write_rows,
+    )
 
     rows_file = Path(args.rows) if args.rows else ROWS_FILE
     if args.extract:
@@ -134,6 +143,8 @@ def cmd_train(args: Any) -> int:
     for name in sorted({r["set"] for r in rows}):
         m = evaluate_model(model, [r for r in rows if r["set"] == name])
         print(f"fitted on all, {name:10s}: {format_metrics(m)}")
+    if args.weights:
+        print(weights_table(model))
     return 0
 
 
@@ -149,4 +160,5 @@ def add_cli(sub: Any) -> None:
     p.add_argument("--sets", nargs="*", choices=list(SOURCES))
     p.add_argument("--rows", help="training rows file (default kb/models/training_rows.jsonl.gz)")
     p.add_argument("--out", help="model file (default kb/models/answer_model.json)")
+    p.add_argument("--weights", action="store_true", help="print the learned weights as Markdown")
     p.set_defaults(fn=cmd_train)

@@ -91,7 +91,7 @@ class AnswerSettings(_Section):
         "0 turns sentence embedding off.",
     )
     second_sentence_ratio: float = Field(
-        0.6,
+        0.75,
         description="A further sentence joins the answer when the ranker's probability for it is at least this "
         "share of the best sentence's.",
     )

@@ -261,3 +261,15 @@ def cross_validate(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
         test = [r for r in rows if r["set"] == held]
         out[held] = evaluate_model(fit(train), test)
     return out
+
+
+def weights_table(model: AnswerModel) -> str:
+    """Both models' standardised weights as Markdown, largest first (docs/evaluation.md shows it)."""
+    lines = []
+    for title, m in (("sentence ranker", model.sentence), ("answerability", model.answerable)):
+        lines += [f"| {title} feature | weight |", "|---|---|", f"| (intercept) | {m.intercept:+.3f} |"]
+        for name, c in sorted(zip(m.names, m.coef), key=lambda x: -abs(x[1])):
+            lines.append(f"| `{name}` | {c:+.3f} |")
+        lines.append("")
+    lines.append(f"Refusal threshold on the answerability probability: {model.threshold:.3f}.")
+    return "\n".join(lines)
