@@ -18,8 +18,11 @@ $(VENV)/.installed: requirements.txt | $(VENV)/bin/python
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
+# llama.cpp built for this processor (-march=native) crashed in its first decode on an AVX-512/AMX Xeon
+# (segfault, 2026-11-30); a portable AVX2 build runs everywhere this project runs.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install -q -r requirements-dev.txt
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
 run: install

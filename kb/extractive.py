@@ -166,6 +166,8 @@ class ExtractiveAnswerer:
     def compose(self, question: str, hits: list[Hit], ranked: list[Candidate]) -> Answer:
         """The answer text from the ranked candidates: the best, what it needs to be whole, then close seconds."""
         q = analyse(question, self.doc_freq)
+        # A title or heading is not a sentence of an answer, however well its words match the question.
+        ranked = [c for c in ranked if not is_heading(c.text)] or ranked
         ranked = [self._trim(q, c) for c in ranked[:1]] + ranked[1:]
         best = ranked[0]
         chosen = _read_on(question, best, hits[best.hit_rank].chunk.text, ranked, self.cfg.max_chars)
@@ -174,8 +176,7 @@ class ExtractiveAnswerer:
         for u in ranked[1:]:
             if len(chosen) >= self.cfg.max_sentences or length >= self.cfg.max_chars * 0.6:
                 break
-            # A title or heading is not a sentence of an answer, however well it matches.
-            if is_heading(u.text) or _sigmoid(u.logit) < self.cfg.second_sentence_ratio * p_best:
+            if _sigmoid(u.logit) < self.cfg.second_sentence_ratio * p_best:
                 continue
             overlaps = any(u.hit_rank == c.hit_rank and u.start < c.end and c.start < u.end for c in chosen)
             if overlaps or length + len(u.text) > self.cfg.max_chars:
@@ -290,6 +291,8 @@ def units(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _CLAUSE_END.finditer(text):
         end = m.end()
+        # A sentence starts after a line break at the latest: a title or heading line is not part of it.
+        start = max(start, text.rfind("\n", start, end) + 1)
         seg = text[start:end].strip()
         if seg and len(seg) <= 160:
             off = text.index(seg, start)

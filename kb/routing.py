@@ -16,12 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 _CONGRESS = re.compile(r"第([一二三四五六七八九十]+)次全国代表大会")
+_SHORT_CONGRESS = re.compile(r"([一二三四五六七八九十]+)大报告")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?")
 _CN_YEAR = re.compile(r"([〇一二三四五六七八九]{4})年")
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:省|自治区|市|州|县|区))")
 _CN = "〇一二三四五六七八九"
-# Everyday kinds of document: a question naming the kind with a year or an issuer picks one of its siblings.
-_KINDS = ("政府工作报告", "工作报告", "报告", "章程", "条例", "规定", "办法", "决定", "通知", "意见", "纲要")
 # Names that stand for a series with one document a year: the year decides which, or that none is here.
 _DATED_NAMES = frozenset({"政府工作报告"})
 _REPORT_OF_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?度?[\u4e00-\u9fff]{0,8}?政府工作报告")
@@ -52,8 +51,11 @@ def _year_of(title: str, date: str, source: str) -> str:
     return ""
 
 
-def names_for(title: str, author: str = "", affiliation: str = "", date: str = "", source: str = "") -> set[str]:
-    """The names people use for a document with this title and metadata."""
+def names_for(
+    title: str, author: str = "", affiliation: str = "", date: str = "", source: str = "", head: str = ""
+) -> set[str]:
+    """The names people use for a document with this title, metadata and opening text (`head`: its title block,
+    where a speech's main title is followed by ——在中国共产党第二十次全国代表大会上的报告)."""
     t = _fold(title)
     if not t:
         return set()
@@ -62,8 +64,9 @@ def names_for(title: str, author: str = "", affiliation: str = "", date: str = "
     short = t.removeprefix("中华人民共和国")
     if short != t and len(short) >= 2:
         names.add(short)
-    m = _CONGRESS.search(t)
-    if m and "报告" in t:
+    h = _fold(head)
+    m = _CONGRESS.search(t) or _CONGRESS.search(h) or _SHORT_CONGRESS.search(t)
+    if m and ("报告" in t or "报告" in h):
         n = m.group(1)
         names |= {f"{n}大报告", f"党的{n}大报告", f"{n}大的报告"}
     if t in ("中国共产党章程",) or (t.startswith("中国共产党") and t.endswith("章程") and len(t) <= 12):
@@ -84,12 +87,12 @@ def names_for(title: str, author: str = "", affiliation: str = "", date: str = "
 class Router:
     """Finds the documents a question names, by the names of `names_for`."""
 
-    def __init__(self, docs: Iterable[tuple[str, str, str, str, str, str]]) -> None:
-        """`docs`: (doc_id, title, author, affiliation, date, source) of each ready document."""
+    def __init__(self, docs: Iterable[tuple[str, str, str, str, str, str, str]]) -> None:
+        """`docs`: (doc_id, title, author, affiliation, date, source, head) of each ready document."""
         self.named: list[Named] = []
-        for doc_id, title, author, affiliation, date, source in docs:
+        for doc_id, title, author, affiliation, date, source, head in docs:
             year = _year_of(title, date, source)
-            for n in names_for(title, author, affiliation, date, source):
+            for n in names_for(title, author, affiliation, date, source, head):
                 self.named.append(Named(doc_id, n, year))
         # Longest names first: 北京市政府工作报告 before 政府工作报告.
         self.named.sort(key=lambda x: len(x.name), reverse=True)

@@ -28,6 +28,10 @@ EMPTY_QUESTION = "请输入问题。"
 _PIECE = re.compile(r".+?(?:[。！？!?；;]+(?:\[\d+\])*|\[\d+\]+|$)", re.DOTALL)
 
 
+def _meta(d: DocRecord) -> tuple[str, str, str, str, str, str]:
+    return (d.doc_id, d.title, d.author, d.affiliation, d.date, d.source)
+
+
 def _normalise(question: str) -> str:
     """The question on one line, cut to MAX_QUESTION_CHARS: long input is cut, not rejected (its start is its topic)."""
     return " ".join((question or "").split())[:MAX_QUESTION_CHARS]
@@ -123,8 +127,13 @@ class KnowledgeBase:
         docs = self.documents()
         key = tuple((d.doc_id, d.updated_at) for d in docs)
         if self._router is None or self._router[0] != key:
-            self._router = (key, Router((d.doc_id, d.title, d.author, d.affiliation, d.date, d.source) for d in docs))
+            self._router = (key, Router((*_meta(d), self._head(d.doc_id)) for d in docs))
         return self._router[1].route(question)
+
+    def _head(self, doc_id: str) -> str:
+        """The opening of a document (its first chunk, cut): the title block a speech's occasion is named in."""
+        first = self.index.chunk(f"{doc_id}:0")
+        return first.text[:200] if first else ""
 
     def rewrite(self, question: str, history: list[Exchange] | None = None) -> str:
         """The follow-up `question` as a standalone question, given the earlier turns (oldest first)."""
