@@ -136,8 +136,17 @@ def main(argv: list[str] | None = None) -> int:
     from kb.workflows_cli import add_cli as add_workflows
 
     add_workflows(sub)  # pack, glossary, quiz (kb/workflows_cli.py)
+    from kb.doctor import add_cli as add_doctor
+
+    add_doctor(sub)
     args = ap.parse_args(argv)
-    return args.fn(args)
+    from kb.integrity import IndexCorrupt, VectorsMissing
+
+    try:
+        return args.fn(args)
+    except (IndexCorrupt, VectorsMissing) as exc:  # a broken index is one clear line, never an answer
+        print(exc, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

