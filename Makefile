@@ -45,6 +45,7 @@ test-fast: dev-install
 
 bench: install
 	$(BIN)/python -m kb bench --docs $(CORPUS)/docs --questions $(CORPUS)/dev.jsonl
+	$(BIN)/python -m kb bench-load --users 10 50 --per-user 4
 
 # Index the shared corpus once into var/eval-kb, then score the dev set.
 eval: install

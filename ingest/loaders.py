@@ -82,21 +82,44 @@ def _looks_binary(text: str) -> bool:
     return bool(sample) and len(_CONTROL.findall(sample)) > max(2, len(sample) // 200)
 
 
+def _plausible_share(text: str) -> float:
+    """Share of characters that Chinese or English text is made of (CJK, ASCII, full-width forms, whitespace).
+
+    Bytes that are not UTF-16 still decode to characters; they scatter over every script (Latin Extended,
+    combining marks, private use), while a real document stays within a few blocks.
+    """
+    if not text:
+        return 0.0
+    ok = sum(
+        1
+        for ch in text
+        if ch.isspace()
+        or " " <= ch <= "~"
+        or "\u3000" <= ch <= "\u303f"  # CJK punctuation
+        or "\u4e00" <= ch <= "\u9fff"  # CJK unified ideographs
+        or "\uff00" <= ch <= "\uffef"  # full-width forms
+        or "\u2000" <= ch <= "\u206f"  # general punctuation (—, “ ”, …)
+    )
+    return ok / len(text)
+
+
 def _decode_bomless_utf16(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 without a BOM: every NUL byte sits on the same parity (ASCII characters' high bytes)."""
+    """UTF-16 without a BOM: the byte order whose text is plausible (NULs are ASCII's high bytes, but also
+    the low byte of characters such as 一 U+4E00, so NUL parity alone misjudges Chinese text)."""
     if len(data) % 2:
         return None
-    odd_nuls = data[1::2].count(0)
-    even_nuls = data[0::2].count(0)
-    for encoding, nuls, other in (("utf-16-le", odd_nuls, even_nuls), ("utf-16-be", even_nuls, odd_nuls)):
-        if nuls and not other:
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if not _looks_binary(text):
-                return text, encoding
-    return None
+    best: tuple[float, str, str] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        share = _plausible_share(text[:20000])
+        if not _looks_binary(text) and (best is None or share > best[0]):
+            best = (share, text, encoding)
+    if best is None or best[0] < 0.95:
+        return None
+    return best[1], best[2]
 
 
 def _decode_mixed_lines(data: bytes) -> tuple[str, str] | None:

@@ -137,8 +137,10 @@ def main(argv: list[str] | None = None) -> int:
 
     add_workflows(sub)  # pack, glossary, quiz (kb/workflows_cli.py)
     from kb.doctor import add_cli as add_doctor
+    from kb.loadbench import add_cli as add_load_bench
 
     add_doctor(sub)
+    add_load_bench(sub)
     args = ap.parse_args(argv)
     from kb.integrity import IndexCorrupt, VectorsMissing
 

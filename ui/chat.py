@@ -177,9 +177,9 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         respond,
         [box, chat, conv_state, turns_state, doc_filter, type_filter],
         [chat, box, conv_state, turns_state, convs, export_btn, status, rated_state],
-        # Several people may ask at once (Gradio's default is one at a time per event); the index and
-        # the embedder serialise what must be serialised.
-        concurrency_limit=4,
+        # Several people may ask at once (Gradio's default is one at a time per event); searches read through
+        # per-thread SQLite connections and the embedder is re-entrant (settings.limits.chat_concurrency).
+        concurrency_limit=kb.settings.limits.chat_concurrency,
     )
 
     def load_conversation(conv_id: int | None, request: gr.Request) -> tuple:
