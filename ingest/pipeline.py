@@ -99,22 +99,27 @@ def letter_ratio(text: str) -> float:
     return sum(unicodedata.category(ch).startswith("L") for ch in chars) / len(chars)
 
 
+def _check_chars(n: int, limits: LimitSettings) -> None:
+    if n > limits.max_doc_chars:
+        raise IngestError(
+            f"文字过多（{n:,} 字，每个文件上限 {limits.max_doc_chars:,} 字）：请拆分后再导入（上限见 KB_LIMITS__MAX_DOC_CHARS）"
+        )
+
+
 def read_document(
     path: Path, data: bytes | None = None, max_bytes: int = 100 * 2**20, limits: LimitSettings | None = None
 ) -> SourceDoc:
     """One file as a clean `SourceDoc` with its articles as sections; raises IngestError."""
     limits = limits or LimitSettings()
     raw = load_file(path, max_bytes=max_bytes, max_unpacked=limits.max_unpacked_mb * 2**20)
+    # Checked before cleaning too: cleaning and splitting a 100 MB text is itself minutes of work.
+    _check_chars(len("".join(raw.text.split())), limits)
     # Articles are split before broken paragraphs are joined: split_articles joins within each article.
     articles = split_articles(clean_text(raw, join=False))
     text = "\n\n".join(s.text for s in articles) if articles else clean_text(raw)
     if not text.strip():
         raise IngestError("文件没有文字内容")
-    if len(text) > limits.max_doc_chars:
-        raise IngestError(
-            f"文字过多（{len(text):,} 字，每个文件上限 {limits.max_doc_chars:,} 字）：请拆分后再导入"
-            "（上限见 KB_LIMITS__MAX_DOC_CHARS）"
-        )
+    _check_chars(len(text), limits)
     ratio = letter_ratio(text)
     if ratio < limits.min_letter_ratio:
         raise IngestError(f"几乎没有文字（文字只占 {ratio:.0%}，其余是标点、数字或符号），不像文档，未索引")

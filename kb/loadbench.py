@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,8 @@ def start_app(app_dir: Path, data_dir: Path, extra_env: dict[str, str] | None = 
         try:
             with urllib.request.urlopen(url + "/config", timeout=2):
                 return proc, url
+        except urllib.error.HTTPError:
+            return proc, url  # any HTTP answer (401 with login switched on) means it is up
         except OSError:
             if time.monotonic() > deadline:
                 proc.kill()
