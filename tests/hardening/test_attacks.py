@@ -82,7 +82,7 @@ def _login(url: str, name: str, password: str) -> tuple[int, str, str]:
 
 
 def _whoami(url: str, cookie: str) -> str | None:
-    req = urllib.request.Request(url + "/user", headers={"Cookie": cookie})
+    req = urllib.request.Request(url + "/gradio_api/user", headers={"Cookie": cookie})
     with urllib.request.urlopen(req, timeout=30) as r:
         return json.loads(r.read().decode() or "null")
 
