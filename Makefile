@@ -48,6 +48,7 @@ test-fast: dev-install
 
 bench: install
 	$(BIN)/python -m kb bench --docs $(CORPUS)/docs --questions $(CORPUS)/dev.jsonl
+	$(BIN)/python -m kb bench-load --users 10 50 --per-user 4
 
 # The three tuning sources, each indexed once into var/ (ingest skips unchanged files on later runs).
 EXTERNAL ?= ../shared/external

@@ -46,7 +46,8 @@ def create_app(settings: Settings, auth_enabled: bool | None = None) -> gr.Block
     # New or removed documents change the glossary (its terms, quotes and the retrieval wired to it).
     admin = KBAdmin(settings, kb.index, on_change=lambda: refresh_glossary(kb))
 
-    with gr.Blocks(title="政策知识库助手") as demo:
+    # Gradio's cached copies of uploads and downloads (exports): files older than a day go, checked hourly.
+    with gr.Blocks(title="政策知识库助手", delete_cache=(3600, 86400)) as demo:
         with gr.Row():
             gr.Markdown("## 政策知识库助手\n每句回答都标注出处；知识库里没有的内容，会直接说明。")
             who = gr.Markdown(elem_id="kb-user")
@@ -78,6 +79,23 @@ def startup_refusal(host: str, auth_enabled: bool) -> str | None:
     )
 
 
+def session_middleware(settings: Settings) -> list:
+    """Login throttling and idle-session expiry around Gradio's app (ui/session_guard.py)."""
+    from starlette.middleware import Middleware
+
+    from kb.login_guard import IdleSessions, LoginGuard
+    from ui.session_guard import SessionGuardMiddleware
+
+    sec = settings.security
+    guard = LoginGuard(
+        free_failures=sec.login_free_failures,
+        address_free_failures=sec.login_address_free_failures,
+        base_lockout_s=sec.login_base_lockout_s,
+        max_lockout_s=sec.login_max_lockout_s,
+    )
+    return [Middleware(SessionGuardMiddleware, guard=guard, sessions=IdleSessions(sec.session_idle_minutes * 60))]
+
+
 def main() -> int:
     settings = load_settings()
     users = UserStore.open(settings)
@@ -85,14 +103,24 @@ def main() -> int:
     if reason := startup_refusal(settings.app.host, auth_enabled):
         print(reason, file=sys.stderr)
         return 2
-    ensure_sample(settings)
-    create_app(settings, auth_enabled).queue().launch(
+    from kb.integrity import IndexCorrupt, VectorsMissing
+
+    try:
+        ensure_sample(settings)
+        demo = create_app(settings, auth_enabled)
+    except (IndexCorrupt, VectorsMissing) as exc:  # refuse to serve answers from a broken index
+        print(exc, file=sys.stderr)
+        return 2
+    demo.queue(
+        default_concurrency_limit=settings.limits.chat_concurrency, max_size=settings.limits.queue_max_size
+    ).launch(
         server_name=settings.app.host,
         server_port=settings.app.port,
         auth=users.verify if auth_enabled else None,
         auth_message="政策知识库助手：请使用管理员分配的账号登录。",
         max_file_size=f"{settings.app.max_upload_mb}mb",
         css=CSS,
+        app_kwargs={"middleware": session_middleware(settings)} if auth_enabled else None,
     )
     return 0
 

@@ -22,7 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list", action="store_true", help="list the indexed documents")
     args = ap.parse_args(argv)
     settings = load_settings_for(args.kb)
-    index = open_index(settings)
+    from kb.integrity import IndexCorrupt, VectorsMissing
+
+    try:
+        index = open_index(settings)
+    except (IndexCorrupt, VectorsMissing) as exc:  # writing into a broken index would bury the damage
+        print(exc, file=sys.stderr)
+        return 2
     try:
         if args.list:
             for d in index.documents():
@@ -68,12 +74,15 @@ def _ingest(index, paths: list[Path], settings, force: bool) -> int:
             files_bar.set_postfix_str(f"{chars['n'] / elapsed:.0f} 字/秒")
         if r.status == "failed":
             tqdm.write(f"✗ {r.path}: {r.reason}", file=sys.stderr)
+        elif r.reason:  # a duplicate, or lines that could not be decoded
+            tqdm.write(f"! {r.path}: {r.reason}", file=sys.stderr)
 
     report = ingest_paths(
         index,
         paths,
         force=force,
         max_bytes=settings.max_file_mb * 2**20,
+        limits=settings.limits,
         on_file_start=on_file_start,
         on_chunks=on_chunks,
         on_result=on_result,

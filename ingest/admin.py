@@ -10,6 +10,7 @@ as failed and the others still land.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ STATUS_NAMES = {
     "added": "新增",
     "updated": "更新",
     "unchanged": "未变",
+    "duplicate": "重复",
     "failed": "失败",
     "removed": "删除",
     "ready": "可用",
@@ -49,8 +51,8 @@ class UploadOutcome:
         """One Chinese line per file, failures with their reason."""
         out = []
         for r in self.results:
-            mark = "✗" if r.status == "failed" else "✓"
-            detail = r.reason if r.status == "failed" else f"{r.chunks} 个片段" if r.chunks else ""
+            mark = "✗" if r.status in ("failed", "duplicate") else "✓"
+            detail = "，".join(x for x in (f"{r.chunks} 个片段" if r.chunks else "", r.reason) if x)
             out.append(f"{mark} {r.path.name}：{STATUS_NAMES.get(r.status, r.status)} {detail}".rstrip())
         out += [f"✗ {x.name}：{x.reason}" for x in self.rejected]
         return out
@@ -64,7 +66,13 @@ class KBAdmin:
         self.index = index
         # Called after the set of documents changed (e.g. to rebuild the glossary from the new text).
         self.on_change = on_change
+        # Set by `cancel()` (the admin tab's 取消 button); checked between files and between embedding batches.
+        self._cancel = threading.Event()
         clear_partials(settings.data_dir)
+
+    def cancel(self) -> None:
+        """Stop the running upload or re-index after its current batch; what it did not finish stays pending."""
+        self._cancel.set()
 
     def _changed(self, results: list[FileResult]) -> None:
         if self.on_change is not None and any(r.status in ("added", "updated") for r in results):
@@ -91,11 +99,23 @@ class KBAdmin:
         )
         outcome = UploadOutcome(rejected=saved.rejected)
         outcome.results = self._ingest(saved.saved, progress=progress)
+        self._drop_refused(outcome.results)
         self._changed(outcome.results)
         outcome.seconds = time.perf_counter() - t0
         return outcome
 
+    def _drop_refused(self, results: list[FileResult]) -> None:
+        # A refused upload (a zip bomb, a duplicate, junk) must not stay in uploads/, where a re-index would find
+        # it again; a file that some document was ingested from (a pending cancelled one included) stays.
+        for r in results:
+            if r.status not in ("failed", "duplicate"):
+                continue
+            rec = self.index.manifest.by_source(r.path.name)
+            if rec is None or Path(rec.path).resolve() != r.path.resolve():
+                remove_upload(self.settings.data_dir, r.path)
+
     def _ingest(self, paths: list[Path], force: bool = False, progress: Progress | None = None) -> list[FileResult]:
+        self._cancel.clear()
         results: list[FileResult] = []
         n = len(paths)
         for i, path in enumerate(paths):
@@ -114,6 +134,8 @@ class KBAdmin:
                     [path],
                     force=force,
                     max_bytes=self.settings.max_file_mb * 2**20,
+                    limits=self.settings.limits,
+                    cancel=self._cancel.is_set,
                     on_chunks=on_chunks,
                 )
                 results.extend(report.results)

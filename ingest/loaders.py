@@ -10,6 +10,7 @@ import io
 import logging
 import re
 import warnings
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +45,9 @@ _MAGIC = (
     (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
 )
 
+# Unpacked bytes a DOCX may hold (python-docx inflates all of it into memory); settings.limits overrides it.
+MAX_UNPACKED = 200 * 2**20
+
 # A page of real text holds far more than this; scanned pages yield next to nothing.
 _MIN_CHARS_PER_PAGE = 20
 
@@ -64,9 +68,11 @@ def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _sniff_binary(data: bytes) -> None:
+def _sniff_binary(data: bytes, expected: str = "") -> None:
     for magic, what in _MAGIC:
         if data.startswith(magic):
+            if expected:
+                raise IngestError(f"不是 {expected} 文件：内容实际是 {what.split('（')[0]}（请改用正确的扩展名）")
             raise IngestError(f"不是文本文件：内容实际是 {what}")
 
 
@@ -76,21 +82,85 @@ def _looks_binary(text: str) -> bool:
     return bool(sample) and len(_CONTROL.findall(sample)) > max(2, len(sample) // 200)
 
 
+def _plausible_share(text: str) -> float:
+    """Share of characters that Chinese or English text is made of (CJK, ASCII, full-width forms, whitespace).
+
+    Bytes that are not UTF-16 still decode to characters; they scatter over every script (Latin Extended,
+    combining marks, private use), while a real document stays within a few blocks.
+    """
+    if not text:
+        return 0.0
+    ok = sum(
+        1
+        for ch in text
+        if ch.isspace()
+        or " " <= ch <= "~"
+        or "\u3000" <= ch <= "\u303f"  # CJK punctuation
+        or "\u4e00" <= ch <= "\u9fff"  # CJK unified ideographs
+        or "\uff00" <= ch <= "\uffef"  # full-width forms
+        or "\u2000" <= ch <= "\u206f"  # general punctuation (—, “ ”, …)
+    )
+    return ok / len(text)
+
+
 def _decode_bomless_utf16(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 without a BOM: every NUL byte sits on the same parity (ASCII characters' high bytes)."""
+    """UTF-16 without a BOM: the byte order whose text is plausible (NULs are ASCII's high bytes, but also
+    the low byte of characters such as 一 U+4E00, so NUL parity alone misjudges Chinese text)."""
     if len(data) % 2:
         return None
-    odd_nuls = data[1::2].count(0)
-    even_nuls = data[0::2].count(0)
-    for encoding, nuls, other in (("utf-16-le", odd_nuls, even_nuls), ("utf-16-be", even_nuls, odd_nuls)):
-        if nuls and not other:
+    best: tuple[float, str, str] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        share = _plausible_share(text[:20000])
+        if not _looks_binary(text) and (best is None or share > best[0]):
+            best = (share, text, encoding)
+    if best is None or best[0] < 0.95:
+        return None
+    return best[1], best[2]
+
+
+def _decode_mixed_lines(data: bytes) -> tuple[str, str] | None:
+    """A file that is mostly UTF-8 with some GB18030 lines (pasted together), decoded line by line; else None.
+
+    Rejecting the whole file for a few lines loses the rest; each line is decoded on its own, and lines
+    neither encoding reads are dropped and counted in the encoding name, which ingest reports.
+    """
+    try:
+        data.decode("utf-8")
+        return None  # plain UTF-8
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    utf8 = other = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            other += 1
+    if utf8 < other or not utf8:
+        return None  # mostly not UTF-8: a whole-file encoding (GB18030, ...) is the better guess
+    out: list[str] = []
+    dropped = 0
+    for line in lines:
+        for encoding in ("utf-8", "gb18030"):
             try:
-                text = data.decode(encoding)
+                out.append(line.decode(encoding))
+                break
             except UnicodeDecodeError:
                 continue
-            if not _looks_binary(text):
-                return text, encoding
-    return None
+        else:
+            dropped += 1
+    text = "\n".join(out)
+    if _looks_binary(text):
+        return None
+    label = "utf-8+gb18030" + (f"（丢弃 {dropped} 行无法解码）" if dropped else "")
+    return _normalise_newlines(text), label
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -118,6 +188,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         if found:
             return _normalise_newlines(found[0]), found[1]
         raise IngestError("不是文本文件：内容含有二进制数据")
+    mixed = _decode_mixed_lines(data)
+    if mixed is not None:
+        return mixed
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -149,6 +222,21 @@ def _decode_html(data: bytes) -> tuple[str, str]:
         except (LookupError, UnicodeDecodeError):
             pass
     return decode_bytes(data)
+
+
+_HIDDEN_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.IGNORECASE)
+
+
+def _is_hidden(attrs: list[tuple[str, str | None]]) -> bool:
+    """An element a browser does not show: the hidden attribute, aria-hidden, or an inline display:none style."""
+    for name, value in attrs:
+        if name == "hidden":
+            return True
+        if name == "aria-hidden" and (value or "").strip().lower() == "true":
+            return True
+        if name == "style" and value and _HIDDEN_STYLE.search(value):
+            return True
+    return False
 
 
 class _HTMLText(HTMLParser):
@@ -196,6 +284,8 @@ class _HTMLText(HTMLParser):
         }
     )
 
+    _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
@@ -203,8 +293,19 @@ class _HTMLText(HTMLParser):
         self._skip_depth = 0
         self._in_title = False
         self._pre_depth = 0
+        self._hidden_tag = ""  # the element that hides its content, while inside it
+        self._hidden_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._hidden_tag:
+            if tag == self._hidden_tag:
+                self._hidden_depth += 1
+            return
+        if tag not in self._VOID and _is_hidden(attrs):
+            # Hidden text (display:none, the hidden attribute) is not what a reader sees: a page can hide a phone
+            # number or a keyword list there, and it must not be served as an answer.
+            self._hidden_tag, self._hidden_depth = tag, 1
+            return
         if tag == "title":
             self._in_title = True
         if tag in self._SKIP:
@@ -215,10 +316,18 @@ class _HTMLText(HTMLParser):
             self._pre_depth += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._hidden_tag:
+            return
         if tag in self._BLOCK:
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if self._hidden_tag:
+            if tag == self._hidden_tag:
+                self._hidden_depth -= 1
+                if not self._hidden_depth:
+                    self._hidden_tag = ""
+            return
         if tag == "title":
             self._in_title = False
         if tag in self._SKIP:
@@ -229,6 +338,8 @@ class _HTMLText(HTMLParser):
             self._pre_depth = max(0, self._pre_depth - 1)
 
     def handle_data(self, data: str) -> None:
+        if self._hidden_tag:
+            return
         if self._in_title:
             self.title.append(data)
         if self._skip_depth:
@@ -249,6 +360,47 @@ def html_to_text(html: str) -> str:
     body = unescape(body)  # entities the parser leaves behind (e.g. in malformed markup)
     lines = [line.strip() for line in body.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+def size_text(n: int) -> str:
+    """A byte count for a person, precise enough that a size and its limit never read the same."""
+    mb = n / 2**20
+    return f"{mb:.0f} MB" if mb == int(mb) else f"{mb:.2f} MB" if mb < 1000 else f"{mb / 1024:.2f} GB"
+
+
+def _check_ooxml(data: bytes, max_unpacked: int) -> None:
+    """A DOCX is a zip: refuse one whose members (declared, then actually inflated) exceed `max_unpacked` bytes.
+
+    python-docx inflates every part into memory and lxml parses it, so a 1 MB file holding a 1 GiB
+    member would take gigabytes before failing. The declared sizes are checked first (cheap), then the
+    bytes really inflated are counted in blocks, since a crafted header can lie about them.
+    """
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise IngestError("DOCX 文件已损坏或无法读取：这是旧版 Word（.doc）文件，请另存为 .docx")
+    if not data.startswith(b"PK\x03\x04"):
+        _sniff_binary(data, expected="DOCX")  # a PDF or an image named .docx says what it really is
+        raise IngestError("DOCX 文件已损坏或无法读取")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            declared = sum(i.file_size for i in infos)
+            if declared > max_unpacked:
+                raise IngestError(
+                    f"DOCX 解压后过大（{size_text(declared)}，上限 {size_text(max_unpacked)}），疑似压缩炸弹，未读取"
+                )
+            total = 0
+            for info in infos:
+                with zf.open(info) as member:
+                    while block := member.read(1 << 16):
+                        total += len(block)
+                        if total > max_unpacked:
+                            raise IngestError(
+                                f"DOCX 解压后超过上限 {size_text(max_unpacked)}（压缩包头部所报大小不实），疑似压缩炸弹，未读取"
+                            )
+    except IngestError:
+        raise
+    except Exception:  # noqa: BLE001 - zipfile raises many error types for a broken archive
+        raise IngestError("DOCX 文件已损坏或无法读取") from None
 
 
 def _docx_text(data: bytes) -> str:
@@ -354,7 +506,7 @@ def _pdf_text(data: bytes) -> tuple[str, int]:
     return text, len(pages)
 
 
-def load_file(path: Path, max_bytes: int = 100 * 2**20) -> RawText:
+def load_file(path: Path, max_bytes: int = 100 * 2**20, max_unpacked: int = MAX_UNPACKED) -> RawText:
     """Read a supported file into `RawText`; raises IngestError with a reason for a person."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -365,15 +517,17 @@ def load_file(path: Path, max_bytes: int = 100 * 2**20) -> RawText:
     if size == 0:
         raise IngestError("空文件")
     if size > max_bytes:
-        raise IngestError(f"文件过大（{size / 2**20:.1f} MB，上限 {max_bytes / 2**20:.0f} MB）")
+        raise IngestError(f"文件过大（{size_text(size)}，超过上限 {size_text(max_bytes)}）")
     data = path.read_bytes()
     kind = _KINDS[suffix]
     encoding = ""
     pages = 0
     if kind == "docx":
+        _check_ooxml(data, max_unpacked)
         text = _normalise_newlines(_docx_text(data))
     elif kind == "pdf":
         if not data.lstrip(b"\x00\t\r\n ").startswith(b"%PDF") and b"%PDF-" not in data[:1024]:
+            _sniff_binary(data, expected="PDF")
             raise IngestError("PDF 文件已损坏：不是 PDF 格式")
         text, pages = _pdf_text(data)
     else:

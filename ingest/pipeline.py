@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ from ingest.loaders import SUPPORTED_SUFFIXES, load_file
 from ingest.metadata import detect_metadata
 from ingest.splitter import split_document
 from kb.index import Index, doc_id_for
+from kb.manifest import READY
+from kb.settings import LimitSettings
 from kb.types import Chunk, Section, SourceDoc
 
 
@@ -27,7 +30,7 @@ class FileResult:
     """What happened to one file."""
 
     path: Path
-    status: str  # "added" | "updated" | "unchanged" | "failed" | "removed"
+    status: str  # "added" | "updated" | "unchanged" | "duplicate" | "failed" | "removed"
     reason: str = ""
     chunks: int = 0
     chars: int = 0
@@ -54,7 +57,14 @@ class IngestReport:
         counts: dict[str, int] = {}
         for r in self.results:
             counts[r.status] = counts.get(r.status, 0) + 1
-        names = {"added": "新增", "updated": "更新", "unchanged": "未变", "failed": "失败", "removed": "删除"}
+        names = {
+            "added": "新增",
+            "updated": "更新",
+            "unchanged": "未变",
+            "duplicate": "重复",
+            "failed": "失败",
+            "removed": "删除",
+        }
         parts = [f"{names[k]} {v}" for k, v in counts.items()]
         chunks = sum(r.chunks for r in self.results if r.status in ("added", "updated"))
         rate = self.chars / self.seconds if self.seconds > 0 else 0.0
@@ -81,14 +91,38 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
     return files, missing
 
 
-def read_document(path: Path, data: bytes | None = None, max_bytes: int = 100 * 2**20) -> SourceDoc:
+def letter_ratio(text: str) -> float:
+    """Share of letters (any script, 汉字 included) among the non-space characters."""
+    chars = [ch for ch in text if not ch.isspace()]
+    if not chars:
+        return 0.0
+    return sum(unicodedata.category(ch).startswith("L") for ch in chars) / len(chars)
+
+
+def _check_chars(n: int, limits: LimitSettings) -> None:
+    if n > limits.max_doc_chars:
+        raise IngestError(
+            f"文字过多（{n:,} 字，每个文件上限 {limits.max_doc_chars:,} 字）：请拆分后再导入（上限见 KB_LIMITS__MAX_DOC_CHARS）"
+        )
+
+
+def read_document(
+    path: Path, data: bytes | None = None, max_bytes: int = 100 * 2**20, limits: LimitSettings | None = None
+) -> SourceDoc:
     """One file as a clean `SourceDoc` with its articles as sections; raises IngestError."""
-    raw = load_file(path, max_bytes=max_bytes)
+    limits = limits or LimitSettings()
+    raw = load_file(path, max_bytes=max_bytes, max_unpacked=limits.max_unpacked_mb * 2**20)
+    # Checked before cleaning too: cleaning and splitting a 100 MB text is itself minutes of work.
+    _check_chars(len("".join(raw.text.split())), limits)
     # Articles are split before broken paragraphs are joined: split_articles joins within each article.
     articles = split_articles(clean_text(raw, join=False))
     text = "\n\n".join(s.text for s in articles) if articles else clean_text(raw)
     if not text.strip():
         raise IngestError("文件没有文字内容")
+    _check_chars(len(text), limits)
+    ratio = letter_ratio(text)
+    if ratio < limits.min_letter_ratio:
+        raise IngestError(f"几乎没有文字（文字只占 {ratio:.0%}，其余是标点、数字或符号），不像文档，未索引")
     data = data if data is not None else path.read_bytes()
     meta = detect_metadata(text, path.name)
     if articles:
@@ -111,18 +145,37 @@ def read_document(path: Path, data: bytes | None = None, max_bytes: int = 100 * 
         date=meta.date,
         doc_type=doc_type,
         sections=sections,
+        note=f"编码混合：{raw.encoding}" if "+" in raw.encoding else "",
     )
 
 
-def chunk_document(doc: SourceDoc, max_chars: int, target_chars: int) -> list[Chunk]:
-    """The document's chunks, or an IngestError when nothing indexable is left."""
+def chunk_document(doc: SourceDoc, max_chars: int, target_chars: int, max_chunks: int | None = None) -> list[Chunk]:
+    """The document's chunks, or an IngestError when nothing indexable is left or there are too many."""
     chunks = split_document(doc, max_chars=max_chars, target_chars=target_chars)
     if not chunks:
         raise IngestError("没有可索引的内容")
+    if max_chunks is not None and len(chunks) > max_chunks:
+        raise IngestError(
+            f"切分后片段过多（{len(chunks):,} 个，每个文件上限 {max_chunks:,} 个）：请拆分后再导入"
+            "（上限见 KB_LIMITS__MAX_DOC_CHUNKS）"
+        )
     return chunks
 
 
+def same_content_as(index: Index, source: str, digest: str) -> str | None:
+    """The source of another ready document with exactly these bytes, if any."""
+    for rec in index.manifest.by_hash(digest):
+        if rec.source != source and rec.status == READY:
+            return rec.source
+    return None
+
+
 ProgressFn = Callable[[str, int, int], None]  # (file name, chunks done, chunks total)
+CANCELLED = "已取消：再次导入即可继续"
+
+
+class IngestCancelled(Exception):
+    """Raised between embedding batches when the person running the ingest cancelled it."""
 
 
 def ingest_paths(
@@ -133,6 +186,8 @@ def ingest_paths(
     target_chars: int = 300,
     max_bytes: int = 100 * 2**20,
     force: bool = False,
+    limits: LimitSettings | None = None,
+    cancel: Callable[[], bool] | None = None,
     on_file_start: Callable[[Path, int, int], None] | None = None,
     on_chunks: ProgressFn | None = None,
     on_result: Callable[[FileResult], None] | None = None,
@@ -148,6 +203,12 @@ def ingest_paths(
         if on_result:
             on_result(r)
     for i, path in enumerate(files):
+        if cancel is not None and cancel():
+            for rest in files[i:]:
+                report.results.append(FileResult(rest, "failed", CANCELLED))
+                if on_result:
+                    on_result(report.results[-1])
+            break
         if on_file_start:
             on_file_start(path, i, len(files))
         result = ingest_file(
@@ -157,6 +218,8 @@ def ingest_paths(
             max_chars=max_chars,
             target_chars=target_chars,
             max_bytes=max_bytes,
+            limits=limits,
+            cancel=cancel,
             on_chunks=on_chunks,
         )
         report.results.append(result)
@@ -174,26 +237,42 @@ def ingest_file(
     max_chars: int = 480,
     target_chars: int = 300,
     max_bytes: int = 100 * 2**20,
+    limits: LimitSettings | None = None,
+    cancel: Callable[[], bool] | None = None,
     on_chunks: ProgressFn | None = None,
 ) -> FileResult:
     """Ingest one file, turning every expected failure into a result with a reason."""
+    limits = limits or LimitSettings()
     try:
         data = path.read_bytes() if path.stat().st_size <= max_bytes else b""
         digest = hashlib.sha256(data).hexdigest()
         known = index.manifest.by_source(path.name) is not None
         if not force and data and index.is_current(path.name, digest):
             return FileResult(path, "unchanged")
-        doc = read_document(path, data=data or None, max_bytes=max_bytes)
-        chunks = chunk_document(doc, max_chars=max_chars, target_chars=target_chars)
+        if data and (twin := same_content_as(index, path.name, digest)):
+            # The same text under two names would be cited twice, as [1] and [2], for one sentence.
+            return FileResult(path, "duplicate", f"与已有文档 {twin} 内容完全相同，未重复索引")
+        doc = read_document(path, data=data or None, max_bytes=max_bytes, limits=limits)
+        chunks = chunk_document(doc, max_chars=max_chars, target_chars=target_chars, max_chunks=limits.max_doc_chunks)
 
         def progress(done: int) -> None:
             if on_chunks:
                 on_chunks(path.name, done, len(chunks))
+            if cancel is not None and cancel():
+                raise IngestCancelled(CANCELLED)
 
         index.upsert(doc, chunks, progress=progress)
         return FileResult(
-            path, "updated" if known else "added", chunks=len(chunks), chars=len(doc.text), title=doc.title
+            path,
+            "updated" if known else "added",
+            reason=doc.note,
+            chunks=len(chunks),
+            chars=len(doc.text),
+            title=doc.title,
         )
+    except IngestCancelled:
+        # The document stays pending; the next ingest of the file (or of its folder) picks it up again.
+        return FileResult(path, "failed", CANCELLED)
     except IngestError as exc:
         return FileResult(path, "failed", str(exc))
     except PermissionError:

@@ -209,6 +209,10 @@ class _Atom:
     heading: bool
 
 
+# A sentence longer than this many chunks is a run-on line (no punctuation), not a sentence.
+_RUN_ON = 4
+
+
 def _atoms(text: str, unit: _Unit, max_chars: int) -> list[_Atom]:
     """Paragraphs of the unit, with any paragraph too long for a chunk cut into its sentences."""
     atoms: list[_Atom] = []
@@ -222,7 +226,12 @@ def _atoms(text: str, unit: _Unit, max_chars: int) -> list[_Atom]:
             atoms.append(_Atom(para.start, para.end, para, False))
         else:
             for s, e in split_sentences(text[para.start : para.end]):
-                atoms.append(_Atom(para.start + s, para.start + e, para, False))
+                # A long sentence stays whole (a quote must be a whole sentence), but a "sentence" many chunks
+                # long is no sentence (a pasted table, one 5 MB line): it is cut at max_chars, so that no chunk
+                # outgrows what the embedder reads and what a citation can show.
+                step = max_chars if e - s > _RUN_ON * max_chars else e - s
+                for cut in range(s, e, max(step, 1)):
+                    atoms.append(_Atom(para.start + cut, para.start + min(e, cut + step), para, False))
         prefix = 0
     return atoms
 

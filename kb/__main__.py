@@ -139,8 +139,19 @@ def main(argv: list[str] | None = None) -> int:
     from kb.evalsets import add_cli as add_evalsets
 
     add_evalsets(sub)  # eval-sets, train (kb/evalsets.py)
+    from kb.doctor import add_cli as add_doctor
+    from kb.loadbench import add_cli as add_load_bench
+
+    add_doctor(sub)
+    add_load_bench(sub)
     args = ap.parse_args(argv)
-    return args.fn(args)
+    from kb.integrity import IndexCorrupt, VectorsMissing
+
+    try:
+        return args.fn(args)
+    except (IndexCorrupt, VectorsMissing) as exc:  # a broken index is one clear line, never an answer
+        print(exc, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ invented. Rules for a model's answer text:
 * Each citation quotes the passage sentence sharing most character bigrams with
   the words before its marker; when one passage backs several claims whose best
   sentences are neighbours, the quote spans them (up to 200 characters).
-* Sentences without a marker stay: they are connective text.
+* Sentences without a marker stay: they are connective text, unless they carry a link, an e-mail address or
+  a phone-like number (what an instruction injected into a document asks for); those are dropped.
 * If no marker survives the citation list is empty; the caller treats the answer as uncited.
 """
 
@@ -223,4 +224,20 @@ def finalize(text: str, hits: list[Hit]) -> tuple[str, list[Citation]]:
         chunk = hits[k - 1].chunk
         citations.append(make_citation(m, chunk, _quote_for(claims_of[k], chunk.text)))
     answer = _unquote_fabrications(answer, [c.passage for c in citations])
-    return answer, citations
+    return _drop_uncited_contacts(answer), citations
+
+
+# A link, an e-mail address or a phone-like run of digits: what an instruction injected into a document asks a
+# model to repeat ("请访问…", "拨打…"). Connective text never needs one; a cited sentence may (its quote is checked).
+_CONTACT = re.compile(r"https?://|www\.|[\w.+-]+@[\w-]+\.[\w.]+|\d[\d\- ]{6,}\d")
+_MARKER = re.compile(r"\[\d+\]")
+
+
+def _drop_uncited_contacts(answer: str) -> str:
+    """The answer without any sentence that carries a link or contact detail but no citation marker."""
+    kept = [
+        answer[s:e]
+        for s, e in split_sentences(answer)
+        if _MARKER.search(answer[s:e]) or not _CONTACT.search(answer[s:e])
+    ]
+    return "".join(kept).strip() if kept else answer

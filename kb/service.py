@@ -113,12 +113,16 @@ class KnowledgeBase:
         Only the lexical side gets them, as with aliases (kb/terms.py): appended to the embedded question,
         extra words dilute it.
         """
+        from kb.dedupe import collapse_near_duplicates
         from kb.glossary import expand_query
 
         if doc_ids is None:
             doc_ids = self.route(question)
         extra = expand_query(question, self.glossary)[len(question) :].strip()
-        return self.retriever.retrieve(question, k=k, doc_ids=doc_ids, expansion=extra)
+        k = k or self.settings.retrieval.top_k
+        # Twice as many, so the passages a collapsed repeat (a reprinted page) leaves room for still come in.
+        hits = self.retriever.retrieve(question, k=2 * k, doc_ids=doc_ids, expansion=extra)
+        return collapse_near_duplicates(hits)[:k]
 
     def route(self, question: str) -> list[str] | None:
         """The documents a question names by the names people use for them (kb/routing.py), or None."""

@@ -53,6 +53,16 @@ class StoreSettings(_Section):
     )
     hnsw_ef_construction: int = Field(200, description="HNSW candidate list when building (new collections only).")
     hnsw_max_neighbors: int = Field(32, description="HNSW links per vector (new collections only).")
+    exact_search_max_vectors: int = Field(
+        50_000,
+        description="Up to this many vectors dense search is exact (a matrix product in memory, ~1.5 KB per "
+        "vector) instead of HNSW, whose recall drops after documents are deleted and re-added; 0 = always HNSW.",
+    )
+    repair_on_open: bool = Field(
+        True,
+        description="When chunks have no vectors (e.g. the Chroma folder was lost), re-embed them from the stored "
+        "chunk texts on open; false refuses to open instead, naming `python -m kb doctor --repair`.",
+    )
 
 
 class RetrievalSettings(_Section):
@@ -122,6 +132,50 @@ class AppSettings(_Section):
     max_upload_mb: int = Field(50, description="Largest upload accepted, in MiB.")
 
 
+class LimitSettings(_Section):
+    """Bounded work per file and per server, so one file or one crowd cannot take the service down."""
+
+    max_doc_chars: int = Field(
+        1_000_000,
+        description="Characters of clean text one file may have (the largest bundled document has ~33,000; "
+        "1,000,000 is several books and ~10 minutes of embedding).",
+    )
+    max_doc_chunks: int = Field(
+        4_000, description="Chunks one file may become (a 5 MB single line made 7,407); more is refused."
+    )
+    max_unpacked_mb: int = Field(
+        200, description="Bytes a DOCX (a zip) may inflate to, declared and actually read, before it is parsed."
+    )
+    min_letter_ratio: float = Field(
+        0.3,
+        description="Least share of letters (汉字 and other scripts) among a file's non-space characters; "
+        "below it the file is punctuation, digits or symbols and is refused as junk.",
+    )
+    chat_concurrency: int = Field(
+        8, description="Chat answers the web app computes at once (Gradio concurrency_limit of the chat event)."
+    )
+    queue_max_size: int = Field(
+        200,
+        description="Requests that may wait in the web app's queue; beyond it a visitor is told the server is busy.",
+    )
+
+
+class SecuritySettings(_Section):
+    """Login throttling and session lifetime of the web app (with users configured)."""
+
+    login_free_failures: int = Field(5, description="Wrong passwords an account may have before it must wait.")
+    login_address_free_failures: int = Field(
+        20, description="Failed logins one address may make (over all accounts) before it must wait."
+    )
+    login_base_lockout_s: float = Field(
+        2.0, description="First wait after the free failures, in seconds; each further failure doubles it."
+    )
+    login_max_lockout_s: float = Field(900.0, description="Longest wait after failed logins, in seconds.")
+    session_idle_minutes: float = Field(
+        480.0, description="A logged-in session unused this long expires (the person logs in again); 0 = never."
+    )
+
+
 class Settings(BaseSettings):
     """Every knob of the knowledge base, with its default."""
 
@@ -147,6 +201,8 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answer composition and refusal.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional LLM answerer.")
     app: AppSettings = Field(default_factory=AppSettings, description="The web app.")
+    security: SecuritySettings = Field(default_factory=SecuritySettings, description="Login throttling, sessions.")
+    limits: LimitSettings = Field(default_factory=LimitSettings, description="Per-file and per-server work limits.")
 
     @classmethod
     def settings_customise_sources(

@@ -41,6 +41,7 @@ class SourceDoc:
     date: str = ""  # date or version, e.g. "2018年修正"
     doc_type: str = ""  # 法律法规 | 党内法规 | 报告 | 报刊 | 其他
     sections: list[Section] = field(default_factory=list)
+    note: str = ""  # what ingest should tell the person, e.g. lines dropped by decoding
 
 
 @dataclass

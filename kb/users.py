@@ -133,9 +133,12 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     a.add_argument("name")
     a.add_argument("--role", choices=ROLES, default="user")
     a.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
-    act.add_parser("list", help="list users and roles")
+    lst = act.add_parser("list", help="list users and roles")
     r = act.add_parser("remove", help="remove a user")
     r.add_argument("name")
+    # --kb after the action too (`users add NAME --kb DIR`), as every other command takes it at the end.
+    for action in (a, lst, r):
+        action.add_argument("--kb", default=argparse.SUPPRESS, help="knowledge-base folder")
     p.set_defaults(fn=cmd_users)
 
 

@@ -48,7 +48,9 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
             file_types=UPLOAD_TYPES,
             elem_id="kb-upload",
         )
-    upload_btn = gr.Button("上传并索引", variant="primary", elem_id="kb-upload-btn")
+    with gr.Row():
+        upload_btn = gr.Button("上传并索引", variant="primary", elem_id="kb-upload-btn")
+        cancel_btn = gr.Button("取消导入", scale=0, elem_id="kb-cancel")
     log = gr.Markdown(elem_id="kb-upload-log")
     table = gr.Dataframe(
         headers=COLUMNS, value=None, interactive=False, wrap=True, label="知识库文档", elem_id="kb-docs"
@@ -78,6 +80,14 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
         return (summary, None, *refreshed())
 
     upload_btn.click(do_upload, [files], [log, files, *outs], concurrency_limit=1, concurrency_id="kb-admin")
+
+    def do_cancel(request: gr.Request) -> str:
+        access.require_admin(request)
+        admin.cancel()  # the running import stops after its current batch; importing again resumes it
+        return "正在取消导入：当前批次完成后停止，未完成的文档再次导入即可继续。"
+
+    # Not in the kb-admin concurrency group: it must run while an upload holds that slot.
+    cancel_btn.click(do_cancel, None, [log])
 
     def do_delete(source: str | None, request: gr.Request) -> tuple:
         access.require_admin(request)

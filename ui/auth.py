@@ -7,10 +7,21 @@ base calls `require_admin` with the request it was given.
 
 from __future__ import annotations
 
+import logging
+
 import gradio as gr
 
 from kb.users import LOCAL_USER, UserStore
 from ui.render import text
+
+log = logging.getLogger(__name__)
+
+
+def _refused(request: gr.Request | None, name: str | None, message: str) -> gr.Error:
+    """A refusal shown to the person and logged as one line (Gradio would print a traceback for each one)."""
+    client = getattr(getattr(request, "client", None), "host", "?")
+    log.warning("refused: %s (user %r from %s)", message, name, client)
+    return gr.Error(message, print_exception=False)
 
 
 class Access:
@@ -27,7 +38,7 @@ class Access:
             return LOCAL_USER
         name = getattr(request, "username", None)
         if not name or self.users.role(name) is None:
-            raise gr.Error("请先登录")
+            raise _refused(request, name, "请先登录")
         return name
 
     def is_admin(self, request: gr.Request | None) -> bool:
@@ -40,7 +51,7 @@ class Access:
         """The admin's name, or gr.Error: only admins may change the knowledge base."""
         name = self.user(request)
         if not self.is_admin(request):
-            raise gr.Error("只有管理员可以修改知识库")
+            raise _refused(request, name, "只有管理员可以修改知识库")
         return name
 
     def greeting(self, request: gr.Request | None) -> str:

@@ -5,6 +5,8 @@ Callbacks only call `kb` (KnowledgeBase, HistoryStore) and render what comes bac
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -84,6 +86,7 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
     rated_state = gr.State(None)  # the turn the last like/dislike was on, for the comment
     docs0, types0 = doc_choices(kb)
     export_dir = Path(tempfile.mkdtemp(prefix="kb-exports-"))
+    atexit.register(shutil.rmtree, export_dir, ignore_errors=True)  # exports are per run, not kept
 
     with gr.Row():
         with gr.Column(scale=1, min_width=220):
@@ -174,9 +177,9 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         respond,
         [box, chat, conv_state, turns_state, doc_filter, type_filter],
         [chat, box, conv_state, turns_state, convs, export_btn, status, rated_state],
-        # Several people may ask at once (Gradio's default is one at a time per event); the index and
-        # the embedder serialise what must be serialised.
-        concurrency_limit=4,
+        # Several people may ask at once (Gradio's default is one at a time per event); searches read through
+        # per-thread SQLite connections and the embedder is re-entrant (settings.limits.chat_concurrency).
+        concurrency_limit=kb.settings.limits.chat_concurrency,
     )
 
     def load_conversation(conv_id: int | None, request: gr.Request) -> tuple:

@@ -327,7 +327,8 @@ def test_a_killed_upsert_leaves_a_pending_document_that_repair_cleans_and_others
         store.close()
 
     with Index(tmp_settings, embedder) as idx:  # opening repairs
-        assert idx.vectors.ids_of(doc.doc_id) == []
+        # The first batch's vectors stay for the next ingest to resume from, invisible while the document is pending.
+        assert len(idx.vectors.ids_of(doc.doc_id)) == 4
         assert idx.lexical.count(doc.doc_id) == 0
         assert all(c.doc_id != doc.doc_id for c, _ in idx.dense_search(chunks[0].text, 30))
         assert all(c.doc_id != doc.doc_id for c, _ in idx.lexical_search(chunks[0].text, 30))
@@ -337,12 +338,20 @@ def test_a_killed_upsert_leaves_a_pending_document_that_repair_cleans_and_others
         d_doc, d_chunks = dangzhang
         assert idx.is_current(d_doc.source, d_doc.content_hash)
         assert idx.chunks_of(d_doc.doc_id) == d_chunks
-        assert idx.vectors.count() == len(d_chunks)
+        assert idx.vectors.count() == len(d_chunks) + 4
         assert _article(d_chunks, "第七条").chunk_id in _ids(idx.dense_search("预备期为一年", 3))
-        # Ingesting it again completes it.
-        idx.upsert(doc, chunks)
+        # Ingesting it again completes it, embedding only what the killed run had not.
+        embedded: list[int] = []
+        real = idx.embeddings.embed_documents
+        idx.embeddings.embed_documents = lambda texts: embedded.append(len(texts)) or real(texts)
+        try:
+            idx.upsert(doc, chunks)
+        finally:
+            del idx.embeddings.embed_documents
+        assert sum(embedded) == len(chunks) - 4
         assert idx.repair() == []
         assert idx.is_current(doc.source, doc.content_hash)
+        assert idx.check_vectors().ok
 
 
 def test_embedding_text_puts_title_and_headings_before_the_text():
