@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.articles import split_articles
+from ingest.authority import build_authority, locate_ocr_pages, refresh_authority
 from ingest.cleaning import clean_text
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file
 from ingest.metadata import detect_metadata
 from ingest.splitter import split_document
+from kb.authority import label_for
 from kb.index import Index, doc_id_for
+from kb.settings import OcrSettings
 from kb.types import Chunk, Section, SourceDoc
 
 
@@ -81,9 +84,11 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
     return files, missing
 
 
-def read_document(path: Path, data: bytes | None = None, max_bytes: int = 100 * 2**20) -> SourceDoc:
-    """One file as a clean `SourceDoc` with its articles as sections; raises IngestError."""
-    raw = load_file(path, max_bytes=max_bytes)
+def read_document(
+    path: Path, data: bytes | None = None, max_bytes: int = 100 * 2**20, ocr: OcrSettings | None = None
+) -> SourceDoc:
+    """One file as a clean `SourceDoc` with its articles as sections and its authority metadata; raises IngestError."""
+    raw = load_file(path, max_bytes=max_bytes, ocr=ocr)
     # Articles are split before broken paragraphs are joined: split_articles joins within each article.
     articles = split_articles(clean_text(raw, join=False))
     text = "\n\n".join(s.text for s in articles) if articles else clean_text(raw)
@@ -99,7 +104,7 @@ def read_document(path: Path, data: bytes | None = None, max_bytes: int = 100 * 
             Section(title=meta.title, text=text, author=meta.author, affiliation=meta.affiliation, location="全文")
         ]
         doc_type = meta.doc_type
-    return SourceDoc(
+    doc = SourceDoc(
         doc_id=doc_id_for(path.name),
         source=path.name,
         path=str(path.resolve()),
@@ -112,6 +117,9 @@ def read_document(path: Path, data: bytes | None = None, max_bytes: int = 100 * 
         doc_type=doc_type,
         sections=sections,
     )
+    # Type, issuer, number, dates, version, status: from the text, the page's meta tags and NAME.meta.toml.
+    build_authority(doc, raw, path)
+    return doc
 
 
 def chunk_document(doc: SourceDoc, max_chars: int, target_chars: int) -> list[Chunk]:
@@ -119,6 +127,12 @@ def chunk_document(doc: SourceDoc, max_chars: int, target_chars: int) -> list[Ch
     chunks = split_document(doc, max_chars=max_chars, target_chars=target_chars)
     if not chunks:
         raise IngestError("没有可索引的内容")
+    if doc.authority is not None:
+        label = label_for(doc.authority)
+        for c in chunks:
+            c.authority = label  # provisional: refresh_authority relabels once the other documents are considered
+        if doc.authority.ocr_pages:
+            locate_ocr_pages(chunks, doc.page_texts, doc.authority.ocr_pages)
     return chunks
 
 
@@ -136,12 +150,15 @@ def ingest_paths(
     on_file_start: Callable[[Path, int, int], None] | None = None,
     on_chunks: ProgressFn | None = None,
     on_result: Callable[[FileResult], None] | None = None,
+    ocr: OcrSettings | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the index; a bad file is reported and the others still land."""
     started = time.perf_counter()
     report = IngestReport()
     # Documents left half-written by an interrupted run come back first, so nothing stays broken.
     repaired = set(index.repair())
+    # An index built before authority metadata existed gets it from its stored text.
+    refresh_authority(index, backfill=True)
     files, missing = expand_paths(paths)
     report.results.extend(missing)
     for r in missing:
@@ -158,6 +175,7 @@ def ingest_paths(
             target_chars=target_chars,
             max_bytes=max_bytes,
             on_chunks=on_chunks,
+            ocr=ocr,
         )
         report.results.append(result)
         if on_result:
@@ -175,6 +193,7 @@ def ingest_file(
     target_chars: int = 300,
     max_bytes: int = 100 * 2**20,
     on_chunks: ProgressFn | None = None,
+    ocr: OcrSettings | None = None,
 ) -> FileResult:
     """Ingest one file, turning every expected failure into a result with a reason."""
     try:
@@ -183,7 +202,7 @@ def ingest_file(
         known = index.manifest.by_source(path.name) is not None
         if not force and data and index.is_current(path.name, digest):
             return FileResult(path, "unchanged")
-        doc = read_document(path, data=data or None, max_bytes=max_bytes)
+        doc = read_document(path, data=data or None, max_bytes=max_bytes, ocr=ocr)
         chunks = chunk_document(doc, max_chars=max_chars, target_chars=target_chars)
 
         def progress(done: int) -> None:
@@ -191,6 +210,7 @@ def ingest_file(
                 on_chunks(path.name, done, len(chunks))
 
         index.upsert(doc, chunks, progress=progress)
+        refresh_authority(index, doc)
         return FileResult(
             path, "updated" if known else "added", chunks=len(chunks), chars=len(doc.text), title=doc.title
         )

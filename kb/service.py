@@ -8,7 +8,10 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from kb.authority import in_force_scope
+from kb.authority import scope as authority_scope
 from kb.followup import Exchange, Rewriter, RuleRewriter
+from kb.source_notices import add_source_notices
 from kb.types import Answer, Chunk, Hit
 
 if TYPE_CHECKING:
@@ -71,6 +74,7 @@ class KnowledgeBase:
             except LLMUnavailable as exc:
                 log.warning("LLM unavailable, answering extractively: %s", exc)
         answer.question = question
+        add_source_notices(self.index, answer)  # outdated sources, other versions (kb/source_notices.py)
         answer.timings.update(retrieve_ms=(t1 - t0) * 1000, total_ms=(time.perf_counter() - t0) * 1000)
         return answer
 
@@ -83,6 +87,8 @@ class KnowledgeBase:
         from kb.glossary import expand_query
 
         extra = expand_query(question, self.glossary)[len(question) :].strip()
+        if doc_ids is None and self.settings.authority.default_in_force:
+            doc_ids = in_force_scope(self.index)  # None unless some document is known to be outdated
         return self.retriever.retrieve(question, k=k, doc_ids=doc_ids, expansion=extra)
 
     def rewrite(self, question: str, history: list[Exchange] | None = None) -> str:
@@ -132,6 +138,7 @@ class KnowledgeBase:
                 if piece:
                     yield piece
         answer.question = question
+        add_source_notices(self.index, answer)  # outdated sources, other versions (kb/source_notices.py)
         answer.rewritten_question = standalone if standalone != q else ""
         answer.timings.update(
             rewrite_ms=(t_rw - t0) * 1000, retrieve_ms=(t1 - t_rw) * 1000, total_ms=(time.perf_counter() - t0) * 1000
@@ -152,6 +159,16 @@ class KnowledgeBase:
         if doc_types:
             docs = [d for d in docs if (d.doc_type or "其他") in set(doc_types)]
         return [d.doc_id for d in docs]
+
+    def scope_where(
+        self, doc_ids: list[str] | None = None, where: dict[str, set[str]] | None = None, in_force: bool = True
+    ) -> list[str]:
+        """Documents matching authority filters (kb.authority.parse_filter), by default only those in force.
+
+        Always a list, so the in-force default of `retrieve` does not apply on top of an explicit choice.
+        """
+        chosen = authority_scope(self.index, doc_ids, where, in_force=in_force)
+        return [d.doc_id for d in self.documents()] if chosen is None else chosen
 
     def context(self, chunk_id: str, radius: int = 1) -> tuple[list[Chunk], list[Chunk]]:
         """The chunks just before and just after a cited chunk in its document, for "show the original text"."""

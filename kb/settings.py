@@ -100,6 +100,30 @@ class AppSettings(_Section):
     max_upload_mb: int = Field(50, description="Largest upload accepted, in MiB.")
 
 
+class OcrSettings(_Section):
+    engine: Literal["rapidocr", "tesseract"] = Field(
+        "rapidocr",
+        description="OCR engine for scanned pages and images: rapidocr (PP-OCRv4 models inside its wheel) or "
+        "Debian's tesseract with chi_sim; `python -m ingest.ocr_bench` compares them.",
+    )
+    dpi: int = Field(200, description="Resolution at which PDF pages without a text layer are rendered for OCR.")
+    threads: int = Field(2, description="CPU threads one OCR call may use.")
+    min_chars_per_page: int = Field(
+        20, description="A PDF page with fewer text-layer characters than this is read by OCR instead."
+    )
+    force: bool = Field(
+        False,
+        description="OCR every page of every PDF, ignoring its text layer (for files whose text layer is garbage).",
+    )
+
+
+class AuthoritySettings(_Section):
+    default_in_force: bool = Field(
+        True,
+        description="Answer only from documents not known to be outdated (已修订, 已废止) unless a filter says otherwise.",
+    )
+
+
 class Settings(BaseSettings):
     """Every knob of the knowledge base, with its default."""
 
@@ -125,6 +149,10 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answer composition and refusal.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional LLM answerer.")
     app: AppSettings = Field(default_factory=AppSettings, description="The web app.")
+    ocr: OcrSettings = Field(default_factory=OcrSettings, description="OCR of scanned pages and images.")
+    authority: AuthoritySettings = Field(
+        default_factory=AuthoritySettings, description="Document status and versions (kb/authority.py)."
+    )
 
     @classmethod
     def settings_customise_sources(
