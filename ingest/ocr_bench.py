@@ -18,14 +18,14 @@ from ingest.ocr import get_engine
 from ingest.scans import char_accuracy, degrade, render_pages, sample_paragraphs
 
 
-def run(docs: Path, engines: list[str], threads: int, pages_per_doc: int, dpi: int) -> int:
-    files = sorted(p for p in docs.iterdir() if p.suffix in (".md", ".txt"))
+def run(docs: Path, engines: list[str], threads: int, pages_per_doc: int, dpi: int, limit: int = 0) -> int:
+    files = sorted(p for p in docs.iterdir() if p.suffix in (".md", ".txt"))[: limit or None]
     pages = []
     for i, f in enumerate(files):
         text = clean_text(load_file(f))
         paras = sample_paragraphs(text, seed=i, n_chars=1100 * pages_per_doc)
         pages += render_pages(paras, dpi=dpi, max_pages=pages_per_doc)
-    print(f"{len(pages)} pages from {len(files)} documents, {dpi} dpi, {threads} threads")
+    print(f"{len(pages)} pages from {len(files)} documents, {dpi} dpi, {threads} threads", flush=True)
     for name in engines:
         engine = get_engine(name, threads)
         for label, images in (
@@ -38,7 +38,8 @@ def run(docs: Path, engines: list[str], threads: int, pages_per_doc: int, dpi: i
             secs = time.perf_counter() - t0
             print(
                 f"{name:10s} {label:9s} accuracy mean {statistics.mean(accs):.4f} min {min(accs):.4f}"
-                f"  {len(images) / secs * 60:.1f} pages/min ({secs / len(images):.2f} s/page)"
+                f"  {len(images) / secs * 60:.1f} pages/min ({secs / len(images):.2f} s/page)",
+                flush=True,
             )
     return 0
 
@@ -50,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--pages-per-doc", type=int, default=1)
     ap.add_argument("--dpi", type=int, default=200)
+    ap.add_argument("--limit", type=int, default=0, help="only the first N documents (0 = all)")
     a = ap.parse_args(argv)
-    return run(a.docs, a.engines.split(","), a.threads, a.pages_per_doc, a.dpi)
+    return run(a.docs, a.engines.split(","), a.threads, a.pages_per_doc, a.dpi, a.limit)
 
 
 if __name__ == "__main__":
