@@ -97,7 +97,10 @@ class KBAdmin:
         outcome.seconds = time.perf_counter() - t0
         return outcome
 
-    def _ingest(self, paths: list[Path], force: bool = False, progress: Progress | None = None) -> list[FileResult]:
+    def _ingest(
+        self, paths: list[Path], force: bool = False, progress: Progress | None = None, force_ocr: bool = False
+    ) -> list[FileResult]:
+        ocr = self.settings.ocr.model_copy(update={"force": True}) if force_ocr else self.settings.ocr
         results: list[FileResult] = []
         n = len(paths)
         for i, path in enumerate(paths):
@@ -117,7 +120,7 @@ class KBAdmin:
                     force=force,
                     max_bytes=self.settings.max_file_mb * 2**20,
                     on_chunks=on_chunks,
-                    ocr=self.settings.ocr,
+                    ocr=ocr,
                 )
                 results.extend(report.results)
             except Exception as exc:  # one file must never take the others (or the app) down
@@ -168,14 +171,17 @@ class KBAdmin:
         store.set_overrides(rec.doc_id, corrections)
         refresh_authority(self.index)
 
-    def reindex(self, source: str, progress: Progress | None = None) -> FileResult:
-        """Ingest a document again from the file it came from (forced, even when unchanged)."""
+    def reindex(self, source: str, progress: Progress | None = None, force_ocr: bool = False) -> FileResult:
+        """Ingest a document again from the file it came from (forced, even when unchanged).
+
+        `force_ocr` reads every page of a PDF by OCR this time (a `force_ocr = true` sidecar makes it stick).
+        """
         rec = self.index.manifest.by_source(source)
         if rec is None:
             return FileResult(Path(source), "failed", "知识库中没有这个文档")
         path = Path(rec.path)
         if not path.is_file():
             return FileResult(path, "failed", "原文件已不在，无法重新索引：请重新上传")
-        result = self._ingest([path], force=True, progress=progress)[0]
+        result = self._ingest([path], force=True, progress=progress, force_ocr=force_ocr)[0]
         self._changed([result])
         return result

@@ -240,7 +240,8 @@ def sidecar_path(path: Path) -> Path:
 def read_sidecar(path: Path) -> dict[str, object]:
     """Corrections from `NAME.meta.toml` (or `NAME.ext.meta.toml`); {} when there is none.
 
-    Keys: type (or kind), issuer, number, written, published, effective, version, status, replaces, repeals.
+    Keys: title, type (or kind), issuer, number, written, published, effective, version, status, replaces,
+    repeals; `force_ocr = true` reads every page of a PDF by OCR (its text layer is garbage).
     A bad file is an error for the person ingesting, not something quietly ignored.
     """
     side = sidecar_path(path)
@@ -252,7 +253,7 @@ def read_sidecar(path: Path) -> dict[str, object]:
         raise IngestError(f"元数据文件 {side.name} 格式错误：{exc}") from None
     if "type" in data:
         data["kind"] = data.pop("type")
-    unknown = set(data) - set(FIELDS) - {"title"}
+    unknown = set(data) - set(FIELDS) - {"title", "force_ocr"}
     if unknown:
         raise IngestError(f"元数据文件 {side.name} 有未知字段：{'、'.join(sorted(unknown))}")
     if "status" in data and data["status"] not in STATUSES:
@@ -279,6 +280,7 @@ def build_authority(doc: SourceDoc, raw: RawText, path: Path) -> None:
         meta.ocr_engine, meta.ocr_pages = raw.ocr_engine, list(raw.ocr_pages)
         doc.page_texts = list(raw.page_texts)
     side = read_sidecar(path)
+    side.pop("force_ocr", None)  # read by read_document before loading
     if "title" in side:
         doc.title = str(side.pop("title"))
         for s in doc.sections:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.articles import split_articles
-from ingest.authority import build_authority, locate_ocr_pages, refresh_authority
+from ingest.authority import build_authority, locate_ocr_pages, read_sidecar, refresh_authority
 from ingest.cleaning import clean_text
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file
@@ -88,6 +88,9 @@ def read_document(
     path: Path, data: bytes | None = None, max_bytes: int = 100 * 2**20, ocr: OcrSettings | None = None
 ) -> SourceDoc:
     """One file as a clean `SourceDoc` with its articles as sections and its authority metadata; raises IngestError."""
+    if read_sidecar(path).get("force_ocr") is True:
+        # An admin said this PDF's text layer is garbage: every page is read by OCR.
+        ocr = (ocr or OcrSettings()).model_copy(update={"force": True})
     raw = load_file(path, max_bytes=max_bytes, ocr=ocr)
     # Articles are split before broken paragraphs are joined: split_articles joins within each article.
     articles = split_articles(clean_text(raw, join=False))

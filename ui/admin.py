@@ -79,6 +79,7 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
         chosen = gr.Dropdown(label="选择文档", choices=[], scale=3, elem_id="kb-doc-choice")
         delete_btn = gr.Button("删除", variant="stop", scale=1, elem_id="kb-delete")
         reindex_btn = gr.Button("重新索引", scale=1, elem_id="kb-reindex")
+        ocr_btn = gr.Button("全部页面重新 OCR", scale=1, elem_id="kb-reindex-ocr")
         refresh_btn = gr.Button("刷新", scale=1)
 
     with gr.Accordion("更正文件元数据（类型、发文机关、文号、日期、版本、效力）", open=False):
@@ -135,6 +136,22 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
         return (msg, *refreshed())
 
     reindex_btn.click(do_reindex, [chosen], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin")
+
+    def do_reindex_ocr(source: str | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple:
+        # For a PDF whose text layer is garbage: every page is read by OCR this time.
+        access.require_admin(request)
+        if not source:
+            raise gr.Error("请先选择文档")
+        if not source.lower().endswith(".pdf"):
+            raise gr.Error("只有 PDF 文件可以全部页面重新 OCR")
+        r = admin.reindex(source, progress=lambda f, d: progress(f, desc=d), force_ocr=True)
+        if r.status == "failed":
+            msg = f"✗ {text(source)}：{text(r.reason)}"
+        else:
+            msg = f"✓ 已用 OCR 重新识别 {text(source)}：{r.chunks} 个片段"
+        return (msg, *refreshed())
+
+    ocr_btn.click(do_reindex_ocr, [chosen], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin")
 
     meta_fields = [*meta_boxes.values(), meta_status]
     meta_keys = [*meta_boxes.keys(), "status"]

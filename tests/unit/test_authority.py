@@ -203,3 +203,22 @@ def test_a_report_is_not_given_a_status_and_a_law_without_one_is_unknown():
     s = resolve(docs, raw)
     assert s["r"].status == "" and s["l"].status == "未知"
     assert "效力未知" in s["l"].label() and "效力" not in s["r"].label()
+
+
+def test_a_sidecar_asking_for_ocr_makes_every_page_of_the_pdf_go_through_ocr(tmp_path, monkeypatch):
+    import ingest.pipeline as pipeline
+
+    (path,) = copy_corpus(tmp_path, "beijing_gwr_2024.pdf")
+    (tmp_path / "beijing_gwr_2024.meta.toml").write_text("force_ocr = true\n", encoding="utf-8")
+    seen = []
+    real = pipeline.load_file
+
+    def spy(p, max_bytes, ocr):  # records the settings, then stops before 13 pages of real OCR
+        seen.append(ocr)
+        raise IngestError("stop")
+
+    monkeypatch.setattr(pipeline, "load_file", spy)
+    with pytest.raises(IngestError):
+        read_document(path)
+    assert seen[0].force is True
+    monkeypatch.setattr(pipeline, "load_file", real)
