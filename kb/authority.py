@@ -303,7 +303,9 @@ def resolve(docs: list[DocRecord], raw: dict[str, tuple[Authority, dict[str, obj
             s.warnings.append(f"《{s.title}》（{s.version_label() or s.source}）不是现行版本：{s.basis or '已修订'}。")
         elif s.status == "已废止":
             s.warnings.append(f"《{s.title}》已废止：{s.basis or '管理员标注'}。")
-        gone = [t for t in s.meta.cites if _plain_title(t) in repealed and _plain_title(t) != _plain_title(s.title)]
+        own = {_plain_title(t) for t in s.meta.repeals} | {_plain_title(s.title)}
+        # A text naming the law it repeals ("《行政监察法》同时废止") does not rely on it.
+        gone = [t for t in s.meta.cites if _plain_title(t) in repealed and _plain_title(t) not in own]
         for t in gone:
             s.warnings.append(
                 f"《{s.title}》引用的《{t}》已废止（{repealed[_plain_title(t)]}），其中依据该法的规定可能已过时。"

@@ -120,6 +120,12 @@ def test_a_document_citing_a_law_that_another_document_repeals_carries_a_warning
     assert not s["jc"].warnings
 
 
+def test_the_law_that_repeals_another_is_not_warned_about_citing_it():
+    docs = [_rec("jc", "中华人民共和国监察法")]
+    raw = {"jc": (Authority(kind="法律", repeals=["中华人民共和国行政监察法"], cites=["中华人民共和国行政监察法"]), {})}
+    assert resolve(docs, raw)["jc"].warnings == []
+
+
 def test_a_document_another_one_repeals_is_marked_repealed():
     docs = [_rec("old", "中华人民共和国行政监察法"), _rec("jc", "中华人民共和国监察法")]
     raw = {
