@@ -74,12 +74,12 @@ class RapidOcrEngine:
 
     name = "rapidocr"
 
-    def __init__(self, threads: int) -> None:
+    def __init__(self, threads: int, det_side_len: int = 1600) -> None:
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:  # pragma: no cover - requirements.txt installs it
             raise IngestError("OCR 引擎 rapidocr-onnxruntime 未安装（pip install -r requirements.txt）") from exc
-        self._engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
+        self._engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, det_limit_side_len=det_side_len)
         # The onnxruntime sessions are not documented as safe for concurrent calls from several threads.
         self._lock = threading.Lock()
 
@@ -127,17 +127,17 @@ def _join_cjk(line: str) -> str:
     return re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", line.strip())
 
 
-_ENGINES: dict[tuple[str, int], OcrEngine] = {}
+_ENGINES: dict[tuple[str, int, int], OcrEngine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
-def get_engine(name: str, threads: int) -> OcrEngine:
+def get_engine(name: str, threads: int, det_side_len: int = 1600) -> OcrEngine:
     """The named engine, built once per process (loading the models takes about a second)."""
     with _ENGINES_LOCK:
-        key = (name, threads)
+        key = (name, threads, det_side_len)
         if key not in _ENGINES:
             if name == "rapidocr":
-                _ENGINES[key] = RapidOcrEngine(threads)
+                _ENGINES[key] = RapidOcrEngine(threads, det_side_len)
             elif name == "tesseract":
                 _ENGINES[key] = TesseractEngine(threads)
             else:
@@ -163,7 +163,7 @@ def render_pdf_pages(data: bytes, numbers: list[int], dpi: int) -> Iterator[tupl
 
 def ocr_pdf_pages(data: bytes, numbers: list[int], settings: OcrSettings) -> OcrResult:
     """OCR the given pages of a PDF."""
-    engine = get_engine(settings.engine, settings.threads)
+    engine = get_engine(settings.engine, settings.threads, settings.det_side_len)
     result = OcrResult(engine=engine.name)
     for n, image in render_pdf_pages(data, numbers, settings.dpi):
         result.pages.append(OcrPage(n, engine.read(image)))
@@ -179,7 +179,7 @@ def ocr_image(data: bytes, settings: OcrSettings) -> OcrResult:
         image.load()
     except (UnidentifiedImageError, OSError):
         raise IngestError("图片文件已损坏或格式不支持") from None
-    engine = get_engine(settings.engine, settings.threads)
+    engine = get_engine(settings.engine, settings.threads, settings.det_side_len)
     return OcrResult(engine=engine.name, pages=[OcrPage(1, engine.read(image))])
 
 

@@ -18,7 +18,9 @@ from ingest.ocr import get_engine
 from ingest.scans import char_accuracy, degrade, render_pages, sample_paragraphs
 
 
-def run(docs: Path, engines: list[str], threads: int, pages_per_doc: int, dpi: int, limit: int = 0) -> int:
+def run(
+    docs: Path, engines: list[str], threads: int, pages_per_doc: int, dpi: int, limit: int = 0, det: int = 1600
+) -> int:
     files = sorted(p for p in docs.iterdir() if p.suffix in (".md", ".txt"))[: limit or None]
     pages = []
     for i, f in enumerate(files):
@@ -27,7 +29,7 @@ def run(docs: Path, engines: list[str], threads: int, pages_per_doc: int, dpi: i
         pages += render_pages(paras, dpi=dpi, max_pages=pages_per_doc)
     print(f"{len(pages)} pages from {len(files)} documents, {dpi} dpi, {threads} threads", flush=True)
     for name in engines:
-        engine = get_engine(name, threads)
+        engine = get_engine(name, threads, det)
         for label, images in (
             ("clean", [p.image for p in pages]),
             ("degraded", [degrade(p.image, seed=k) for k, p in enumerate(pages)]),
@@ -52,8 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages-per-doc", type=int, default=1)
     ap.add_argument("--dpi", type=int, default=200)
     ap.add_argument("--limit", type=int, default=0, help="only the first N documents (0 = all)")
+    ap.add_argument("--det-side-len", type=int, default=1600, help="RapidOCR detector's longest side (px)")
     a = ap.parse_args(argv)
-    return run(a.docs, a.engines.split(","), a.threads, a.pages_per_doc, a.dpi, a.limit)
+    return run(a.docs, a.engines.split(","), a.threads, a.pages_per_doc, a.dpi, a.limit, a.det_side_len)
 
 
 if __name__ == "__main__":
