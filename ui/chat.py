@@ -113,9 +113,8 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
             with gr.Accordion("只在部分文档中查找（可选）", open=False):
                 doc_filter = gr.Dropdown(label="文档", choices=docs0, multiselect=True, elem_id="kb-doc-filter")
                 type_filter = gr.Dropdown(label="文档类型", choices=types0, multiselect=True)
-                in_force = gr.Checkbox(
-                    value=True, label="只用现行文件（不用已修订、已废止的版本）", elem_id="kb-in-force"
-                )
+            # Outside the accordion: whether outdated versions may answer is not an optional detail.
+            in_force = gr.Checkbox(value=True, label="只用现行文件（不用已修订、已废止的版本）", elem_id="kb-in-force")
             with gr.Row():
                 comment = gr.Textbox(
                     label="对回答的意见（可先点回答下方的赞或踩，再写意见）", scale=4, max_lines=3, elem_id="kb-comment"
