@@ -74,7 +74,7 @@ class RapidOcrEngine:
 
     name = "rapidocr"
 
-    def __init__(self, threads: int, det_side_len: int = 1600) -> None:
+    def __init__(self, threads: int, det_side_len: int = 736) -> None:
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:  # pragma: no cover - requirements.txt installs it
@@ -131,7 +131,7 @@ _ENGINES: dict[tuple[str, int, int], OcrEngine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
-def get_engine(name: str, threads: int, det_side_len: int = 1600) -> OcrEngine:
+def get_engine(name: str, threads: int, det_side_len: int = 736) -> OcrEngine:
     """The named engine, built once per process (loading the models takes about a second)."""
     with _ENGINES_LOCK:
         key = (name, threads, det_side_len)

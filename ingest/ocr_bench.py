@@ -19,7 +19,7 @@ from ingest.scans import char_accuracy, degrade, render_pages, sample_paragraphs
 
 
 def run(
-    docs: Path, engines: list[str], threads: int, pages_per_doc: int, dpi: int, limit: int = 0, det: int = 1600
+    docs: Path, engines: list[str], threads: int, pages_per_doc: int, dpi: int, limit: int = 0, det: int = 736
 ) -> int:
     files = sorted(p for p in docs.iterdir() if p.suffix in (".md", ".txt"))[: limit or None]
     pages = []
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages-per-doc", type=int, default=1)
     ap.add_argument("--dpi", type=int, default=200)
     ap.add_argument("--limit", type=int, default=0, help="only the first N documents (0 = all)")
-    ap.add_argument("--det-side-len", type=int, default=1600, help="RapidOCR detector's longest side (px)")
+    ap.add_argument("--det-side-len", type=int, default=736, help="RapidOCR detector's longest side (px)")
     a = ap.parse_args(argv)
     return run(a.docs, a.engines.split(","), a.threads, a.pages_per_doc, a.dpi, a.limit, a.det_side_len)
 
