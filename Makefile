@@ -30,9 +30,10 @@ run: install
 
 # Chromium and a CJK font for the browser tests (Debian packages; Playwright's own browser download cannot work offline).
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" || [ ! -x /usr/bin/tesseract ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
+	      tesseract-ocr tesseract-ocr-chi-sim >/dev/null \
 	      || echo "could not install chromium: browser tests will be skipped"; \
 	  else echo "browser tests need: apt-get install chromium fonts-noto-cjk"; fi; \
 	fi

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ingest.authority import refresh_authority
 from ingest.pipeline import FileResult, ingest_paths
 from kb.factory import open_index
 from kb.settings import load_settings_for
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     print(f"{p.name}: 知识库中没有这个文档", file=sys.stderr)
                     failed += 1
+            refresh_authority(index)  # an older version may be the current one again
             return 1 if failed else 0
         return _ingest(index, args.paths, settings, force=args.force)
     finally:
@@ -83,6 +85,7 @@ def _ingest(index, paths: list[Path], settings, force: bool) -> int:
         force=force,
         max_bytes=settings.max_file_mb * 2**20,
         limits=settings.limits,
+        ocr=settings.ocr,
         on_file_start=on_file_start,
         on_chunks=on_chunks,
         on_result=on_result,

@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.authority import refresh_authority
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import FileResult, ingest_paths
+from kb.authority import EDITABLE, Authority, store_for
 from kb.index import Index
 from kb.manifest import DocRecord
 from kb.settings import Settings
@@ -114,8 +116,11 @@ class KBAdmin:
             if rec is None or Path(rec.path).resolve() != r.path.resolve():
                 remove_upload(self.settings.data_dir, r.path)
 
-    def _ingest(self, paths: list[Path], force: bool = False, progress: Progress | None = None) -> list[FileResult]:
+    def _ingest(
+        self, paths: list[Path], force: bool = False, progress: Progress | None = None, force_ocr: bool = False
+    ) -> list[FileResult]:
         self._cancel.clear()
+        ocr = self.settings.ocr.model_copy(update={"force": True}) if force_ocr else self.settings.ocr
         results: list[FileResult] = []
         n = len(paths)
         for i, path in enumerate(paths):
@@ -137,6 +142,7 @@ class KBAdmin:
                     limits=self.settings.limits,
                     cancel=self._cancel.is_set,
                     on_chunks=on_chunks,
+                    ocr=ocr,
                 )
                 results.extend(report.results)
             except Exception as exc:  # one file must never take the others (or the app) down
@@ -157,17 +163,47 @@ class KBAdmin:
         if removed and rec is not None:
             remove_upload(self.settings.data_dir, Path(rec.path))
         if removed:
+            refresh_authority(self.index)  # an older version may be the current one again
             self._changed([FileResult(Path(source), "updated")])
         return removed
 
-    def reindex(self, source: str, progress: Progress | None = None) -> FileResult:
-        """Ingest a document again from the file it came from (forced, even when unchanged)."""
+    def authority_of(self, source: str) -> dict[str, str]:
+        """A document's editable authority fields as ingest read them with the corrections on top."""
+        rec = self.index.manifest.by_source(source)
+        if rec is None:
+            raise KeyError(source)
+        extracted, overrides = store_for(self.index).raw().get(rec.doc_id, (Authority(), {}))
+        merged = extracted.merged(overrides)
+        return {k: str(getattr(merged, k)) for k in EDITABLE}
+
+    def correct_authority(self, source: str, values: dict[str, str]) -> None:
+        """An admin's corrections of type, issuer, number, dates, version or status (kept across re-indexing).
+
+        A value equal to what ingest read is no correction; an empty one keeps what ingest read.
+        Raises KeyError for an unknown document and ValueError for a bad status.
+        """
+        rec = self.index.manifest.by_source(source)
+        if rec is None:
+            raise KeyError(source)
+        store = store_for(self.index)
+        extracted, _ = store.raw().get(rec.doc_id, (Authority(), {}))
+        corrections = {
+            k: v.strip() for k, v in values.items() if k in EDITABLE and v and v.strip() != getattr(extracted, k)
+        }
+        store.set_overrides(rec.doc_id, corrections)
+        refresh_authority(self.index)
+
+    def reindex(self, source: str, progress: Progress | None = None, force_ocr: bool = False) -> FileResult:
+        """Ingest a document again from the file it came from (forced, even when unchanged).
+
+        `force_ocr` reads every page of a PDF by OCR this time (a `force_ocr = true` sidecar makes it stick).
+        """
         rec = self.index.manifest.by_source(source)
         if rec is None:
             return FileResult(Path(source), "failed", "知识库中没有这个文档")
         path = Path(rec.path)
         if not path.is_file():
             return FileResult(path, "failed", "原文件已不在，无法重新索引：请重新上传")
-        result = self._ingest([path], force=True, progress=progress)[0]
+        result = self._ingest([path], force=True, progress=progress, force_ocr=force_ocr)[0]
         self._changed([result])
         return result

@@ -1,4 +1,4 @@
-"""Read a supported file into plain text: detect encodings, parse HTML, DOCX and PDF.
+"""Read a supported file into plain text: detect encodings, parse HTML, DOCX and PDF, OCR scans and images.
 
 Every expected failure (wrong type, empty, binary, corrupt, encrypted, scanned)
 becomes an `IngestError` whose message a person can act on.
@@ -13,14 +13,20 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.errors import IngestError
 
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm"})
+if TYPE_CHECKING:
+    from kb.settings import OcrSettings
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
+    {".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm", ".png", ".jpg", ".jpeg"}
+)
 
 _KINDS = {
     ".txt": "txt",
@@ -30,6 +36,9 @@ _KINDS = {
     ".pdf": "pdf",
     ".html": "html",
     ".htm": "html",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
 }
 
 # Files that are not text whatever their extension says.
@@ -62,6 +71,12 @@ class RawText:
     kind: str  # "txt" | "md" | "docx" | "pdf" | "html"
     encoding: str = ""  # detected encoding for text files ("utf-8", "utf-8-sig", "gb18030", "utf-16", ...)
     pages: int = 0  # for PDFs
+    # Pages whose text came from OCR (1-based), the engine that read them, and every page's text
+    # (PDFs and images), so a chunk can be traced back to its page.
+    ocr_pages: list[int] = field(default_factory=list)
+    ocr_engine: str = ""
+    page_texts: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # a web page's own metadata (meta tags, trafilatura)
 
 
 def _normalise_newlines(text: str) -> str:
@@ -468,8 +483,8 @@ def _page_text(page) -> str:
     return layout if _nonspace(layout) == _nonspace(plain) else plain
 
 
-def _pdf_text(data: bytes) -> tuple[str, int]:
-    """Text of a PDF with pages joined by newlines, and its page count."""
+def _pdf_text(data: bytes, ocr: OcrSettings) -> RawText:
+    """Text of a PDF with pages joined by newlines; pages without a text layer (all, with ocr.force) by OCR."""
     with _quiet_pypdf():
         try:
             from pypdf import PdfReader
@@ -498,21 +513,45 @@ def _pdf_text(data: bytes) -> tuple[str, int]:
             except Exception:  # noqa: BLE001 - one bad page should not lose the rest of the document
                 failed += 1
                 texts.append("")
-    if failed == len(pages):
+    empty = [i + 1 for i, t in enumerate(texts) if ocr.force or len(_nonspace(t)) < ocr.min_chars_per_page]
+    if failed == len(pages) and not empty:
         raise IngestError("PDF 文件已损坏：无法提取文字")
+    engine = ""
+    if empty:
+        from ingest.ocr import ocr_pdf_pages, paragraphs_from_lines
+
+        result = ocr_pdf_pages(data, empty, ocr)
+        engine = result.engine
+        for page in result.pages:
+            texts[page.number - 1] = paragraphs_from_lines(page.text)
     text = _normalise_newlines("\n".join(t.strip("\n") for t in texts))
     if len(_nonspace(text)) < _MIN_CHARS_PER_PAGE * len(pages):
-        raise IngestError("扫描版 PDF，没有文字层（请先 OCR）")
-    return text, len(pages)
+        raise IngestError("扫描版 PDF：没有文字层，OCR 也没有识别出文字")
+    return RawText(text=text, kind="pdf", pages=len(pages), ocr_pages=empty, ocr_engine=engine, page_texts=texts)
 
 
-def load_file(path: Path, max_bytes: int = 100 * 2**20, max_unpacked: int = MAX_UNPACKED) -> RawText:
-    """Read a supported file into `RawText`; raises IngestError with a reason for a person."""
+def _image_text(data: bytes, ocr: OcrSettings) -> RawText:
+    from ingest.ocr import ocr_image, paragraphs_from_lines
+
+    result = ocr_image(data, ocr)
+    text = paragraphs_from_lines(result.pages[0].text)
+    if not text.strip():
+        raise IngestError("图片中没有识别出文字")
+    return RawText(text=text, kind="image", pages=1, ocr_pages=[1], ocr_engine=result.engine, page_texts=[text])
+
+
+def load_file(
+    path: Path, max_bytes: int = 100 * 2**20, max_unpacked: int = MAX_UNPACKED, ocr: OcrSettings | None = None
+) -> RawText:
+    """Read a supported file into `RawText`; raises IngestError with a reason for a person.
+
+    `ocr` says how scanned PDF pages and images are read (default: `OcrSettings()`).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "（无扩展名）"
-        raise IngestError(f"不支持的文件类型 {shown}（支持 .txt .md .docx .pdf .html）")
+        raise IngestError(f"不支持的文件类型 {shown}（支持 .txt .md .docx .pdf .html .png .jpg）")
     size = path.stat().st_size
     if size == 0:
         raise IngestError("空文件")
@@ -521,7 +560,11 @@ def load_file(path: Path, max_bytes: int = 100 * 2**20, max_unpacked: int = MAX_
     data = path.read_bytes()
     kind = _KINDS[suffix]
     encoding = ""
-    pages = 0
+    meta: dict[str, str] = {}
+    if kind in ("pdf", "image"):
+        from kb.settings import OcrSettings
+
+        settings = ocr or OcrSettings()
     if kind == "docx":
         _check_ooxml(data, max_unpacked)
         text = _normalise_newlines(_docx_text(data))
@@ -529,12 +572,16 @@ def load_file(path: Path, max_bytes: int = 100 * 2**20, max_unpacked: int = MAX_
         if not data.lstrip(b"\x00\t\r\n ").startswith(b"%PDF") and b"%PDF-" not in data[:1024]:
             _sniff_binary(data, expected="PDF")
             raise IngestError("PDF 文件已损坏：不是 PDF 格式")
-        text, pages = _pdf_text(data)
+        return _pdf_text(data, settings)
+    elif kind == "image":
+        return _image_text(data, settings)
     else:
         text, encoding = _decode_html(data) if kind == "html" else decode_bytes(data)
         text = text.lstrip("\ufeff")
         if kind == "html":
-            text = html_to_text(text)
+            from ingest.webpage import main_text
+
+            text, meta = main_text(text, fallback=html_to_text)
     if not text.strip():
         raise IngestError("文件没有文字内容")
-    return RawText(text=text, kind=kind, encoding=encoding, pages=pages)
+    return RawText(text=text, kind=kind, encoding=encoding, meta=meta)

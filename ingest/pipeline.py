@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.articles import split_articles
+from ingest.authority import build_authority, locate_ocr_pages, read_sidecar, refresh_authority
 from ingest.cleaning import clean_text
 from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file
 from ingest.metadata import detect_metadata
 from ingest.splitter import split_document
+from kb.authority import label_for
 from kb.index import Index, doc_id_for
 from kb.manifest import READY
-from kb.settings import LimitSettings
+from kb.settings import LimitSettings, OcrSettings
 from kb.types import Chunk, Section, SourceDoc
 
 
@@ -107,11 +109,18 @@ def _check_chars(n: int, limits: LimitSettings) -> None:
 
 
 def read_document(
-    path: Path, data: bytes | None = None, max_bytes: int = 100 * 2**20, limits: LimitSettings | None = None
+    path: Path,
+    data: bytes | None = None,
+    max_bytes: int = 100 * 2**20,
+    limits: LimitSettings | None = None,
+    ocr: OcrSettings | None = None,
 ) -> SourceDoc:
-    """One file as a clean `SourceDoc` with its articles as sections; raises IngestError."""
+    """One file as a clean `SourceDoc` with its articles as sections and its authority metadata; raises IngestError."""
     limits = limits or LimitSettings()
-    raw = load_file(path, max_bytes=max_bytes, max_unpacked=limits.max_unpacked_mb * 2**20)
+    if read_sidecar(path).get("force_ocr") is True:
+        # An admin said this PDF's text layer is garbage: every page is read by OCR.
+        ocr = (ocr or OcrSettings()).model_copy(update={"force": True})
+    raw = load_file(path, max_bytes=max_bytes, max_unpacked=limits.max_unpacked_mb * 2**20, ocr=ocr)
     # Checked before cleaning too: cleaning and splitting a 100 MB text is itself minutes of work.
     _check_chars(len("".join(raw.text.split())), limits)
     # Articles are split before broken paragraphs are joined: split_articles joins within each article.
@@ -133,7 +142,7 @@ def read_document(
             Section(title=meta.title, text=text, author=meta.author, affiliation=meta.affiliation, location="全文")
         ]
         doc_type = meta.doc_type
-    return SourceDoc(
+    doc = SourceDoc(
         doc_id=doc_id_for(path.name),
         source=path.name,
         path=str(path.resolve()),
@@ -147,6 +156,9 @@ def read_document(
         sections=sections,
         note=f"编码混合：{raw.encoding}" if "+" in raw.encoding else "",
     )
+    # Type, issuer, number, dates, version, status: from the text, the page's meta tags and NAME.meta.toml.
+    build_authority(doc, raw, path)
+    return doc
 
 
 def chunk_document(doc: SourceDoc, max_chars: int, target_chars: int, max_chunks: int | None = None) -> list[Chunk]:
@@ -159,6 +171,12 @@ def chunk_document(doc: SourceDoc, max_chars: int, target_chars: int, max_chunks
             f"切分后片段过多（{len(chunks):,} 个，每个文件上限 {max_chunks:,} 个）：请拆分后再导入"
             "（上限见 KB_LIMITS__MAX_DOC_CHUNKS）"
         )
+    if doc.authority is not None:
+        label = label_for(doc.authority)
+        for c in chunks:
+            c.authority = label  # provisional: refresh_authority relabels once the other documents are considered
+        if doc.authority.ocr_pages:
+            locate_ocr_pages(chunks, doc.page_texts, doc.authority.ocr_pages)
     return chunks
 
 
@@ -191,12 +209,15 @@ def ingest_paths(
     on_file_start: Callable[[Path, int, int], None] | None = None,
     on_chunks: ProgressFn | None = None,
     on_result: Callable[[FileResult], None] | None = None,
+    ocr: OcrSettings | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the index; a bad file is reported and the others still land."""
     started = time.perf_counter()
     report = IngestReport()
     # Documents left half-written by an interrupted run come back first, so nothing stays broken.
     repaired = set(index.repair())
+    # An index built before authority metadata existed gets it from its stored text.
+    refresh_authority(index, backfill=True)
     files, missing = expand_paths(paths)
     report.results.extend(missing)
     for r in missing:
@@ -221,6 +242,7 @@ def ingest_paths(
             limits=limits,
             cancel=cancel,
             on_chunks=on_chunks,
+            ocr=ocr,
         )
         report.results.append(result)
         if on_result:
@@ -240,6 +262,7 @@ def ingest_file(
     limits: LimitSettings | None = None,
     cancel: Callable[[], bool] | None = None,
     on_chunks: ProgressFn | None = None,
+    ocr: OcrSettings | None = None,
 ) -> FileResult:
     """Ingest one file, turning every expected failure into a result with a reason."""
     limits = limits or LimitSettings()
@@ -252,7 +275,7 @@ def ingest_file(
         if data and (twin := same_content_as(index, path.name, digest)):
             # The same text under two names would be cited twice, as [1] and [2], for one sentence.
             return FileResult(path, "duplicate", f"与已有文档 {twin} 内容完全相同，未重复索引")
-        doc = read_document(path, data=data or None, max_bytes=max_bytes, limits=limits)
+        doc = read_document(path, data=data or None, max_bytes=max_bytes, limits=limits, ocr=ocr)
         chunks = chunk_document(doc, max_chars=max_chars, target_chars=target_chars, max_chunks=limits.max_doc_chunks)
 
         def progress(done: int) -> None:
@@ -262,6 +285,7 @@ def ingest_file(
                 raise IngestCancelled(CANCELLED)
 
         index.upsert(doc, chunks, progress=progress)
+        refresh_authority(index, doc)
         return FileResult(
             path,
             "updated" if known else "added",

@@ -6,10 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.cli import open_ready_kb
 from kb.settings import Settings, load_settings_for
 from kb.types import Answer
+
+if TYPE_CHECKING:
+    from kb.service import KnowledgeBase
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -26,8 +30,22 @@ def format_answer(a: Answer) -> str:
     for c in a.citations:
         who = "，".join(x for x in (c.author, c.affiliation) if x)
         lines.append(f"[{c.marker}] 《{c.title}》{('（' + who + '）') if who else ''} {c.source} · {c.location}")
+        if c.authority:
+            lines.append(f"    {c.authority}")
         lines.append(f"    “{c.quote}”")
+    lines += [f"⚠ {n}" for n in a.notices]
     return "\n".join(lines).rstrip()
+
+
+def _scope(kb: KnowledgeBase, args: argparse.Namespace) -> list[str] | None:
+    """The documents `--filter` and `--all-versions` allow; None = the default (documents in force)."""
+    from kb.authority import parse_filter
+
+    where = parse_filter(args.filter or "")
+    if not where and not args.all_versions:
+        return None
+    # A filter on status decides by itself which statuses are wanted.
+    return kb.scope_where(where=where, in_force=not args.all_versions and "status" not in where)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -35,6 +53,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if kb is None:
         return 2
     try:
+        try:
+            scope = _scope(kb, args)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        if scope == []:
+            print(f"没有符合过滤条件的文档：{args.filter}", file=sys.stderr)
+            return 2
         if args.batch:
             out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
             try:
@@ -42,7 +68,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                     if not line.strip():
                         continue
                     q = json.loads(line)
-                    a = kb.ask(q["question"])
+                    a = kb.ask(q["question"], doc_ids=scope)
                     out.write(json.dumps(a.to_record(q.get("id")), ensure_ascii=False) + "\n")
             finally:
                 if out is not sys.stdout:
@@ -51,7 +77,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if not args.question:
             print("请给出问题，或用 --batch Q.jsonl", file=sys.stderr)
             return 2
-        print(format_answer(kb.ask(args.question)))
+        print(format_answer(kb.ask(args.question, doc_ids=scope)))
         return 0
     finally:
         kb.close()
@@ -113,6 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch", help="JSONL with id and question per line")
     p.add_argument("--out", help="write answers as JSONL here (default stdout)")
     p.add_argument("--kb", type=Path, help="knowledge-base folder")
+    p.add_argument(
+        "--filter",
+        help="only documents matching, e.g. type=法律,status=现行有效 (keys: type issuer status version number year "
+        "source; a|b for either)",
+    )
+    p.add_argument("--all-versions", action="store_true", help="also answer from outdated documents (已修订, 已废止)")
     p.set_defaults(fn=cmd_ask)
     p = sub.add_parser("eval", help="answer gold questions and score them")
     p.add_argument("gold")

@@ -80,6 +80,7 @@ def make_citation(marker: int, chunk: Chunk, quote: str) -> Citation:
         heading_path=chunk.heading_path,
         affiliation=chunk.affiliation,
         date=chunk.date,
+        authority=chunk.authority,
     )
 
 

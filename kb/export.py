@@ -37,7 +37,8 @@ def note_text(c: Citation, quote: bool = True) -> str:
     """One note: 《title》，author（affiliation），date，source，location。引文：“quote”"""
     who = c.author + (f"（{c.affiliation}）" if c.affiliation else "") if c.author else ""
     place = "，".join(x for x in dict.fromkeys((c.heading_path, c.location)) if x)
-    head = "，".join(x for x in (f"《{c.title}》", who, c.date, c.source, place) if x)
+    standing = f"（{c.authority}）" if c.authority else ""
+    head = "，".join(x for x in (f"《{c.title}》{standing}", who, c.date, c.source, place) if x)
     return f"{head}。引文：“{c.quote}”" if quote else f"{head}。"
 
 

@@ -217,7 +217,9 @@ class HistoryStore:
             for c in a.citations:
                 who = "，".join(x for x in (c.author, c.affiliation) if x)
                 where = " · ".join(x for x in (who, c.date, c.heading_path or c.location, c.source) if x)
-                lines += [f"[{c.marker}] 《{c.title}》 {where}", "", f"> {c.quote}", ""]
+                standing = f"（{c.authority}）" if c.authority else ""
+                lines += [f"[{c.marker}] 《{c.title}》{standing} {where}", "", f"> {c.quote}", ""]
+            lines += [f"> ⚠️ {n}" for n in a.notices] + ([""] if a.notices else [])
             if a.refused and a.related:
                 lines += ["相关内容："] + [
                     f"- 《{h.chunk.title}》 {h.chunk.location}：{h.chunk.text[:80]}…" for h in a.related

@@ -305,6 +305,7 @@ def _chunk_of(item: PackItem) -> Chunk:
         author=c.author,
         affiliation=c.affiliation,
         date=c.date,
+        authority=c.authority,
     )
 
 

@@ -8,7 +8,10 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from kb.authority import in_force_scope
+from kb.authority import scope as authority_scope
 from kb.followup import Exchange, Rewriter, RuleRewriter
+from kb.source_notices import add_source_notices
 from kb.types import Answer, Chunk, Hit
 
 if TYPE_CHECKING:
@@ -104,6 +107,7 @@ class KnowledgeBase:
             for piece in _PIECE.findall(answer.text):
                 if piece:
                     yield piece
+        add_source_notices(self.index, answer)  # outdated sources, other versions (kb/source_notices.py)
         answer.timings.update(retrieve_ms=(t1 - t0) * 1000)
         yield answer
 
@@ -117,7 +121,10 @@ class KnowledgeBase:
         from kb.glossary import expand_query
 
         if doc_ids is None:
+            # A document the question names is answered from, in force or not; otherwise, documents in force.
             doc_ids = self.route(question)
+            if doc_ids is None and self.settings.authority.default_in_force:
+                doc_ids = in_force_scope(self.index)  # None unless some document is known to be outdated
         extra = expand_query(question, self.glossary)[len(question) :].strip()
         k = k or self.settings.retrieval.top_k
         # Twice as many, so the passages a collapsed repeat (a reprinted page) leaves room for still come in.
@@ -185,6 +192,16 @@ class KnowledgeBase:
         if doc_types:
             docs = [d for d in docs if (d.doc_type or "其他") in set(doc_types)]
         return [d.doc_id for d in docs]
+
+    def scope_where(
+        self, doc_ids: list[str] | None = None, where: dict[str, set[str]] | None = None, in_force: bool = True
+    ) -> list[str]:
+        """Documents matching authority filters (kb.authority.parse_filter), by default only those in force.
+
+        Always a list, so the in-force default of `retrieve` does not apply on top of an explicit choice.
+        """
+        chosen = authority_scope(self.index, doc_ids, where, in_force=in_force)
+        return [d.doc_id for d in self.documents()] if chosen is None else chosen
 
     def context(self, chunk_id: str, radius: int = 1) -> tuple[list[Chunk], list[Chunk]]:
         """The chunks just before and just after a cited chunk in its document, for "show the original text"."""

@@ -176,6 +176,36 @@ class SecuritySettings(_Section):
     )
 
 
+class OcrSettings(_Section):
+    engine: Literal["rapidocr", "tesseract"] = Field(
+        "rapidocr",
+        description="OCR engine for scanned pages and images: rapidocr (PP-OCRv4 models inside its wheel) or "
+        "Debian's tesseract with chi_sim; `python -m ingest.ocr_bench` compares them.",
+    )
+    dpi: int = Field(200, description="Resolution at which PDF pages without a text layer are rendered for OCR.")
+    threads: int = Field(2, description="CPU threads one OCR call may use.")
+    det_side_len: int = Field(
+        736,
+        description="Longest side (px) RapidOCR's text detector sees (its default). On rendered A4 pages at 200 dpi, "
+        "736 read 0.999 of the characters and 1600 only 0.988, but 736 missed two short title-block lines of one "
+        "sharp PNG that 1600 found: raise it for scans with small print.",
+    )
+    min_chars_per_page: int = Field(
+        20, description="A PDF page with fewer text-layer characters than this is read by OCR instead."
+    )
+    force: bool = Field(
+        False,
+        description="OCR every page of every PDF, ignoring its text layer (for files whose text layer is garbage).",
+    )
+
+
+class AuthoritySettings(_Section):
+    default_in_force: bool = Field(
+        True,
+        description="Answer only from documents not known to be outdated (已修订, 已废止) unless a filter says otherwise.",
+    )
+
+
 class Settings(BaseSettings):
     """Every knob of the knowledge base, with its default."""
 
@@ -203,6 +233,10 @@ class Settings(BaseSettings):
     app: AppSettings = Field(default_factory=AppSettings, description="The web app.")
     security: SecuritySettings = Field(default_factory=SecuritySettings, description="Login throttling, sessions.")
     limits: LimitSettings = Field(default_factory=LimitSettings, description="Per-file and per-server work limits.")
+    ocr: OcrSettings = Field(default_factory=OcrSettings, description="OCR of scanned pages and images.")
+    authority: AuthoritySettings = Field(
+        default_factory=AuthoritySettings, description="Document status and versions (kb/authority.py)."
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -7,7 +7,10 @@ produces `Hit`s, answering produces an `Answer` with `Citation`s.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kb.authority import Authority
 
 
 @dataclass
@@ -42,6 +45,8 @@ class SourceDoc:
     doc_type: str = ""  # 法律法规 | 党内法规 | 报告 | 报刊 | 其他
     sections: list[Section] = field(default_factory=list)
     note: str = ""  # what ingest should tell the person, e.g. lines dropped by decoding
+    authority: Authority | None = None  # type, issuer, number, dates, version, status (kb/authority.py)
+    page_texts: list[str] = field(default_factory=list, repr=False)  # per page (PDFs, images), to find a chunk's page
 
 
 @dataclass
@@ -60,6 +65,7 @@ class Chunk:
     date: str = ""
     doc_title: str = ""
     ordinal: int = 0  # position of the chunk in its document
+    authority: str = ""  # its document's standing in one line (kb/authority.py), e.g. "法律 · … · 现行有效"
 
     def metadata(self) -> dict[str, Any]:
         """Flat metadata for stores that accept only scalars."""
@@ -93,6 +99,7 @@ class Citation:
     heading_path: str = ""
     affiliation: str = ""
     date: str = ""
+    authority: str = ""  # the document's type, issuer, number, version and status (kb/authority.py)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -109,6 +116,8 @@ class Answer:
     related: list[Hit] = field(default_factory=list)  # shown as 相关内容 on refusal
     rewritten_question: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    # Warnings about the sources: outdated or repealed documents, older versions that say otherwise.
+    notices: list[str] = field(default_factory=list)
 
     def to_record(self, qid: str | None = None) -> dict[str, Any]:
         """The JSON line `python -m kb ask --batch` writes."""
@@ -120,6 +129,7 @@ class Answer:
             answer=self.text,
             refused=self.refused,
             citations=[c.to_dict() for c in self.citations],
+            notices=list(self.notices),
             latency_ms=round(self.timings.get("total_ms", 0.0), 1),
         )
         return rec

@@ -9,17 +9,36 @@ from typing import Any
 import gradio as gr
 
 from ingest.admin import STATUS_NAMES, KBAdmin
+from kb.authority import EDITABLE, FIELD_NAMES, STATUSES, Authority, Standing, store_for
 from kb.service import KnowledgeBase
 from ui.auth import Access
 from ui.chat import ChatParts, filter_updates
 from ui.render import text
 
-COLUMNS = ["文件", "标题", "作者", "单位", "日期/版本", "类型", "片段数", "字数", "状态", "错误", "更新时间"]
-UPLOAD_TYPES = [".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm", ".zip"]
+COLUMNS = [
+    "文件",
+    "标题",
+    "作者",
+    "单位",
+    "日期/版本",
+    "类型",
+    "发文机关",
+    "文号",
+    "效力",
+    "片段数",
+    "字数",
+    "状态",
+    "错误",
+    "更新时间",
+]
+UPLOAD_TYPES = [".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm", ".png", ".jpg", ".jpeg", ".zip"]
 
 
 def document_rows(admin: KBAdmin) -> list[list[Any]]:
     """The document table: metadata, chunk count, status and error of every document."""
+    docs = admin.documents()
+    standings = store_for(admin.index).standings([d for d in docs if d.status == "ready"])
+    empty = Standing("", "", "", Authority(), "")
     return [
         [
             d.source,
@@ -27,14 +46,17 @@ def document_rows(admin: KBAdmin) -> list[list[Any]]:
             d.author,
             d.affiliation,
             d.date,
-            d.doc_type,
+            standings.get(d.doc_id, empty).meta.kind or d.doc_type,
+            standings.get(d.doc_id, empty).meta.issuer,
+            standings.get(d.doc_id, empty).meta.number,
+            standings.get(d.doc_id, empty).status,
             d.n_chunks,
             d.n_chars,
             STATUS_NAMES.get(d.status, d.status),
             d.error,
             d.updated_at.replace("T", " ")[:19],
         ]
-        for d in admin.documents()
+        for d in docs
     ]
 
 
@@ -59,7 +81,20 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
         chosen = gr.Dropdown(label="选择文档", choices=[], scale=3, elem_id="kb-doc-choice")
         delete_btn = gr.Button("删除", variant="stop", scale=1, elem_id="kb-delete")
         reindex_btn = gr.Button("重新索引", scale=1, elem_id="kb-reindex")
+        ocr_btn = gr.Button("全部页面重新 OCR", scale=1, elem_id="kb-reindex-ocr")
         refresh_btn = gr.Button("刷新", scale=1)
+
+    with gr.Accordion("更正文件元数据（类型、发文机关、文号、日期、版本、效力）", open=False):
+        gr.Markdown(
+            "<small>选择上方的文档后修改；留空表示沿用从文本识别的值。更正保存在索引中，重新索引后仍然有效；"
+            "也可以在原文件旁放一个 `文件名.meta.toml`，导入时读取。</small>"
+        )
+        with gr.Row():
+            meta_boxes = {
+                k: gr.Textbox(label=FIELD_NAMES[k], elem_id=f"kb-meta-{k}", scale=1) for k in EDITABLE if k != "status"
+            }
+            meta_status = gr.Dropdown(label="效力", choices=["", *STATUSES], value="", elem_id="kb-meta-status")
+        meta_save = gr.Button("保存元数据更正", elem_id="kb-meta-save")
 
     def refreshed() -> tuple:
         rows = document_rows(admin)
@@ -111,6 +146,63 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
         return (msg, *refreshed())
 
     reindex_btn.click(do_reindex, [chosen], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin")
+
+    def do_reindex_ocr(source: str | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple:
+        # For a PDF whose text layer is garbage: every page is read by OCR this time.
+        access.require_admin(request)
+        if not source:
+            raise gr.Error("请先选择文档")
+        if not source.lower().endswith(".pdf"):
+            raise gr.Error("只有 PDF 文件可以全部页面重新 OCR")
+        r = admin.reindex(source, progress=lambda f, d: progress(f, desc=d), force_ocr=True)
+        if r.status == "failed":
+            msg = f"✗ {text(source)}：{text(r.reason)}"
+        else:
+            msg = f"✓ 已用 OCR 重新识别 {text(source)}：{r.chunks} 个片段"
+        return (msg, *refreshed())
+
+    ocr_btn.click(do_reindex_ocr, [chosen], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin")
+
+    meta_fields = [*meta_boxes.values(), meta_status]
+    meta_keys = [*meta_boxes.keys(), "status"]
+
+    def load_meta(source: str | None, request: gr.Request) -> list[Any]:
+        access.require_admin(request)
+        if not source:
+            return [""] * len(meta_keys)
+        try:
+            current = admin.authority_of(source)
+        except KeyError:
+            raise gr.Error("知识库中没有这个文档") from None
+        return [current.get(k, "") for k in meta_keys]
+
+    chosen.change(load_meta, [chosen], meta_fields)
+
+    def save_meta(
+        source: str | None,
+        kind: str,
+        issuer: str,
+        number: str,
+        written: str,
+        published: str,
+        effective: str,
+        version: str,
+        status: str,
+        request: gr.Request,
+    ) -> tuple:
+        access.require_admin(request)
+        if not source:
+            raise gr.Error("请先选择文档")
+        values = dict(zip(meta_keys, (kind, issuer, number, written, published, effective, version, status)))
+        try:
+            admin.correct_authority(source, values)
+        except KeyError:
+            raise gr.Error("知识库中没有这个文档") from None
+        except ValueError as exc:
+            raise gr.Error(str(exc)) from None
+        return (f"已保存 {text(source)} 的元数据更正", *refreshed())
+
+    meta_save.click(save_meta, [chosen, *meta_fields], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin")
 
     def do_refresh(request: gr.Request) -> tuple:
         access.require_admin(request)

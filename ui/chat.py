@@ -29,6 +29,8 @@ CSS = """
 .kb-refusal { border-left: 4px solid #d97706; background: #fff7e6; color: #7c2d12; padding: 6px 10px; border-radius: 4px; }
 .kb-related { margin-top: 6px; font-size: 0.92em; color: var(--body-text-color-subdued); }
 .kb-around { color: var(--body-text-color-subdued); }
+.kb-notice { border-left: 4px solid #b91c1c; background: #fef2f2; color: #7f1d1d; padding: 6px 10px; border-radius: 4px; margin-top: 6px; }
+.kb-authority { color: #1e3a8a; }
 """
 
 EXAMPLES = ["动力党建·合力攻坚工程是什么？", "株洲市城管系统有多少名党员干部奋战一线？", "党员的预备期是多长时间？"]
@@ -114,6 +116,8 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
             with gr.Accordion("只在部分文档中查找（可选）", open=False):
                 doc_filter = gr.Dropdown(label="文档", choices=docs0, multiselect=True, elem_id="kb-doc-filter")
                 type_filter = gr.Dropdown(label="文档类型", choices=types0, multiselect=True)
+            # Outside the accordion: whether outdated versions may answer is not an optional detail.
+            in_force = gr.Checkbox(value=True, label="只用现行文件（不用已修订、已废止的版本）", elem_id="kb-in-force")
             with gr.Row():
                 comment = gr.Textbox(
                     label="对回答的意见（可先点回答下方的赞或踩，再写意见）", scale=4, max_lines=3, elem_id="kb-comment"
@@ -132,6 +136,7 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         turn_ids: list[int],
         doc_ids: list[str] | None,
         doc_types: list[str] | None,
+        only_in_force: bool,
         request: gr.Request,
     ) -> Iterator[tuple]:
         user = access.user(request)
@@ -143,6 +148,8 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
             conv_id = history.new_conversation(user)
         past = history.turns(user, conv_id)
         scope = kb.scope(doc_ids, doc_types)
+        if not only_in_force:
+            scope = kb.scope_where(scope, in_force=False)  # explicit, so the in-force default does not apply
         messages = [
             *messages,
             {"role": "user", "content": text(question)},
@@ -161,7 +168,8 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         assert answer is not None  # ask_stream always ends with the Answer
         turn_id = history.add_turn(user, conv_id, question, answer)
         messages[-1] = {"role": "assistant", "content": answer_message(answer, kb.context)}
-        note = "（已限定在所选文档中查找）" if scope is not None else ""
+        note = "（已限定在所选文档中查找）" if scope is not None and only_in_force else ""
+        note = note or ("（包括已修订、已废止的版本）" if not only_in_force else "")
         yield (
             messages,
             "",
@@ -175,7 +183,7 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
 
     box.submit(
         respond,
-        [box, chat, conv_state, turns_state, doc_filter, type_filter],
+        [box, chat, conv_state, turns_state, doc_filter, type_filter, in_force],
         [chat, box, conv_state, turns_state, convs, export_btn, status, rated_state],
         # Several people may ask at once (Gradio's default is one at a time per event); searches read through
         # per-thread SQLite connections and the embedder is re-entrant (settings.limits.chat_concurrency).

@@ -31,8 +31,10 @@ def citation_card(c: Citation) -> str:
     """One source: title, author and affiliation, date, location, the passage with the quote highlighted."""
     who = "，".join(x for x in (c.author, c.affiliation) if x)
     meta = " · ".join(x for x in (who, c.date, c.heading_path or c.location, c.source) if x)
+    standing = f"  \n<small>{text(c.authority)}</small>" if c.authority else ""
     return (
-        f"**[{c.marker}] 《{text(c.title)}》**  \n<small>{text(meta)}</small>\n\n> {_highlight(c.passage, c.quote)}\n"
+        f"**[{c.marker}] 《{text(c.title)}》**  \n<small>{text(meta)}</small>{standing}\n\n"
+        f"> {_highlight(c.passage, c.quote)}\n"
     )
 
 
@@ -90,7 +92,8 @@ def source_card_html(c: Citation, context: ContextFn | None = None) -> str:
     card = (
         f'<div class="kb-source"><b>[{c.marker}] 《{html_text(c.title)}》</b><br>'
         f'<small class="kb-meta">{html_text(meta)}</small>'
-        f'<blockquote class="kb-passage">{_highlight_html(c.passage, c.quote)}</blockquote>'
+        + (f'<br><small class="kb-authority">{html_text(c.authority)}</small>' if c.authority else "")
+        + f'<blockquote class="kb-passage">{_highlight_html(c.passage, c.quote)}</blockquote>'
     )
     before, after = context(c.chunk_id) if context and c.chunk_id else ([], [])
     if before or after:
@@ -131,4 +134,12 @@ def answer_message(a: Answer, context: ContextFn | None = None) -> str:
         extra = related_html(a.related) if a.related else ""
         return head + body + ("\n\n" + extra if extra else "")
     cards = "".join(source_card_html(c, context) for c in a.citations)
-    return head + answer_markdown(a) + (f'\n\n<div class="kb-sources">{cards}</div>' if cards else "")
+    return head + answer_markdown(a) + notices_html(a) + (f'\n\n<div class="kb-sources">{cards}</div>' if cards else "")
+
+
+def notices_html(a: Answer) -> str:
+    """Warnings about the sources (outdated, repealed law cited, another version words it differently)."""
+    if not a.notices:
+        return ""
+    items = "".join(f"<li>{html_text(n)}</li>" for n in a.notices)
+    return f'\n\n<div class="kb-notice"><b>⚠️ 注意出处的效力</b><ul>{items}</ul></div>'

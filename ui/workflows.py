@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from kb import library, progress
+from kb.authority import standing_of, standing_rows
 from kb.db import open_db
 from kb.export import note_text, to_docx, to_markdown
 from kb.glossary import Entry, Glossary, attach
@@ -164,6 +165,10 @@ def doc_meta_markdown(kb: KnowledgeBase, doc_id: str) -> str:
         ("篇幅", f"{d.n_chars} 字，{d.n_chunks} 段"),
     ]
     lines = [f"- **{k}**：{text(v)}" for k, v in rows if v]
+    standing = standing_of(kb.index, doc_id)
+    if standing is not None:
+        lines += [f"- **{k}**：{text(v)}" for k, v in standing_rows(standing)]
+        lines += [f"- ⚠️ {text(w)}" for w in standing.warnings]
     arts = library.articles(kb.index.chunks_of(doc_id))
     if arts:
         lines.append("- **文章**：")

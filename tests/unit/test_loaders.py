@@ -182,11 +182,11 @@ def test_an_encrypted_pdf_asks_for_the_password_to_be_removed(tmp_path):
 def test_a_pdf_locked_only_by_an_owner_password_is_opened(tmp_path):
     # Opens with an empty user password, so the blank page then fails as a page without text, not as encrypted.
     path = write(tmp_path, "owner_only.pdf", pdf_bytes(user_password="", owner_password="owner"))
-    assert reason(path) == "扫描版 PDF，没有文字层（请先 OCR）"
+    assert reason(path) == "扫描版 PDF：没有文字层，OCR 也没有识别出文字"
 
 
-def test_a_pdf_without_a_text_layer_is_reported_as_scanned(tmp_path):
-    assert reason(write(tmp_path, "scan.pdf", pdf_bytes(pages=3))) == "扫描版 PDF，没有文字层（请先 OCR）"
+def test_a_pdf_of_blank_pages_is_reported_as_a_scan_in_which_ocr_found_no_text(tmp_path):
+    assert reason(write(tmp_path, "scan.pdf", pdf_bytes(pages=3))) == "扫描版 PDF：没有文字层，OCR 也没有识别出文字"
 
 
 def test_reading_a_broken_pdf_prints_no_pypdf_warnings(tmp_path, caplog, capsys):
