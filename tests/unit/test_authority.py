@@ -219,7 +219,7 @@ def test_a_sidecar_asking_for_ocr_makes_every_page_of_the_pdf_go_through_ocr(tmp
     seen = []
     real = pipeline.load_file
 
-    def spy(p, max_bytes, ocr):  # records the settings, then stops before 13 pages of real OCR
+    def spy(p, max_bytes, ocr, **_):  # records the settings, then stops before 13 pages of real OCR
         seen.append(ocr)
         raise IngestError("stop")
 
