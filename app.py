@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import gradio as gr
 
@@ -13,6 +14,13 @@ from kb.settings import Settings, load_settings
 from kb.users import UserStore
 from ui.auth import Access
 from ui.chat import CSS
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from ingest.admin import KBAdmin
+    from kb.app_services import AppServices
+    from kb.service import KnowledgeBase
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -30,21 +38,36 @@ def ensure_sample(settings: Settings) -> None:
         index.close()
 
 
-def create_app(settings: Settings, auth_enabled: bool | None = None) -> gr.Blocks:
-    """The app's Blocks: chat for everyone, the admin tab for admins only (checked again in every callback)."""
+def document_admin(kb: KnowledgeBase) -> KBAdmin:
+    """The document administration of one knowledge base (the web tab and the API share it)."""
     from ingest.admin import KBAdmin
     from kb.glossary import refresh as refresh_glossary
+
+    # New or removed documents change the glossary (its terms, quotes and the retrieval wired to it).
+    return KBAdmin(kb.settings, kb.index, on_change=lambda: refresh_glossary(kb))
+
+
+def create_services(settings: Settings, auth_enabled: bool | None = None) -> AppServices:
+    """The default knowledge base and the services the page, the API and the MCP server share."""
+    from kb.app_services import build_services
+
+    if auth_enabled is None:
+        auth_enabled = login_required(settings)
+    return build_services(settings, build(settings), document_admin, auth_enabled)
+
+
+def create_app(settings: Settings, auth_enabled: bool | None = None, services: AppServices | None = None) -> gr.Blocks:
+    """The app's Blocks: chat for everyone, the admin tab for admins only (checked again in every callback)."""
     from ui.admin import build_admin_tab
     from ui.chat import build_chat_tab
     from ui.workflows import add_workflow_tabs
 
-    kb = build(settings)
+    svc = services or create_services(settings, auth_enabled)
+    kb = svc.kb()
     sessions = open_db(settings)
-    users = UserStore(sessions)
-    access = Access(users, users.count() > 0 if auth_enabled is None else auth_enabled)
+    access = Access(svc.users, svc.auth_enabled)
     history = HistoryStore(sessions)
-    # New or removed documents change the glossary (its terms, quotes and the retrieval wired to it).
-    admin = KBAdmin(settings, kb.index, on_change=lambda: refresh_glossary(kb))
+    admin = svc.admin("default")
 
     with gr.Blocks(title="政策知识库助手") as demo:
         with gr.Row():
@@ -68,6 +91,30 @@ def create_app(settings: Settings, auth_enabled: bool | None = None) -> gr.Block
     return demo
 
 
+def login_required(settings: Settings) -> bool:
+    """Login is on when a local user exists or a directory (LDAP) is configured."""
+    return UserStore.open(settings).count() > 0 or bool(settings.ldap.url)
+
+
+def create_server(settings: Settings, auth_enabled: bool) -> FastAPI:
+    """The HTTP API (/api/v1, /v1, /mcp, OpenAPI at /docs) with the Gradio app mounted on /."""
+    from kb.http_api import create_api
+
+    svc = create_services(settings, auth_enabled)
+    demo = create_app(settings, auth_enabled, services=svc)
+    return gr.mount_gradio_app(
+        create_api(svc),
+        demo.queue(),
+        path="/",
+        auth=svc.authenticator.verify if auth_enabled else None,
+        auth_message="政策知识库助手：请使用管理员分配的账号登录。",
+        max_file_size=f"{settings.app.max_upload_mb}mb",
+        css=CSS,
+        server_name=settings.app.host,
+        server_port=settings.app.port,
+    )
+
+
 def startup_refusal(host: str, auth_enabled: bool) -> str | None:
     """Why the app must not start, or None: without users it serves only the one person at this machine."""
     if host in LOOPBACK or auth_enabled:
@@ -79,21 +126,17 @@ def startup_refusal(host: str, auth_enabled: bool) -> str | None:
 
 
 def main() -> int:
+    import uvicorn
+
     settings = load_settings()
-    users = UserStore.open(settings)
-    auth_enabled = users.count() > 0
+    auth_enabled = login_required(settings)
     if reason := startup_refusal(settings.app.host, auth_enabled):
         print(reason, file=sys.stderr)
         return 2
     ensure_sample(settings)
-    create_app(settings, auth_enabled).queue().launch(
-        server_name=settings.app.host,
-        server_port=settings.app.port,
-        auth=users.verify if auth_enabled else None,
-        auth_message="政策知识库助手：请使用管理员分配的账号登录。",
-        max_file_size=f"{settings.app.max_upload_mb}mb",
-        css=CSS,
-    )
+    server = create_server(settings, auth_enabled)
+    print(f"政策知识库助手：http://{settings.app.host}:{settings.app.port}/  （API 文档：/docs）", flush=True)
+    uvicorn.run(server, host=settings.app.host, port=settings.app.port, log_level="warning")
     return 0
 
 
