@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 
 from kb import audit
 from kb.api_models import answer_out, passage
@@ -54,17 +55,18 @@ def build_mcp(svc: AppServices) -> Any:
         token = _token(ctx.headers)
         p = svc.principal_for_token(token) if token else None
         if p is None:
-            raise PermissionError("需要有效的 API 令牌（Authorization: Bearer …）")
+            raise ToolError("需要有效的 API 令牌（Authorization: Bearer …）")
         return p
 
     def readable(p: Principal, kb: str, ctx: Context) -> Any:
         if not svc.departments.exists(kb):
-            raise ValueError(f"没有知识库 {kb}")
+            raise ToolError(f"没有知识库 {kb}")
         try:
             p.require(kb, "reader")
-        except AccessDenied:
+        except AccessDenied as exc:
             svc.audit.record(p.name, audit.DENIED, kb=kb, source=_client(ctx), channel="mcp", need="reader")
-            raise
+            # A ToolError's message reaches the model; any other exception is reported as a crash.
+            raise ToolError(str(exc)) from None
         return svc.kb(kb)
 
     @mcp.tool()
