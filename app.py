@@ -58,6 +58,7 @@ def create_services(settings: Settings, auth_enabled: bool | None = None) -> App
 
 def create_app(settings: Settings, auth_enabled: bool | None = None, services: AppServices | None = None) -> gr.Blocks:
     """The app's Blocks: chat for everyone, the admin tab for admins only (checked again in every callback)."""
+    from ui.access_tab import build_access_tab
     from ui.admin import build_admin_tab
     from ui.chat import build_chat_tab
     from ui.workflows import add_workflow_tabs
@@ -65,7 +66,7 @@ def create_app(settings: Settings, auth_enabled: bool | None = None, services: A
     svc = services or create_services(settings, auth_enabled)
     kb = svc.kb()
     sessions = open_db(settings)
-    access = Access(svc.users, svc.auth_enabled)
+    access = Access(svc.users, svc.auth_enabled, audit=svc.audit)
     history = HistoryStore(sessions)
     admin = svc.admin("default")
 
@@ -83,11 +84,15 @@ def create_app(settings: Settings, auth_enabled: bool | None = None, services: A
                 build_admin_tab(demo, kb, admin, access, chat)
             # Trainers' 党课素材, new staff's 文库与术语 and 自测 (ui/workflows.py).
             add_workflow_tabs(kb, settings, access=access)
+            # API tokens and the audit log (ui/access_tab.py), admins only like the admin tab.
+            with gr.Tab("访问与审计", id="access", visible=False, elem_id="kb-access-tab") as access_tab:
+                build_access_tab(demo, svc, access)
 
         def on_load(request: gr.Request) -> tuple:
-            return access.greeting(request), gr.Tab(visible=access.is_admin(request))
+            admin_ok = access.is_admin(request)
+            return access.greeting(request), gr.Tab(visible=admin_ok), gr.Tab(visible=admin_ok)
 
-        demo.load(on_load, None, [who, admin_tab])
+        demo.load(on_load, None, [who, admin_tab, access_tab], api_visibility="private")
     return demo
 
 

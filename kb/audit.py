@@ -177,9 +177,7 @@ class AuditLog:
         self, actor: str, question: str, *, refused: bool, kb: str = "", source: str = "", channel: str = ""
     ) -> None:
         """Append an `ask` event with the question kept as configured."""
-        self.record(
-            actor, ASK, self.question_target(question), kb=kb, source=source, channel=channel, refused=refused
-        )
+        self.record(actor, ASK, self.question_target(question), kb=kb, source=source, channel=channel, refused=refused)
 
     def events(
         self,

@@ -170,7 +170,7 @@ def ask(request: Request, body: AskIn, who: Caller) -> AnswerOut:
     "/ask/stream",
     tags=["ask"],
     summary="Ask, streamed as server-sent events",
-    description="`event: delta` events carry `{\"text\": …}` pieces as they are ready; the last event, "
+    description='`event: delta` events carry `{"text": …}` pieces as they are ready; the last event, '
     "`event: answer`, carries the whole checked answer (the /ask JSON), whose text replaces the pieces.",
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}},
@@ -436,10 +436,14 @@ def pack(request: Request, body: PackIn, who: Caller) -> Response:
     with tempfile.TemporaryDirectory(prefix="kb-pack-") as d:
         path = export(p, Path(d) / f"pack.{body.format}")
         data = path.read_bytes()
-    media = "text/markdown; charset=utf-8" if body.format == "md" else (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    media = (
+        "text/markdown; charset=utf-8"
+        if body.format == "md"
+        else ("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     )
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="pack.{body.format}"'})
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f'attachment; filename="pack.{body.format}"'}
+    )
 
 
 # -- tokens and the audit log -----------------------------------------------------------------
@@ -538,7 +542,11 @@ def create_api(svc: AppServices) -> FastAPI:
             yield
         svc.jobs.shutdown()
 
-    api = FastAPI(
+    from fastapi_offline import FastAPIOffline
+
+    # /docs and /redoc from files in the package: the stock pages load Swagger UI from a CDN, which an
+    # office network without internet cannot reach.
+    api = FastAPIOffline(
         title="政策知识库助手 API",
         version="1",
         description=DESCRIPTION,

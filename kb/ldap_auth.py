@@ -9,6 +9,7 @@ decides who may use the knowledge base, not only who exists.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -51,8 +52,10 @@ class LdapAuthenticator:
     def _connection(self, user: str | None = None, password: str | None = None):  # type: ignore[no-untyped-def]
         from ldap3 import Connection, Server
 
-        server = Server(self.settings.url, connect_timeout=self.settings.timeout)
-        conn = Connection(server, user=user, password=password, receive_timeout=self.settings.timeout)
+        # ldap3 packs the receive timeout into a C struct of whole seconds.
+        seconds = max(1, math.ceil(self.settings.timeout))
+        server = Server(self.settings.url, connect_timeout=seconds)
+        conn = Connection(server, user=user, password=password, receive_timeout=seconds)
         if self.settings.start_tls:
             conn.open()
             conn.start_tls()

@@ -29,7 +29,11 @@ CSS = """
 .kb-around { color: var(--body-text-color-subdued); }
 """
 
-EXAMPLES = ["动力党建·合力攻坚工程是什么？", "株洲市城管系统有多少名党员干部奋战一线？", "党员的预备期是多长时间？"]
+# Offered on the bundled sample (data/sample, the Zhuzhou page), so each must be answerable from it
+# (tests/system/test_sample_examples.py asks them).
+EXAMPLES = ["动力党建·合力攻坚工程是什么？", "株洲市城管系统有多少名党员干部奋战一线？", "清廉机关建设要着力整治哪些问题？"]
+# The question and follow-up the question box suggests.
+PLACEHOLDER_EXAMPLE = ("动力党建·合力攻坚工程是什么？", "这个工程是谁提出的？")
 
 
 @dataclass
@@ -103,7 +107,7 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
             )
             box = gr.Textbox(
                 label="问题",
-                placeholder="例如：党员的预备期是多长时间？ 追问如：那预备党员呢？",
+                placeholder=f"例如：{PLACEHOLDER_EXAMPLE[0]} 追问如：{PLACEHOLDER_EXAMPLE[1]}",
                 submit_btn="提问",
                 elem_id="kb-question",
             )
@@ -136,6 +140,10 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         if not question:
             yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
             return
+        if not messages:
+            # An empty chat is a new conversation, whatever the session's state still holds: an API call to
+            # /respond without history must not append to the conversation the last call made.
+            conv_id, turn_ids = None, []
         if conv_id is None:
             conv_id = history.new_conversation(user)
         past = history.turns(user, conv_id)
@@ -157,6 +165,7 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
             yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
         assert answer is not None  # ask_stream always ends with the Answer
         turn_id = history.add_turn(user, conv_id, question, answer)
+        access.record(request, "ask", question, refused=answer.refused)
         messages[-1] = {"role": "assistant", "content": answer_message(answer, kb.context)}
         note = "（已限定在所选文档中查找）" if scope is not None else ""
         yield (
@@ -177,6 +186,7 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         # Several people may ask at once (Gradio's default is one at a time per event); the index and
         # the embedder serialise what must be serialised.
         concurrency_limit=4,
+        api_name="respond",
     )
 
     def load_conversation(conv_id: int | None, request: gr.Request) -> tuple:
@@ -197,13 +207,23 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
             None,
         )
 
-    convs.input(load_conversation, [convs], [chat, conv_state, turns_state, export_btn, status, rated_state])
+    convs.input(
+        load_conversation,
+        [convs],
+        [chat, conv_state, turns_state, export_btn, status, rated_state],
+        api_visibility="private",
+    )
 
     def new_conversation(request: gr.Request) -> tuple:
         user = access.user(request)
         return [], None, [], conv_list(user, None), gr.DownloadButton(value=None, interactive=False), "", None
 
-    new_btn.click(new_conversation, None, [chat, conv_state, turns_state, convs, export_btn, status, rated_state])
+    new_btn.click(
+        new_conversation,
+        None,
+        [chat, conv_state, turns_state, convs, export_btn, status, rated_state],
+        api_visibility="private",
+    )
 
     def on_like(turn_ids: list[int], conv_id: int | None, data: gr.LikeData, request: gr.Request) -> tuple:
         user = access.user(request)
@@ -216,7 +236,7 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         export = gr.DownloadButton(value=_export_file(history, user, conv_id, export_dir), interactive=True)
         return turn_ids[k], f"已记录{'赞' if data.liked else '踩'}，可以在下方补充意见。", export
 
-    chat.like(on_like, [turns_state, conv_state], [rated_state, status, export_btn])
+    chat.like(on_like, [turns_state, conv_state], [rated_state, status, export_btn], api_visibility="private")
 
     def on_comment(
         note: str, rated: int | None, turn_ids: list[int], conv_id: int | None, request: gr.Request
@@ -229,7 +249,12 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         export = gr.DownloadButton(value=_export_file(history, user, conv_id, export_dir), interactive=True)
         return "", "谢谢，意见已保存。", export
 
-    comment_btn.click(on_comment, [comment, rated_state, turns_state, conv_state], [comment, status, export_btn])
+    comment_btn.click(
+        on_comment,
+        [comment, rated_state, turns_state, conv_state],
+        [comment, status, export_btn],
+        api_visibility="private",
+    )
 
     def on_load(request: gr.Request) -> tuple:
         user = access.user(request)
@@ -237,5 +262,5 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         return conv_list(user, None), docs, types
 
     # Each user's own conversations and the current documents, built per page load, never shared between sessions.
-    demo.load(on_load, None, [convs, doc_filter, type_filter])
+    demo.load(on_load, None, [convs, doc_filter, type_filter], api_visibility="private")
     return ChatParts(doc_filter, type_filter)

@@ -132,7 +132,10 @@ def test_a_reader_may_not_change_documents_and_an_editor_of_one_department_may_n
 
 def test_the_stream_sends_text_pieces_then_the_whole_answer(app):
     pieces, final = [], None
-    with client(app, "alice") as c, c.stream("POST", "/api/v1/ask/stream", json={"question": "动力党建·合力攻坚工程是什么？"}) as r:
+    with (
+        client(app, "alice") as c,
+        c.stream("POST", "/api/v1/ask/stream", json={"question": "动力党建·合力攻坚工程是什么？"}) as r,
+    ):
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
         event = ""
         for line in r.iter_lines():
@@ -294,7 +297,9 @@ def test_an_mcp_search_returns_passages_of_the_callers_department(app, uploaded)
 
 
 def test_an_mcp_call_into_another_department_is_an_error_and_no_token_is_no_session(app, uploaded):
-    _, result = asyncio.run(_mcp_call(app.url, app.tokens["bob"], "ask", {"question": "干部培训多少学时？", "kb": "zzb"}))
+    _, result = asyncio.run(
+        _mcp_call(app.url, app.tokens["bob"], "ask", {"question": "干部培训多少学时？", "kb": "zzb"})
+    )
     assert result.is_error and "无权" in result.content[0].text
     with httpx.Client(base_url=app.url) as c:
         r = c.post("/mcp/", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
