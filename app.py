@@ -78,7 +78,7 @@ def create_app(settings: Settings, auth_enabled: bool | None = None, services: A
                 gr.Button("退出登录", link="/logout", size="sm", scale=0)
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
-                chat = build_chat_tab(demo, kb, history, access)
+                chat = build_chat_tab(demo, kb, history, access, services=svc)
             # Hidden until the page load confirms an admin; the callbacks check the role again on the server.
             with gr.Tab("知识库管理", id="admin", visible=False, elem_id="kb-admin-tab") as admin_tab:
                 build_admin_tab(demo, kb, admin, access, chat)

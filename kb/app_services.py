@@ -79,6 +79,21 @@ class AppServices:
             return None
         return self.departments.principal(name, role)
 
+    def kb_for(self, name: str | None, kb_id: str, need: str = "reader") -> KnowledgeBase:
+        """The knowledge base `kb_id` when user `name` holds at least `need` in it; AccessDenied otherwise."""
+        from kb.departments import AccessDenied
+
+        who = self.principal(name)
+        if who is None or not self.departments.exists(kb_id):
+            raise AccessDenied(f"无权访问知识库 {kb_id}")
+        who.require(kb_id, need)
+        return self.kb(kb_id)
+
+    def readable(self, name: str | None) -> list[tuple[str, str]]:
+        """(name, id) of the knowledge bases user `name` may read, for a chooser."""
+        who = self.principal(name)
+        return [(k.name, k.id) for k in self.departments.readable(who)] if who else []
+
     def principal_for_token(self, token: str) -> Principal | None:
         """The Principal an API token acts for, or None (unknown or revoked token, removed user)."""
         name = self.tokens.user_of(token)

@@ -30,10 +30,14 @@ class Access:
         client = getattr(request, "client", None)
         source = getattr(client, "host", "") or ""
         name = LOCAL_USER if not self.auth_enabled else (getattr(request, "username", None) or "")
+        # The admin tab and the workflow tabs work on the default knowledge base; tokens and logins on none.
+        kb = str(detail.pop("kb", "" if action.startswith("token") else "default"))
         if action == "ask":
-            self.audit.record_question(name, target, refused=bool(detail.get("refused")), source=source, channel="web")
+            self.audit.record_question(
+                name, target, refused=bool(detail.get("refused")), kb=kb, source=source, channel="web"
+            )
         else:
-            self.audit.record(name, action, target, source=source, channel="web", **detail)
+            self.audit.record(name, action, target, kb=kb, source=source, channel="web", **detail)
 
     def user(self, request: gr.Request | None) -> str:
         """The user's name; the local person when the app runs without login; gr.Error when nobody is logged in."""

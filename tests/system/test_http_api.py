@@ -306,6 +306,21 @@ def test_an_mcp_call_into_another_department_is_an_error_and_no_token_is_no_sess
         assert r.status_code == 401
 
 
+# -- the web chat over departments (through the Gradio client, as the page calls it) ------------------------
+
+
+def test_the_web_chat_answers_from_the_chosen_department_and_refuses_another(app, uploaded):
+    from gradio_client import Client
+
+    alice = Client(app.url + "/", auth=("alice", PASSWORDS["alice"]), verbose=False)
+    out = alice.predict("干部每年参加集中脱产培训的时间累计不少于多少学时？", [], [], [], "zzb", api_name="/respond")
+    messages = out[0]
+    assert "110学时" in str(messages[-1]["content"])
+    bob = Client(app.url + "/", auth=("bob", PASSWORDS["bob"]), verbose=False)
+    with pytest.raises(Exception, match="无权"):
+        bob.predict("干部每年参加集中脱产培训多少学时？", [], [], [], "zzb", api_name="/respond")
+
+
 # -- logins and the audit log ----------------------------------------------------------------------------------
 
 
@@ -340,6 +355,8 @@ def test_the_audit_log_holds_each_action_of_these_tests_and_exports_csv(app):
         ("bob", "reindex", "xcb", "api"),
         ("bob", "delete", "xcb", "api"),
         ("admin", "grant", "xcb", "api"),
+        ("alice", "ask", "zzb", "web"),
+        ("bob", "denied", "zzb", "web"),
     ]:
         assert expected in seen, expected
     asked = next(e for e in events if e["action"] == "ask" and e["actor"] == "alice" and e["kb"] == "zzb")
