@@ -128,10 +128,9 @@ def build_access_tab(demo: gr.Blocks, svc: AppServices, access: Access) -> None:
             until=_day(until, end=True),
         )
 
-    def on_search(*filters: Any) -> tuple:
-        request: gr.Request = filters[-1]
+    def on_search(actor: str, action: str, kb: str, text: str, since: str, until: str, request: gr.Request) -> tuple:
         access.require_admin(request)
-        found = events(*filters[:-1])
+        found = events(actor, action, kb, text, since, until)
         rows = [
             [
                 _time(e.at),

@@ -48,13 +48,15 @@ def test_respond_without_history_starts_a_new_conversation_each_time(server: Ser
 def test_an_admin_makes_a_token_in_the_browser_that_works_on_the_api_and_the_log_shows_it(page: Page, server: Server):
     login(page, server, ADMIN)
     page.get_by_role("tab", name="访问与审计").click()
-    page.locator("#kb-token-user").click()
+    user_choice = page.locator("#kb-token-user input")
+    user_choice.click()
+    user_choice.fill(USER[0])
     page.get_by_role("option", name=USER[0], exact=True).click()
     page.locator("#kb-token-make").click()
     secret = page.locator("#kb-token-secret textarea, #kb-token-secret input").first
     expect(secret).to_have_value(re.compile(r"^kb_"), timeout=30_000)
     token = secret.input_value()
-    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as c:
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as c:
         assert c.get("/api/v1/me").json()["name"] == USER[0]
         assert c.post("/api/v1/ask", json={"question": "动力党建·合力攻坚工程是什么？"}).status_code == 200
     page.locator("#kb-audit-search").click()
