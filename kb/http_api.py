@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kb import audit
 from kb.api_models import (
@@ -51,10 +52,10 @@ DESCRIPTION = """
 (`source, title, author, location, quote, passage`); a question the knowledge base
 cannot answer is refused (`refused: true`) with the nearest passages as `related`.
 
-**Authentication**: `Authorization: Bearer <token>`. Tokens are made in the admin tab
-(API 令牌) or with `python -m kb users token NAME`; a token acts with its user's role
+**Authentication**: `Authorization: Bearer <token>` (the Authorize button below). Tokens are made
+in the 访问与审计 tab or with `python -m kb users token NAME`; a token acts with its user's role
 and knowledge bases. Also here: an OpenAI-compatible `POST /v1/chat/completions` and an
-MCP server at `/mcp` (tools `search` and `ask`).
+MCP server at `/mcp/` (tools `search`, `ask`, `list_knowledge_bases`).
 """
 
 
@@ -69,17 +70,17 @@ def source_of(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def bearer(request: Request) -> str | None:
-    auth = request.headers.get("authorization", "")
-    scheme, _, value = auth.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+# Declared as a security scheme so /docs offers "Authorize"; auto_error off: the local mode needs no token.
+_BEARER = HTTPBearer(auto_error=False, description="An API token: python -m kb users token NAME")
 
 
-def caller(request: Request) -> Principal:
+def caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)] = None
+) -> Principal:
     """The Principal of the request: by its API token, or the local person when the app runs without login."""
     svc = services(request)
-    token = bearer(request)
-    if token is not None:
+    token = credentials.credentials.strip() if credentials is not None else None
+    if token:
         p = svc.principal_for_token(token)
         if p is None:
             svc.audit.record("", audit.LOGIN_FAILED, source=source_of(request), channel="api", reason="bad token")
