@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 KB ?= var/kb
 CORPUS ?= ../shared/corpus
 
-.PHONY: install dev-install run test test-fast lint bench eval eval-kbs train system-deps clean
+.PHONY: install dev-install run test test-fast lint bench eval eval-kbs train system-deps screenshots clean
 
 install: $(VENV)/.installed
 dev-install: $(VENV)/.dev-installed
@@ -18,24 +18,38 @@ $(VENV)/.installed: requirements.txt | $(VENV)/bin/python
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
-# llama.cpp built for this processor (-march=native) crashed in its first decode on an AVX-512/AMX Xeon
-# (segfault, 2026-11-30); a portable AVX2 build runs everywhere this project runs.
+# llama-cpp-python ships only as source: its first build compiles llama.cpp (~10-30 min on 2 cores, then pip's
+# cache serves it). It is built on its own, printing cmake's [NN%] lines with the seconds elapsed (full log in
+# .venv/llama-build.log), so a first `make test` is not silent. Built for this processor (-march=native) it
+# crashed in its first decode on an AVX-512/AMX Xeon (segfault, 2026-11-30): a portable AVX2 build runs everywhere.
+LLAMA_PIN = $(shell grep -E '^llama-cpp-python' requirements-dev.txt)
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q -r requirements-dev.txt
+	@if ! $(BIN)/pip show llama-cpp-python >/dev/null 2>&1; then \
+	  echo "== building $(LLAMA_PIN) from source (first time only: ~10-30 min on 2 cores; needs a C/C++ compiler and cmake) =="; \
+	  start=$$(date +%s); \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -v '$(LLAMA_PIN)' 2>&1 | tee $(VENV)/llama-build.log \
+    | grep --line-buffered -E '\[ *[0-9]+%\]|Building wheel|Successfully|rror' \
+    | while IFS= read -r line; do printf '[%4ss] %s\n' $$(( $$(date +%s) - start )) "$$line"; done; \
+  $(BIN)/pip show llama-cpp-python >/dev/null || { echo "llama-cpp-python did not build: see $(VENV)/llama-build.log"; exit 1; }; \
+	  echo "== llama-cpp-python built in $$(( $$(date +%s) - start )) s =="; \
+	fi
+	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
 run: install
 	$(BIN)/python app.py
 
-# Chromium and a CJK font for the browser tests (Debian packages; Playwright's own browser download cannot work offline).
+# Chromium and a CJK font for the browser tests (Debian packages; Playwright's own browser download cannot work offline);
+# slapd (OpenLDAP) for the LDAP login tests, which start their own server on loopback.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" || [ ! -x /usr/bin/tesseract ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" || [ ! -x /usr/bin/tesseract ] \
+	    || [ ! -x /usr/sbin/slapd ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
-	      tesseract-ocr tesseract-ocr-chi-sim >/dev/null \
-	      || echo "could not install chromium: browser tests will be skipped"; \
-	  else echo "browser tests need: apt-get install chromium fonts-noto-cjk"; fi; \
+	      tesseract-ocr tesseract-ocr-chi-sim slapd >/dev/null \
+	      || echo "could not install chromium/tesseract/slapd: browser, OCR-comparison and LDAP tests will be skipped"; \
+	  else echo "browser, OCR and LDAP tests need: apt-get install chromium fonts-noto-cjk tesseract-ocr tesseract-ocr-chi-sim slapd"; fi; \
 	fi
 
 lint: dev-install
@@ -43,6 +57,10 @@ lint: dev-install
 
 test: dev-install system-deps lint
 	$(BIN)/python -m pytest -q
+
+# The browser tests write their screenshots to a temporary folder; this target writes them into docs/screenshots.
+screenshots: dev-install system-deps
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/e2e
 
 test-fast: dev-install
 	$(BIN)/python -m pytest -q -m "not slow and not e2e"

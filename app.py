@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import gradio as gr
 
@@ -13,6 +14,13 @@ from kb.settings import Settings, load_settings
 from kb.users import UserStore
 from ui.auth import Access
 from ui.chat import CSS
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from ingest.admin import KBAdmin
+    from kb.app_services import AppServices
+    from kb.service import KnowledgeBase
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -30,21 +38,37 @@ def ensure_sample(settings: Settings) -> None:
         index.close()
 
 
-def create_app(settings: Settings, auth_enabled: bool | None = None) -> gr.Blocks:
-    """The app's Blocks: chat for everyone, the admin tab for admins only (checked again in every callback)."""
+def document_admin(kb: KnowledgeBase) -> KBAdmin:
+    """The document administration of one knowledge base (the web tab and the API share it)."""
     from ingest.admin import KBAdmin
     from kb.glossary import refresh as refresh_glossary
+
+    # New or removed documents change the glossary (its terms, quotes and the retrieval wired to it).
+    return KBAdmin(kb.settings, kb.index, on_change=lambda: refresh_glossary(kb))
+
+
+def create_services(settings: Settings, auth_enabled: bool | None = None) -> AppServices:
+    """The default knowledge base and the services the page, the API and the MCP server share."""
+    from kb.app_services import build_services
+
+    if auth_enabled is None:
+        auth_enabled = login_required(settings)
+    return build_services(settings, build(settings), document_admin, auth_enabled)
+
+
+def create_app(settings: Settings, auth_enabled: bool | None = None, services: AppServices | None = None) -> gr.Blocks:
+    """The app's Blocks: chat for everyone, the admin tab for admins only (checked again in every callback)."""
+    from ui.access_tab import build_access_tab
     from ui.admin import build_admin_tab
     from ui.chat import build_chat_tab
     from ui.workflows import add_workflow_tabs
 
-    kb = build(settings)
+    svc = services or create_services(settings, auth_enabled)
+    kb = svc.kb()
     sessions = open_db(settings)
-    users = UserStore(sessions)
-    access = Access(users, users.count() > 0 if auth_enabled is None else auth_enabled)
+    access = Access(svc.users, svc.auth_enabled, audit=svc.audit)
     history = HistoryStore(sessions)
-    # New or removed documents change the glossary (its terms, quotes and the retrieval wired to it).
-    admin = KBAdmin(settings, kb.index, on_change=lambda: refresh_glossary(kb))
+    admin = svc.admin("default")
 
     # Gradio's cached copies of uploads and downloads (exports): files older than a day go, checked hourly.
     with gr.Blocks(title="政策知识库助手", delete_cache=(3600, 86400)) as demo:
@@ -55,18 +79,51 @@ def create_app(settings: Settings, auth_enabled: bool | None = None) -> gr.Block
                 gr.Button("退出登录", link="/logout", size="sm", scale=0)
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
-                chat = build_chat_tab(demo, kb, history, access)
+                chat = build_chat_tab(demo, kb, history, access, services=svc)
             # Hidden until the page load confirms an admin; the callbacks check the role again on the server.
             with gr.Tab("知识库管理", id="admin", visible=False, elem_id="kb-admin-tab") as admin_tab:
                 build_admin_tab(demo, kb, admin, access, chat)
             # Trainers' 党课素材, new staff's 文库与术语 and 自测 (ui/workflows.py).
             add_workflow_tabs(kb, settings, access=access)
+            # API tokens and the audit log (ui/access_tab.py), admins only like the admin tab.
+            with gr.Tab("访问与审计", id="access", visible=False, elem_id="kb-access-tab") as access_tab:
+                build_access_tab(demo, svc, access)
 
         def on_load(request: gr.Request) -> tuple:
-            return access.greeting(request), gr.Tab(visible=access.is_admin(request))
+            admin_ok = access.is_admin(request)
+            return access.greeting(request), gr.Tab(visible=admin_ok), gr.Tab(visible=admin_ok)
 
-        demo.load(on_load, None, [who, admin_tab])
+        demo.load(on_load, None, [who, admin_tab, access_tab], api_visibility="private")
     return demo
+
+
+def login_required(settings: Settings) -> bool:
+    """Login is on when a local user exists or a directory (LDAP) is configured."""
+    return UserStore.open(settings).count() > 0 or bool(settings.ldap.url)
+
+
+def create_server(settings: Settings, auth_enabled: bool) -> FastAPI:
+    """The HTTP API (/api/v1, /v1, /mcp, OpenAPI at /docs) with the Gradio app mounted on /."""
+    from kb.http_api import create_api
+
+    svc = create_services(settings, auth_enabled)
+    demo = create_app(settings, auth_enabled, services=svc)
+    api = create_api(svc)
+    if auth_enabled:
+        for mw in session_middleware(settings):  # login throttling and idle sessions (ui/session_guard.py)
+            api.add_middleware(mw.cls, *mw.args, **mw.kwargs)
+    return gr.mount_gradio_app(
+        api,
+        # A bounded queue: past max_size a visitor is told the server is busy instead of waiting without end.
+        demo.queue(default_concurrency_limit=settings.limits.chat_concurrency, max_size=settings.limits.queue_max_size),
+        path="/",
+        auth=svc.authenticator.verify if auth_enabled else None,
+        auth_message="政策知识库助手：请使用管理员分配的账号登录。",
+        max_file_size=f"{settings.app.max_upload_mb}mb",
+        css=CSS,
+        server_name=settings.app.host,
+        server_port=settings.app.port,
+    )
 
 
 def startup_refusal(host: str, auth_enabled: bool) -> str | None:
@@ -97,9 +154,10 @@ def session_middleware(settings: Settings) -> list:
 
 
 def main() -> int:
+    import uvicorn
+
     settings = load_settings()
-    users = UserStore.open(settings)
-    auth_enabled = users.count() > 0
+    auth_enabled = login_required(settings)
     if reason := startup_refusal(settings.app.host, auth_enabled):
         print(reason, file=sys.stderr)
         return 2
@@ -107,21 +165,12 @@ def main() -> int:
 
     try:
         ensure_sample(settings)
-        demo = create_app(settings, auth_enabled)
+        server = create_server(settings, auth_enabled)
     except (IndexCorrupt, VectorsMissing) as exc:  # refuse to serve answers from a broken index
         print(exc, file=sys.stderr)
         return 2
-    demo.queue(
-        default_concurrency_limit=settings.limits.chat_concurrency, max_size=settings.limits.queue_max_size
-    ).launch(
-        server_name=settings.app.host,
-        server_port=settings.app.port,
-        auth=users.verify if auth_enabled else None,
-        auth_message="政策知识库助手：请使用管理员分配的账号登录。",
-        max_file_size=f"{settings.app.max_upload_mb}mb",
-        css=CSS,
-        app_kwargs={"middleware": session_middleware(settings)} if auth_enabled else None,
-    )
+    print(f"政策知识库助手：http://{settings.app.host}:{settings.app.port}/  （API 文档：/docs）", flush=True)
+    uvicorn.run(server, host=settings.app.host, port=settings.app.port, log_level="warning")
     return 0
 
 

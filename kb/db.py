@@ -31,7 +31,7 @@ def open_db(settings: Settings) -> sessionmaker:
     # Importing the feature modules registers their tables on Base before create_all.
     import importlib
 
-    for name in ("kb.users", "kb.history", "kb.progress", "kb.glossary"):
+    for name in ("kb.users", "kb.history", "kb.progress", "kb.glossary", "kb.tokens", "kb.audit", "kb.departments"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -206,6 +206,51 @@ class AuthoritySettings(_Section):
     )
 
 
+class AuditSettings(_Section):
+    question_text: Literal["full", "hashed", "off"] = Field(
+        "full",
+        description="What the audit log keeps of a question: the full text, its SHA-256 (who asked the same thing, "
+        "not what), or nothing (only that someone asked).",
+    )
+
+
+class LdapSettings(_Section):
+    url: str = Field("", description="Directory server, e.g. ldap://ldap.example.gov:389; empty = local users only.")
+    start_tls: bool = Field(False, description="Upgrade the connection with StartTLS before binding.")
+    user_dn_template: str = Field(
+        "",
+        description="DN to bind as, with {username}, e.g. uid={username},ou=people,dc=example,dc=gov. Empty: search "
+        "for the user under user_search_base with user_filter (as bind_dn) and bind as what is found.",
+    )
+    user_search_base: str = Field("", description="Where to search for users when user_dn_template is empty.")
+    user_filter: str = Field("(uid={username})", description="Filter finding a user, with {username}.")
+    bind_dn: str = Field("", description="Service account for searches; empty = anonymous searches.")
+    bind_password: str = Field("", description="Password of bind_dn.")
+    group_search_base: str = Field("", description="Where the groups are, e.g. ou=groups,dc=example,dc=gov.")
+    group_filter: str = Field(
+        "(|(member={dn})(uniqueMember={dn})(memberUid={username}))",
+        description="Filter finding the groups a user is in, with {dn} and {username}.",
+    )
+    group_roles: dict[str, Literal["admin", "user"]] = Field(
+        default_factory=dict,
+        description="Group cn (or full DN) -> application role; admin wins when several match. "
+        'e.g. KB_LDAP__GROUP_ROLES=\'{"kb-admins": "admin", "staff": "user"}\'',
+    )
+    group_kbs: dict[str, dict[str, Literal["reader", "editor", "admin"]]] = Field(
+        default_factory=dict,
+        description='Group cn (or DN) -> {knowledge base id: role in it}, e.g. {"zzb": {"zzb": "editor"}}.',
+    )
+    timeout: float = Field(5.0, description="Seconds to wait for the directory.")
+
+
+class AccessSettings(_Section):
+    shared_kbs: list[str] = Field(
+        default_factory=lambda: ["default"],
+        description="Knowledge bases every logged-in user may read (the city-wide shared one).",
+    )
+    default_kb_name: str = Field("全市共享", description="Display name of the knowledge base in data_dir itself.")
+
+
 class Settings(BaseSettings):
     """Every knob of the knowledge base, with its default."""
 
@@ -237,6 +282,9 @@ class Settings(BaseSettings):
     authority: AuthoritySettings = Field(
         default_factory=AuthoritySettings, description="Document status and versions (kb/authority.py)."
     )
+    audit: AuditSettings = Field(default_factory=AuditSettings, description="The audit log.")
+    ldap: LdapSettings = Field(default_factory=LdapSettings, description="Login against an LDAP directory.")
+    access: AccessSettings = Field(default_factory=AccessSettings, description="Knowledge bases and who may read them.")
 
     @classmethod
     def settings_customise_sources(

@@ -30,6 +30,8 @@ ROLES: tuple[str, ...] = ("admin", "user")
 LOCAL_USER = "本机用户"
 _NAME = re.compile(r"^[\w.@\-\u4e00-\u9fff]{1,64}$")
 MIN_PASSWORD = 8
+# The password hash of a user who logs in against the directory (kb/ldap_auth.py): argon2 can never match it.
+EXTERNAL = "!ldap"
 
 
 def _now() -> datetime:
@@ -93,6 +95,23 @@ class UserStore:
             return False
         return ok and user is not None
 
+    def is_local(self, name: str) -> bool:
+        """True for a user with a local password (a directory user of the same name cannot take it over)."""
+        with self._sessions() as s:
+            user = s.get(User, name or "")
+            return user is not None and user.password_hash != EXTERNAL
+
+    def upsert_external(self, name: str, role: str) -> None:
+        """Create or update a user the directory vouched for, with the role their groups give."""
+        if role not in ROLES:
+            raise UserError(f"角色必须是 {' 或 '.join(ROLES)}")
+        with self._sessions.begin() as s:
+            user = s.get(User, name)
+            if user is None:
+                s.add(User(name=name, role=role, password_hash=EXTERNAL))
+            elif user.password_hash == EXTERNAL:
+                user.role = role
+
     def role(self, name: str | None) -> str | None:
         """The role of a user, or None when there is no such user."""
         if not name:
@@ -136,8 +155,21 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
     lst = act.add_parser("list", help="list users and roles")
     r = act.add_parser("remove", help="remove a user")
     r.add_argument("name")
+    t = act.add_parser("token", help="make an API token for a user (printed once; only its hash is kept)")
+    t.add_argument("name")
+    t.add_argument("--label", default="", help="what the token is for, shown in lists")
+    act.add_parser("tokens", help="list API tokens (never the secrets)")
+    rt = act.add_parser("revoke-token", help="revoke an API token by its id")
+    rt.add_argument("token_id", type=int)
+    g = act.add_parser("grant", help="give a user a role in a knowledge base (reader, editor, admin)")
+    g.add_argument("name")
+    g.add_argument("kb_id")
+    g.add_argument("kb_role", choices=("reader", "editor", "admin"))
+    k = act.add_parser("add-kb", help="add a knowledge base (a department)")
+    k.add_argument("kb_id")
+    k.add_argument("kb_name")
     # --kb after the action too (`users add NAME --kb DIR`), as every other command takes it at the end.
-    for action in (a, lst, r):
+    for action in (a, lst, r, t, rt, g, k):
         action.add_argument("--kb", default=argparse.SUPPRESS, help="knowledge-base folder")
     p.set_defaults(fn=cmd_users)
 
@@ -148,6 +180,10 @@ def cmd_users(args: argparse.Namespace, settings: Settings | None = None) -> int
 
     settings = settings or load_settings_for(args.kb)
     store = UserStore.open(settings)
+    if args.action in ("token", "tokens", "revoke-token", "grant", "add-kb"):
+        from kb.api_cli import cmd_access
+
+        return cmd_access(args, settings, store)
     if args.action == "list":
         rows = store.list_users()
         if not rows:
@@ -159,6 +195,9 @@ def cmd_users(args: argparse.Namespace, settings: Settings | None = None) -> int
         if not store.remove(args.name):
             print(f"没有用户 {args.name}", file=sys.stderr)
             return 1
+        from kb.tokens import TokenStore
+
+        TokenStore(open_db(settings)).revoke_all(args.name)  # a removed user's programs lose access too
         print(f"已删除用户 {args.name}")
         return 0
     if args.password_stdin:

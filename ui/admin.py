@@ -110,11 +110,25 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
         progress(0, desc="保存上传的文件")
         # Gradio keeps the browser's file name as the last part of its temp path.
         outcome = admin.upload([(Path(p).name, Path(p)) for p in paths], progress=lambda f, d: progress(f, desc=d))
+        access.record(
+            request,
+            "upload",
+            ", ".join(Path(p).name for p in paths),
+            files=[(r.path.name, r.status) for r in outcome.results],
+            rejected=[x.name for x in outcome.rejected],
+        )
         lines = "\n".join(f"- {text(x)}" for x in outcome.lines()) or "- 没有可导入的文件"
         summary = f"**导入完成**（{outcome.seconds:.1f} 秒）\n\n{lines}"
         return (summary, None, *refreshed())
 
-    upload_btn.click(do_upload, [files], [log, files, *outs], concurrency_limit=1, concurrency_id="kb-admin")
+    upload_btn.click(
+        do_upload,
+        [files],
+        [log, files, *outs],
+        concurrency_limit=1,
+        concurrency_id="kb-admin",
+        api_name="upload_documents",
+    )
 
     def do_cancel(request: gr.Request) -> str:
         access.require_admin(request)
@@ -129,23 +143,30 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
         if not source:
             raise gr.Error("请先选择文档")
         ok = admin.remove(source)
+        if ok:
+            access.record(request, "delete", source)
         msg = f"已删除 {text(source)}" if ok else f"知识库中没有 {text(source)}"
         return (msg, *refreshed())
 
-    delete_btn.click(do_delete, [chosen], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin")
+    delete_btn.click(
+        do_delete, [chosen], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin", api_name="delete_document"
+    )
 
     def do_reindex(source: str | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple:
         access.require_admin(request)
         if not source:
             raise gr.Error("请先选择文档")
         r = admin.reindex(source, progress=lambda f, d: progress(f, desc=d))
+        access.record(request, "reindex", source, status=r.status)
         if r.status == "failed":
             msg = f"✗ {text(source)}：{text(r.reason)}"
         else:
             msg = f"✓ 已重新索引 {text(source)}：{r.chunks} 个片段"
         return (msg, *refreshed())
 
-    reindex_btn.click(do_reindex, [chosen], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin")
+    reindex_btn.click(
+        do_reindex, [chosen], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin", api_name="reindex_document"
+    )
 
     def do_reindex_ocr(source: str | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple:
         # For a PDF whose text layer is garbage: every page is read by OCR this time.
@@ -208,7 +229,7 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
         access.require_admin(request)
         return refreshed()
 
-    refresh_btn.click(do_refresh, None, outs)
+    refresh_btn.click(do_refresh, None, outs, api_name="list_documents")
 
     def on_load(request: gr.Request) -> tuple:
         # Users never receive the document table, not just a hidden one.
@@ -217,4 +238,4 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
         rows = document_rows(admin)
         return rows, gr.Dropdown(choices=[r[0] for r in rows])
 
-    demo.load(on_load, None, [table, chosen])
+    demo.load(on_load, None, [table, chosen], api_visibility="private")

@@ -11,6 +11,7 @@ import logging
 
 import gradio as gr
 
+from kb.audit import AuditLog
 from kb.users import LOCAL_USER, UserStore
 from ui.render import text
 
@@ -27,10 +28,27 @@ def _refused(request: gr.Request | None, name: str | None, message: str) -> gr.E
 class Access:
     """Maps a request to a user name and role (from `kb.users`)."""
 
-    def __init__(self, users: UserStore, auth_enabled: bool) -> None:
+    def __init__(self, users: UserStore, auth_enabled: bool, audit: AuditLog | None = None) -> None:
         self.users = users
         # Decided once at start-up: users added later take effect on restart, when login is switched on.
         self.auth_enabled = auth_enabled
+        self.audit = audit
+
+    def record(self, request: gr.Request | None, action: str, target: str = "", **detail: object) -> None:
+        """Append what the person behind `request` did to the audit log (when the app has one)."""
+        if self.audit is None:
+            return
+        client = getattr(request, "client", None)
+        source = getattr(client, "host", "") or ""
+        name = LOCAL_USER if not self.auth_enabled else (getattr(request, "username", None) or "")
+        # The admin tab and the workflow tabs work on the default knowledge base; tokens and logins on none.
+        kb = str(detail.pop("kb", "" if action.startswith("token") else "default"))
+        if action == "ask":
+            self.audit.record_question(
+                name, target, refused=bool(detail.get("refused")), kb=kb, source=source, channel="web"
+            )
+        else:
+            self.audit.record(name, action, target, kb=kb, source=source, channel="web", **detail)
 
     def user(self, request: gr.Request | None) -> str:
         """The user's name; the local person when the app runs without login; gr.Error when nobody is logged in."""

@@ -33,7 +33,15 @@ CSS = """
 .kb-authority { color: #1e3a8a; }
 """
 
-EXAMPLES = ["动力党建·合力攻坚工程是什么？", "株洲市城管系统有多少名党员干部奋战一线？", "党员的预备期是多长时间？"]
+# Offered on the bundled sample (data/sample, the Zhuzhou page), so each must be answerable from it
+# (tests/system/test_sample_examples.py asks them).
+EXAMPLES = [
+    "动力党建·合力攻坚工程是什么？",
+    "株洲市城管系统有多少名党员干部奋战一线？",
+    "清廉机关建设要着力整治哪些问题？",
+]
+# The question and follow-up the question box suggests.
+PLACEHOLDER_EXAMPLE = ("动力党建·合力攻坚工程是什么？", "这个工程是谁提出的？")
 
 
 @dataclass
@@ -81,8 +89,14 @@ def _export_file(history: HistoryStore, user: str, conv_id: int, export_dir: Pat
     return str(path)
 
 
-def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, access: Access) -> ChatParts:
-    """The chat tab's layout and callbacks (call inside a gr.Tab)."""
+def build_chat_tab(
+    demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, access: Access, services: Any = None
+) -> ChatParts:
+    """The chat tab's layout and callbacks (call inside a gr.Tab).
+
+    With `services` (kb.app_services.AppServices) a person chooses among the knowledge bases (departments)
+    they may read; each question is checked against their role in the chosen one on the server.
+    """
     conv_state = gr.State(None)  # the current conversation id (None until the first question)
     turns_state = gr.State([])  # turn ids, one per assistant message, for feedback
     rated_state = gr.State(None)  # the turn the last like/dislike was on, for the comment
@@ -108,11 +122,17 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
             )
             box = gr.Textbox(
                 label="问题",
-                placeholder="例如：党员的预备期是多长时间？ 追问如：那预备党员呢？",
+                placeholder=f"例如：{PLACEHOLDER_EXAMPLE[0]} 追问如：{PLACEHOLDER_EXAMPLE[1]}",
                 submit_btn="提问",
                 elem_id="kb-question",
             )
             gr.Examples(EXAMPLES, inputs=box, label="示例问题")
+            # Shown when the person may read more than one knowledge base (departments, kb/departments.py).
+            # Choices are filled per person at page load; any value is accepted here because respond checks the
+            # person's role in the chosen knowledge base on the server (kb.app_services.AppServices.kb_for).
+            kb_choice = gr.Dropdown(
+                label="知识库", choices=[], value="default", visible=False, allow_custom_value=True, elem_id="kb-choice"
+            )
             with gr.Accordion("只在部分文档中查找（可选）", open=False):
                 doc_filter = gr.Dropdown(label="文档", choices=docs0, multiselect=True, elem_id="kb-doc-filter")
                 type_filter = gr.Dropdown(label="文档类型", choices=types0, multiselect=True)
@@ -136,20 +156,26 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         turn_ids: list[int],
         doc_ids: list[str] | None,
         doc_types: list[str] | None,
+        kb_id: str | None,
         only_in_force: bool,
         request: gr.Request,
     ) -> Iterator[tuple]:
         user = access.user(request)
+        base = chosen_kb(request, kb_id)
         question = (question or "").strip()
         if not question:
             yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
             return
+        if not messages:
+            # An empty chat is a new conversation, whatever the session's state still holds: an API call to
+            # /respond without history must not append to the conversation the last call made.
+            conv_id, turn_ids = None, []
         if conv_id is None:
             conv_id = history.new_conversation(user)
         past = history.turns(user, conv_id)
-        scope = kb.scope(doc_ids, doc_types)
+        scope = base.scope(doc_ids, doc_types)
         if not only_in_force:
-            scope = kb.scope_where(scope, in_force=False)  # explicit, so the in-force default does not apply
+            scope = base.scope_where(scope, in_force=False)  # explicit, so the in-force default does not apply
         messages = [
             *messages,
             {"role": "user", "content": text(question)},
@@ -158,7 +184,7 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
         partial = ""
         answer: Answer | None = None
-        for piece in kb.ask_stream(question, doc_ids=scope, history=_exchanges(past)):
+        for piece in base.ask_stream(question, doc_ids=scope, history=_exchanges(past)):
             if isinstance(piece, Answer):
                 answer = piece
                 break
@@ -167,7 +193,8 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
             yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
         assert answer is not None  # ask_stream always ends with the Answer
         turn_id = history.add_turn(user, conv_id, question, answer)
-        messages[-1] = {"role": "assistant", "content": answer_message(answer, kb.context)}
+        access.record(request, "ask", question, refused=answer.refused, kb=kb_id or "default")
+        messages[-1] = {"role": "assistant", "content": answer_message(answer, base.context)}
         note = "（已限定在所选文档中查找）" if scope is not None and only_in_force else ""
         note = note or ("（包括已修订、已废止的版本）" if not only_in_force else "")
         yield (
@@ -183,11 +210,13 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
 
     box.submit(
         respond,
-        [box, chat, conv_state, turns_state, doc_filter, type_filter, in_force],
+        # in_force last: API callers that predate it (question, history, filters, knowledge base) keep working.
+        [box, chat, conv_state, turns_state, doc_filter, type_filter, kb_choice, in_force],
         [chat, box, conv_state, turns_state, convs, export_btn, status, rated_state],
         # Several people may ask at once (Gradio's default is one at a time per event); searches read through
         # per-thread SQLite connections and the embedder is re-entrant (settings.limits.chat_concurrency).
         concurrency_limit=kb.settings.limits.chat_concurrency,
+        api_name="respond",
     )
 
     def load_conversation(conv_id: int | None, request: gr.Request) -> tuple:
@@ -208,13 +237,23 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
             None,
         )
 
-    convs.input(load_conversation, [convs], [chat, conv_state, turns_state, export_btn, status, rated_state])
+    convs.input(
+        load_conversation,
+        [convs],
+        [chat, conv_state, turns_state, export_btn, status, rated_state],
+        api_visibility="private",
+    )
 
     def new_conversation(request: gr.Request) -> tuple:
         user = access.user(request)
         return [], None, [], conv_list(user, None), gr.DownloadButton(value=None, interactive=False), "", None
 
-    new_btn.click(new_conversation, None, [chat, conv_state, turns_state, convs, export_btn, status, rated_state])
+    new_btn.click(
+        new_conversation,
+        None,
+        [chat, conv_state, turns_state, convs, export_btn, status, rated_state],
+        api_visibility="private",
+    )
 
     def on_like(turn_ids: list[int], conv_id: int | None, data: gr.LikeData, request: gr.Request) -> tuple:
         user = access.user(request)
@@ -227,7 +266,7 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         export = gr.DownloadButton(value=_export_file(history, user, conv_id, export_dir), interactive=True)
         return turn_ids[k], f"已记录{'赞' if data.liked else '踩'}，可以在下方补充意见。", export
 
-    chat.like(on_like, [turns_state, conv_state], [rated_state, status, export_btn])
+    chat.like(on_like, [turns_state, conv_state], [rated_state, status, export_btn], api_visibility="private")
 
     def on_comment(
         note: str, rated: int | None, turn_ids: list[int], conv_id: int | None, request: gr.Request
@@ -240,13 +279,44 @@ def build_chat_tab(demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, ac
         export = gr.DownloadButton(value=_export_file(history, user, conv_id, export_dir), interactive=True)
         return "", "谢谢，意见已保存。", export
 
-    comment_btn.click(on_comment, [comment, rated_state, turns_state, conv_state], [comment, status, export_btn])
+    comment_btn.click(
+        on_comment,
+        [comment, rated_state, turns_state, conv_state],
+        [comment, status, export_btn],
+        api_visibility="private",
+    )
+
+    def chosen_kb(request: gr.Request, kb_id: str | None) -> KnowledgeBase:
+        """The knowledge base the person chose, checked against their role in it on the server."""
+        if services is None or not kb_id:
+            return kb
+        from kb.departments import AccessDenied
+
+        try:
+            return services.kb_for(access.user(request), kb_id)
+        except AccessDenied as exc:
+            access.record(request, "denied", kb=kb_id)
+            raise gr.Error(str(exc)) from None
+
+    def on_kb(kb_id: str | None, request: gr.Request) -> tuple:
+        base = chosen_kb(request, kb_id)
+        docs, types = filter_updates(base)
+        return [], None, [], docs, types, ""
+
+    kb_choice.input(
+        on_kb, [kb_choice], [chat, conv_state, turns_state, doc_filter, type_filter, status], api_visibility="private"
+    )
 
     def on_load(request: gr.Request) -> tuple:
         user = access.user(request)
         docs, types = filter_updates(kb)
-        return conv_list(user, None), docs, types
+        readable = services.readable(user) if services is not None else []
+        start = "default" if any(i == "default" for _, i in readable) else (readable[0][1] if readable else "default")
+        if start != "default":
+            docs, types = filter_updates(chosen_kb(request, start))
+        choice = gr.Dropdown(choices=readable, value=start, visible=len(readable) > 1)
+        return conv_list(user, None), docs, types, choice
 
     # Each user's own conversations and the current documents, built per page load, never shared between sessions.
-    demo.load(on_load, None, [convs, doc_filter, type_filter])
+    demo.load(on_load, None, [convs, doc_filter, type_filter, kb_choice], api_visibility="private")
     return ChatParts(doc_filter, type_filter)

@@ -229,11 +229,15 @@ def add_workflow_tabs(kb: KnowledgeBase, settings: Settings, access: Any = None)
             return False
         return UserStore(db).role(name) == "admin"
 
+    def record(request: gr.Request | None, action: str, target: str) -> None:
+        if access is not None and hasattr(access, "record"):
+            access.record(request, action, target)  # the audit log (kb/audit.py)
+
     lib = _LibraryParts()
     source, on_source, inputs = _pack_tab(kb, tabs)
-    _library_tab(kb, db, glossary, lib, can_edit, username)
+    _library_tab(kb, db, glossary, lib, can_edit, username, record)
     # The pack's "在文库中查看出处" needs the library's components, which exist only now.
-    source.click(on_source, inputs, lib.outputs(tabs))
+    source.click(on_source, inputs, lib.outputs(tabs), api_visibility="private")
     _quiz_tab(kb, db, lib, username, tabs)
 
 
@@ -331,17 +335,22 @@ def _pack_tab(kb: KnowledgeBase, tabs: gr.Tabs | None) -> tuple[gr.Button, Any, 
             return _jump(kb, found.citation.chunk_id, found.citation.quote, tabs)
 
         outs = [state, view, item, get_docx, get_md]
-        make.click(on_make, [topic, docs], outs)
-        topic.submit(on_make, [topic, docs], outs)
-        up.click(lambda p, i: on_move(p, i, -1), [state, item], outs)
-        down.click(lambda p, i: on_move(p, i, 1), [state, item], outs)
-        drop.click(on_remove, [state, item], outs)
+        make.click(on_make, [topic, docs], outs, api_name="make_pack")
+        topic.submit(on_make, [topic, docs], outs, api_visibility="private")
+        up.click(lambda p, i: on_move(p, i, -1), [state, item], outs, api_visibility="private")
+        down.click(lambda p, i: on_move(p, i, 1), [state, item], outs, api_visibility="private")
+        drop.click(on_remove, [state, item], outs, api_visibility="private")
         # Documents uploaded or deleted since the app started: refresh the choices whenever the tab is opened.
-        tab.select(lambda picked: fresh_choices(doc_choices(kb), picked, multiselect=True), [docs], [docs])
+        tab.select(
+            lambda picked: fresh_choices(doc_choices(kb), picked, multiselect=True),
+            [docs],
+            [docs],
+            api_visibility="private",
+        )
         return source, on_source, [state, item]
 
 
-def _library_tab(kb, db, glossary: Glossary, lib: _LibraryParts, can_edit, username) -> None:  # type: ignore[no-untyped-def]
+def _library_tab(kb, db, glossary: Glossary, lib: _LibraryParts, can_edit, username, record=None) -> None:  # type: ignore[no-untyped-def]
     with gr.Tab("文库与术语", id=LIBRARY_TAB) as tab:
         with gr.Row():
             with gr.Column(scale=1):
@@ -398,15 +407,17 @@ def _library_tab(kb, db, glossary: Glossary, lib: _LibraryParts, can_edit, usern
                 return gr.skip()
             return section_markdown(library.section_chunks(kb.index, doc_id, key))
 
-        lib.doc.input(on_doc, [lib.doc], [lib.node, lib.meta, lib.body])
-        lib.node.input(on_node, [lib.doc, lib.node], [lib.body])
+        lib.doc.input(on_doc, [lib.doc], [lib.node, lib.meta, lib.body], api_name="read_document")
+        lib.node.input(on_node, [lib.doc, lib.node], [lib.body], api_name="read_section")
 
         def listing(q: str = "") -> tuple:
             entries = glossary.entries(q or "")
             return glossary_rows(entries), gr.Dropdown(choices=[e.term for e in entries])
 
-        search.change(listing, [search], [table, term])
-        term.input(lambda t: entry_markdown(glossary.get(t)) if t else "", [term], [entry_view])
+        search.change(listing, [search], [table, term], api_name="search_glossary")
+        term.input(
+            lambda t: entry_markdown(glossary.get(t)) if t else "", [term], [entry_view], api_name="glossary_entry"
+        )
 
         def on_save(t: str, quote: str, note: str, q: str, request: gr.Request) -> tuple:
             if not can_edit(request):
@@ -416,6 +427,8 @@ def _library_tab(kb, db, glossary: Glossary, lib: _LibraryParts, can_edit, usern
             except ValueError as exc:
                 raise gr.Error(str(exc)) from exc
             glossary.sync(kb)
+            if record:
+                record(request, "glossary.save", e.term)
             rows, choices = listing(q)
             return rows, choices, entry_markdown(e), f"已保存：{text(e.term)}"
 
@@ -425,6 +438,8 @@ def _library_tab(kb, db, glossary: Glossary, lib: _LibraryParts, can_edit, usern
             if not glossary.remove((t or "").strip(), user=username(request)):
                 raise gr.Error(f"术语表中没有“{t}”")
             glossary.sync(kb)
+            if record:
+                record(request, "glossary.remove", (t or "").strip())
             rows, choices = listing(q)
             return rows, choices, "", f"已删除：{text(t)}"
 
@@ -433,6 +448,8 @@ def _library_tab(kb, db, glossary: Glossary, lib: _LibraryParts, can_edit, usern
                 raise gr.Error("只有管理员可以编辑术语表")
             entries = glossary.rebuild()
             glossary.sync(kb)
+            if record:
+                record(request, "glossary.rebuild", "")
             rows, choices = listing(q)
             return rows, choices, "", f"已从文本重建：共 {len(entries)} 条术语（管理员修改的条目保留）"
 
@@ -443,10 +460,12 @@ def _library_tab(kb, db, glossary: Glossary, lib: _LibraryParts, can_edit, usern
             return _jump(kb, e.citations[0].chunk_id, e.citations[0].quote, None)
 
         # Same tab: the library above scrolls into view with the quote marked.
-        entry_source.click(on_entry_source, [term], lib.outputs(None))
-        save.click(on_save, [e_term, e_quote, e_note, search], [table, term, entry_view, e_status])
-        delete.click(on_delete, [e_term, search], [table, term, entry_view, e_status])
-        rebuild.click(on_rebuild, [search], [table, term, entry_view, e_status])
+        entry_source.click(on_entry_source, [term], lib.outputs(None), api_visibility="private")
+        save.click(
+            on_save, [e_term, e_quote, e_note, search], [table, term, entry_view, e_status], api_name="save_term"
+        )
+        delete.click(on_delete, [e_term, search], [table, term, entry_view, e_status], api_name="remove_term")
+        rebuild.click(on_rebuild, [search], [table, term, entry_view, e_status], api_name="rebuild_glossary")
 
         def on_select(doc_id: str | None, t: str | None, q: str) -> tuple:
             # Uploads and deletions since the app started change the documents and (via on_change) the glossary.
@@ -458,7 +477,12 @@ def _library_tab(kb, db, glossary: Glossary, lib: _LibraryParts, can_edit, usern
             entries = glossary.entries(q or "")
             return doc, *cleared, glossary_rows(entries), fresh_choices([e.term for e in entries], t)
 
-        tab.select(on_select, [lib.doc, term, search], [lib.doc, lib.node, lib.meta, lib.body, table, term])
+        tab.select(
+            on_select,
+            [lib.doc, term, search],
+            [lib.doc, lib.node, lib.meta, lib.body, table, term],
+            api_visibility="private",
+        )
 
 
 def _quiz_tab(kb, db, lib: _LibraryParts, username, tabs) -> None:  # type: ignore[no-untyped-def]
@@ -539,14 +563,14 @@ def _quiz_tab(kb, db, lib: _LibraryParts, username, tabs) -> None:  # type: igno
             return progress_markdown(progress.progress(db, username(request)))
 
         shown = [state, head, choice, blank, feedback]
-        start.click(on_start, [docs, count, state], shown + [mine])
-        submit.click(on_submit, [state, choice, blank], [state, feedback, mine])
-        blank.submit(on_submit, [state, choice, blank], [state, feedback, mine])
-        nxt.click(on_next, [state], shown)
-        source.click(on_source, [state], lib.outputs(tabs))
+        start.click(on_start, [docs, count, state], shown + [mine], api_name="start_quiz")
+        submit.click(on_submit, [state, choice, blank], [state, feedback, mine], api_name="submit_answer")
+        blank.submit(on_submit, [state, choice, blank], [state, feedback, mine], api_visibility="private")
+        nxt.click(on_next, [state], shown, api_name="next_question")
+        source.click(on_source, [state], lib.outputs(tabs), api_visibility="private")
 
         def on_select(picked: list[str] | None, request: gr.Request) -> tuple:
             # Progress changes in other tabs; documents are uploaded or deleted in the admin tab.
             return _mine(request), fresh_choices(doc_choices(kb), picked, multiselect=True)
 
-        tab.select(on_select, [docs], [mine, docs])
+        tab.select(on_select, [docs], [mine, docs], api_visibility="private")

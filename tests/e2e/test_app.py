@@ -137,11 +137,11 @@ def test_a_normal_user_sees_no_admin_tab_and_the_server_refuses_admin_calls(page
 
     client = Client(server.url + "/", auth=USER, verbose=False)
     with pytest.raises(Exception, match="只有管理员可以修改知识库"):
-        client.predict(api_name="/do_refresh")
+        client.predict(api_name="/list_documents")
     stray = server.workdir / "stray.txt"
     stray.write_text("普通用户不能上传文件。", encoding="utf-8")
     with pytest.raises(Exception, match="只有管理员可以修改知识库"):
-        client.predict([handle_file(str(stray))], api_name="/do_upload")
+        client.predict([handle_file(str(stray))], api_name="/upload_documents")
 
 
 def make_docx(path: Path) -> Path:
