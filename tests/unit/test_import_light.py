@@ -13,9 +13,8 @@ def test_importing_kb_pulls_in_neither_gradio_nor_torch():
 
 
 def test_kb_never_imports_gradio_in_its_source():
-    from pathlib import Path
-
     import re
+    from pathlib import Path
 
     root = Path(__file__).resolve().parents[2] / "kb"
     # gradio itself, not gradio_client (the HTTP client `kb bench-load` drives the app with; it never loads gradio).
