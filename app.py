@@ -111,9 +111,7 @@ def main() -> int:
     except (IndexCorrupt, VectorsMissing) as exc:  # refuse to serve answers from a broken index
         print(exc, file=sys.stderr)
         return 2
-    demo.queue(
-        default_concurrency_limit=settings.limits.chat_concurrency, max_size=settings.limits.queue_max_size
-    ).launch(
+    demo.queue(max_size=settings.limits.queue_max_size).launch(
         server_name=settings.app.host,
         server_port=settings.app.port,
         auth=users.verify if auth_enabled else None,
