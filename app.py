@@ -115,7 +115,7 @@ def create_server(settings: Settings, auth_enabled: bool) -> FastAPI:
     return gr.mount_gradio_app(
         api,
         # A bounded queue: past max_size a visitor is told the server is busy instead of waiting without end.
-        demo.queue(default_concurrency_limit=settings.limits.chat_concurrency, max_size=settings.limits.queue_max_size),
+        demo.queue(max_size=settings.limits.queue_max_size),
         path="/",
         auth=svc.authenticator.verify if auth_enabled else None,
         auth_message="政策知识库助手：请使用管理员分配的账号登录。",

@@ -152,7 +152,9 @@ class LimitSettings(_Section):
         "below it the file is punctuation, digits or symbols and is refused as junk.",
     )
     chat_concurrency: int = Field(
-        8, description="Chat answers the web app computes at once (Gradio concurrency_limit of the chat event)."
+        4,
+        description="Chat answers the web app computes at once (Gradio concurrency_limit of the chat event); "
+        "on 2 cores 8 was slower than 4 (the embedder is CPU-bound).",
     )
     queue_max_size: int = Field(
         200,

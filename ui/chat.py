@@ -214,7 +214,7 @@ def build_chat_tab(
         [box, chat, conv_state, turns_state, doc_filter, type_filter, kb_choice, in_force],
         [chat, box, conv_state, turns_state, convs, export_btn, status, rated_state],
         # Several people may ask at once (Gradio's default is one at a time per event); searches read through
-        # per-thread SQLite connections and the embedder is re-entrant (settings.limits.chat_concurrency).
+        # per-thread SQLite connections, and the embedder serialises its own calls (settings.limits.chat_concurrency).
         concurrency_limit=kb.settings.limits.chat_concurrency,
         api_name="respond",
     )
