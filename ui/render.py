@@ -27,10 +27,17 @@ def _highlight(passage: str, quote: str) -> str:
     return f"{text(passage[:i])}<mark>{text(quote)}</mark>{text(passage[i + len(quote) :])}"
 
 
+def place(c: Citation) -> str:
+    """Where the passage is: its heading path, plus the page when the text came from OCR ("第2页（OCR识别）")."""
+    if c.heading_path and "OCR" in c.location:
+        return f"{c.heading_path} · {c.location.split(' · ')[-1]}"
+    return c.heading_path or c.location
+
+
 def citation_card(c: Citation) -> str:
     """One source: title, author and affiliation, date, location, the passage with the quote highlighted."""
     who = "，".join(x for x in (c.author, c.affiliation) if x)
-    meta = " · ".join(x for x in (who, c.date, c.heading_path or c.location, c.source) if x)
+    meta = " · ".join(x for x in (who, c.date, place(c), c.source) if x)
     standing = f"  \n<small>{text(c.authority)}</small>" if c.authority else ""
     return (
         f"**[{c.marker}] 《{text(c.title)}》**  \n<small>{text(meta)}</small>{standing}\n\n"
@@ -88,7 +95,7 @@ def source_card_html(c: Citation, context: ContextFn | None = None) -> str:
     """One citation: title, author and affiliation, date/version, location, the passage with its quote marked,
     and the surrounding original text behind a 查看原文上下文 expander."""
     who = "，".join(x for x in (c.author, c.affiliation) if x)
-    meta = " · ".join(x for x in (who, c.date, c.heading_path or c.location, c.source) if x)
+    meta = " · ".join(x for x in (who, c.date, place(c), c.source) if x)
     card = (
         f'<div class="kb-source"><b>[{c.marker}] 《{html_text(c.title)}》</b><br>'
         f'<small class="kb-meta">{html_text(meta)}</small>'

@@ -58,6 +58,6 @@ def test_a_scanned_pdf_uploaded_by_an_admin_answers_questions_from_its_ocr_text(
     meta = page.locator("#library-meta")
     expect(meta).to_contain_text("发文机关", timeout=30_000)
     expect(meta).to_contain_text("国务院令第495号")
-    expect(meta).to_contain_text("2007年6月1日")
+    expect(meta).to_contain_text("2007年4月22日")
     expect(meta).to_contain_text("OCR识别")
     shot(page, "library-authority")
