@@ -28,6 +28,7 @@ class CitationOut(BaseModel):
     heading_path: str = ""
     affiliation: str = ""
     date: str = ""
+    authority: str = Field("", description="The document's type, issuer, number, version and status in one line.")
 
 
 class PassageOut(BaseModel):
@@ -67,6 +68,9 @@ class AnswerOut(BaseModel):
     citations: list[CitationOut]
     related: list[PassageOut] = Field(description="On refusal: the nearest passages, never an answer.")
     rewritten_question: str = Field("", description="How a follow-up was understood, when it was rewritten.")
+    notices: list[str] = Field(
+        default_factory=list, description="Warnings under the answer: an outdated source, another version differs."
+    )
     latency_ms: float
     kb: str
 
