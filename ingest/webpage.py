@@ -37,6 +37,34 @@ def meta_tags(html: str) -> dict[str, str]:
     return parser.meta
 
 
+_HIDDEN = (
+    '//*[@hidden or translate(@aria-hidden, "TRUE", "true") = "true"'
+    ' or contains(translate(@style, "ABCDEFGHIJKLMNOPQRSTUVWXYZ ", "abcdefghijklmnopqrstuvwxyz"), "display:none")'
+    ' or contains(translate(@style, "ABCDEFGHIJKLMNOPQRSTUVWXYZ ", "abcdefghijklmnopqrstuvwxyz"), "visibility:hidden")]'
+)
+
+
+def strip_hidden(html: str) -> str:
+    """The page without the elements a browser does not show (hidden, aria-hidden, display:none).
+
+    A page can hide text from readers (a phone number, keywords for search engines); trafilatura keeps it,
+    and a hidden sentence must never become an answer.
+    """
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return html
+    hidden = root.xpath(_HIDDEN)
+    if not hidden:
+        return html
+    for el in hidden:
+        el.drop_tree()  # keeps the element's tail: that text belongs to the parent and is shown
+    return lxml_html.tostring(root, encoding="unicode")
+
+
 def main_text(html: str, fallback: Callable[[str], str]) -> tuple[str, dict[str, str]]:
     """(main text with paragraphs separated by blank lines, page metadata).
 
@@ -47,6 +75,7 @@ def main_text(html: str, fallback: Callable[[str], str]) -> tuple[str, dict[str,
 
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     meta = meta_tags(html)
+    html = strip_hidden(html)
     doc = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True
     )

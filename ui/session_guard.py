@@ -53,8 +53,8 @@ class SessionGuardMiddleware:
             return
         for token in _tokens(scope):
             if not self.sessions.touch(token):
-                tokens = getattr(scope.get("app"), "tokens", None)
-                user = tokens.pop(token, None) if isinstance(tokens, dict) else None
+                tokens = _gradio_tokens(scope.get("app"))
+                user = tokens.pop(token, None) if tokens is not None else None
                 if user is not None:
                     log.info("session of %r expired after %.0f s idle", user, self.sessions.idle_s)
         await self.app(scope, receive, send)
@@ -100,6 +100,18 @@ class SessionGuardMiddleware:
             self.guard.succeeded(account, address)
         elif status["code"] in (400, 401):
             self.guard.failed(account, address)
+
+
+def _gradio_tokens(app) -> dict | None:
+    """Gradio's session-token table: on its own app, or on the Gradio app mounted inside the HTTP API's."""
+    tokens = getattr(app, "tokens", None)
+    if isinstance(tokens, dict):
+        return tokens
+    for route in getattr(app, "routes", []):
+        tokens = getattr(getattr(route, "app", None), "tokens", None)
+        if isinstance(tokens, dict):
+            return tokens
+    return None
 
 
 async def _reply(send, code: int, detail: str) -> None:

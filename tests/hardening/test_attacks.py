@@ -145,7 +145,7 @@ def test_a_normal_user_calling_an_admin_endpoint_is_refused_with_one_log_line(ap
     time.sleep(4.5)
     client = Client(url, auth=USER, verbose=False)
     with pytest.raises(Exception, match="只有管理员"):
-        client.predict(api_name="/do_refresh")
+        client.predict(api_name="/list_documents")
     client.close()
     log = _log(data)
     assert "refused: 只有管理员可以修改知识库" in log
