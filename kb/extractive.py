@@ -161,11 +161,11 @@ class ExtractiveAnswerer:
         d = self.decide(question, hits)
         if not d.answer:
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
-        return self.compose(question, hits, d.candidates)
+        return self.compose(question, hits, d.candidates, d.question)
 
-    def compose(self, question: str, hits: list[Hit], ranked: list[Candidate]) -> Answer:
+    def compose(self, question: str, hits: list[Hit], ranked: list[Candidate], q: Question | None = None) -> Answer:
         """The answer text from the ranked candidates: the best, what it needs to be whole, then close seconds."""
-        q = analyse(question, self.doc_freq)
+        q = q or analyse(question, self.doc_freq)
         # A title or heading is not a sentence of an answer, however well its words match the question.
         ranked = [c for c in ranked if not is_heading(c.text)] or ranked
         ranked = [self._trim(q, c) for c in ranked[:1]] + ranked[1:]
