@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ingest.authority import refresh_authority
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ingest.pipeline import FileResult, ingest_paths
+from ingest.pipeline import RESULT_NAMES, FileResult, ingest_paths
 from kb.authority import EDITABLE, Authority, store_for
 from kb.index import Index
 from kb.manifest import DocRecord
@@ -29,16 +29,8 @@ log = logging.getLogger(__name__)
 # (fraction 0..1 of the whole run, a line for a person)
 Progress = Callable[[float, str], None]
 
-STATUS_NAMES = {
-    "added": "新增",
-    "updated": "更新",
-    "unchanged": "未变",
-    "duplicate": "重复",
-    "failed": "失败",
-    "removed": "删除",
-    "ready": "可用",
-    "pending": "处理中",
-}
+# A file's outcome, and a document's state in the table.
+STATUS_NAMES = {**RESULT_NAMES, "ready": "可用", "pending": "处理中"}
 
 
 @dataclass

@@ -26,6 +26,16 @@ from kb.manifest import READY
 from kb.settings import LimitSettings, OcrSettings
 from kb.types import Chunk, Section, SourceDoc
 
+# What happened to a file, as a person reads it.
+RESULT_NAMES = {
+    "added": "新增",
+    "updated": "更新",
+    "unchanged": "未变",
+    "duplicate": "重复",
+    "failed": "失败",
+    "removed": "删除",
+}
+
 
 @dataclass
 class FileResult:
@@ -59,15 +69,7 @@ class IngestReport:
         counts: dict[str, int] = {}
         for r in self.results:
             counts[r.status] = counts.get(r.status, 0) + 1
-        names = {
-            "added": "新增",
-            "updated": "更新",
-            "unchanged": "未变",
-            "duplicate": "重复",
-            "failed": "失败",
-            "removed": "删除",
-        }
-        parts = [f"{names[k]} {v}" for k, v in counts.items()]
+        parts = [f"{RESULT_NAMES[k]} {v}" for k, v in counts.items()]
         chunks = sum(r.chunks for r in self.results if r.status in ("added", "updated"))
         rate = self.chars / self.seconds if self.seconds > 0 else 0.0
         return f"{'，'.join(parts) or '没有文件'}；{chunks} 个片段，{self.chars} 字，{self.seconds:.1f} 秒（{rate:.0f} 字/秒）"
