@@ -80,7 +80,7 @@ eval-kbs: install
 eval: eval-kbs
 	$(BIN)/python -m kb eval-sets --out-dir var
 
-# Re-extract the training rows from the three sources and refit the answer model (kb/models/).
+# Re-extract the training rows from the three sources and refit the answer model (kb/answer/models/).
 train: eval-kbs
 	$(BIN)/python -m kb train --extract
 

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
-from kb.db import open_db
+from kb.accounts.db import open_db
+from kb.accounts.history import HistoryStore
+from kb.accounts.users import UserStore
 from kb.factory import build, open_index
-from kb.history import HistoryStore
 from kb.settings import Settings, load_settings
-from kb.users import UserStore
 from ui.auth import Access
 from ui.chat import CSS
 
@@ -41,7 +41,7 @@ def ensure_sample(settings: Settings) -> None:
 def document_admin(kb: KnowledgeBase) -> KBAdmin:
     """The document administration of one knowledge base (the web tab and the API share it)."""
     from ingest.admin import KBAdmin
-    from kb.glossary import refresh as refresh_glossary
+    from kb.learn.glossary import refresh as refresh_glossary
 
     # New or removed documents change the glossary (its terms, quotes and the retrieval wired to it).
     return KBAdmin(kb.settings, kb.index, on_change=lambda: refresh_glossary(kb))
@@ -104,7 +104,7 @@ def login_required(settings: Settings) -> bool:
 
 def create_server(settings: Settings, auth_enabled: bool) -> FastAPI:
     """The HTTP API (/api/v1, /v1, /mcp, OpenAPI at /docs) with the Gradio app mounted on /."""
-    from kb.http_api import create_api
+    from kb.api.http_api import create_api
 
     svc = create_services(settings, auth_enabled)
     demo = create_app(settings, auth_enabled, services=svc)
@@ -140,7 +140,7 @@ def session_middleware(settings: Settings) -> list:
     """Login throttling and idle-session expiry around Gradio's app (ui/session_guard.py)."""
     from starlette.middleware import Middleware
 
-    from kb.login_guard import IdleSessions, LoginGuard
+    from kb.accounts.login_guard import IdleSessions, LoginGuard
     from ui.session_guard import SessionGuardMiddleware
 
     sec = settings.security
@@ -161,7 +161,7 @@ def main() -> int:
     if reason := startup_refusal(settings.app.host, auth_enabled):
         print(reason, file=sys.stderr)
         return 2
-    from kb.integrity import IndexCorrupt, VectorsMissing
+    from kb.store.integrity import IndexCorrupt, VectorsMissing
 
     try:
         ensure_sample(settings)

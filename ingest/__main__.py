@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list", action="store_true", help="list the indexed documents")
     args = ap.parse_args(argv)
     settings = load_settings_for(args.kb)
-    from kb.integrity import IndexCorrupt, VectorsMissing
+    from kb.store.integrity import IndexCorrupt, VectorsMissing
 
     try:
         index = open_index(settings)

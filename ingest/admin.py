@@ -2,7 +2,7 @@
 
 It lives in `ingest/` because it feeds files to `ingest.pipeline.ingest_paths`,
 the same function `python -m ingest` calls (and `kb/` never imports `ingest`).
-Uploads are first saved safely by `kb.uploads`; each saved file is then
+Uploads are first saved safely by `kb.store.uploads`; each saved file is then
 ingested on its own, so one file that breaks in an unexpected way is reported
 as failed and the others still land.
 """
@@ -18,11 +18,11 @@ from pathlib import Path
 from ingest.authority import refresh_authority
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import RESULT_NAMES, FileResult, ingest_paths
-from kb.authority import EDITABLE, Authority, store_for
-from kb.index import Index
-from kb.manifest import DocRecord
 from kb.settings import Settings
-from kb.uploads import Rejected, clear_partials, remove_upload, save_uploads, upload_dir
+from kb.store.authority import EDITABLE, Authority, store_for
+from kb.store.index import Index
+from kb.store.manifest import DocRecord
+from kb.store.uploads import Rejected, clear_partials, remove_upload, save_uploads, upload_dir
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.errors import IngestError
-from kb.authority import FIELDS, STATUSES, Authority, store_for
+from kb.store.authority import FIELDS, STATUSES, Authority, store_for
 
 if TYPE_CHECKING:
     from ingest.loaders import RawText
-    from kb.index import Index
+    from kb.store.index import Index
     from kb.types import Chunk, SourceDoc
 
 _DATE = r"\d{4}年\d{1,2}月\d{1,2}日"

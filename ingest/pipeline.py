@@ -20,10 +20,10 @@ from ingest.errors import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file
 from ingest.metadata import detect_metadata
 from ingest.splitter import split_document
-from kb.authority import label_for
-from kb.index import Index, doc_id_for
-from kb.manifest import READY
 from kb.settings import LimitSettings, OcrSettings
+from kb.store.authority import label_for
+from kb.store.index import Index, doc_id_for
+from kb.store.manifest import READY
 from kb.types import Chunk, Section, SourceDoc
 
 # What happened to a file, as a person reads it.

@@ -11,7 +11,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from kb.sentences import split_sentences
+from kb.answer.sentences import split_sentences
 from kb.types import Chunk, Section, SourceDoc
 
 _CN = "一二三四五六七八九十百千零〇两"

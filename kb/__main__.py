@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb.cli import open_ready_kb
+from kb.cli.common import open_ready_kb
 from kb.settings import Settings, load_settings_for
 from kb.types import Answer
 
@@ -39,7 +39,7 @@ def format_answer(a: Answer) -> str:
 
 def _scope(kb: KnowledgeBase, args: argparse.Namespace) -> list[str] | None:
     """The documents `--filter` and `--all-versions` allow; None = the default (documents in force)."""
-    from kb.authority import parse_filter
+    from kb.store.authority import parse_filter
 
     where = parse_filter(args.filter or "")
     if not where and not args.all_versions:
@@ -84,7 +84,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from kb.evaluation import evaluate, format_metrics, load_texts
+    from kb.cli.evaluation import evaluate, format_metrics, load_texts
 
     gold = [json.loads(x) for x in open(args.gold, encoding="utf-8") if x.strip()]
     texts_dir = Path(args.corpus_text) if args.corpus_text else Path(args.gold).parent / "extracted"
@@ -120,13 +120,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from kb.bench import run_bench
+    from kb.cli.bench import run_bench
 
     return run_bench(_settings(args), Path(args.docs), Path(args.questions) if args.questions else None)
 
 
 def cmd_bench_chat(args: argparse.Namespace) -> int:
-    from kb.chatbench import run_chat_bench
+    from kb.cli.chatbench import run_chat_bench
 
     return run_chat_bench(_settings(args) if args.kb else None, runs=args.runs)
 
@@ -162,22 +162,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kb", type=Path, help="knowledge-base folder (default: a temp dir with the bundled sample)")
     p.add_argument("--runs", type=int, default=10, help="repetitions of each question (median reported)")
     p.set_defaults(fn=cmd_bench_chat)
-    from kb.users import add_cli as add_users_cli  # sqlalchemy and argon2 load only for the CLI
+    from kb.cli.users import add_cli as add_users_cli  # sqlalchemy and argon2 load only for the CLI
 
     add_users_cli(sub)
-    from kb.workflows_cli import add_cli as add_workflows
+    from kb.cli.workflows import add_cli as add_workflows
 
-    add_workflows(sub)  # pack, glossary, quiz (kb/workflows_cli.py)
-    from kb.evalsets import add_cli as add_evalsets
+    add_workflows(sub)  # pack, glossary, quiz (kb/cli/workflows.py)
+    from kb.cli.evalsets import add_cli as add_evalsets
 
-    add_evalsets(sub)  # eval-sets, train (kb/evalsets.py)
-    from kb.doctor import add_cli as add_doctor
-    from kb.loadbench import add_cli as add_load_bench
+    add_evalsets(sub)  # eval-sets, train (kb/cli/evalsets.py)
+    from kb.cli.doctor import add_cli as add_doctor
+    from kb.cli.loadbench import add_cli as add_load_bench
 
     add_doctor(sub)
     add_load_bench(sub)
     args = ap.parse_args(argv)
-    from kb.integrity import IndexCorrupt, VectorsMissing
+    from kb.store.integrity import IndexCorrupt, VectorsMissing
 
     try:
         return args.fn(args)

@@ -13,20 +13,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from kb.departments import DEFAULT_KB, Departments, Principal
-from kb.users import LOCAL_USER
+from kb.accounts.departments import DEFAULT_KB, Departments, Principal
+from kb.accounts.users import LOCAL_USER
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import sessionmaker
 
-    from kb.audit import AuditLog
-    from kb.jobs import JobRunner
-    from kb.login import Authenticator
-    from kb.manifest import DocRecord
+    from kb.accounts.audit import AuditLog
+    from kb.accounts.login import Authenticator
+    from kb.accounts.tokens import TokenStore
+    from kb.accounts.users import UserStore
+    from kb.api.jobs import JobRunner
     from kb.service import KnowledgeBase
     from kb.settings import Settings
-    from kb.tokens import TokenStore
-    from kb.users import UserStore
+    from kb.store.manifest import DocRecord
 
 
 class DocumentAdmin(Protocol):
@@ -81,7 +81,7 @@ class AppServices:
 
     def kb_for(self, name: str | None, kb_id: str, need: str = "reader") -> KnowledgeBase:
         """The knowledge base `kb_id` when user `name` holds at least `need` in it; AccessDenied otherwise."""
-        from kb.departments import AccessDenied
+        from kb.accounts.departments import AccessDenied
 
         who = self.principal(name)
         if who is None or not self.departments.exists(kb_id):
@@ -110,14 +110,14 @@ def build_services(
     auth_enabled: bool,
 ) -> AppServices:
     """Open the application database and wire the shared services around the default knowledge base."""
-    from kb.audit import AuditLog
-    from kb.db import open_db
-    from kb.departments import shared_build
-    from kb.jobs import JobRunner
-    from kb.ldap_auth import LdapAuthenticator
-    from kb.login import Authenticator
-    from kb.tokens import TokenStore
-    from kb.users import UserStore
+    from kb.accounts.audit import AuditLog
+    from kb.accounts.db import open_db
+    from kb.accounts.ldap_auth import LdapAuthenticator
+    from kb.accounts.login import Authenticator
+    from kb.accounts.tokens import TokenStore
+    from kb.accounts.users import UserStore
+    from kb.api.jobs import JobRunner
+    from kb.factory import shared_build
 
     sessions = open_db(settings)
     users = UserStore(sessions)

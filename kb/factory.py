@@ -5,6 +5,7 @@ Each part is built by a constructor, so a test can hand in its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kb.settings import Settings
@@ -12,15 +13,15 @@ from kb.settings import Settings
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
-    from kb.index import Index
     from kb.service import KnowledgeBase
+    from kb.store.index import Index
 
 
 def open_index(settings: Settings, embeddings: Embeddings | None = None) -> Index:
     """The persistent index at settings.data_dir (created on first use)."""
-    from kb.embeddings import build_embeddings
-    from kb.glossary import load_terms
-    from kb.index import Index
+    from kb.learn.glossary import load_terms
+    from kb.store.embeddings import build_embeddings
+    from kb.store.index import Index
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     load_terms(settings.data_dir)  # glossary terms stay whole tokens when ingest and search tokenise
@@ -29,15 +30,15 @@ def open_index(settings: Settings, embeddings: Embeddings | None = None) -> Inde
 
 def build(settings: Settings, index: Index | None = None, embeddings: Embeddings | None = None) -> KnowledgeBase:
     """A ready knowledge base: retrieval, extractive answerer, and the LLM answerer when one is configured."""
-    from kb.answer_model import MODEL_FILE, AnswerModel
-    from kb.chat_models import build_chat_model
-    from kb.extractive import ExtractiveAnswerer
-    from kb.followup import LLMRewriter
-    from kb.glossary import load_definitions
-    from kb.llm_answerer import LLMAnswerer
-    from kb.prompts import load_prompt
-    from kb.retrieval import CrossEncoderReranker, HybridRetriever
-    from kb.sentence_similarity import SentenceSimilarity
+    from kb.answer.answer_model import MODEL_FILE, AnswerModel
+    from kb.answer.chat_models import build_chat_model
+    from kb.answer.extractive import ExtractiveAnswerer
+    from kb.answer.followup import LLMRewriter
+    from kb.answer.llm_answerer import LLMAnswerer
+    from kb.answer.prompts import load_prompt
+    from kb.answer.retrieval import CrossEncoderReranker, HybridRetriever
+    from kb.answer.sentence_similarity import SentenceSimilarity
+    from kb.learn.glossary import load_definitions
     from kb.service import KnowledgeBase
 
     index = index or open_index(settings, embeddings)
@@ -48,8 +49,20 @@ def build(settings: Settings, index: Index | None = None, embeddings: Embeddings
     extractive = ExtractiveAnswerer(settings.answer, index.doc_freq, model, similarity, index.doc_text)
     chat = build_chat_model(settings.llm)
     llm = LLMAnswerer(chat, load_prompt(settings.prompts_dir, "answer")) if chat is not None else None
-    # Follow-ups are rewritten by the same model when there is one, else by rules (kb/followup.py).
+    # Follow-ups are rewritten by the same model when there is one, else by rules (kb/answer/followup.py).
     rewriter = LLMRewriter(chat, load_prompt(settings.prompts_dir, "rewrite")) if chat is not None else None
-    kb = KnowledgeBase(settings, index, retriever, extractive, llm, rewriter)
-    kb.glossary = load_definitions(settings.data_dir)  # empty until `python -m kb glossary` or the app builds it
-    return kb
+    # The glossary's definitions are empty until `python -m kb glossary` or the app builds it.
+    return KnowledgeBase(settings, index, retriever, extractive, llm, rewriter, load_definitions(settings.data_dir))
+
+
+def shared_build(embeddings: Embeddings) -> Callable[[Settings], KnowledgeBase]:
+    """A builder of department knowledge bases that all use one already loaded embedder."""
+
+    def _build(settings: Settings) -> KnowledgeBase:
+        from kb.learn.glossary import attach
+
+        kb = build(settings, embeddings=embeddings)
+        attach(kb)
+        return kb
+
+    return _build

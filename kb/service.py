@@ -5,23 +5,23 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from kb.authority import in_force_scope
-from kb.authority import scope as authority_scope
-from kb.followup import Exchange, Rewriter, RuleRewriter
-from kb.source_notices import add_source_notices
+from kb.answer.followup import Exchange, Rewriter, RuleRewriter
+from kb.answer.source_notices import add_source_notices
+from kb.store.authority import in_force_scope
+from kb.store.authority import scope as authority_scope
 from kb.types import Answer, Chunk, Hit
 
 if TYPE_CHECKING:
-    from kb.extractive import ExtractiveAnswerer
-    from kb.index import Index
-    from kb.llm_answerer import LLMAnswerer
-    from kb.manifest import DocRecord
-    from kb.retrieval import HybridRetriever
-    from kb.routing import Router
+    from kb.answer.extractive import ExtractiveAnswerer
+    from kb.answer.llm_answerer import LLMAnswerer
+    from kb.answer.retrieval import HybridRetriever
+    from kb.answer.routing import Router
     from kb.settings import Settings
+    from kb.store.index import Index
+    from kb.store.manifest import DocRecord
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,7 @@ class KnowledgeBase:
         extractive: ExtractiveAnswerer,
         llm: LLMAnswerer | None = None,
         rewriter: Rewriter | None = None,
+        glossary: Mapping[str, str] | None = None,
     ) -> None:
         self.settings = settings
         self.index = index
@@ -58,8 +59,9 @@ class KnowledgeBase:
         self.extractive = extractive
         self.llm = llm
         self.rewriter = rewriter or RuleRewriter()
-        # Glossary term -> definition (kb/glossary.py): a question using a term also searches for its definition.
-        self.glossary: dict[str, str] = {}
+        # Glossary term -> definition, given by whoever built the glossary (kb/learn/glossary.py writes it here):
+        # a question using a term also searches for its definition. The service never imports the glossary.
+        self.glossary: Mapping[str, str] = dict(glossary or {})
         self._router: tuple[tuple, Router] | None = None  # (documents' ids and versions, Router)
 
     def ask(self, question: str, doc_ids: list[str] | None = None) -> Answer:
@@ -79,7 +81,7 @@ class KnowledgeBase:
 
         `ask` and `ask_stream` both run it, so a fix lands once. The extractive answerer's learned gate decides
         refusal with or without an LLM; the LLM only writes from the same passages, and its markers and quotes
-        are checked (kb/citations.py). With `stream`, the LLM's raw words are yielded as they come and the final
+        are checked (kb/answer/citations.py). With `stream`, the LLM's raw words are yielded as they come and the final
         Answer's text replaces them; the extractive answer is yielded sentence by sentence.
         """
         t0 = time.perf_counter()
@@ -88,7 +90,7 @@ class KnowledgeBase:
         answer = self.extractive.answer(question, hits)
         streamed = False
         if self.llm is not None and not answer.refused:
-            from kb.llm_answerer import LLMUnavailable
+            from kb.answer.llm_answerer import LLMUnavailable
 
             try:
                 if stream:
@@ -107,18 +109,18 @@ class KnowledgeBase:
             for piece in _PIECE.findall(answer.text):
                 if piece:
                     yield piece
-        add_source_notices(self.index, answer)  # outdated sources, other versions (kb/source_notices.py)
+        add_source_notices(self.index, answer)  # outdated sources, other versions (kb/answer/source_notices.py)
         answer.timings.update(retrieve_ms=(t1 - t0) * 1000)
         yield answer
 
     def retrieve(self, question: str, k: int | None = None, doc_ids: list[str] | None = None) -> list[Hit]:
         """Passages for a question; the definitions of glossary terms it uses join the lexical search.
 
-        Only the lexical side gets them, as with aliases (kb/terms.py): appended to the embedded question,
+        Only the lexical side gets them, as with aliases (kb/answer/terms.py): appended to the embedded question,
         extra words dilute it.
         """
-        from kb.dedupe import collapse_near_duplicates
-        from kb.glossary import expand_query
+        from kb.answer.dedupe import collapse_near_duplicates
+        from kb.answer.glossary_expansion import expand_query
 
         if doc_ids is None:
             # A document the question names is answered from, in force or not; otherwise, documents in force.
@@ -132,8 +134,8 @@ class KnowledgeBase:
         return collapse_near_duplicates(hits)[:k]
 
     def route(self, question: str) -> list[str] | None:
-        """The documents a question names by the names people use for them (kb/routing.py), or None."""
-        from kb.routing import Router
+        """The documents a question names by the names people use for them (kb/answer/routing.py), or None."""
+        from kb.answer.routing import Router
 
         docs = self.documents()
         key = tuple((d.doc_id, d.updated_at) for d in docs)
@@ -196,7 +198,7 @@ class KnowledgeBase:
     def scope_where(
         self, doc_ids: list[str] | None = None, where: dict[str, set[str]] | None = None, in_force: bool = True
     ) -> list[str]:
-        """Documents matching authority filters (kb.authority.parse_filter), by default only those in force.
+        """Documents matching authority filters (kb.store.authority.parse_filter), by default only those in force.
 
         Always a list, so the in-force default of `retrieve` does not apply on top of an explicit choice.
         """

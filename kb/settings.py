@@ -108,7 +108,7 @@ class AnswerSettings(_Section):
     model_file: Path | None = Field(
         None,
         description="Answer model (sentence ranker, answerability, refusal threshold) as JSON; empty means the one "
-        "shipped in kb/models/, trained by `python -m kb train`.",
+        "shipped in kb/answer/models/, trained by `python -m kb train`.",
     )
 
 
@@ -282,7 +282,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings, description="Per-file and per-server work limits.")
     ocr: OcrSettings = Field(default_factory=OcrSettings, description="OCR of scanned pages and images.")
     authority: AuthoritySettings = Field(
-        default_factory=AuthoritySettings, description="Document status and versions (kb/authority.py)."
+        default_factory=AuthoritySettings, description="Document status and versions (kb/store/authority.py)."
     )
     audit: AuditSettings = Field(default_factory=AuditSettings, description="The audit log.")
     ldap: LdapSettings = Field(default_factory=LdapSettings, description="Login against an LDAP directory.")

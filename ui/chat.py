@@ -15,8 +15,8 @@ from typing import Any
 
 import gradio as gr
 
-from kb.followup import Exchange
-from kb.history import HistoryStore, Turn
+from kb.accounts.history import HistoryStore, Turn
+from kb.answer.followup import Exchange
 from kb.service import KnowledgeBase
 from kb.types import Answer
 from ui.auth import Access
@@ -127,7 +127,7 @@ def build_chat_tab(
                 elem_id="kb-question",
             )
             gr.Examples(EXAMPLES, inputs=box, label="示例问题")
-            # Shown when the person may read more than one knowledge base (departments, kb/departments.py).
+            # Shown when the person may read more than one knowledge base (departments, kb/accounts/departments.py).
             # Choices are filled per person at page load; any value is accepted here because respond checks the
             # person's role in the chosen knowledge base on the server (kb.app_services.AppServices.kb_for).
             kb_choice = gr.Dropdown(
@@ -290,7 +290,7 @@ def build_chat_tab(
         """The knowledge base the person chose, checked against their role in it on the server."""
         if services is None or not kb_id:
             return kb
-        from kb.departments import AccessDenied
+        from kb.accounts.departments import AccessDenied
 
         try:
             return services.kb_for(access.user(request), kb_id)

@@ -1,4 +1,4 @@
-"""ASGI middleware around Gradio's app: login throttling and idle-session expiry (bookkeeping in kb/login_guard.py).
+"""ASGI middleware around Gradio's app: login throttling and idle-session expiry (bookkeeping in kb/accounts/login_guard.py).
 
 Gradio's `/login` calls the auth function with a name and a password only, so the address and the
 outcome are seen here, at the HTTP layer: a POST to /login is refused with 429 while its account or
@@ -14,7 +14,7 @@ import logging
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
-from kb.login_guard import IdleSessions, LoginGuard
+from kb.accounts.login_guard import IdleSessions, LoginGuard
 
 log = logging.getLogger(__name__)
 

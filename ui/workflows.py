@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from kb import library, progress
-from kb.authority import standing_of, standing_rows
-from kb.db import open_db
-from kb.export import note_text, to_docx, to_markdown
-from kb.glossary import Entry, Glossary, attach
-from kb.pack import FIGURE, OUTLINE, PART_TITLES, PARTS, QUOTE, Pack, build_pack, move, remove
-from kb.quiz import CHOICE, Question, grade, option_label, quiz_for
+from kb.accounts.db import open_db
+from kb.learn import library, progress
+from kb.learn.export import note_text, to_docx, to_markdown
+from kb.learn.glossary import Entry, Glossary, attach
+from kb.learn.pack import FIGURE, OUTLINE, PART_TITLES, PARTS, QUOTE, Pack, build_pack, move, remove
+from kb.learn.quiz import CHOICE, Question, grade, option_label, quiz_for
+from kb.store.authority import standing_of, standing_rows
 from kb.types import Citation
 from ui.render import citation_card, text
 
@@ -203,7 +203,7 @@ def add_workflow_tabs(kb: KnowledgeBase, settings: Settings, access: Any = None)
     """Add the 党课素材, 文库与术语 and 自测 tabs; call inside an open `gr.Tabs()` of a `gr.Blocks`.
 
     `access` is the app's `ui.auth.Access` when it has one; without it the admin check
-    asks `kb.users` for the logged-in user's role, and the local user of an app without
+    asks `kb.accounts.users` for the logged-in user's role, and the local user of an app without
     login (username None) may edit the glossary.
     """
     db = open_db(settings)
@@ -224,14 +224,14 @@ def add_workflow_tabs(kb: KnowledgeBase, settings: Settings, access: Any = None)
         if name is None:
             return True  # the local user of an app without login
         try:
-            from kb.users import UserStore
+            from kb.accounts.users import UserStore
         except ImportError:
             return False
         return UserStore(db).role(name) == "admin"
 
     def record(request: gr.Request | None, action: str, target: str) -> None:
         if access is not None and hasattr(access, "record"):
-            access.record(request, action, target)  # the audit log (kb/audit.py)
+            access.record(request, action, target)  # the audit log (kb/accounts/audit.py)
 
     lib = _LibraryParts()
     source, on_source, inputs = _pack_tab(kb, tabs)

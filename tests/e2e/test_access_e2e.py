@@ -31,8 +31,8 @@ def test_the_gradio_api_names_its_endpoints_and_hides_the_internal_ones(server: 
 def test_respond_without_history_starts_a_new_conversation_each_time(server: Server):
     from gradio_client import Client
 
-    from kb.db import open_db
-    from kb.history import HistoryStore
+    from kb.accounts.db import open_db
+    from kb.accounts.history import HistoryStore
     from kb.settings import Settings
 
     client = Client(server.url + "/", auth=USER, verbose=False)

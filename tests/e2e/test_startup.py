@@ -23,7 +23,7 @@ def test_with_a_user_the_public_interface_check_passes(tmp_path):
     r = run(["-m", "kb", "users", "add", "admin", "--role", "admin", "--password-stdin"], env, stdin="long-password\n")
     assert r.returncode == 0, r.stderr
     code = (
-        "import sys, app; from kb.settings import load_settings; from kb.users import UserStore; "
+        "import sys, app; from kb.settings import load_settings; from kb.accounts.users import UserStore; "
         "s = load_settings(); print(app.startup_refusal(s.app.host, UserStore.open(s).count() > 0))"
     )
     r = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from kb.citations import norm
+from kb.answer.citations import norm
 from tests.e2e.appserver import SCREENSHOTS
 from tests.servers import free_port
 from tests.workflow_kb import DANGZHANG, build_workflow_kb

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.loadbench import start_app, stop_app
+from kb.cli.loadbench import start_app, stop_app
 
 pytestmark = pytest.mark.slow
 

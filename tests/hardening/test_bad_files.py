@@ -12,7 +12,7 @@ import pytest
 from ingest.admin import KBAdmin
 from ingest.pipeline import ingest_paths
 from kb.factory import open_index
-from kb.uploads import upload_dir
+from kb.store.uploads import upload_dir
 from tests.hardening.zoo import GOOD_TEXT, HIDDEN_PHONE, docx_bomb, write_zoo
 
 pytestmark = pytest.mark.slow

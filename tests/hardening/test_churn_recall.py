@@ -12,8 +12,8 @@ import time
 import numpy as np
 import pytest
 
+from kb.store.vectors import ExactIndex, VectorStore
 from kb.types import Chunk
-from kb.vectors import ExactIndex, VectorStore
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest_paths
-from kb.index import Index
+from kb.store.index import Index
 
 pytestmark = pytest.mark.slow
 

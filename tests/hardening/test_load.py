@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.loadbench import REPO, ask, run_level, start_app, stop_app
+from kb.cli.loadbench import REPO, ask, run_level, start_app, stop_app
 
 pytestmark = pytest.mark.slow
 

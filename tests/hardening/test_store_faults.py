@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.doctor import examine, run_doctor
-from kb.index import Index
-from kb.integrity import IndexCorrupt, VectorsMissing, sqlite_problem
+from kb.cli.doctor import examine, run_doctor
+from kb.store.index import Index
+from kb.store.integrity import IndexCorrupt, VectorsMissing, sqlite_problem
 
 pytestmark = pytest.mark.slow
 

@@ -10,9 +10,9 @@ import pytest
 
 from ingest.admin import KBAdmin
 from ingest.pipeline import ingest_paths
-from kb.extractive import REFUSAL_TEXT
+from kb.answer.extractive import REFUSAL_TEXT
+from kb.answer.followup import Exchange
 from kb.factory import build, open_index
-from kb.followup import Exchange
 from kb.types import Answer
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -144,8 +144,8 @@ def test_admin_upload_reports_progress_per_file_and_a_bad_file_does_not_stop_the
 
 @pytest.mark.slow
 def test_uploading_and_deleting_a_document_refreshes_the_glossary_and_its_retrieval(tmp_path, embedder):
-    from kb.glossary import attach
-    from kb.glossary import refresh as refresh_glossary
+    from kb.learn.glossary import attach
+    from kb.learn.glossary import refresh as refresh_glossary
     from kb.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "kb")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.index import Index
 from kb.settings import Settings
+from kb.store.index import Index
 from tests.servers import free_port, stop
 
 pytestmark = pytest.mark.slow

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kb.chat_models import build_chat_model
-from kb.followup import Exchange, LLMRewriter
-from kb.prompts import load_prompt
+from kb.answer.chat_models import build_chat_model
+from kb.answer.followup import Exchange, LLMRewriter
+from kb.answer.prompts import load_prompt
 from tests.system.test_llm_answerer import PROMPTS_DIR, free_port, gbnf_literal, llama_server, openai_settings
 
 __all__ = ["llama_server"]  # the module-scoped server fixture, shared by import
@@ -54,10 +54,10 @@ def test_without_history_the_model_is_not_asked():
 def test_the_chat_stream_with_an_llm_rewrites_then_streams_the_models_words_then_the_checked_answer(
     llama_server, tmp_settings, embedder, dangzhang
 ):
-    from kb.extractive import ExtractiveAnswerer
+    from kb.answer.extractive import ExtractiveAnswerer
+    from kb.answer.llm_answerer import LLMAnswerer
+    from kb.answer.retrieval import HybridRetriever
     from kb.factory import open_index
-    from kb.llm_answerer import LLMAnswerer
-    from kb.retrieval import HybridRetriever
     from kb.service import KnowledgeBase
     from kb.types import Answer
 

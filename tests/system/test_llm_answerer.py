@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.chat_models import build_chat_model
-from kb.extractive import REFUSAL_TEXT
-from kb.llm_answerer import LLMAnswerer, LLMUnavailable
-from kb.prompts import load_prompt
+from kb.answer.chat_models import build_chat_model
+from kb.answer.extractive import REFUSAL_TEXT
+from kb.answer.llm_answerer import LLMAnswerer, LLMUnavailable
+from kb.answer.prompts import load_prompt
 from kb.settings import LLMSettings
 from kb.types import Hit
 from tests.servers import free_port, stop

@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 from ingest.pipeline import ingest_paths
-from kb.citations import is_verbatim
+from kb.answer.citations import is_verbatim
 from kb.factory import build, open_index
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"

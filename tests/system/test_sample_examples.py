@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ingest.pipeline import ingest_paths
+from kb.answer.followup import Exchange
 from kb.factory import build, open_index
-from kb.followup import Exchange
 from kb.types import Answer
 from tests.apiserver import SAMPLE
 

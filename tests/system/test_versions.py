@@ -13,10 +13,10 @@ from ingest.admin import KBAdmin
 from ingest.authority import refresh_authority
 from ingest.pipeline import ingest_paths
 from kb.__main__ import main as kb_main
-from kb.authority import standing_of, store_for
 from kb.factory import build, open_index
-from kb.index import doc_id_for
 from kb.settings import Settings
+from kb.store.authority import standing_of, store_for
+from kb.store.index import doc_id_for
 from tests.authority_fixtures import copy_corpus, second_version
 
 pytestmark = pytest.mark.slow

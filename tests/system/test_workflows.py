@@ -9,14 +9,14 @@ import sys
 
 import pytest
 
-from kb import library, progress
-from kb.citations import is_verbatim, norm
-from kb.db import open_db
-from kb.export import to_docx, to_markdown
-from kb.glossary import ADMIN, DEFINITION, ENUMERATION, attach, expand_query
-from kb.pack import PART_TITLES, PARTS, build_pack, move, remove
-from kb.quiz import BLANK, CHOICE, grade, quiz_for
-from kb.tokenize import tokenize
+from kb.accounts.db import open_db
+from kb.answer.citations import is_verbatim, norm
+from kb.learn import library, progress
+from kb.learn.export import to_docx, to_markdown
+from kb.learn.glossary import ADMIN, DEFINITION, ENUMERATION, attach, expand_query
+from kb.learn.pack import PART_TITLES, PARTS, build_pack, move, remove
+from kb.learn.quiz import BLANK, CHOICE, grade, quiz_for
+from kb.store.tokenize import tokenize
 from tests.workflow_kb import DANGZHANG, REPO, ZHUZHOU, build_workflow_kb
 
 pytestmark = pytest.mark.slow

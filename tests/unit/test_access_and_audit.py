@@ -6,12 +6,12 @@ import sqlite3
 
 import pytest
 
-from kb.audit import AuditLog, to_csv
-from kb.db import open_db
-from kb.departments import AccessDenied, Departments, Principal
-from kb.openai_api import Message, kb_of, split_messages
+from kb.accounts.audit import AuditLog, to_csv
+from kb.accounts.db import open_db
+from kb.accounts.departments import AccessDenied, Departments, Principal
+from kb.accounts.tokens import TokenStore, token_hash
+from kb.api.openai_api import Message, kb_of, split_messages
 from kb.settings import AuditSettings
-from kb.tokens import TokenStore, token_hash
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from kb.answer_model import MODEL_FILE, AnswerModel
-from kb.features import QUESTION_FEATURES, SENTENCE_FEATURES
-from kb.training import ROWS_FILE, fit, read_rows
+from kb.answer.answer_model import MODEL_FILE, AnswerModel
+from kb.answer.features import QUESTION_FEATURES, SENTENCE_FEATURES
+from kb.cli.training import ROWS_FILE, fit, read_rows
 
 
 def test_the_shipped_model_names_every_feature_the_answerer_computes():
@@ -49,7 +49,7 @@ def test_the_linear_model_is_the_logistic_regression_sklearn_fitted():
     ys = [cd["y"] for r in rows[:40] for cd in r["candidates"]]
     if len(set(ys)) < 2:
         pytest.skip("the first rows hold one class only")
-    from kb.training import _fit
+    from kb.cli.training import _fit
 
     m = _fit(xs, ys, [1.0] * len(ys), SENTENCE_FEATURES, 1.0)
     X = np.asarray(xs)

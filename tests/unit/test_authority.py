@@ -7,8 +7,8 @@ import pytest
 from ingest.authority import extract_authority
 from ingest.errors import IngestError
 from ingest.pipeline import read_document
-from kb.authority import Authority, parse_filter, resolve, work_key
-from kb.manifest import DocRecord
+from kb.store.authority import Authority, parse_filter, resolve, work_key
+from kb.store.manifest import DocRecord
 from tests.authority_fixtures import copy_corpus, corpus_file, second_version
 
 GOV_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>国务院关于印发某某方案的通知_政策文件</title>

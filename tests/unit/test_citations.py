@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kb.citations import best_sentence, finalize, is_verbatim, make_citation, norm
+from kb.answer.citations import best_sentence, finalize, is_verbatim, make_citation, norm
 from kb.types import Chunk, Hit
 
 _MARK = re.compile(r"\[(\d+)\]")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from kb.extractive import REFUSAL_TEXT, ExtractiveAnswerer, units
-from kb.features import answer_type
+from kb.answer.extractive import REFUSAL_TEXT, ExtractiveAnswerer, units
+from kb.answer.features import answer_type
 from kb.settings import AnswerSettings
 from kb.types import Chunk, Hit
 

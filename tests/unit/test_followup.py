@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.followup import Exchange, RuleRewriter, needs_context
+from kb.answer.followup import Exchange, RuleRewriter, needs_context
 
 ZHUZHOU = Exchange(
     "株洲市直机关实施了什么工程？",

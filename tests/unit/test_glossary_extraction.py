@@ -1,7 +1,7 @@
 """Glossary extraction and query expansion on passages of the real documents (no index needed)."""
 
-from kb.citations import is_verbatim
-from kb.glossary import CONTEXT, DEFINITION, ENUMERATION, candidate_terms, expand_query, explain, extract
+from kb.answer.citations import is_verbatim
+from kb.learn.glossary import CONTEXT, DEFINITION, ENUMERATION, candidate_terms, expand_query, explain, extract
 from kb.types import Chunk
 
 PAGE = "动力党建合力攻坚_株洲市直机关.txt"

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 
 import pytest
 
-import kb.db
-import kb.glossary
-from kb.glossary import Glossary, GlossaryEntry, open_glossary, refresh
+import kb.accounts.db
+import kb.learn.glossary
+from kb.learn.glossary import GlossaryEntry, open_glossary, refresh
 from kb.types import Chunk
 
 WUDONG = (
@@ -22,7 +22,7 @@ SANGAO = "习近平总书记赋予湖南“三高四新”战略定位和使命�
 
 
 class FakeIndex:
-    """The parts of `kb.index.Index` the glossary uses, over two passages."""
+    """The parts of `kb.store.index.Index` the glossary uses, over two passages."""
 
     def __init__(self, settings) -> None:  # type: ignore[no-untyped-def]
         self.settings = settings
@@ -48,20 +48,20 @@ class FakeIndex:
 
 @pytest.fixture
 def fake_kb(tmp_settings, monkeypatch):
-    monkeypatch.setattr("kb.tokenize.add_terms", lambda terms: None)  # keep jieba's dictionary as other tests see it
+    monkeypatch.setattr("kb.store.tokenize.add_terms", lambda terms: None)  # keep jieba's dictionary as other tests see it
     tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
     return SimpleNamespace(index=FakeIndex(tmp_settings), settings=tmp_settings, glossary={})
 
 
 def test_concurrent_rebuilds_on_a_fresh_database_do_not_collide(fake_kb, monkeypatch):
-    real_extract = kb.glossary.extract
+    real_extract = kb.learn.glossary.extract
 
     def slow_extract(chunks):  # type: ignore[no-untyped-def]
         # Both rebuilds are inside the read-then-insert window at once, as an upload and the 重建 button were.
         time.sleep(0.3)
         return real_extract(chunks)
 
-    monkeypatch.setattr(kb.glossary, "extract", slow_extract)
+    monkeypatch.setattr(kb.learn.glossary, "extract", slow_extract)
     errors: list[BaseException] = []
 
     def run() -> None:
@@ -84,13 +84,13 @@ def test_concurrent_rebuilds_on_a_fresh_database_do_not_collide(fake_kb, monkeyp
 
 
 def test_an_admin_save_while_a_rebuild_runs_is_kept(fake_kb, monkeypatch):
-    real_extract = kb.glossary.extract
+    real_extract = kb.learn.glossary.extract
 
     def slow_extract(chunks):  # type: ignore[no-untyped-def]
         time.sleep(0.3)
         return real_extract(chunks)
 
-    monkeypatch.setattr(kb.glossary, "extract", slow_extract)
+    monkeypatch.setattr(kb.learn.glossary, "extract", slow_extract)
     rebuild = threading.Thread(target=lambda: open_glossary(fake_kb).rebuild())
     rebuild.start()
     time.sleep(0.05)
@@ -100,16 +100,8 @@ def test_an_admin_save_while_a_rebuild_runs_is_kept(fake_kb, monkeypatch):
     assert e is not None and e.origin == "admin" and e.note == "干部队伍建设目标"
 
 
-def test_repeated_refreshes_reuse_one_session_factory(fake_kb, monkeypatch):
-    opened: list[object] = []
-    real_open = kb.db.open_db
-
-    def counting_open(settings):  # type: ignore[no-untyped-def]
-        opened.append(settings)
-        return real_open(settings)
-
-    monkeypatch.setattr(kb.db, "open_db", counting_open)
+def test_repeated_refreshes_reuse_the_one_engine_of_the_database_url(fake_kb):
     factories = {id(refresh(fake_kb).db) for _ in range(5)}
-    assert len(factories) == 1 and len(opened) <= 1
-    assert isinstance(open_glossary(fake_kb), Glossary) and open_glossary(fake_kb).db is refresh(fake_kb).db
+    assert len(factories) == 1
+    assert open_glossary(fake_kb).db is kb.accounts.db.open_db(fake_kb.settings)  # the users' and history's engine too
     assert fake_kb.glossary  # refresh still wires the definitions into retrieval

@@ -4,7 +4,7 @@ import sys
 
 def test_importing_kb_pulls_in_neither_gradio_nor_torch():
     code = (
-        "import sys, kb, kb.service, kb.retrieval, kb.extractive, kb.settings, kb.factory, kb.types;"
+        "import sys, kb, kb.service, kb.answer.retrieval, kb.answer.extractive, kb.settings, kb.factory, kb.types;"
         "bad=[m for m in ('gradio','torch','sentence_transformers','chromadb') if m in sys.modules];"
         "print(','.join(bad))"
     )
@@ -19,11 +19,11 @@ def test_kb_never_imports_gradio_in_its_source():
     root = Path(__file__).resolve().parents[2] / "kb"
     # gradio itself, not gradio_client (the HTTP client `kb bench-load` drives the app with; it never loads gradio).
     gradio = re.compile(r"^\s*(?:import|from)\s+gradio(?:\s|\.|$)", re.MULTILINE)
-    offenders = [p.name for p in root.glob("*.py") if gradio.search(p.read_text())]
+    offenders = [p.name for p in root.rglob("*.py") if gradio.search(p.read_text())]
     assert offenders == []
 
 
 def test_the_load_benchmark_client_does_not_load_gradio():
-    code = "import sys, gradio_client, kb.loadbench; print('gradio' in sys.modules)"
+    code = "import sys, gradio_client, kb.cli.loadbench; print('gradio' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"

@@ -2,9 +2,9 @@
 
 import docx
 
-from kb.citations import make_citation
-from kb.export import export, note_text, to_markdown
-from kb.pack import CASE, FIGURE, OUTLINE, QUESTION, QUOTE, Pack, PackItem, move, remove, unverified
+from kb.answer.citations import make_citation
+from kb.learn.export import export, note_text, to_markdown
+from kb.learn.pack import CASE, FIGURE, OUTLINE, QUESTION, QUOTE, Pack, PackItem, move, remove, unverified
 from kb.types import Chunk
 
 CHUNK = Chunk(
@@ -101,7 +101,7 @@ def test_the_workflow_modules_stay_light_to_import():
     import sys
 
     code = (
-        "import sys, kb.pack, kb.export, kb.quiz, kb.glossary, kb.library, kb.progress, kb.workflows_cli;"
+        "import sys, kb.learn.pack, kb.learn.export, kb.learn.quiz, kb.learn.glossary, kb.learn.library, kb.learn.progress, kb.cli.workflows;"
         "print(','.join(m for m in ('gradio', 'torch', 'chromadb', 'docx', 'jieba') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
@@ -114,9 +114,9 @@ def test_an_llm_writes_cited_discussion_questions_and_a_marker_pointing_nowhere_
     # A scripted chat model: the real endpoint path is covered by tests/system/test_llm_answerer.py.
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-    from kb.llm_answerer import LLMAnswerer
-    from kb.pack import llm_questions
-    from kb.prompts import load_prompt
+    from kb.answer.llm_answerer import LLMAnswerer
+    from kb.answer.prompts import load_prompt
+    from kb.learn.pack import llm_questions
 
     reply = "1. 空气质量达标率达82.1%靠的是什么？[1]\n2. 这一题的编号不存在。[9]\n"
     settings = tmp_settings

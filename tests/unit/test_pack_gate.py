@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import docx
 import pytest
 
-from kb.export import to_docx
-from kb.extractive import ExtractiveAnswerer
-from kb.pack import build_pack, clean_topic
+from kb.answer.extractive import ExtractiveAnswerer
+from kb.learn.export import to_docx
+from kb.learn.pack import build_pack, clean_topic
 from kb.settings import AnswerSettings
 from kb.types import Chunk, Hit
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from kb.prompts import Prompt, load_all, load_prompt
+from kb.answer.prompts import Prompt, load_all, load_prompt
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 

@@ -1,8 +1,8 @@
 """Self-test generation and grading, and the library's structure tree, on articles of the party constitution."""
 
-from kb.citations import norm
-from kb.library import node_path, structure
-from kb.quiz import BLANK, CHOICE, generate, grade, same_amount
+from kb.answer.citations import norm
+from kb.learn.library import node_path, structure
+from kb.learn.quiz import BLANK, CHOICE, generate, grade, same_amount
 from kb.types import Chunk
 
 

@@ -1,6 +1,6 @@
 """Document routing: the everyday names of documents, and which documents a question names."""
 
-from kb.routing import Router, names_for
+from kb.answer.routing import Router, names_for
 
 # (doc_id, title, author, affiliation, date, source, opening text) as the corpus documents are ingested.
 DOCS = [

@@ -1,4 +1,4 @@
-"""kb/evaluation.py scores as ../shared/corpus/score.py, the judge's scorer, does (run when ../shared is present)."""
+"""kb/cli/evaluation.py scores as ../shared/corpus/score.py, the judge's scorer, does (run when ../shared is present)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.evaluation import answer_recall, evaluate, load_texts, num_form
+from kb.cli.evaluation import answer_recall, evaluate, load_texts, num_form
 
 SCORE_PY = Path(__file__).resolve().parents[2] / "../shared/corpus/score.py"
 

@@ -1,4 +1,4 @@
-from kb.sentences import sentences, split_sentences
+from kb.answer.sentences import sentences, split_sentences
 
 
 def test_sentences_are_verbatim_spans_of_the_text():

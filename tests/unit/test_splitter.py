@@ -6,7 +6,7 @@ import pytest
 
 from ingest.articles import split_articles
 from ingest.splitter import split_document
-from kb.sentences import sentences
+from kb.answer.sentences import sentences
 from kb.types import Section, SourceDoc
 
 ROOT = Path(__file__).parents[2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.terms import chinese_number, expand_query, key_terms, noun_parts, number_forms, place_stem, variants
+from kb.answer.terms import chinese_number, expand_query, key_terms, noun_parts, number_forms, place_stem, variants
 
 
 @pytest.mark.parametrize(

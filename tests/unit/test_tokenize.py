@@ -1,4 +1,4 @@
-from kb.tokenize import STOPWORDS, add_terms, tokenize
+from kb.store.tokenize import STOPWORDS, add_terms, tokenize
 
 
 def test_cuts_chinese_into_search_tokens_including_the_parts_of_long_words():

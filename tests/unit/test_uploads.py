@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.uploads import MAX_RATIO, sanitize_name, save_uploads
+from kb.store.uploads import MAX_RATIO, sanitize_name, save_uploads
 
 ALLOWED = {".txt", ".md", ".docx", ".pdf"}
 
@@ -130,7 +130,7 @@ def test_a_name_of_only_punctuation_keeps_its_extension(name, safe):
 
 
 def test_removing_an_upload_deletes_only_that_documents_own_file(tmp_path):
-    from kb.uploads import remove_upload, upload_dir
+    from kb.store.uploads import remove_upload, upload_dir
 
     folder = upload_dir(tmp_path)
     folder.mkdir(parents=True)

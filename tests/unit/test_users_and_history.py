@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-from kb.db import open_db
-from kb.history import HistoryStore, answer_from_json, answer_to_json
+from kb.accounts.db import open_db
+from kb.accounts.history import HistoryStore, answer_from_json, answer_to_json
+from kb.accounts.users import UserError, UserStore
 from kb.types import Answer, Chunk, Citation, Hit
-from kb.users import UserError, UserStore
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def _answer(text: str = "预备党员的预备期为一年。[1]", refused: bool
 def test_passwords_are_stored_as_argon2_hashes_and_verified(sessions):
     users = UserStore(sessions)
     users.add("admin", "correct horse", role="admin")
-    from kb.users import User
+    from kb.accounts.users import User
 
     with sessions() as s:
         stored = s.get(User, "admin").password_hash

@@ -1,0 +1,312 @@
+"""The default answerer: no LLM, the answer is composed of retrieved sentences.
+
+It ranks the sentences of the top passages with a learned model, quotes the best with citations, and
+refuses when a second learned model says the evidence does not answer the question (kb/answer/answer_model.py,
+features in kb/answer/features.py, trained by `python -m kb train`). Everything it says is verbatim from a
+stored passage, so it cannot invent a number; its weakness is that it cannot paraphrase.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kb.answer.answer_model import AnswerModel
+from kb.answer.citations import make_citation
+from kb.answer.features import (
+    DocFreq,
+    Question,
+    analyse,
+    context,
+    coverage,
+    holds,
+    holds_key,
+    is_heading,
+    question_features,
+    question_terms,
+    sentence_features,
+)
+from kb.answer.sentence_similarity import SentenceSimilarity
+from kb.answer.sentences import split_sentences
+from kb.answer.terms import KeyTerm
+from kb.settings import AnswerSettings
+from kb.types import Answer, Citation, Hit
+
+__all__ = ["REFUSAL_TEXT", "ExtractiveAnswerer", "Candidate", "Decision", "question_terms"]
+
+REFUSAL_TEXT = "知识库中没有找到能回答这个问题的内容。"
+_CLAUSE_END = re.compile(r"[。！？!?]")
+_CLAUSE = re.compile(r"[，,；;：:]")
+_HOW = re.compile(r"怎么|如何|怎样|什么|哪些")
+# A legal article states a condition and its consequence in parallel clauses (…的，给予警告；情节较重的，…),
+# and a lead-in ending in ： is followed by its list: the next clause belongs to the answer.
+_CONDITION = re.compile(r"^[^，。]{2,40}的[，,]")
+
+
+@dataclass
+class Candidate:
+    """A sentence (or clause run) of a top passage, with the ranker's features and logit."""
+
+    hit_rank: int
+    start: int
+    end: int
+    text: str
+    features: dict[str, float] = field(default_factory=dict)
+    logit: float = 0.0
+
+
+@dataclass
+class Decision:
+    """What the answerer concluded: ranked candidates, the answerability features and probability."""
+
+    question: Question
+    candidates: list[Candidate]
+    features: dict[str, float]
+    p_answerable: float
+    answer: bool
+
+
+class ExtractiveAnswerer:
+    """Answers by quoting the best sentences of the retrieved passages."""
+
+    def __init__(
+        self,
+        cfg: AnswerSettings,
+        doc_freq: DocFreq,
+        model: AnswerModel | None = None,
+        similarity: SentenceSimilarity | None = None,
+        doc_text: Callable[[str], str] | None = None,
+        passages: int = 4,
+    ) -> None:
+        self.cfg = cfg
+        self.doc_freq = doc_freq
+        self.model = model or AnswerModel.load()
+        # Without an embedder (hand-made passages in unit tests), a sentence inherits its passage's dense score.
+        self.similarity = similarity
+        # The whole text of a document by doc_id, for key terms stated once at its head (None: the passage only).
+        self.doc_text = doc_text
+        self.passages = passages
+
+    # -- candidates and decision -------------------------------------------------------
+
+    def candidates(self, q: Question, hits: list[Hit]) -> list[Candidate]:
+        """Every answer-sized span of the top passages with its features, unranked."""
+        top_score = max((h.score for h in hits[: self.passages]), default=0.0)
+        out: list[Candidate] = []
+        for rank, h in enumerate(hits[: self.passages]):
+            text = h.chunk.text
+            for s, e in units(text):
+                u = text[s:e]
+                out.append(Candidate(rank, s, e, u, sentence_features(q, h, rank, u, s, top_score)))
+        self._embed_sentences(q.text, out, hits)
+        return out
+
+    def _embed_sentences(self, question: str, cands: list[Candidate], hits: list[Hit]) -> None:
+        """`sent_dense` for the likeliest candidates (a word-overlap pre-score picks them), to bound the cost."""
+        if not cands:
+            return
+        if self.similarity is None:
+            for c in cands:
+                c.features["sent_dense"] = hits[c.hit_rank].dense
+                c.features["sent_dense_gap"] = 0.0
+            return
+        pre = sorted(cands, key=lambda c: -(c.features["cov"] + 0.5 * c.features["bigram"]))
+        head = pre[: self.cfg.embed_sentences]
+        sims = self.similarity.scores(question, [c.text for c in head])
+        top, low = max(sims), min(sims)
+        for c, v in zip(head, sims):
+            c.features["sent_dense"] = v
+            c.features["sent_dense_gap"] = v - top
+        for c in pre[len(head) :]:
+            c.features["sent_dense"] = low
+            c.features["sent_dense_gap"] = low - top
+
+    def doc_texts(self, hits: list[Hit]) -> dict[str, str]:
+        """The whole text of each top passage's document (empty without a `doc_text` source)."""
+        if self.doc_text is None:
+            return {}
+        return {d: self.doc_text(d) for d in dict.fromkeys(h.chunk.doc_id for h in hits[: self.passages])}
+
+    def rank(self, cands: list[Candidate]) -> list[Candidate]:
+        for c in cands:
+            c.logit = self.model.sentence.logit(c.features)
+        return sorted(cands, key=lambda c: c.logit, reverse=True)
+
+    def decide(self, question: str, hits: list[Hit]) -> Decision:
+        """Rank the candidate sentences and decide whether they answer the question."""
+        q = analyse(question, self.doc_freq)
+        ranked = self.rank(self.candidates(q, hits))
+        if not ranked:
+            return Decision(q, [], {}, 0.0, False)
+        best = ranked[0]
+        second = next((c.logit for c in ranked if c.hit_rank != best.hit_rank), best.logit - 5.0)
+        docs = self.doc_texts(hits)
+        feats = question_features(q, hits, (best.hit_rank, best.text, best.logit), second, self.passages, None, docs)
+        p = self.model.answerable.prob(feats)
+        # Structural, not learned: the question names a specific thing, or asks for a contact detail, that no
+        # retrieved document holds in any form (see AnswerSettings.key_term_veto).
+        vetoed = self.cfg.key_term_veto and (feats.get("kt_strong_top", 0.0) > 0 or feats["contact_missing"] > 0)
+        return Decision(q, ranked, feats, p, p >= self.model.threshold and not vetoed)
+
+    # -- answering ---------------------------------------------------------------------
+
+    def answer(self, question: str, hits: list[Hit]) -> Answer:
+        """A short cited answer, or a refusal when the passages do not hold one."""
+        if not hits:
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True)
+        # "1", "第", "[1]": one character matches everything and means nothing.
+        if not any(len(t) >= 2 for t in question_terms(question)):
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
+        d = self.decide(question, hits)
+        if not d.answer:
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
+        return self.compose(question, hits, d.candidates, d.question)
+
+    def compose(self, question: str, hits: list[Hit], ranked: list[Candidate], q: Question | None = None) -> Answer:
+        """The answer text from the ranked candidates: the best, what it needs to be whole, then close seconds."""
+        q = q or analyse(question, self.doc_freq)
+        # A title or heading is not a sentence of an answer, however well its words match the question.
+        ranked = [c for c in ranked if not is_heading(c.text)] or ranked
+        ranked = [self._trim(q, c) for c in ranked[:1]] + ranked[1:]
+        best = ranked[0]
+        chosen = _read_on(question, best, hits[best.hit_rank].chunk.text, ranked, self.cfg.max_chars)
+        length = sum(len(u.text) for u in chosen)
+        p_best = _sigmoid(best.logit)
+        for u in ranked[1:]:
+            if len(chosen) >= self.cfg.max_sentences or length >= self.cfg.max_chars * 0.6:
+                break
+            if _sigmoid(u.logit) < self.cfg.second_sentence_ratio * p_best:
+                continue
+            overlaps = any(u.hit_rank == c.hit_rank and u.start < c.end and c.start < u.end for c in chosen)
+            if overlaps or length + len(u.text) > self.cfg.max_chars:
+                continue
+            chosen.append(u)
+            length += len(u.text)
+        chosen.sort(key=lambda u: (u.hit_rank, u.start))  # reading order
+        citations: list[Citation] = []
+        marker_of: dict[int, int] = {}
+        parts: list[str] = []
+        for u in chosen:
+            chunk = hits[u.hit_rank].chunk
+            if u.hit_rank not in marker_of:
+                marker_of[u.hit_rank] = len(citations) + 1
+                citations.append(make_citation(marker_of[u.hit_rank], chunk, u.text))
+            else:
+                c = citations[marker_of[u.hit_rank] - 1]
+                c.quote = _join_quotes(chunk.text, c.quote, u.text)
+            parts.append(f"{u.text}[{marker_of[u.hit_rank]}]")
+        return Answer(question=question, text="".join(parts), refused=False, citations=citations)
+
+    def _trim(self, q: Question, c: Candidate) -> Candidate:
+        """A long sentence cut to the run of its clauses that holds the question's words and asked-for thing.
+
+        Policy sentences run to hundreds of characters; the reader wants the clause that answers, and the
+        citation still shows the whole passage.
+        """
+        limit = self.cfg.max_unit_chars
+        if len(c.text) <= limit:
+            return c
+        bounds = [0] + [m.end() for m in _CLAUSE.finditer(c.text)]
+        if bounds[-1] != len(c.text):
+            bounds.append(len(c.text))
+        best: tuple[float, int, int] | None = None
+        for i in range(len(bounds) - 1):
+            j = i + 1
+            while j + 1 < len(bounds) and bounds[j + 1] - bounds[i] <= limit:
+                j += 1
+            piece = c.text[bounds[i] : bounds[j]]
+            fit = 0.3 if q.atype is not None and q.atype[1].search(piece) else 0.0
+            score = coverage(q, piece) + fit
+            if best is None or score > best[0] + 1e-9:
+                best = (score, bounds[i], bounds[j])
+        if best is None:
+            return c
+        _, a, b = best
+        piece = c.text[a:b].strip().rstrip("，,")
+        off = c.text.index(piece, a)
+        return Candidate(c.hit_rank, c.start + off, c.start + off + len(piece), piece, c.features, c.logit)
+
+    # -- topic checks for the 党课 pack (kb/learn/pack.py) ----------------------------------------
+
+    def topic_coverage(self, topic: str, hits: list[Hit]) -> float:
+        """The share of the topic's idf-weighted words one of the two best passages holds (with titles)."""
+        q = analyse(topic, self.doc_freq)
+        return max((coverage(q, f"{context(h.chunk)} {h.chunk.text}") for h in hits[:2]), default=0.0)
+
+    def missing_key_term(self, topic: str, hits: list[Hit]) -> KeyTerm | None:
+        """A term pinning the topic to something (a title, place, year, unknown noun) that no top passage holds."""
+        q = analyse(topic, self.doc_freq)
+        top = hits[: self.passages]
+        for kt in q.keys:
+            if kt.kind == "noun":
+                if kt.text in q.unknown_nouns and not any(
+                    holds(kt.text, f"{context(h.chunk)} {h.chunk.text}") for h in top
+                ):
+                    return kt
+            elif kt.kind != "number" and not any(holds_key(kt, h.chunk) for h in top):
+                return kt
+        return None
+
+
+def _sigmoid(z: float) -> float:
+    import math
+
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def _read_on(question: str, best: Candidate, passage: str, ranked: list[Candidate], budget: int) -> list[Candidate]:
+    """`best`, and what follows it when the answer continues there.
+
+    - Policy prose names a measure at the end of a sentence ("…，建立“兵支书”培养机制。") and says what it
+      is in the next; for a how/what question, the clause naming it and the next sentence answer.
+    - A lead-in ending in ： is followed by its list; a legal condition (…的，给予警告；) by the parallel
+      condition with the heavier consequence (情节较重的，…).
+    """
+    after = sorted(
+        (u for u in ranked if u.hit_rank == best.hit_rank and u.start >= best.end and u.text != best.text),
+        key=lambda u: (u.start, -u.end),
+    )
+    nxt = next((u for u in after if not passage[best.end : u.start].strip()), None)
+    if nxt is None or is_heading(nxt.text):
+        return [best]
+    fits = len(best.text) + len(nxt.text) <= budget
+    if fits and (best.text.endswith(("：", ":")) or (_CONDITION.match(best.text) and _CONDITION.match(nxt.text))):
+        return [best, nxt]
+    if not _HOW.search(question):
+        return [best]
+    terms = [t for t in question_terms(question) if len(t) >= 2]
+    pos = [best.text.find(t) for t in terms if t in best.text]
+    if not pos or min(pos) < 0.7 * len(best.text):
+        return [best]
+    # Keep only the clause naming the topic, so the explanation fits in a short answer.
+    cut = max(best.text.rfind(p, 0, min(pos)) for p in "，,；;：:") + 1
+    head = Candidate(best.hit_rank, best.start + cut, best.end, best.text[cut:], best.features, best.logit)
+    return [head, Candidate(nxt.hit_rank, nxt.start, nxt.end, nxt.text, nxt.features, best.logit)]
+
+
+def units(text: str) -> list[tuple[int, int]]:
+    """Answer-sized spans: sentences and clauses split at ；, and whole 。-sentences of several clauses."""
+    spans: list[tuple[int, int]] = list(split_sentences(text))
+    start = 0
+    for m in _CLAUSE_END.finditer(text):
+        end = m.end()
+        # A sentence starts after a line break at the latest: a title or heading line is not part of it.
+        start = max(start, text.rfind("\n", start, end) + 1)
+        seg = text[start:end].strip()
+        if seg and len(seg) <= 160:
+            off = text.index(seg, start)
+            if (off, off + len(seg)) not in spans:
+                spans.append((off, off + len(seg)))
+        start = end
+    return spans
+
+
+def _join_quotes(passage: str, a: str, b: str) -> str:
+    """Two quotes from one passage as one verbatim span when they are adjacent, else the longer one."""
+    ia, ib = passage.find(a), passage.find(b)
+    if ia < 0 or ib < 0:
+        return a
+    lo, hi = min(ia, ib), max(ia + len(a), ib + len(b))
+    span = passage[lo:hi]
+    return span if len(span) <= len(a) + len(b) + 20 else a

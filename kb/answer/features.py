@@ -1,0 +1,427 @@
+"""Features the answer model reads: of a candidate sentence, and of a question against its evidence.
+
+The same functions serve answering (kb/answer/extractive.py) and training (kb/cli/training.py), so what the model
+learned is what it sees. Every feature is a property a person would check by eye: does the sentence hold
+the question's words, the kind of thing it asks for (a number, a duration, a list), the place, year or
+document the question names; how far ahead of the next passage is the best one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kb.answer.terms import KeyTerm, key_terms, noun_parts, place_stem, variants
+from kb.store.tokenize import pos_tags, tokenize
+from kb.types import Chunk, Hit
+
+DocFreq = Callable[[list[str]], tuple[dict[str, int], int]]
+
+# Words that shape a question but carry no topic: they must not count as evidence.
+QUESTION_WORDS = frozenset(
+    "什么 多少 哪些 哪个 哪里 哪儿 哪 几 几个 几种 几年 几类 怎么 怎样 怎么样 如何 为什么 为何 是否 是不是 吗 呢 吧 啊 "
+    "请问 具体 一下 一般 主要 我们 我国 常说 规定 要求 提出 可以 能 能否 需要 应当 应该 有 没有 是 的 了 和 与 及 或 在 "
+    "对 把 被 谁 时候 多久 多长 多大 多长时间 怎么办 指 说 讲 里 中 个 上 下 等 等等 分 干 做 算".split()
+)
+_N = r"[0-9一二两三四五六七八九十百千万〇零]"
+# What kind of answer a question asks for, and what that answer looks like in a sentence. The first match wins.
+ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    ("years", re.compile(r"几年|多少年|任期|一届"), re.compile(rf"{_N}+年(?!代|度|级)")),
+    ("months", re.compile(r"几个月|多少个月"), re.compile(rf"{_N}+个?月")),
+    ("days", re.compile(r"几天|多少天|几日|多少日"), re.compile(rf"{_N}+(?:个工作日|日|天)")),
+    (
+        "duration",
+        re.compile(r"多久|多长时间|多长|期限|影响期|时限"),
+        re.compile(rf"{_N}+(?:个)?(?:年|月|日|天|周|小时)|{_N}+年至{_N}+年"),
+    ),
+    ("age", re.compile(r"多少岁|年龄|几岁|多大"), re.compile(rf"{_N}+周?岁")),
+    ("people", re.compile(r"几名|几个人|多少人|几人"), re.compile(rf"{_N}+(?:名|人)")),
+    (
+        "date",
+        re.compile(r"哪一年|何时|什么时候|哪年|哪天|几月|日期|时间"),
+        re.compile(
+            r"(?:19|20)\d\d年|[〇一二三四五六七八九]{4}年|\d+月\d+日|[一二三四五六七八九十]+月[一二三四五六七八九十]+日"
+        ),
+    ),
+    ("name", re.compile(r"叫什么|名称|品牌|称号|称为|口号"), re.compile(r"[“\"《][^”\"》]{2,30}[”\"》]")),
+    (
+        "list",
+        re.compile(r"哪几|哪些|几种|几类|几档|几个等次|分为|包括什么|由什么组成|内容"),
+        re.compile(r"[^、，。；]{1,14}、[^、，。；]{1,14}[、和及]"),
+    ),
+    (
+        "who",
+        re.compile(r"谁|哪个部门|哪些部门|哪个单位|什么部门|什么机构|哪个机关"),
+        re.compile(r"[部委局厅办院署会]|政府|机关|中心|组织|人民|委员"),
+    ),
+    (
+        "number",
+        re.compile(r"多少|几|比例|比重|增长|目标|规模|数量|人次|率"),
+        re.compile(
+            rf"{_N}+(?:\.\d+)?\s*(?:余|多)?\s*(?:%|％|万|亿|元|人|名|个|家|项|次|场|条|年|斤|吨|公里|平方|倍|类|户|所|张)"
+        ),
+    ),
+    (
+        "yesno",
+        re.compile(r"是否|是不是|能不能|可不可以|能否|吗[？?]?$"),
+        re.compile(r"不得|可以|应当|必须|禁止|不能|能够|允许"),
+    ),
+]
+# Contact details answer only in their own form: when no top passage has one at all, the knowledge base does
+# not hold it, however well the rest of the question matches.
+REQUIRED_SHAPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (
+        re.compile(r"地址|住址|办公地点|在哪办公|门牌"),
+        re.compile(
+            r"[\u4e00-\u9fff]{1,12}(?:路|街|大道|大街|巷|胡同|里)\s*[0-9０-９一二三四五六七八九十百]+\s*号|\d+号"
+        ),
+    ),
+    (re.compile(r"电话|热线|联系方式|手机号"), re.compile(r"\d{3,4}-?\d{7,8}|1\d{10}|\b123\d\d\b|\d{5,}")),
+    (re.compile(r"网址|网站|邮箱|电子邮件"), re.compile(r"https?://|www\.|@[\w.]+|\.(?:com|cn|org|net)\b")),
+    (re.compile(r"邮编|邮政编码"), re.compile(r"(?<!\d)\d{6}(?!\d)")),
+]
+_SENT_END = re.compile(r"[。！？!?；;：:…”’」』）)]$")
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+
+
+# Key terms that name one specific thing (a document title, a quoted name, a numbered event, a year, a Latin
+# token such as 5G, a number): when no retrieved document holds one, the question is about something else.
+# Places and nouns are left to the model: documents write 沪 for 上海 and paraphrase nouns.
+STRONG_KEY_KINDS = frozenset({"title", "quoted", "event", "year", "latin", "number"})
+
+
+def question_terms(question: str) -> list[str]:
+    """The content tokens of a question, without question words, deduplicated in order."""
+    seen: dict[str, None] = {}
+    for t in tokenize(question):
+        if t not in QUESTION_WORDS and not t.isspace():
+            seen.setdefault(t, None)
+    return list(seen)
+
+
+def answer_type(question: str) -> tuple[str, re.Pattern[str]] | None:
+    """The kind of thing the question asks for and how it looks in a sentence, if the question says."""
+    return next(((name, shape) for name, asks, shape in ANSWER_TYPES if asks.search(question)), None)
+
+
+def bigrams(s: str) -> set[str]:
+    s = re.sub(r"\s+", "", s)
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def context(chunk: Chunk) -> str:
+    """What a passage says about itself besides its text: the reader sees title, headings and author with it."""
+    return " ".join(
+        x for x in (chunk.title, chunk.doc_title, chunk.heading_path, chunk.author, chunk.affiliation, chunk.date) if x
+    )
+
+
+def holds(term: str, text: str) -> bool:
+    """Whether `text` holds `term` in any of its forms (aliases, number forms), case folded."""
+    low = text.lower()
+    return any(v in low for v in _lower_variants(term))
+
+
+@lru_cache(maxsize=4096)
+def _lower_variants(term: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.lower() for v in variants(term)))
+
+
+def novelty(unit: str, question: str) -> float:
+    """The share of a sentence's characters that the question does not already contain."""
+    chars = [c for c in unit if c.isalnum()]
+    return sum(1 for c in chars if c not in question) / len(chars) if chars else 0.0
+
+
+def is_heading(unit: str) -> bool:
+    """A title or heading line, not a sentence: short and without closing punctuation."""
+    return len(unit) <= 40 and not _SENT_END.search(unit.strip())
+
+
+def _flat(s: str) -> str:
+    return unicodedata.normalize("NFKC", "".join(s.split()))
+
+
+def holds_key(kt: KeyTerm, chunk: Chunk, text: str | None = None) -> bool:
+    """Whether a passage (or `text` of it), with its document's metadata, holds a key term of the question.
+
+    A year also counts when the passage's document dates from the year after: a work report reviews the
+    previous year without naming it.
+    """
+    flat = _flat(f"{context(chunk)} {chunk.source} {chunk.text if text is None else text}")
+    term = _flat(kt.text)
+    if kt.kind == "title":
+        return holds(term.removeprefix("中华人民共和国"), flat)
+    if kt.kind == "year":
+        return holds(term, flat) or str(int(term) + 1) in chunk.date
+    if kt.kind == "place":
+        return holds(term, flat) or place_stem(term) in flat
+    return holds(term, flat)
+
+
+@dataclass
+class Question:
+    """What the answerer works out about a question once: its words and their weights, its key terms."""
+
+    text: str
+    terms: list[str]
+    idf: dict[str, float]
+    total: float
+    qbi: set[str]
+    atype: tuple[str, re.Pattern[str]] | None
+    keys: list[KeyTerm]
+    unknown_share: float  # idf share of the question's words that no passage in the corpus uses
+    raw_idf: dict[str, float] = field(default_factory=dict)  # idf before the part-of-speech weights
+    df: dict[str, int] = field(default_factory=dict)
+    unknown_nouns: list[str] = field(default_factory=list)
+    required_shape: re.Pattern[str] | None = None
+
+
+def analyse(question: str, doc_freq: DocFreq) -> Question:
+    """Terms, idf weights (nouns up, verbs down, unknown words down), key terms and asked-for type."""
+    terms = question_terms(question)
+    df, n = doc_freq(terms)
+    tags = dict(pos_tags(question))
+    idf: dict[str, float] = {}
+    unknown = 0.0
+    for t in terms:
+        w = math.log(1 + (n + 1) / (df.get(t, 0) + 0.5))
+        if not df.get(t, 0):
+            unknown += w
+            # A word no passage has cannot be matched by any sentence: at full weight it only flattens the
+            # differences between sentences. A noun names the topic; a verb is often paraphrased.
+            w *= 0.3
+        elif tags.get(t, "").startswith("n"):
+            w *= 1.5
+        elif tags.get(t, "") in ("v", "d", "c", "p"):
+            w *= 0.6
+        idf[t] = w
+    raw_total = sum(math.log(1 + (n + 1) / (df.get(t, 0) + 0.5)) for t in terms) or 1.0
+    keys = key_terms(question)
+    for m in _NUMBER.finditer(_without_years(question)):
+        keys.append(KeyTerm("number", m.group(0)))
+    unknown_nouns = [kt.text for kt in keys if kt.kind == "noun" and _unknown_noun(kt.text, doc_freq)]
+    required = next((shape for asks, shape in REQUIRED_SHAPES if asks.search(question)), None)
+    return Question(
+        text=question,
+        terms=terms,
+        idf=idf,
+        total=sum(idf.values()) or 1.0,
+        qbi=bigrams("".join(terms)) or bigrams(question),
+        atype=answer_type(question),
+        keys=keys,
+        unknown_share=unknown / raw_total,
+        raw_idf={t: math.log(1 + (n + 1) / (df.get(t, 0) + 0.5)) for t in terms},
+        df=dict(df),
+        unknown_nouns=unknown_nouns,
+        required_shape=required,
+    )
+
+
+def _without_years(q: str) -> str:
+    return re.sub(r"(?<!\d)(?:19|20)\d\d\s*年|《[^》]*》|[A-Za-z]+\d*|\d+[A-Za-z]+", " ", q)
+
+
+def _unknown_noun(noun: str, doc_freq: DocFreq) -> bool:
+    """A noun the corpus never uses, not even as its parts (起征点, 公积金): the question is about something else."""
+    parts = noun_parts(noun)
+    df, _ = doc_freq([noun, *parts])
+    if df.get(noun, 0):
+        return False
+    return sum(len(p) for p in parts if df.get(p, 0)) < len(noun)
+
+
+def coverage(q: Question, text: str) -> float:
+    """The idf-weighted share of the question's words that `text` holds."""
+    return sum(w for t, w in q.idf.items() if holds(t, text)) / q.total
+
+
+def sentence_features(q: Question, hit: Hit, rank: int, unit: str, start: int, top_score: float) -> dict[str, float]:
+    """How well one candidate sentence answers the question, as numbers the ranker weighs."""
+    chunk = hit.chunk
+    ctx = context(chunk)
+    cov_sent = coverage(q, unit)
+    cov = sum(w for t, w in q.idf.items() if holds(t, unit) or holds(t, ctx)) / q.total
+    bi = len(q.qbi & bigrams(unit)) / len(q.qbi) if q.qbi else 0.0
+    asked = q.atype is not None
+    fits = bool(asked and q.atype[1].search(unit))
+    keys = [kt for kt in q.keys if kt.kind != "noun"]
+    blob = f"{ctx} {chunk.source} {unit}"
+    keys_in = sum(1 for kt in keys if holds_key(kt, chunk, unit))
+    return {
+        "cov": cov,
+        "cov_sent": cov_sent,
+        "bigram": bi,
+        "passage_score": hit.score / top_score if top_score > 0 else 0.0,
+        "dense": hit.dense,
+        "rank_inv": 1.0 / (1 + rank),
+        "shape_fit": 1.0 if fits else 0.0,
+        "shape_miss": 1.0 if asked and not fits else 0.0,
+        "length": min(len(unit), 300) / 100,
+        "echo": 1.0 if novelty(unit, q.text) < 0.3 else 0.0,
+        "novelty": novelty(unit, q.text),
+        "heading": 1.0 if is_heading(unit) else 0.0,
+        "first": 1.0 if start == 0 else 0.0,
+        "keys_in": keys_in / len(keys) if keys else 1.0,
+        "in_ctx_only": 1.0 if cov > cov_sent + 0.3 else 0.0,
+        # Rare words weigh much more than common ones: the sentence about *this* programme or town.
+        "rare_cov": sum(w * w for t, w in q.raw_idf.items() if holds(t, unit)) / rare_total
+        if (rare_total := sum(w * w for w in q.raw_idf.values()))
+        else 0.0,
+        "blob_len": min(len(blob), 600) / 600,
+    }
+
+
+SENTENCE_FEATURES = [
+    "cov",
+    "cov_sent",
+    "bigram",
+    "passage_score",
+    "dense",
+    "rank_inv",
+    "shape_fit",
+    "shape_miss",
+    "length",
+    "echo",
+    "novelty",
+    "heading",
+    "first",
+    "keys_in",
+    "in_ctx_only",
+    "rare_cov",
+    "blob_len",
+    "sent_dense",  # set by the answerer (kb/answer/sentence_similarity.py), not here: it needs the embedder
+    "sent_dense_gap",
+]
+
+
+def question_features(
+    q: Question,
+    hits: list[Hit],
+    best: tuple[int, str, float],
+    second_logit: float,
+    passages: int,
+    cache: dict | None = None,
+    doc_texts: dict[str, str] | None = None,
+) -> dict[str, float]:
+    """Whether the evidence answers the question: the best sentence, its passage, and the key terms.
+
+    `best` is (passage rank, sentence, ranker logit) of the best candidate; `second_logit` that of the best
+    candidate from another passage (or a low value when there is none). `cache` keeps the parts that do not
+    depend on the sentence between calls for the same question and hits (training asks for every candidate).
+    `doc_texts` holds the whole text of each top passage's document by doc_id: a key term (the province of
+    a notice, the year of a report) is often stated once at the head of a document, not in every passage.
+    """
+    docs = doc_texts or {}
+    cache = {} if cache is None else cache
+    rank, unit, logit = best
+    if "shared" not in cache:
+        cache["shared"] = _evidence_features(q, hits, passages, docs)
+    if rank not in cache:
+        cited = hits[:passages][rank].chunk
+        cache[rank] = _cited_features(q, cited, docs.get(cited.doc_id))
+    f = {**cache["shared"], **cache[rank]}
+    f.update(
+        best_logit=max(-10.0, min(10.0, logit)),
+        margin=max(-10.0, min(10.0, logit - second_logit)),
+        best_cov=coverage(q, unit),
+        dense_cited=hits[rank].dense,
+        shape_fit_best=1.0 if q.atype and q.atype[1].search(unit) else 0.0,
+    )
+    return f
+
+
+def _evidence_features(q: Question, hits: list[Hit], passages: int, docs: dict[str, str]) -> dict[str, float]:
+    """What the top passages (and their documents) hold as a whole, whichever sentence is cited."""
+    top = hits[:passages]
+    blobs = [f"{context(h.chunk)} {h.chunk.text}" for h in top]
+    whole = [f"{context(h.chunk)} {docs.get(h.chunk.doc_id, h.chunk.text)}" for h in top]
+    f: dict[str, float] = {
+        "passage_cov": max((coverage(q, b) for b in blobs[:2]), default=0.0),
+        "missing_idf": sum(w for t, w in q.idf.items() if not any(holds(t, h.chunk.text) for h in top[:3])) / q.total,
+        "dense_max": max((h.dense for h in hits), default=0.0),
+        "dense_gap": (hits[0].dense - hits[1].dense) if len(hits) > 1 else 0.0,
+        "unknown_share": q.unknown_share,
+        "n_terms": math.log1p(len(q.terms)),
+        "shape_asked": 1.0 if q.atype else 0.0,
+        "shape_fit_any": 1.0 if q.atype and any(q.atype[1].search(h.chunk.text) for h in top) else 0.0,
+        "contact_missing": 1.0
+        if q.required_shape is not None and not any(q.required_shape.search(h.chunk.text) for h in top)
+        else 0.0,
+        "unknown_noun": 1.0 if q.unknown_nouns else 0.0,
+    }
+    f.update(kt_any_top=0.0, kt_place_top=0.0, kt_noun_top=0.0, kt_strong_top=0.0)
+    for kt in q.keys:
+        if kt.kind == "noun":
+            if not any(holds(kt.text, b) for b in whole):
+                f["kt_noun_top"] = 1.0
+        elif not any(holds_key(kt, h.chunk, docs.get(h.chunk.doc_id)) for h in top):
+            f["kt_any_top"] = 1.0
+            if kt.kind == "place":
+                f["kt_place_top"] = 1.0
+            elif kt.kind in STRONG_KEY_KINDS:
+                f["kt_strong_top"] = 1.0
+    f["rare_missing_top"] = _rare_missing(q, " ".join(blobs))
+    return f
+
+
+def _rare_missing(q: Question, text: str) -> float:
+    """How rare the rarest question word that `text` lacks is, against the question's rarest word (0: none lacking).
+
+    A question is pinned to its document by its rarest words (a programme's name, a town); a sibling document
+    holds the common ones.
+    """
+    known = {t: w for t, w in q.raw_idf.items() if q.df.get(t, 0) > 0 and len(t) >= 2}
+    if not known:
+        return 0.0
+    lacking = [w for t, w in known.items() if not holds(t, text)]
+    return max(lacking, default=0.0) / max(known.values())
+
+
+def _cited_features(q: Question, cited: Chunk, doc_text: str | None) -> dict[str, float]:
+    """What the cited passage holds, and what its document (text and metadata) holds of the key terms."""
+    blob = f"{context(cited)} {cited.text}"
+    whole = f"{context(cited)} {doc_text if doc_text is not None else cited.text}"
+    f = {"cited_cov": coverage(q, blob), "kt_any_cited": 0.0, "kt_place_cited": 0.0, "kt_noun_cited": 0.0}
+    for kt in q.keys:
+        if kt.kind == "noun":
+            if not holds(kt.text, whole):
+                f["kt_noun_cited"] = 1.0
+        elif not holds_key(kt, cited, doc_text):
+            f["kt_any_cited"] = 1.0
+            if kt.kind == "place":
+                f["kt_place_cited"] = 1.0
+    f["rare_missing_cited"] = _rare_missing(q, blob)
+    return f
+
+
+QUESTION_FEATURES = [
+    "best_logit",
+    "margin",
+    "cited_cov",
+    "best_cov",
+    "passage_cov",
+    "missing_idf",
+    "dense_max",
+    "dense_cited",
+    "dense_gap",
+    "unknown_share",
+    "n_terms",
+    "shape_asked",
+    "shape_fit_best",
+    "shape_fit_any",
+    "contact_missing",
+    "unknown_noun",
+    "kt_any_cited",
+    "kt_any_top",
+    "kt_place_cited",
+    "kt_place_top",
+    "kt_noun_cited",
+    "kt_noun_top",
+    "rare_missing_cited",
+    "rare_missing_top",
+]

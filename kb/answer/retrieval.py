@@ -1,0 +1,126 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (jieba + FTS5) candidates, fused.
+
+Weighted fusion of normalised scores is the default because it beat reciprocal
+rank fusion on the dev set (see docs/evaluation.md): dense similarity carries the
+meaning of colloquial questions, BM25 on jieba tokens pins exact terms, names and
+numbers that a 384-dimension embedding blurs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from kb.answer.terms import expand_query
+from kb.types import Chunk, Hit
+
+if TYPE_CHECKING:
+    from kb.settings import RetrievalSettings
+    from kb.store.index import Index
+
+
+class Reranker(Protocol):
+    """Rescores (query, passage) pairs; higher is better."""
+
+    def score(self, query: str, passages: list[str]) -> list[float]: ...
+
+
+class CrossEncoderReranker:
+    """A sentence-transformers CrossEncoder, for users who configure one (none for Chinese installs here)."""
+
+    def __init__(self, model: str, device: str = "cpu") -> None:
+        from sentence_transformers import CrossEncoder
+
+        self._model = CrossEncoder(model, device=device)
+
+    def score(self, query: str, passages: list[str]) -> list[float]:
+        return [float(s) for s in self._model.predict([(query, p) for p in passages], show_progress_bar=False)]
+
+
+def _minmax(scores: dict[str, float]) -> dict[str, float]:
+    if not scores:
+        return {}
+    lo, hi = min(scores.values()), max(scores.values())
+    if hi - lo < 1e-9:
+        return {k: 1.0 for k in scores}
+    return {k: (v - lo) / (hi - lo) for k, v in scores.items()}
+
+
+class HybridRetriever:
+    """Dense + lexical candidates, fused, optionally reranked."""
+
+    def __init__(self, index: Index, cfg: RetrievalSettings, reranker: Reranker | None = None) -> None:
+        self.index = index
+        self.cfg = cfg
+        self.reranker = reranker
+
+    def retrieve(
+        self, query: str, k: int | None = None, doc_ids: list[str] | None = None, expansion: str = ""
+    ) -> list[Hit]:
+        """The top-k hits for a query, best first; `expansion` (e.g. glossary definitions) feeds lexical search only."""
+        k = k or self.cfg.top_k
+        n = max(self.cfg.candidates, k)
+        dense = self.index.dense_search(query, n, doc_ids=doc_ids)
+        # Aliases and Chinese year forms help exact matching; in the embedding they only dilute the question.
+        lexical = self.index.lexical_search(f"{expand_query(query)} {expansion}".strip(), n, doc_ids=doc_ids)
+        chunks: dict[str, Chunk] = {}
+        d_raw: dict[str, float] = {}
+        l_raw: dict[str, float] = {}
+        for c, s in dense:
+            chunks[c.chunk_id] = c
+            d_raw[c.chunk_id] = s
+        for c, s in lexical:
+            chunks[c.chunk_id] = c
+            l_raw[c.chunk_id] = s
+        fused = self._fuse(d_raw, l_raw, [c.chunk_id for c, _ in dense], [c.chunk_id for c, _ in lexical])
+        hits = [
+            Hit(chunk=chunks[cid], dense=d_raw.get(cid, 0.0), lexical=l_raw.get(cid, 0.0), score=s)
+            for cid, s in fused.items()
+        ]
+        hits.sort(key=lambda h: h.score, reverse=True)
+        if self.reranker and hits:
+            head = hits[: self.cfg.reranker_top_n]
+            scores = self.reranker.score(query, [h.chunk.text for h in head])
+            for h, s in zip(head, scores):
+                h.score = s
+            head.sort(key=lambda h: h.score, reverse=True)
+            hits = head
+        return hits[:k]
+
+    def _fuse(
+        self, d: dict[str, float], lex: dict[str, float], d_rank: list[str], l_rank: list[str]
+    ) -> dict[str, float]:
+        ids = set(d) | set(lex)
+        if self.cfg.fusion == "rrf":
+            rd = {cid: i for i, cid in enumerate(d_rank)}
+            rl = {cid: i for i, cid in enumerate(l_rank)}
+            k = self.cfg.rrf_k
+            return {
+                cid: (1 / (k + rd[cid]) if cid in rd else 0.0) + (1 / (k + rl[cid]) if cid in rl else 0.0)
+                for cid in ids
+            }
+        w = self.cfg.dense_weight
+        # Dense cosines are normalised over the candidate pool; a chunk the dense side missed gets 0 there.
+        dn, ln = _minmax(d), _minmax(lex)
+        return {cid: w * dn.get(cid, 0.0) + (1 - w) * ln.get(cid, 0.0) for cid in ids}
+
+    def as_langchain(self) -> KBRetriever:
+        """This retriever behind LangChain's `BaseRetriever`, for chains that want one."""
+        return KBRetriever(hybrid=self)
+
+
+class KBRetriever(BaseRetriever):
+    """LangChain adapter: Documents carry the chunk text and its citation metadata."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    hybrid: HybridRetriever
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [
+            Document(page_content=h.chunk.text, metadata={**h.chunk.metadata(), "score": h.score})
+            for h in self.hybrid.retrieve(query)
+        ]

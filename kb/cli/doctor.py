@@ -1,0 +1,186 @@
+"""`python -m kb doctor`: is the index whole, and does approximate search still find what exact search finds?
+
+Reports SQLite integrity, documents, chunk and lexical rows, vectors per document, and the top-k recall
+of Chroma's HNSW index against exact search (the stored vectors of a sample of chunks as queries).
+`--repair` re-embeds missing vectors from the stored chunk texts; `--reset` moves a broken index aside
+so the documents can be ingested again.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kb.store.integrity import IndexCorrupt, VectorsMissing, sqlite_problem
+
+if TYPE_CHECKING:
+    from kb.settings import Settings
+    from kb.store.index import Index
+
+
+@dataclass
+class Recall:
+    """Top-k recall of HNSW against exact search over sample queries."""
+
+    k: int
+    queries: int
+    mean: float
+    worst: float
+
+
+@dataclass
+class Health:
+    """What the doctor found."""
+
+    integrity: str = "ok"
+    documents: int = 0
+    pending: list[str] = field(default_factory=list)
+    chunks: int = 0
+    lexical_rows: int = 0
+    vectors: int = 0
+    vector_summary: str = ""
+    recall: Recall | None = None
+    search: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The report, one fact per line."""
+        out = [
+            f"SQLite 完整性（quick_check）：{self.integrity}",
+            f"文档 {self.documents} 个（未完成 {len(self.pending)} 个{('：' + '、'.join(self.pending)) if self.pending else ''}）",
+            f"片段 {self.chunks} 个，词法索引行 {self.lexical_rows} 个，向量 {self.vectors} 个",
+        ]
+        if self.vector_summary:
+            out.append(f"向量与片段：{self.vector_summary}")
+        if self.recall:
+            r = self.recall
+            out.append(
+                f"HNSW 近似检索 top-{r.k} 召回率（对照精确检索，{r.queries} 个查询）：平均 {r.mean:.3f}，最差 {r.worst:.3f}"
+            )
+        if self.search:
+            out.append(f"问答使用的向量检索：{self.search}")
+        out += [f"问题：{p}" for p in self.problems] or ["结论：正常"]
+        return out
+
+
+def hnsw_recall(index: Index, k: int = 30, sample: int = 50, seed: int = 0) -> Recall | None:
+    """Mean and worst top-k recall of HNSW against brute force, querying with stored vectors of sampled chunks."""
+    import numpy as np
+
+    from kb.store.vectors import ExactIndex
+
+    store = index.vectors
+    exact = ExactIndex.load(store._collection, 1000)
+    if len(exact) < 2:
+        return None
+    rng = random.Random(seed)
+    picks = rng.sample(range(len(exact)), min(sample, len(exact)))
+    k = min(k, len(exact))
+    recalls = []
+    for i in picks:
+        q = exact.vectors[i].tolist()
+        truth = {cid for cid, _ in exact.search(q, k)}
+        got = {cid for cid, _ in store.search_hnsw(q, k)}
+        recalls.append(len(truth & got) / len(truth))
+    return Recall(k=k, queries=len(picks), mean=float(np.mean(recalls)), worst=float(min(recalls)))
+
+
+def examine(settings: Settings, repair: bool = False, sample: int = 50) -> Health:
+    """Open the index (repairing vectors when asked) and report its health."""
+    from kb.factory import open_index
+
+    health = Health()
+    if settings.sqlite_path.exists():
+        try:
+            conn = sqlite3.connect(f"file:{settings.sqlite_path}?mode=ro", uri=True)
+            try:
+                health.integrity = sqlite_problem(conn) or "ok"
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            health.integrity = str(exc)
+    if health.integrity != "ok":
+        health.problems.append(
+            f"索引数据库已损坏：python -m kb doctor --reset --kb {settings.data_dir}，再重新导入文档"
+        )
+        return health
+    cfg = settings.model_copy(update={"store": settings.store.model_copy(update={"repair_on_open": repair})})
+    try:
+        index = open_index(cfg)
+    except (IndexCorrupt, VectorsMissing) as exc:
+        health.problems.append(str(exc))
+        return health
+    try:
+        docs = index.documents()
+        health.documents = len(docs)
+        health.pending = [d.source for d in docs if d.status != "ready"]
+        health.chunks = index.manifest.count_chunks()
+        with index.manifest.lock:
+            health.lexical_rows = index.lexical.count()
+        health.vectors = index.vectors.count()
+        check = index.check_vectors(repair=repair)
+        if check is not None:
+            health.vector_summary = check.summary() + ("（已修复）" if repair and not check.ok else "")
+        if health.lexical_rows != health.chunks:
+            health.problems.append(f"词法索引行数 {health.lexical_rows} 与片段数 {health.chunks} 不一致")
+        health.recall = hnsw_recall(index, sample=sample)
+        limit = settings.store.exact_search_max_vectors
+        health.search = (
+            f"精确检索（向量数 {health.vectors} ≤ {limit}），召回率 1.000"
+            if health.vectors <= limit
+            else f"HNSW（向量数超过 {limit}），召回率见上"
+        )
+        if health.pending:
+            health.problems.append("有未完成的文档：再次导入即可继续")
+    finally:
+        index.close()
+    return health
+
+
+def reset(data_dir: Path) -> Path:
+    """Move the SQLite index and the Chroma folder aside (never deleted); where they went."""
+    aside = data_dir / f"broken-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    aside.mkdir(parents=True)
+    for name in ("kb.sqlite3", "kb.sqlite3-wal", "kb.sqlite3-shm", "chroma"):
+        p = data_dir / name
+        if p.exists():
+            shutil.move(str(p), str(aside / name))
+    return aside
+
+
+def run_doctor(settings: Settings, repair: bool = False, do_reset: bool = False, sample: int = 50) -> int:
+    """Print the health report; 0 when healthy, 1 when something needs attention."""
+    if do_reset:
+        aside = reset(settings.data_dir)
+        print(
+            f"已把索引移到 {aside}（原文件保留）。请重新导入文档：python -m ingest 文件或文件夹 --kb {settings.data_dir}"
+        )
+        uploads = settings.data_dir / "uploads"
+        if uploads.is_dir():
+            print(f"网页上传过的文件仍在 {uploads}：python -m ingest {uploads} --kb {settings.data_dir}")
+        return 0
+    health = examine(settings, repair=repair, sample=sample)
+    for line in health.lines():
+        print(line)
+    return 1 if health.problems else 0
+
+
+def add_cli(sub) -> None:
+    """Register `python -m kb doctor`."""
+    p = sub.add_parser("doctor", help="check the index: integrity, counts, vectors, HNSW recall; repair or reset")
+    p.add_argument("--kb", type=Path, help="knowledge-base folder")
+    p.add_argument("--repair", action="store_true", help="re-embed vectors that are missing (from stored chunk texts)")
+    p.add_argument("--reset", action="store_true", help="move a broken index aside, to ingest the documents again")
+    p.add_argument("--sample", type=int, default=50, help="queries for the recall measurement")
+
+    def cmd(args) -> int:
+        from kb.settings import load_settings_for
+
+        return run_doctor(load_settings_for(args.kb), repair=args.repair, do_reset=args.reset, sample=args.sample)
+
+    p.set_defaults(fn=cmd)

@@ -1,0 +1,164 @@
+"""`python -m kb eval-sets` and `python -m kb train`: the three tuning sources, side by side.
+
+A source is a gold question file and the knowledge base its documents were ingested into. Besides the
+scorer's metrics, each source reports `refusal_hidden`: answerable questions asked with their gold
+document hidden from retrieval (a `doc_ids` filter), which must then be refused, except where the
+remaining passages still hold the gold answer (another document states the same fact); that is how the
+NCP set, which has no NOT_IN_KB questions, tests refusal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kb.cli.evaluation import evaluate, format_metrics, load_texts
+from kb.cli.training import QuestionSet, _holds_gold
+
+SHARED = Path("../shared")
+# name -> (gold questions, folder of document texts the scorer checks quotes against, documents)
+SOURCES: dict[str, tuple[Path, Path, Path]] = {
+    "dev": (SHARED / "corpus/dev.jsonl", SHARED / "corpus/extracted", SHARED / "corpus/docs"),
+    "crud_rag": (
+        SHARED / "external/crud_rag/questions.jsonl",
+        SHARED / "external/crud_rag/docs",
+        SHARED / "external/crud_rag/docs",
+    ),
+    "ncp": (
+        SHARED / "external/ncp_policies/questions.jsonl",
+        SHARED / "external/ncp_policies/docs",
+        SHARED / "external/ncp_policies/docs",
+    ),
+}
+KB_DIRS = {"dev": Path("var/eval-kb"), "crud_rag": Path("var/crud-kb"), "ncp": Path("var/ncp-kb")}
+COLUMNS = [
+    "evidence",
+    "answer_hit",
+    "verbatim",
+    "refusal",
+    "refusal_hidden",
+    "false_refusal",
+    "answer_chars_p50",
+    "attribution",
+    "p50_ms",
+    "p95_ms",
+]
+
+
+def default_sets(names: list[str] | None = None) -> list[QuestionSet]:
+    return [QuestionSet(n, SOURCES[n][0], KB_DIRS[n]) for n in (names or list(SOURCES))]
+
+
+def _open(kb_dir: Path):
+    from kb.cli.common import open_ready_kb
+    from kb.settings import load_settings_for
+
+    kb = open_ready_kb(load_settings_for(kb_dir))
+    if kb is None:
+        raise SystemExit(2)
+    return kb
+
+
+def eval_source(name: str, kb_dir: Path, answers_out: Path | None = None) -> dict[str, Any]:
+    """Every metric of one source, with the hidden-gold refusal rate."""
+    gold_path, texts_dir, _ = SOURCES[name]
+    gold = [json.loads(x) for x in gold_path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    kb = _open(kb_dir)
+    try:
+        answers = {q["id"]: kb.ask(q["question"]).to_record(q["id"]) for q in gold}
+        by_source = {d.source: d.doc_id for d in kb.documents()}
+        hidden_ok = hidden_n = 0
+        for q in gold:
+            if q["answer"] == "NOT_IN_KB" or q.get("doc") not in by_source:
+                continue
+            others = [d for s, d in by_source.items() if s != q["doc"]]
+            if _holds_gold(kb.retrieve(q["question"], doc_ids=others), q):
+                continue  # another document holds the same fact: answering is right
+            hidden_n += 1
+            hidden_ok += kb.ask(q["question"], doc_ids=others).refused
+    finally:
+        kb.close()
+    if answers_out:
+        answers_out.write_text("".join(json.dumps(answers[q["id"]], ensure_ascii=False) + "\n" for q in gold))
+    m, _, _ = evaluate(gold, answers, load_texts(texts_dir))
+    m["refusal_hidden"] = hidden_ok / hidden_n if hidden_n else float("nan")
+    m["hidden_n"] = hidden_n
+    return m
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    names = list(results)
+    lines = ["| metric | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for col in COLUMNS + ["questions", "hidden_n"]:
+        cells = []
+        for n in names:
+            v = results[n].get(col)
+            cells.append("–" if v is None or v != v else (f"{v:.3f}" if isinstance(v, float) and v <= 1 else f"{v:g}"))
+        lines.append(f"| {col} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def cmd_eval_sets(args: Any) -> int:
+    results = {}
+    for name in args.sets or list(SOURCES):
+        out = Path(args.out_dir) / f"{name}-answers.jsonl" if args.out_dir else None
+        results[name] = eval_source(name, Path(getattr(args, f"kb_{name}", None) or KB_DIRS[name]), out)
+        print(f"{name:10s} {format_metrics(results[name])}", file=sys.stderr)
+    print(table(results))
+    return 0
+
+
+def cmd_train(args: Any) -> int:
+    from kb.answer.answer_model import MODEL_FILE
+    from kb.cli.training import (
+        ROWS_FILE,
+        cross_validate,
+        evaluate_model,
+        extract_set,
+        fit,
+        read_rows,
+        weights_table,
+        write_rows,
+    )
+
+    rows_file = Path(args.rows) if args.rows else ROWS_FILE
+    if args.extract:
+        rows = []
+        for qs in default_sets(args.sets):
+            kb = _open(qs.kb_dir)
+            try:
+                rows.extend(extract_set(kb, qs))
+            finally:
+                kb.close()
+        write_rows(rows, rows_file)
+    rows = read_rows(rows_file)
+    model = fit(rows)
+    out = Path(args.out) if args.out else MODEL_FILE
+    model.save(out)
+    print(f"wrote {out} (threshold {model.threshold:.3f}, {len(rows)} examples)")
+    for held, m in cross_validate(rows).items():
+        print(f"held out {held:10s} (fitted on the others): {format_metrics(m)}")
+    for name in sorted({r["set"] for r in rows}):
+        m = evaluate_model(model, [r for r in rows if r["set"] == name])
+        print(f"fitted on all, {name:10s}: {format_metrics(m)}")
+    if args.weights:
+        print(weights_table(model))
+    return 0
+
+
+def add_cli(sub: Any) -> None:
+    p = sub.add_parser("eval-sets", help="score the tuning sources side by side (dev, crud_rag, ncp)")
+    p.add_argument("--sets", nargs="*", choices=list(SOURCES))
+    for n in SOURCES:
+        p.add_argument(f"--kb-{n}", help=f"knowledge base of {n} (default {KB_DIRS[n]})")
+    p.add_argument("--out-dir", help="write each source's answers JSONL here")
+    p.set_defaults(fn=cmd_eval_sets)
+    p = sub.add_parser("train", help="refit the answer model (sentence ranker, answerability, threshold)")
+    p.add_argument("--extract", action="store_true", help="first re-extract the training rows from the sources")
+    p.add_argument("--sets", nargs="*", choices=list(SOURCES))
+    p.add_argument("--rows", help="training rows file (default kb/answer/models/training_rows.jsonl.gz)")
+    p.add_argument("--out", help="model file (default kb/answer/models/answer_model.json)")
+    p.add_argument("--weights", action="store_true", help="print the learned weights as Markdown")
+    p.set_defaults(fn=cmd_train)

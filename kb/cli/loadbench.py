@@ -1,0 +1,211 @@
+"""`python -m kb bench-load`: many people asking at once, through the web app as a browser would.
+
+Starts `python app.py` on a free loopback port over a knowledge base (the bundled sample, or `--kb`),
+then for each level of concurrency runs that many simulated users, each with its own Gradio session
+(`gradio_client`), asking `--per-user` questions one after another through the chat's `/respond`
+endpoint. Prints p50/p95 latency per answer, throughput and errors per level. Bounded: a fixed
+number of requests, a timeout per request, loopback only. `--app-dir` runs another checkout's app
+(e.g. the code before a change) against the same knowledge base, for a before/after in one run.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+QUESTIONS = [
+    "动力党建·合力攻坚工程是什么？",
+    "株洲市城管系统有多少名党员干部奋战一线？",
+    "党员的预备期是多长时间？",
+    "市直机关党员干部如何参与项目建设？",
+    "2035年的远景目标是什么？",
+]
+
+
+@dataclass
+class Level:
+    """The outcome of one concurrency level."""
+
+    users: int
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        if not self.latencies:
+            return f"{self.users:>4} 用户：全部失败（{len(self.errors)} 个错误：{self.errors[:1]}）"
+        q = statistics.quantiles(self.latencies, n=20) if len(self.latencies) > 1 else [self.latencies[0]] * 19
+        p50 = statistics.median(self.latencies)
+        return (
+            f"{self.users:>4} 用户：{len(self.latencies)} 个回答，p50 {p50:.2f} s，p95 {q[18]:.2f} s，"
+            f"吞吐 {len(self.latencies) / self.seconds:.1f} 个/秒，错误 {len(self.errors)}"
+        )
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(data_dir: Path, port: int, extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    env.update(
+        KB_DATA_DIR=str(data_dir),
+        KB_APP__PORT=str(port),
+        KB_SETTINGS_FILE=str(data_dir / "no-settings.toml"),
+        GRADIO_ANALYTICS_ENABLED="False",
+        **extra,
+    )
+    return env
+
+
+def start_app(app_dir: Path, data_dir: Path, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """`python app.py` of `app_dir` on a free loopback port; (process, url) once it answers."""
+    port = _free_port()
+    log = open(data_dir / f"app-{port}.log", "wb")  # noqa: SIM115 - the child writes it until stopped
+    proc = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=app_dir,
+        env=_env(data_dir, port, extra_env or {}),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"app exited with {proc.returncode}: {(data_dir / f'app-{port}.log').read_text()[-2000:]}"
+            )
+        try:
+            with urllib.request.urlopen(url + "/config", timeout=2):
+                return proc, url
+        except urllib.error.HTTPError:
+            return proc, url  # any HTTP answer (401 with login switched on) means it is up
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("app did not start within 300 s") from None
+            time.sleep(0.5)
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    """Terminate the app (kill after 20 s)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def ask(client, question: str) -> str:
+    """One question through the chat endpoint as the browser sends it; the final answer's Markdown."""
+    result = client.predict(question, [], None, None, api_name="/respond")
+    messages = result[0] if isinstance(result, (list, tuple)) else result
+    last = messages[-1] if messages else {}
+    content = last.get("content") if isinstance(last, dict) else last
+    return str(content)
+
+
+def run_level(url: str, users: int, per_user: int, timeout: float = 180.0) -> Level:
+    """`users` sessions at once, each asking `per_user` questions in a row."""
+    from gradio_client import Client
+
+    level = Level(users)
+    clients = []
+    for _ in range(users):
+        clients.append(Client(url, verbose=False, httpx_kwargs={"timeout": timeout}))
+    lock = threading.Lock()
+    start = threading.Barrier(users + 1)
+
+    def user(i: int) -> None:
+        start.wait()
+        for j in range(per_user):
+            q = QUESTIONS[(i + j) % len(QUESTIONS)]
+            t0 = time.perf_counter()
+            try:
+                answer = ask(clients[i], q)
+                ok = bool(answer.strip())
+                err = "" if ok else "empty answer"
+            except Exception as exc:  # noqa: BLE001 - every failure is counted and shown, not raised
+                err = f"{type(exc).__name__}: {str(exc)[:120]}"
+            with lock:
+                if err:
+                    level.errors.append(err)
+                else:
+                    level.latencies.append(time.perf_counter() - t0)
+
+    threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(users)]
+    for t in threads:
+        t.start()
+    start.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join(timeout=timeout * per_user + 60)
+    level.seconds = time.perf_counter() - t0
+    for c in clients:
+        try:
+            c.close()
+        except Exception:  # noqa: BLE001 - closing a client that failed is best effort
+            pass
+    return level
+
+
+def run_load_bench(
+    kb_dir: Path | None, levels: list[int], per_user: int, app_dir: Path = REPO, extra_env: dict[str, str] | None = None
+) -> int:
+    """Start the app, run each level, print a line per level; 1 when any request failed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = kb_dir or Path(tmp) / "kb"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if not (data_dir / "kb.sqlite3").exists():
+            r = subprocess.run(
+                [sys.executable, "-m", "ingest", str(REPO / "data" / "sample")],
+                cwd=app_dir,
+                env=_env(data_dir, 0, {}),
+                capture_output=True,
+                text=True,
+            )
+            if r.returncode != 0:
+                print(r.stderr, file=sys.stderr)
+                return 2
+        proc, url = start_app(app_dir, data_dir, extra_env)
+        failed = False
+        try:
+            print(f"bench-load：{app_dir} 的 app.py，知识库 {data_dir}，每个用户连续提问 {per_user} 次（本机回环）")
+            run_level(url, 2, 1)  # warm-up: first requests load models and caches
+            for n in levels:
+                level = run_level(url, n, per_user)
+                failed = failed or bool(level.errors)
+                print(level.line(), flush=True)
+        finally:
+            stop_app(proc)
+        return 1 if failed else 0
+
+
+def add_cli(sub) -> None:
+    """Register `python -m kb bench-load`."""
+    p = sub.add_parser("bench-load", help="p50/p95 and throughput of the web chat at 10 and 50 simultaneous users")
+    p.add_argument("--kb", type=Path, help="knowledge-base folder (default: a temp one with the bundled sample)")
+    p.add_argument("--users", type=int, nargs="+", default=[10, 50], help="concurrency levels")
+    p.add_argument("--per-user", type=int, default=4, help="questions each user asks in a row")
+    p.add_argument("--app-dir", type=Path, default=REPO, help="checkout whose app.py to run (before/after)")
+
+    def cmd(args) -> int:
+        return run_load_bench(args.kb, args.users, args.per_user, args.app_dir)
+
+    p.set_defaults(fn=cmd)

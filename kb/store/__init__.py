@@ -1,0 +1,1 @@
+"""What a knowledge base keeps: documents and their state (manifest), chunk texts and the lexical index (SQLite/SQL), vectors (Chroma), the embedder, the tokenizer, documents' standing (authority) and uploaded files."""

