@@ -30,6 +30,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from kb import engines
+from kb.engines import normalise_url
+
 if TYPE_CHECKING:
     from kb.settings import Settings
 
@@ -39,19 +42,10 @@ LOCK_NAME = "kb.writers.lock"
 _KB_ID = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
 _VERSION_KEY = "data_version"
 
-# One engine (one pool) per PostgreSQL URL per process: the indexes of all departments share it, each through its
-# own schema translation. SQLite files get an engine per open index, disposed on close, because `doctor --reset`
-# moves the file away and a pooled connection would keep writing to the moved file.
-_PG_ENGINES: dict[str, Engine] = {}
-_PG_LOCK = threading.Lock()
-
-
-def normalise_url(url: str) -> str:
-    """postgres:// and postgresql:// (psycopg2's default driver) become postgresql+psycopg:// (psycopg 3)."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
+# PostgreSQL: the process's one engine per URL (kb/engines.py), shared with the application database; the indexes
+# of all departments use it, each through its own schema translation. SQLite files get an engine per open index,
+# disposed on close, because `doctor --reset` moves the file away and a pooled connection would keep writing to the
+# moved file.
 
 
 def is_postgres(url: str) -> bool:
@@ -80,20 +74,9 @@ def schema_for(kb_id: str) -> str:
     return f"kb_{kb_id}"
 
 
-def _pg_engine(url: str) -> Engine:
-    with _PG_LOCK:
-        if url not in _PG_ENGINES:
-            # pool_pre_ping: a replica outlives database restarts and idle-connection reaping by proxies.
-            _PG_ENGINES[url] = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-        return _PG_ENGINES[url]
-
-
 def dispose_engine(url: str) -> None:
     """Close the process's pool for a PostgreSQL URL (e.g. before its database is dropped); reopened on next use."""
-    with _PG_LOCK:
-        engine = _PG_ENGINES.pop(normalise_url(url), None)
-    if engine is not None:
-        engine.dispose()
+    engines.dispose_engine(url)
 
 
 def _sqlite_engine(path: str, query_only: bool) -> Engine:
@@ -135,7 +118,7 @@ class IndexDatabase:
         else:
             self.path = None
             self.schema = schema_for(settings.store.kb_id)
-            base = _pg_engine(self.url)
+            base = engines.shared_engine(self.url)
             self.engine = base.execution_options(schema_translate_map={None: self.schema})
             self._readers = self.engine
             self._writer = None
