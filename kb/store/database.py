@@ -25,7 +25,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -79,10 +79,13 @@ def dispose_engine(url: str) -> None:
     engines.dispose_engine(url)
 
 
-def _sqlite_engine(path: str, query_only: bool) -> Engine:
+def _sqlite_engine(path: str, query_only: bool, pool_size: int = 5) -> Engine:
     # isolation_level=None: the driver never opens transactions by itself; `transaction()` says BEGIN IMMEDIATE.
+    # pool_size 0 (no limit) for the readers: each thread that searches keeps one (`sqlite_reader`).
     engine = create_engine(
-        f"sqlite:///{path}", connect_args={"timeout": 30, "isolation_level": None, "check_same_thread": False}
+        f"sqlite:///{path}",
+        connect_args={"timeout": 30, "isolation_level": None, "check_same_thread": False},
+        pool_size=pool_size,
     )
 
     @event.listens_for(engine, "connect")
@@ -109,11 +112,13 @@ class IndexDatabase:
         self._local = threading.local()
         self._own_commits = 0
         self._closed = False
+        self._raws: list[Any] = []
+        self._raw_lock = threading.Lock()
         if self.dialect == SQLITE:
             self.path: Path | None = settings.sqlite_path
             self.schema = ""
             self.engine = _sqlite_engine(str(settings.sqlite_path), query_only=False)
-            self._readers = _sqlite_engine(str(settings.sqlite_path), query_only=True)
+            self._readers = _sqlite_engine(str(settings.sqlite_path), query_only=True, pool_size=0)
             self._writer: Connection | None = self.engine.connect()
         else:
             self.path = None
@@ -183,10 +188,28 @@ class IndexDatabase:
         if tx is not None:
             yield tx
             return
-        with self._readers.connect() as conn:
+        with self._readers.connect() as conn:  # closing rolls back the read's implicit transaction
             yield conn
-            if not self.is_sqlite:
-                conn.rollback()  # ends the read's implicit transaction before the connection goes back
+
+    @contextmanager
+    def sqlite_reader(self) -> Iterator[Any]:
+        """SQLite only: this thread's sqlite3 connection (its transaction's when it has one), for the query hot path.
+
+        Lexical search and chunk fetches run on every question; SQLAlchemy's statement and row handling cost four
+        times the query itself there (320 µs against 83 µs for 30 chunks), so these few statements use the driver
+        connection SQLAlchemy pooled, one per thread as before.
+        """
+        tx = getattr(self._local, "tx", None)
+        if tx is not None:
+            yield tx.connection.driver_connection
+            return
+        raw = getattr(self._local, "raw", None)
+        if raw is None:
+            raw = self._readers.raw_connection()
+            self._local.raw = raw
+            with self._raw_lock:
+                self._raws.append(raw)
+        yield raw.driver_connection
 
     def data_version(self) -> int:
         """A number that changes when another process commits to this index (not when we do)."""
@@ -338,5 +361,9 @@ class IndexDatabase:
                 if self._writer is not None:
                     self._writer.close()
                     self._writer = None
+            with self._raw_lock:
+                for raw in self._raws:
+                    raw.close()
+                self._raws.clear()
             self.engine.dispose()
             self._readers.dispose()

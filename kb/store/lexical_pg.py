@@ -122,7 +122,7 @@ class PgLexicalIndex:
             "WITH h AS ("
             " SELECT l.chunk_id, l.doc_id, CAST(l.n_tokens AS float8) AS n_tokens, u.lexeme,"
             " CAST(cardinality(u.positions) AS float8) AS tf"
-            f" FROM {lex} l CROSS JOIN LATERAL unnest(l.tsv) u"
+            f" FROM {lex} l CROSS JOIN LATERAL unnest(ts_filter(setweight(l.tsv, 'A', CAST(:terms AS text[])), '{{a}}')) u"
             " WHERE l.tsv @@ CAST(:q AS tsquery) AND u.lexeme = ANY(CAST(:terms AS text[]))"
             "), f AS (SELECT lexeme, CAST(count(*) AS float8) AS n FROM h GROUP BY lexeme),"
             " s AS (SELECT CAST(n_rows AS float8) AS n_rows, CAST(n_tokens AS float8) / greatest(n_rows, 1) AS avgdl"
