@@ -160,16 +160,16 @@ class IndexDatabase:
             conn = self._writer if self.is_sqlite else self.engine.connect()
             assert conn is not None
             try:
-                if self.is_sqlite:
-                    conn.exec_driver_sql("BEGIN IMMEDIATE")
-                else:
-                    conn.execute(
-                        text(f"UPDATE {self.table('meta')} SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT)"
-                             " WHERE key = :k"),
-                        {"k": _VERSION_KEY},
-                    )  # fmt: skip
-                self._local.tx = conn
                 try:
+                    if self.is_sqlite:
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    else:
+                        conn.execute(
+                            text(f"UPDATE {self.table('meta')} SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT)"
+                                 " WHERE key = :k"),
+                            {"k": _VERSION_KEY},
+                        )  # fmt: skip
+                    self._local.tx = conn
                     yield conn
                 except BaseException:
                     conn.rollback()
