@@ -30,8 +30,10 @@ def shared_engine(url: str, configure: Callable[[Engine], None] | None = None) -
     with _LOCK:
         engine = _ENGINES.get(url)
         if engine is None:
-            # pool_pre_ping: a replica outlives database restarts and proxies that drop idle connections.
-            options = {} if url.startswith("sqlite") else {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+            # No pre-ping: it is one more round trip per checkout, and an index read checks out on every question
+            # (measured: a 30-chunk fetch 3.8 ms without, 7.6 ms with, on the loaded test machine). After a database
+            # restart the first statement fails, which invalidates the whole pool; recycling bounds idle connections.
+            options = {} if url.startswith("sqlite") else {"pool_recycle": 1800, "pool_size": 10, "max_overflow": 20}
             engine = create_engine(url, **options)
             if configure is not None:
                 configure(engine)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, text
 
 from kb.store.database import IndexDatabase
 from kb.types import Chunk, SourceDoc
@@ -114,10 +114,12 @@ class Manifest:
                 f"INSERT INTO {t['chunks']} ({chunk_cols}) VALUES ({', '.join(':' + n for n in _CHUNK_FIELDS)})"
             ),
             "delete_chunks": text(f"DELETE FROM {t['chunks']} WHERE doc_id = :doc_id"),
+            # PostgreSQL only (SQLite: `_raw_get_chunks`): one array parameter keeps the statement text the same,
+            # so psycopg prepares it once.
             "get_chunks": text(
                 f"SELECT {c_cols} FROM {t['chunks']} c JOIN {t['documents']} d ON d.doc_id = c.doc_id"
-                " WHERE d.status = 'ready' AND c.chunk_id IN :ids"
-            ).bindparams(bindparam("ids", expanding=True)),
+                " WHERE d.status = 'ready' AND c.chunk_id = ANY(CAST(:ids AS text[]))"
+            ),
             "chunks_of": text(
                 f"SELECT {chunk_cols} FROM {t['chunks']} WHERE doc_id = :doc_id ORDER BY ordinal, chunk_id"
             ),
