@@ -145,10 +145,12 @@ def session_middleware(settings: Settings) -> list:
 
     sec = settings.security
     guard = LoginGuard(
+        open_db(settings),  # counts shared by every replica over the same database, kept across restarts
         free_failures=sec.login_free_failures,
         address_free_failures=sec.login_address_free_failures,
         base_lockout_s=sec.login_base_lockout_s,
         max_lockout_s=sec.login_max_lockout_s,
+        forget_after_s=sec.login_forget_minutes * 60,
     )
     return [Middleware(SessionGuardMiddleware, guard=guard, sessions=IdleSessions(sec.session_idle_minutes * 60))]
 
