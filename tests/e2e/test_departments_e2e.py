@@ -103,9 +103,7 @@ def test_the_chooser_offers_only_the_knowledge_bases_a_person_may_read(page: Pag
     assert "组织部" in labels and "全市共享" in labels and "宣传部" not in labels
 
 
-def test_a_department_user_builds_a_pack_from_their_departments_documents_and_never_sees_anothers(
-    page: Page, app: App
-):
+def test_a_department_user_builds_a_pack_from_their_departments_documents_and_never_sees_anothers(page: Page, app: App):
     login(page, app, "alice")
     choose_kb(page, "组织部")
     page.get_by_role("tab", name="党课素材").click()
