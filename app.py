@@ -87,7 +87,7 @@ def create_app(settings: Settings, auth_enabled: bool | None = None, services: A
                 chat = build_chat_tab(demo, kb, history, access, choice)
             # Hidden until the page load confirms an admin; the callbacks check the role again on the server.
             with gr.Tab("知识库管理", id="admin", visible=False, elem_id="kb-admin-tab") as admin_tab:
-                build_admin_tab(demo, kb, admin, access, chat)
+                build_admin_tab(demo, kb, admin, access, chat, choice)
             # Trainers' 党课素材, new staff's 文库与术语 and 自测 (ui/workflows.py).
             add_workflow_tabs(kb, settings, access=access, choice=choice)
             # API tokens and the audit log (ui/access_tab.py), admins only like the admin tab.

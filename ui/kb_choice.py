@@ -33,6 +33,7 @@ class KBChoice:
         self.access = access
         self.services = services
         self.component: gr.Dropdown | gr.State | None = None
+        self.accepted: gr.State | None = None  # the last choice that passed the check (server-side session state)
         self._events: list[Any] = []  # the page load and a new choice: the tabs refresh after each
 
     # -- resolving (every callback) ------------------------------------------------------------------------
@@ -83,7 +84,7 @@ class KBChoice:
         """The chooser (shown at page load when the person may read more than one knowledge base)."""
         demo = demo or gr.context.Context.root_block
         if self.services is None:
-            self.component = gr.State(DEFAULT_KB)
+            self.component = self.accepted = gr.State(DEFAULT_KB)
             self._events = [demo.load(lambda: DEFAULT_KB, None, [self.component], api_visibility="private")]
             return self.component
         # Any value is accepted by the component (allow_custom_value): whether the person may read it is decided
@@ -99,7 +100,7 @@ class KBChoice:
             elem_id="kb-choice",
         )
         accepted = gr.State(DEFAULT_KB)  # the last choice that passed the check, to go back to after a refusal
-        self.component = choice
+        self.component, self.accepted = choice, accepted
 
         def on_load(request: gr.Request) -> tuple:
             user = self.access.user(request) if self.access is not None else None

@@ -203,3 +203,18 @@ def test_the_page_endpoints_check_the_knowledge_base_on_the_server(app: App):
     assert "三会一课" in str(out[0])
     seen = audit(app, actor="alice", action="denied")
     assert ("alice", "denied", "xcb", "web") in seen and ("alice", "denied", "default", "web") in seen
+
+
+def test_a_grant_revoked_while_the_page_is_open_is_refused_at_the_next_call(app: App):
+    from gradio_client import Client
+
+    alice = Client(app.url + "/", auth=("alice", PASSWORDS["alice"]), verbose=False)
+    assert "三会一课" in str(alice.predict("三会", "zzb", api_name="/search_glossary")[0])
+    with httpx.Client(base_url=app.url, headers=app.headers("admin"), timeout=60) as c:
+        assert c.delete("/api/v1/kbs/zzb/members/alice").json() == {"revoked": True}
+        try:
+            # The same session, which chose 组织部 a moment ago: the server asks again and refuses.
+            with pytest.raises(Exception, match="无权读取知识库 zzb"):
+                alice.predict("三会", "zzb", api_name="/search_glossary")
+        finally:
+            assert c.put("/api/v1/kbs/zzb/members/alice", json={"role": "editor"}).status_code == 200
