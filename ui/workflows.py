@@ -213,9 +213,8 @@ def add_workflow_tabs(
     """
     db = open_db(settings)  # learning progress: the installation's application database, whatever knowledge base
     attach(kb)  # builds the default's glossary on first use and wires it into retrieval (departments: kb/factory.py)
-    if choice is None:
+    if choice is None:  # a page without the chooser: rendered in the first tab (a gr.Tabs holds only tabs)
         choice = KBChoice(kb, access)
-        choice.render()
     # The enclosing gr.Tabs, so "jump to the source" can switch to the library tab.
     parent = gr.context.Context.block
     tabs = parent if isinstance(parent, gr.Tabs) else None
@@ -279,8 +278,8 @@ def _node_choices(nodes: list[library.Node]) -> list[tuple[str, str]]:
 
 
 def _pack_tab(choice: KBChoice, tabs: gr.Tabs | None, record: Any) -> _PackParts:
-    kb_choice = choice.component
     with gr.Tab("党课素材", id="workflow-pack") as tab:
+        kb_choice = choice.component if choice.component is not None else choice.render()
         gr.Markdown("输入主题，从知识库中整理党课素材：提纲、重要论述、数据、案例和讨论题。每条素材都注明出处。")
         with gr.Row():
             topic = gr.Textbox(
