@@ -110,7 +110,7 @@ def build_admin_tab(
             meta_status = gr.Dropdown(label="效力", choices=["", *STATUSES], value="", elem_id="kb-meta-status")
         meta_save = gr.Button("保存元数据更正", elem_id="kb-meta-save")
 
-    def refreshed(kb_id: str | None) -> tuple:
+    def refreshed(kb_id: str | None = DEFAULT_KB) -> tuple:
         rows = document_rows(admin)
         # The chat lists another knowledge base's documents when the page is on a department: leave them.
         docs, types = filter_updates(kb) if (kb_id or DEFAULT_KB) == DEFAULT_KB else (gr.skip(), gr.skip())
