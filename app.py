@@ -13,7 +13,9 @@ from kb.accounts.users import UserStore
 from kb.factory import build, open_index
 from kb.settings import Settings, load_settings
 from ui.auth import Access
+from ui.busy import busy_head
 from ui.chat import CSS
+from ui.kb_choice import KBChoice
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -69,22 +71,25 @@ def create_app(settings: Settings, auth_enabled: bool | None = None, services: A
     access = Access(svc.users, svc.auth_enabled, audit=svc.audit)
     history = HistoryStore(sessions)
     admin = svc.admin("default")
+    # One choice of knowledge base (department) for the whole page, re-checked in every callback (ui/kb_choice.py).
+    choice = KBChoice(kb, access, svc)
 
     # Gradio's cached copies of uploads and downloads (exports): files older than a day go, checked hourly.
     with gr.Blocks(title="政策知识库助手", delete_cache=(3600, 86400)) as demo:
         with gr.Row():
             gr.Markdown("## 政策知识库助手\n每句回答都标注出处；知识库里没有的内容，会直接说明。")
             who = gr.Markdown(elem_id="kb-user")
+            choice.render(demo)
             if access.auth_enabled:
                 gr.Button("退出登录", link="/logout", size="sm", scale=0)
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
-                chat = build_chat_tab(demo, kb, history, access, services=svc)
+                chat = build_chat_tab(demo, kb, history, access, choice)
             # Hidden until the page load confirms an admin; the callbacks check the role again on the server.
             with gr.Tab("知识库管理", id="admin", visible=False, elem_id="kb-admin-tab") as admin_tab:
-                build_admin_tab(demo, kb, admin, access, chat)
+                build_admin_tab(demo, kb, admin, access, chat, choice)
             # Trainers' 党课素材, new staff's 文库与术语 and 自测 (ui/workflows.py).
-            add_workflow_tabs(kb, settings, access=access)
+            add_workflow_tabs(kb, settings, access=access, choice=choice)
             # API tokens and the audit log (ui/access_tab.py), admins only like the admin tab.
             with gr.Tab("访问与审计", id="access", visible=False, elem_id="kb-access-tab") as access_tab:
                 build_access_tab(demo, svc, access)
@@ -121,6 +126,7 @@ def create_server(settings: Settings, auth_enabled: bool) -> FastAPI:
         auth_message="政策知识库助手：请使用管理员分配的账号登录。",
         max_file_size=f"{settings.app.max_upload_mb}mb",
         css=CSS,
+        head=busy_head(),  # the queue-full message in Chinese (ui/busy.py)
         server_name=settings.app.host,
         server_port=settings.app.port,
     )
@@ -145,10 +151,12 @@ def session_middleware(settings: Settings) -> list:
 
     sec = settings.security
     guard = LoginGuard(
+        open_db(settings),  # counts shared by every replica over the same database, kept across restarts
         free_failures=sec.login_free_failures,
         address_free_failures=sec.login_address_free_failures,
         base_lockout_s=sec.login_base_lockout_s,
         max_lockout_s=sec.login_max_lockout_s,
+        forget_after_s=sec.login_forget_minutes * 60,
     )
     return [Middleware(SessionGuardMiddleware, guard=guard, sessions=IdleSessions(sec.session_idle_minutes * 60))]
 

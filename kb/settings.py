@@ -184,6 +184,11 @@ class SecuritySettings(_Section):
         2.0, description="First wait after the free failures, in seconds; each further failure doubles it."
     )
     login_max_lockout_s: float = Field(900.0, description="Longest wait after failed logins, in seconds.")
+    login_forget_minutes: float = Field(
+        60.0,
+        description="Failed logins of an account or address with no new failure for this long (and no wait left) "
+        "are forgotten: their rows in the application database are deleted.",
+    )
     session_idle_minutes: float = Field(
         480.0, description="A logged-in session unused this long expires (the person logs in again); 0 = never."
     )

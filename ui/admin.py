@@ -9,10 +9,12 @@ from typing import Any
 import gradio as gr
 
 from ingest.admin import STATUS_NAMES, KBAdmin
+from kb.accounts.departments import DEFAULT_KB
 from kb.service import KnowledgeBase
 from kb.store.authority import EDITABLE, FIELD_NAMES, STATUSES, Authority, Standing, store_for
 from ui.auth import Access
 from ui.chat import ChatParts, filter_updates
+from ui.kb_choice import KBChoice
 from ui.render import text
 
 COLUMNS = [
@@ -60,9 +62,21 @@ def document_rows(admin: KBAdmin) -> list[list[Any]]:
     ]
 
 
-def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: Access, chat: ChatParts) -> None:
-    """The admin tab's layout and callbacks (call inside the admin gr.Tab)."""
+def build_admin_tab(
+    demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: Access, chat: ChatParts, choice: KBChoice | None = None
+) -> None:
+    """The admin tab's layout and callbacks (call inside the admin gr.Tab).
+
+    It manages the default knowledge base (departments' documents go through the HTTP API); the chat's
+    document filters it refreshes only while the page's chooser (`choice`) is on that knowledge base too.
+    """
     max_mb = admin.settings.app.max_upload_mb
+    # The page's last accepted choice (server-side, so no API parameter); a page without departments: default.
+    chosen_kb = choice.accepted if choice is not None else gr.State(DEFAULT_KB)
+    gr.Markdown(
+        f"<small>此处管理“{text(kb.settings.access.default_kb_name)}”知识库的文档；"
+        "各部门知识库的文档通过 HTTP API 管理。</small>"
+    )
     with gr.Row():
         files = gr.File(
             label=f"上传文件（可多选；整个文件夹请压缩为 .zip 上传；单个文件不超过 {max_mb} MB）",
@@ -96,14 +110,17 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
             meta_status = gr.Dropdown(label="效力", choices=["", *STATUSES], value="", elem_id="kb-meta-status")
         meta_save = gr.Button("保存元数据更正", elem_id="kb-meta-save")
 
-    def refreshed() -> tuple:
+    def refreshed(kb_id: str | None = DEFAULT_KB) -> tuple:
         rows = document_rows(admin)
-        docs, types = filter_updates(kb)
+        # The chat lists another knowledge base's documents when the page is on a department: leave them.
+        docs, types = filter_updates(kb) if (kb_id or DEFAULT_KB) == DEFAULT_KB else (gr.skip(), gr.skip())
         return rows, gr.Dropdown(choices=[r[0] for r in rows], value=None), docs, types
 
     outs = [table, chosen, chat.doc_filter, chat.type_filter]
 
-    def do_upload(paths: list[str] | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple:
+    def do_upload(
+        paths: list[str] | None, kb_id: str | None, request: gr.Request, progress: gr.Progress = gr.Progress()
+    ) -> tuple:
         access.require_admin(request)
         if not paths:
             raise gr.Error("请先选择要上传的文件")
@@ -119,11 +136,11 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
         )
         lines = "\n".join(f"- {text(x)}" for x in outcome.lines()) or "- 没有可导入的文件"
         summary = f"**导入完成**（{outcome.seconds:.1f} 秒）\n\n{lines}"
-        return (summary, None, *refreshed())
+        return (summary, None, *refreshed(kb_id))
 
     upload_btn.click(
         do_upload,
-        [files],
+        [files, chosen_kb],
         [log, files, *outs],
         concurrency_limit=1,
         concurrency_id="kb-admin",
@@ -138,7 +155,7 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
     # Not in the kb-admin concurrency group: it must run while an upload holds that slot.
     cancel_btn.click(do_cancel, None, [log])
 
-    def do_delete(source: str | None, request: gr.Request) -> tuple:
+    def do_delete(source: str | None, kb_id: str | None, request: gr.Request) -> tuple:
         access.require_admin(request)
         if not source:
             raise gr.Error("请先选择文档")
@@ -146,13 +163,20 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
         if ok:
             access.record(request, "delete", source)
         msg = f"已删除 {text(source)}" if ok else f"知识库中没有 {text(source)}"
-        return (msg, *refreshed())
+        return (msg, *refreshed(kb_id))
 
     delete_btn.click(
-        do_delete, [chosen], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin", api_name="delete_document"
+        do_delete,
+        [chosen, chosen_kb],
+        [log, *outs],
+        concurrency_limit=1,
+        concurrency_id="kb-admin",
+        api_name="delete_document",
     )
 
-    def do_reindex(source: str | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple:
+    def do_reindex(
+        source: str | None, kb_id: str | None, request: gr.Request, progress: gr.Progress = gr.Progress()
+    ) -> tuple:
         access.require_admin(request)
         if not source:
             raise gr.Error("请先选择文档")
@@ -162,13 +186,20 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
             msg = f"✗ {text(source)}：{text(r.reason)}"
         else:
             msg = f"✓ 已重新索引 {text(source)}：{r.chunks} 个片段"
-        return (msg, *refreshed())
+        return (msg, *refreshed(kb_id))
 
     reindex_btn.click(
-        do_reindex, [chosen], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin", api_name="reindex_document"
+        do_reindex,
+        [chosen, chosen_kb],
+        [log, *outs],
+        concurrency_limit=1,
+        concurrency_id="kb-admin",
+        api_name="reindex_document",
     )
 
-    def do_reindex_ocr(source: str | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple:
+    def do_reindex_ocr(
+        source: str | None, kb_id: str | None, request: gr.Request, progress: gr.Progress = gr.Progress()
+    ) -> tuple:
         # For a PDF whose text layer is garbage: every page is read by OCR this time.
         access.require_admin(request)
         if not source:
@@ -180,9 +211,9 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
             msg = f"✗ {text(source)}：{text(r.reason)}"
         else:
             msg = f"✓ 已用 OCR 重新识别 {text(source)}：{r.chunks} 个片段"
-        return (msg, *refreshed())
+        return (msg, *refreshed(kb_id))
 
-    ocr_btn.click(do_reindex_ocr, [chosen], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin")
+    ocr_btn.click(do_reindex_ocr, [chosen, chosen_kb], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin")
 
     meta_fields = [*meta_boxes.values(), meta_status]
     meta_keys = [*meta_boxes.keys(), "status"]
@@ -209,6 +240,7 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
         effective: str,
         version: str,
         status: str,
+        kb_id: str | None,
         request: gr.Request,
     ) -> tuple:
         access.require_admin(request)
@@ -221,15 +253,17 @@ def build_admin_tab(demo: gr.Blocks, kb: KnowledgeBase, admin: KBAdmin, access: 
             raise gr.Error("知识库中没有这个文档") from None
         except ValueError as exc:
             raise gr.Error(str(exc)) from None
-        return (f"已保存 {text(source)} 的元数据更正", *refreshed())
+        return (f"已保存 {text(source)} 的元数据更正", *refreshed(kb_id))
 
-    meta_save.click(save_meta, [chosen, *meta_fields], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin")
+    meta_save.click(
+        save_meta, [chosen, *meta_fields, chosen_kb], [log, *outs], concurrency_limit=1, concurrency_id="kb-admin"
+    )
 
-    def do_refresh(request: gr.Request) -> tuple:
+    def do_refresh(kb_id: str | None, request: gr.Request) -> tuple:
         access.require_admin(request)
-        return refreshed()
+        return refreshed(kb_id)
 
-    refresh_btn.click(do_refresh, None, outs, api_name="list_documents")
+    refresh_btn.click(do_refresh, [chosen_kb], outs, api_name="list_documents")
 
     def on_load(request: gr.Request) -> tuple:
         # Users never receive the document table, not just a hidden one.

@@ -18,7 +18,7 @@ from ui.render import text
 log = logging.getLogger(__name__)
 
 
-def _refused(request: gr.Request | None, name: str | None, message: str) -> gr.Error:
+def refused(request: gr.Request | None, name: str | None, message: str) -> gr.Error:
     """A refusal shown to the person and logged as one line (Gradio would print a traceback for each one)."""
     client = getattr(getattr(request, "client", None), "host", "?")
     log.warning("refused: %s (user %r from %s)", message, name, client)
@@ -56,7 +56,7 @@ class Access:
             return LOCAL_USER
         name = getattr(request, "username", None)
         if not name or self.users.role(name) is None:
-            raise _refused(request, name, "请先登录")
+            raise refused(request, name, "请先登录")
         return name
 
     def is_admin(self, request: gr.Request | None) -> bool:
@@ -69,7 +69,7 @@ class Access:
         """The admin's name, or gr.Error: only admins may change the knowledge base."""
         name = self.user(request)
         if not self.is_admin(request):
-            raise _refused(request, name, "只有管理员可以修改知识库")
+            raise refused(request, name, "只有管理员可以修改知识库")
         return name
 
     def greeting(self, request: gr.Request | None) -> str:

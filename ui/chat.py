@@ -15,11 +15,13 @@ from typing import Any
 
 import gradio as gr
 
+from kb.accounts.departments import DEFAULT_KB
 from kb.accounts.history import HistoryStore, Turn
 from kb.answer.followup import Exchange
 from kb.service import KnowledgeBase
 from kb.types import Answer
 from ui.auth import Access
+from ui.kb_choice import KBChoice
 from ui.render import answer_message, streaming_markdown, text
 
 CSS = """
@@ -90,17 +92,22 @@ def _export_file(history: HistoryStore, user: str, conv_id: int, export_dir: Pat
 
 
 def build_chat_tab(
-    demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, access: Access, services: Any = None
+    demo: gr.Blocks, kb: KnowledgeBase, history: HistoryStore, access: Access, choice: KBChoice | None = None
 ) -> ChatParts:
     """The chat tab's layout and callbacks (call inside a gr.Tab).
 
-    With `services` (kb.app_services.AppServices) a person chooses among the knowledge bases (departments)
-    they may read; each question is checked against their role in the chosen one on the server.
+    `choice` is the page's knowledge-base chooser (ui/kb_choice.py): each question goes to the chosen
+    knowledge base after the person's role in it is checked on the server. Without one, `kb` answers.
     """
+    if choice is None:
+        choice = KBChoice(kb, access)
+        choice.render(demo)
+    kb_choice = choice.component
     conv_state = gr.State(None)  # the current conversation id (None until the first question)
     turns_state = gr.State([])  # turn ids, one per assistant message, for feedback
     rated_state = gr.State(None)  # the turn the last like/dislike was on, for the comment
-    docs0, types0 = doc_choices(kb)
+    # Filled at page load with the chosen knowledge base's documents (ui/kb_choice.py: page_choices).
+    docs0, types0 = doc_choices(kb) if choice.services is None else ([], [])
     export_dir = Path(tempfile.mkdtemp(prefix="kb-exports-"))
     atexit.register(shutil.rmtree, export_dir, ignore_errors=True)  # exports are per run, not kept
 
@@ -127,12 +134,6 @@ def build_chat_tab(
                 elem_id="kb-question",
             )
             gr.Examples(EXAMPLES, inputs=box, label="示例问题")
-            # Shown when the person may read more than one knowledge base (departments, kb/accounts/departments.py).
-            # Choices are filled per person at page load; any value is accepted here because respond checks the
-            # person's role in the chosen knowledge base on the server (kb.app_services.AppServices.kb_for).
-            kb_choice = gr.Dropdown(
-                label="知识库", choices=[], value="default", visible=False, allow_custom_value=True, elem_id="kb-choice"
-            )
             with gr.Accordion("只在部分文档中查找（可选）", open=False):
                 doc_filter = gr.Dropdown(label="文档", choices=docs0, multiselect=True, elem_id="kb-doc-filter")
                 type_filter = gr.Dropdown(label="文档类型", choices=types0, multiselect=True)
@@ -161,7 +162,7 @@ def build_chat_tab(
         request: gr.Request,
     ) -> Iterator[tuple]:
         user = access.user(request)
-        base = chosen_kb(request, kb_id)
+        base = choice.resolve(request, kb_id)
         question = (question or "").strip()
         if not question:
             yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
@@ -193,7 +194,7 @@ def build_chat_tab(
             yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
         assert answer is not None  # ask_stream always ends with the Answer
         turn_id = history.add_turn(user, conv_id, question, answer)
-        access.record(request, "ask", question, refused=answer.refused, kb=kb_id or "default")
+        access.record(request, "ask", question, refused=answer.refused, kb=kb_id or DEFAULT_KB)
         messages[-1] = {"role": "assistant", "content": answer_message(answer, base.context)}
         note = "（已限定在所选文档中查找）" if scope is not None and only_in_force else ""
         note = note or ("（包括已修订、已废止的版本）" if not only_in_force else "")
@@ -219,8 +220,9 @@ def build_chat_tab(
         api_name="respond",
     )
 
-    def load_conversation(conv_id: int | None, request: gr.Request) -> tuple:
+    def load_conversation(conv_id: int | None, kb_id: str | None, request: gr.Request) -> tuple:
         user = access.user(request)
+        base = choice.resolve(request, kb_id)
         if conv_id is None:
             return [], None, [], gr.DownloadButton(value=None, interactive=False), "", None
         try:
@@ -229,7 +231,7 @@ def build_chat_tab(
             raise gr.Error("没有这个对话") from None
         path = _export_file(history, user, int(conv_id), export_dir)
         return (
-            _messages(turns, kb),
+            _messages(turns, base),
             int(conv_id),
             [t.id for t in turns],
             gr.DownloadButton(value=path, interactive=True),
@@ -239,7 +241,7 @@ def build_chat_tab(
 
     convs.input(
         load_conversation,
-        [convs],
+        [convs, kb_choice],
         [chat, conv_state, turns_state, export_btn, status, rated_state],
         api_visibility="private",
     )
@@ -286,37 +288,12 @@ def build_chat_tab(
         api_visibility="private",
     )
 
-    def chosen_kb(request: gr.Request, kb_id: str | None) -> KnowledgeBase:
-        """The knowledge base the person chose, checked against their role in it on the server."""
-        if services is None or not kb_id:
-            return kb
-        from kb.accounts.departments import AccessDenied
-
-        try:
-            return services.kb_for(access.user(request), kb_id)
-        except AccessDenied as exc:
-            access.record(request, "denied", kb=kb_id)
-            raise gr.Error(str(exc)) from None
-
     def on_kb(kb_id: str | None, request: gr.Request) -> tuple:
-        base = chosen_kb(request, kb_id)
-        docs, types = filter_updates(base)
-        return [], None, [], docs, types, ""
+        # Another knowledge base: a new conversation, and the filters list its documents.
+        docs, types = filter_updates(choice.resolve(request, kb_id))
+        return [], None, [], docs, types, "", conv_list(access.user(request), None)
 
-    kb_choice.input(
-        on_kb, [kb_choice], [chat, conv_state, turns_state, doc_filter, type_filter, status], api_visibility="private"
-    )
-
-    def on_load(request: gr.Request) -> tuple:
-        user = access.user(request)
-        docs, types = filter_updates(kb)
-        readable = services.readable(user) if services is not None else []
-        start = "default" if any(i == "default" for _, i in readable) else (readable[0][1] if readable else "default")
-        if start != "default":
-            docs, types = filter_updates(chosen_kb(request, start))
-        choice = gr.Dropdown(choices=readable, value=start, visible=len(readable) > 1)
-        return conv_list(user, None), docs, types, choice
-
-    # Each user's own conversations and the current documents, built per page load, never shared between sessions.
-    demo.load(on_load, None, [convs, doc_filter, type_filter, kb_choice], api_visibility="private")
+    # After the page load and after every accepted choice (ui/kb_choice.py): each user's own conversations and
+    # the chosen knowledge base's documents, built per session, never shared between sessions.
+    choice.on_change(on_kb, [], [chat, conv_state, turns_state, doc_filter, type_filter, status, convs])
     return ChatParts(doc_filter, type_filter)

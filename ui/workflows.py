@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
 from kb.accounts.db import open_db
+from kb.accounts.departments import DEFAULT_KB
 from kb.learn import library, progress
 from kb.learn.export import note_text, to_docx, to_markdown
-from kb.learn.glossary import Entry, Glossary, attach
+from kb.learn.glossary import Entry, attach, open_glossary
 from kb.learn.pack import FIGURE, OUTLINE, PART_TITLES, PARTS, QUOTE, Pack, build_pack, move, remove
 from kb.learn.quiz import CHOICE, Question, grade, option_label, quiz_for
 from kb.store.authority import standing_of, standing_rows
 from kb.types import Citation
+from ui.kb_choice import KBChoice
 from ui.render import citation_card, text
 
 if TYPE_CHECKING:
@@ -199,15 +202,19 @@ def progress_markdown(p: progress.Progress) -> str:
 # -- the tabs ---------------------------------------------------------------------------
 
 
-def add_workflow_tabs(kb: KnowledgeBase, settings: Settings, access: Any = None) -> None:
+def add_workflow_tabs(
+    kb: KnowledgeBase, settings: Settings, access: Any = None, choice: KBChoice | None = None
+) -> None:
     """Add the 党课素材, 文库与术语 and 自测 tabs; call inside an open `gr.Tabs()` of a `gr.Blocks`.
 
-    `access` is the app's `ui.auth.Access` when it has one; without it the admin check
-    asks `kb.accounts.users` for the logged-in user's role, and the local user of an app without
-    login (username None) may edit the glossary.
+    They work on the knowledge base chosen in `choice`, the page's chooser (ui/kb_choice.py), checked
+    on the server in every callback; without one, on `kb`. `access` is the app's `ui.auth.Access` when it has
+    one (the audit log, the user's name); without it, the local user of an app without login may edit the glossary.
     """
-    db = open_db(settings)
-    glossary = attach(kb)  # builds the glossary on first use and wires it into retrieval
+    db = open_db(settings)  # learning progress: the installation's application database, whatever knowledge base
+    attach(kb)  # builds the default's glossary on first use and wires it into retrieval (departments: kb/factory.py)
+    if choice is None:  # a page without the chooser: rendered in the first tab (a gr.Tabs holds only tabs)
+        choice = KBChoice(kb, access)
     # The enclosing gr.Tabs, so "jump to the source" can switch to the library tab.
     parent = gr.context.Context.block
     tabs = parent if isinstance(parent, gr.Tabs) else None
@@ -217,28 +224,25 @@ def add_workflow_tabs(kb: KnowledgeBase, settings: Settings, access: Any = None)
             return access.user(request)
         return getattr(request, "username", None) if request is not None else None
 
-    def can_edit(request: gr.Request | None) -> bool:
+    def record(request: gr.Request | None, action: str, target: str, kb_id: str | None, **detail: Any) -> None:
         if access is not None:
-            return bool(access.is_admin(request))
-        name = getattr(request, "username", None) if request is not None else None
-        if name is None:
-            return True  # the local user of an app without login
-        try:
-            from kb.accounts.users import UserStore
-        except ImportError:
-            return False
-        return UserStore(db).role(name) == "admin"
-
-    def record(request: gr.Request | None, action: str, target: str) -> None:
-        if access is not None and hasattr(access, "record"):
-            access.record(request, action, target)  # the audit log (kb/accounts/audit.py)
+            access.record(request, action, target, kb=kb_id or DEFAULT_KB, **detail)  # the audit log
 
     lib = _LibraryParts()
-    source, on_source, inputs = _pack_tab(kb, tabs)
-    _library_tab(kb, db, glossary, lib, can_edit, username, record)
+    pack = _pack_tab(choice, tabs, record)
+    _library_tab(choice, db, lib, username, record)
     # The pack's "在文库中查看出处" needs the library's components, which exist only now.
-    source.click(on_source, inputs, lib.outputs(tabs), api_visibility="private")
-    _quiz_tab(kb, db, lib, username, tabs)
+    pack.source.click(pack.on_source, [choice.component, *pack.inputs], lib.outputs(tabs), api_visibility="private")
+    _quiz_tab(choice, db, lib, username, tabs)
+
+
+@dataclass
+class _PackParts:
+    """What the library wiring needs from the pack tab."""
+
+    source: gr.Button
+    on_source: Any
+    inputs: list[Any]
 
 
 class _LibraryParts:
@@ -273,15 +277,20 @@ def _node_choices(nodes: list[library.Node]) -> list[tuple[str, str]]:
     return [("　" * n.depth + n.label, n.key) for n in nodes]
 
 
-def _pack_tab(kb: KnowledgeBase, tabs: gr.Tabs | None) -> tuple[gr.Button, Any, list[Any]]:
+def _pack_tab(choice: KBChoice, tabs: gr.Tabs | None, record: Any) -> _PackParts:
     with gr.Tab("党课素材", id="workflow-pack") as tab:
+        kb_choice = choice.component if choice.component is not None else choice.render()
         gr.Markdown("输入主题，从知识库中整理党课素材：提纲、重要论述、数据、案例和讨论题。每条素材都注明出处。")
         with gr.Row():
             topic = gr.Textbox(
                 label="主题", placeholder="例如：机关党建与业务融合、生态环境保护", scale=3, elem_id="pack-topic"
             )
             docs = gr.Dropdown(
-                label="只用这些文档（可不选）", choices=doc_choices(kb), multiselect=True, scale=3, elem_id="pack-docs"
+                label="只用这些文档（可不选）",
+                choices=choice.page_choices(doc_choices),
+                multiselect=True,
+                scale=3,
+                elem_id="pack-docs",
             )
             make = gr.Button("生成素材包", variant="primary", scale=1, elem_id="pack-generate")
         state = gr.State(None)
@@ -311,11 +320,13 @@ def _pack_tab(kb: KnowledgeBase, tabs: gr.Tabs | None) -> tuple[gr.Button, Any, 
                 gr.DownloadButton(value=md, interactive=True),
             )
 
-        def on_make(t: str, doc_ids: list[str] | None) -> tuple:
+        def on_make(t: str, doc_ids: list[str] | None, kb_id: str | None, request: gr.Request) -> tuple:
+            base = choice.resolve(request, kb_id)
             try:
-                pack = build_pack(kb, t, doc_ids or None)
+                pack = build_pack(base, t, doc_ids or None)
             except ValueError as exc:
                 raise gr.Error(str(exc)) from exc
+            record(request, "pack", t, kb_id, items=len(pack.items))
             return refreshed(pack)
 
         def on_move(pack: Pack | None, item_id: str | None, offset: int) -> tuple:
@@ -328,33 +339,50 @@ def _pack_tab(kb: KnowledgeBase, tabs: gr.Tabs | None) -> tuple[gr.Button, Any, 
                 raise gr.Error("请先生成素材包并选择一个条目")
             return refreshed(remove(pack, item_id))
 
-        def on_source(pack: Pack | None, item_id: str | None) -> list[Any]:
+        def on_source(kb_id: str | None, pack: Pack | None, item_id: str | None, request: gr.Request) -> list[Any]:
+            base = choice.resolve(request, kb_id)
             found = next((i for i in (pack.items if pack else []) if i.item_id == item_id), None)
             if found is None:
                 raise gr.Error("请先选择一个条目")
-            return _jump(kb, found.citation.chunk_id, found.citation.quote, tabs)
+            return _jump(base, found.citation.chunk_id, found.citation.quote, tabs)
 
         outs = [state, view, item, get_docx, get_md]
-        make.click(on_make, [topic, docs], outs, api_name="make_pack")
-        topic.submit(on_make, [topic, docs], outs, api_visibility="private")
+        make.click(on_make, [topic, docs, kb_choice], outs, api_name="make_pack")
+        topic.submit(on_make, [topic, docs, kb_choice], outs, api_visibility="private")
         up.click(lambda p, i: on_move(p, i, -1), [state, item], outs, api_visibility="private")
         down.click(lambda p, i: on_move(p, i, 1), [state, item], outs, api_visibility="private")
         drop.click(on_remove, [state, item], outs, api_visibility="private")
-        # Documents uploaded or deleted since the app started: refresh the choices whenever the tab is opened.
-        tab.select(
-            lambda picked: fresh_choices(doc_choices(kb), picked, multiselect=True),
-            [docs],
-            [docs],
-            api_visibility="private",
-        )
-        return source, on_source, [state, item]
+
+        def on_kb(kb_id: str | None, request: gr.Request) -> tuple:
+            # Another knowledge base: its documents, and no pack made from the one before.
+            base = choice.resolve(request, kb_id)
+            empty = gr.DownloadButton(value=None, interactive=False)
+            return (
+                None,
+                "",
+                gr.Dropdown(choices=[], value=None),
+                empty,
+                empty,
+                gr.Dropdown(choices=doc_choices(base), value=[]),
+            )
+
+        choice.on_change(on_kb, [], [*outs, docs])
+
+        # Documents uploaded or deleted since the page was opened: refresh the choices whenever the tab is opened.
+        def on_select(kb_id: str | None, picked: list[str] | None, request: gr.Request) -> Any:
+            return fresh_choices(doc_choices(choice.resolve(request, kb_id)), picked, multiselect=True)
+
+        tab.select(on_select, [kb_choice, docs], [docs], api_visibility="private")
+        return _PackParts(source, on_source, [state, item])
 
 
-def _library_tab(kb, db, glossary: Glossary, lib: _LibraryParts, can_edit, username, record=None) -> None:  # type: ignore[no-untyped-def]
+def _library_tab(choice: KBChoice, db, lib: _LibraryParts, username, record) -> None:  # type: ignore[no-untyped-def]
+    kb_choice = choice.component
+    first_entries = choice.page_choices(lambda kb: open_glossary(kb).entries())
     with gr.Tab("文库与术语", id=LIBRARY_TAB) as tab:
         with gr.Row():
             with gr.Column(scale=1):
-                lib.doc = gr.Dropdown(label="文档", choices=doc_choices(kb), elem_id="library-doc")
+                lib.doc = gr.Dropdown(label="文档", choices=choice.page_choices(doc_choices), elem_id="library-doc")
                 lib.node = gr.Dropdown(label="目录（章、条、文章、小节）", choices=[], elem_id="library-node")
                 lib.meta = gr.Markdown(elem_id="library-meta")
             with gr.Column(scale=2):
@@ -363,18 +391,21 @@ def _library_tab(kb, db, glossary: Glossary, lib: _LibraryParts, can_edit, usern
         with gr.Row():
             search = gr.Textbox(label="查找术语", scale=2, elem_id="glossary-search")
             term = gr.Dropdown(
-                label="查看术语", choices=[e.term for e in glossary.entries()], scale=2, elem_id="glossary-term"
+                label="查看术语", choices=[e.term for e in first_entries], scale=2, elem_id="glossary-term"
             )
         table = gr.Dataframe(
             headers=["术语", "类型", "释义（原文摘录）", "出处"],
-            value=glossary_rows(glossary.entries()),
+            value=glossary_rows(first_entries),
             interactive=False,
             wrap=True,
             elem_id="glossary-table",
         )
         entry_view = gr.Markdown(elem_id="glossary-entry")
         entry_source = gr.Button("在文库中查看术语出处", size="sm", elem_id="glossary-source")
-        with gr.Accordion("编辑术语表（管理员）", open=False):
+        # Shown to those who may change the chosen knowledge base (editors and admins of it); checked again on save.
+        with gr.Accordion(
+            "编辑术语表（本知识库的编辑、管理员）", open=False, visible=choice.services is None, elem_id="glossary-edit"
+        ) as edit_box:
             with gr.Row():
                 e_term = gr.Textbox(label="术语", elem_id="glossary-edit-term")
                 e_quote = gr.Textbox(
@@ -387,110 +418,139 @@ def _library_tab(kb, db, glossary: Glossary, lib: _LibraryParts, can_edit, usern
                 rebuild = gr.Button("从文本重建术语表", elem_id="glossary-rebuild")
             e_status = gr.Markdown(elem_id="glossary-status")
 
-        def on_doc(doc_id: str | None, request: gr.Request) -> tuple:
+        def on_doc(doc_id: str | None, kb_id: str | None, request: gr.Request) -> tuple:
+            base = choice.resolve(request, kb_id)
             if not doc_id:
                 return gr.Dropdown(choices=[], value=None), "", ""
-            nodes = library.flatten(library.structure(kb.index.chunks_of(doc_id)))
+            nodes = library.flatten(library.structure(base.index.chunks_of(doc_id)))
             first = nodes[0].key if nodes else None
-            d = library.document(kb.index, doc_id)
+            d = library.document(base.index, doc_id)
             if d is not None:
                 progress.record_read(db, username(request), d.source, d.title)
-            chunks = library.section_chunks(kb.index, doc_id, first)
+            chunks = library.section_chunks(base.index, doc_id, first)
             return (
                 gr.Dropdown(choices=_node_choices(nodes), value=first),
-                doc_meta_markdown(kb, doc_id),
+                doc_meta_markdown(base, doc_id),
                 section_markdown(chunks),
             )
 
-        def on_node(doc_id: str | None, key: str | None) -> str:
+        def on_node(doc_id: str | None, key: str | None, kb_id: str | None, request: gr.Request) -> str:
+            base = choice.resolve(request, kb_id)
             if not doc_id or not key:
                 return gr.skip()
-            return section_markdown(library.section_chunks(kb.index, doc_id, key))
+            return section_markdown(library.section_chunks(base.index, doc_id, key))
 
-        lib.doc.input(on_doc, [lib.doc], [lib.node, lib.meta, lib.body], api_name="read_document")
-        lib.node.input(on_node, [lib.doc, lib.node], [lib.body], api_name="read_section")
+        lib.doc.input(on_doc, [lib.doc, kb_choice], [lib.node, lib.meta, lib.body], api_name="read_document")
+        lib.node.input(on_node, [lib.doc, lib.node, kb_choice], [lib.body], api_name="read_section")
 
-        def listing(q: str = "") -> tuple:
-            entries = glossary.entries(q or "")
+        def listing(base: KnowledgeBase, q: str = "") -> tuple:
+            entries = open_glossary(base).entries(q or "")
             return glossary_rows(entries), gr.Dropdown(choices=[e.term for e in entries])
 
-        search.change(listing, [search], [table, term], api_name="search_glossary")
-        term.input(
-            lambda t: entry_markdown(glossary.get(t)) if t else "", [term], [entry_view], api_name="glossary_entry"
-        )
+        def on_search(q: str, kb_id: str | None, request: gr.Request) -> tuple:
+            return listing(choice.resolve(request, kb_id), q)
 
-        def on_save(t: str, quote: str, note: str, q: str, request: gr.Request) -> tuple:
-            if not can_edit(request):
-                raise gr.Error("只有管理员可以编辑术语表")
+        def on_term(t: str | None, kb_id: str | None, request: gr.Request) -> str:
+            base = choice.resolve(request, kb_id)
+            return entry_markdown(open_glossary(base).get(t)) if t else ""
+
+        search.change(on_search, [search, kb_choice], [table, term], api_name="search_glossary")
+        term.input(on_term, [term, kb_choice], [entry_view], api_name="glossary_entry")
+
+        def on_save(t: str, quote: str, note: str, q: str, kb_id: str | None, request: gr.Request) -> tuple:
+            base = choice.resolve(request, kb_id, "editor")
+            glossary = open_glossary(base)
             try:
                 e = glossary.save(t, quote, note, user=username(request))
             except ValueError as exc:
                 raise gr.Error(str(exc)) from exc
-            glossary.sync(kb)
-            if record:
-                record(request, "glossary.save", e.term)
-            rows, choices = listing(q)
+            glossary.sync(base)
+            record(request, "glossary.save", e.term, kb_id)
+            rows, choices = listing(base, q)
             return rows, choices, entry_markdown(e), f"已保存：{text(e.term)}"
 
-        def on_delete(t: str, q: str, request: gr.Request) -> tuple:
-            if not can_edit(request):
-                raise gr.Error("只有管理员可以编辑术语表")
+        def on_delete(t: str, q: str, kb_id: str | None, request: gr.Request) -> tuple:
+            base = choice.resolve(request, kb_id, "editor")
+            glossary = open_glossary(base)
             if not glossary.remove((t or "").strip(), user=username(request)):
                 raise gr.Error(f"术语表中没有“{t}”")
-            glossary.sync(kb)
-            if record:
-                record(request, "glossary.remove", (t or "").strip())
-            rows, choices = listing(q)
+            glossary.sync(base)
+            record(request, "glossary.remove", (t or "").strip(), kb_id)
+            rows, choices = listing(base, q)
             return rows, choices, "", f"已删除：{text(t)}"
 
-        def on_rebuild(q: str, request: gr.Request) -> tuple:
-            if not can_edit(request):
-                raise gr.Error("只有管理员可以编辑术语表")
+        def on_rebuild(q: str, kb_id: str | None, request: gr.Request) -> tuple:
+            base = choice.resolve(request, kb_id, "editor")
+            glossary = open_glossary(base)
             entries = glossary.rebuild()
-            glossary.sync(kb)
-            if record:
-                record(request, "glossary.rebuild", "")
-            rows, choices = listing(q)
+            glossary.sync(base)
+            record(request, "glossary.rebuild", "", kb_id)
+            rows, choices = listing(base, q)
             return rows, choices, "", f"已从文本重建：共 {len(entries)} 条术语（管理员修改的条目保留）"
 
-        def on_entry_source(t: str | None) -> list[Any]:
-            e = glossary.get(t) if t else None
+        def on_entry_source(t: str | None, kb_id: str | None, request: gr.Request) -> list[Any]:
+            base = choice.resolve(request, kb_id)
+            e = open_glossary(base).get(t) if t else None
             if e is None or not e.citations:
                 raise gr.Error("请先选择一个有出处的术语")
-            return _jump(kb, e.citations[0].chunk_id, e.citations[0].quote, None)
+            return _jump(base, e.citations[0].chunk_id, e.citations[0].quote, None)
 
         # Same tab: the library above scrolls into view with the quote marked.
-        entry_source.click(on_entry_source, [term], lib.outputs(None), api_visibility="private")
-        save.click(
-            on_save, [e_term, e_quote, e_note, search], [table, term, entry_view, e_status], api_name="save_term"
-        )
-        delete.click(on_delete, [e_term, search], [table, term, entry_view, e_status], api_name="remove_term")
-        rebuild.click(on_rebuild, [search], [table, term, entry_view, e_status], api_name="rebuild_glossary")
+        entry_source.click(on_entry_source, [term, kb_choice], lib.outputs(None), api_visibility="private")
+        edited = [table, term, entry_view, e_status]
+        save.click(on_save, [e_term, e_quote, e_note, search, kb_choice], edited, api_name="save_term")
+        delete.click(on_delete, [e_term, search, kb_choice], edited, api_name="remove_term")
+        rebuild.click(on_rebuild, [search, kb_choice], edited, api_name="rebuild_glossary")
 
-        def on_select(doc_id: str | None, t: str | None, q: str) -> tuple:
-            # Uploads and deletions since the app started change the documents and (via on_change) the glossary.
-            choices = doc_choices(kb)
+        def on_select(kb_id: str | None, doc_id: str | None, t: str | None, q: str, request: gr.Request) -> tuple:
+            base = choice.resolve(request, kb_id)
+            # Uploads and deletions since the page was opened change the documents and (via on_change) the glossary.
+            choices = doc_choices(base)
             doc = fresh_choices(choices, doc_id)
             gone = bool(doc_id) and doc_id not in {c[1] for c in choices}
             # The open document was deleted: its table of contents and text go with it.
             cleared = (gr.Dropdown(choices=[], value=None), "", "") if gone else (gr.skip(), gr.skip(), gr.skip())
-            entries = glossary.entries(q or "")
+            entries = open_glossary(base).entries(q or "")
             return doc, *cleared, glossary_rows(entries), fresh_choices([e.term for e in entries], t)
 
         tab.select(
             on_select,
-            [lib.doc, term, search],
+            [kb_choice, lib.doc, term, search],
             [lib.doc, lib.node, lib.meta, lib.body, table, term],
             api_visibility="private",
         )
 
+        def on_kb(kb_id: str | None, request: gr.Request) -> tuple:
+            # Another knowledge base: its documents and glossary; nothing of the one before stays open.
+            base = choice.resolve(request, kb_id)
+            entries = open_glossary(base).entries()
+            return (
+                gr.Dropdown(choices=doc_choices(base), value=None),
+                gr.Dropdown(choices=[], value=None),
+                "",
+                "",
+                "",
+                glossary_rows(entries),
+                gr.Dropdown(choices=[e.term for e in entries], value=None),
+                "",
+                "",
+                gr.Accordion(visible=choice.may(request, kb_id, "editor")),
+            )
 
-def _quiz_tab(kb, db, lib: _LibraryParts, username, tabs) -> None:  # type: ignore[no-untyped-def]
+        choice.on_change(
+            on_kb,
+            [],
+            [lib.doc, lib.node, lib.meta, lib.body, search, table, term, entry_view, e_status, edit_box],
+        )
+
+
+def _quiz_tab(choice: KBChoice, db, lib: _LibraryParts, username, tabs) -> None:  # type: ignore[no-untyped-def]
+    kb_choice = choice.component
     with gr.Tab("自测", id="workflow-quiz") as tab:
         with gr.Row():
             docs = gr.Dropdown(
                 label="出题范围（可不选，默认全部文档）",
-                choices=doc_choices(kb),
+                choices=choice.page_choices(doc_choices),
                 multiselect=True,
                 scale=3,
                 elem_id="quiz-docs",
@@ -499,7 +559,7 @@ def _quiz_tab(kb, db, lib: _LibraryParts, username, tabs) -> None:  # type: igno
             start = gr.Button("生成试题", variant="primary", scale=1, elem_id="quiz-start")
         state = gr.State(None)  # {"questions": [...], "i": int, "right": int, "done": set}
         head = gr.Markdown(elem_id="quiz-question")
-        choice = gr.Radio(label="选择答案", choices=[], visible=False, elem_id="quiz-choice")
+        choice_box = gr.Radio(label="选择答案", choices=[], visible=False, elem_id="quiz-choice")
         blank = gr.Textbox(label="填写空缺处", visible=False, elem_id="quiz-blank")
         with gr.Row():
             submit = gr.Button("提交答案", variant="primary", elem_id="quiz-submit")
@@ -523,10 +583,13 @@ def _quiz_tab(kb, db, lib: _LibraryParts, username, tabs) -> None:  # type: igno
                 "",
             )
 
-        def on_start(doc_ids: list[str] | None, n: float, st: dict | None, request: gr.Request) -> tuple:
+        def on_start(
+            doc_ids: list[str] | None, n: float, st: dict | None, kb_id: str | None, request: gr.Request
+        ) -> tuple:
+            base = choice.resolve(request, kb_id)
             # A new seed per round in this session, so "生成试题" again gives another set; the same seed gives the same.
             seed = (st or {}).get("seed", -1) + 1
-            qs = quiz_for(kb.index, doc_ids or None, n=int(n), seed=seed)
+            qs = quiz_for(base.index, doc_ids or None, n=int(n), seed=seed)
             if not qs:
                 raise gr.Error("所选文档中没有可出题的句子")
             return (*show({"questions": qs, "i": 0, "right": 0, "answered": False, "seed": seed}), _mine(request))
@@ -553,24 +616,34 @@ def _quiz_tab(kb, db, lib: _LibraryParts, username, tabs) -> None:  # type: igno
             st = {**st, "i": st["i"] + 1, "answered": False}
             return show(st)
 
-        def on_source(st: dict | None) -> list[Any]:
+        def on_source(st: dict | None, kb_id: str | None, request: gr.Request) -> list[Any]:
+            base = choice.resolve(request, kb_id)
             if not st or st["i"] >= len(st["questions"]) or not st.get("answered"):
                 raise gr.Error("作答后可以查看原文")
             q: Question = st["questions"][st["i"]]
-            return _jump(kb, q.citation.chunk_id, q.citation.quote, tabs)
+            return _jump(base, q.citation.chunk_id, q.citation.quote, tabs)
 
         def _mine(request: gr.Request | None) -> str:
             return progress_markdown(progress.progress(db, username(request)))
 
-        shown = [state, head, choice, blank, feedback]
-        start.click(on_start, [docs, count, state], shown + [mine], api_name="start_quiz")
-        submit.click(on_submit, [state, choice, blank], [state, feedback, mine], api_name="submit_answer")
-        blank.submit(on_submit, [state, choice, blank], [state, feedback, mine], api_visibility="private")
+        shown = [state, head, choice_box, blank, feedback]
+        start.click(on_start, [docs, count, state, kb_choice], shown + [mine], api_name="start_quiz")
+        submit.click(on_submit, [state, choice_box, blank], [state, feedback, mine], api_name="submit_answer")
+        blank.submit(on_submit, [state, choice_box, blank], [state, feedback, mine], api_visibility="private")
         nxt.click(on_next, [state], shown, api_name="next_question")
-        source.click(on_source, [state], lib.outputs(tabs), api_visibility="private")
+        source.click(on_source, [state, kb_choice], lib.outputs(tabs), api_visibility="private")
 
-        def on_select(picked: list[str] | None, request: gr.Request) -> tuple:
+        def on_select(kb_id: str | None, picked: list[str] | None, request: gr.Request) -> tuple:
             # Progress changes in other tabs; documents are uploaded or deleted in the admin tab.
-            return _mine(request), fresh_choices(doc_choices(kb), picked, multiselect=True)
+            base = choice.resolve(request, kb_id)
+            return _mine(request), fresh_choices(doc_choices(base), picked, multiselect=True)
 
-        tab.select(on_select, [docs], [mine, docs], api_visibility="private")
+        tab.select(on_select, [kb_choice, docs], [mine, docs], api_visibility="private")
+
+        def on_kb(kb_id: str | None, request: gr.Request) -> tuple:
+            # Another knowledge base: its documents, and no round of questions from the one before.
+            base = choice.resolve(request, kb_id)
+            hidden = (gr.Radio(visible=False, value=None), gr.Textbox(visible=False, value=""))
+            return None, "", *hidden, "", gr.Dropdown(choices=doc_choices(base), value=[])
+
+        choice.on_change(on_kb, [], [*shown, docs])

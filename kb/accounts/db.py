@@ -40,6 +40,7 @@ _TABLE_MODULES = (
     "kb.accounts.tokens",
     "kb.accounts.audit",
     "kb.accounts.departments",
+    "kb.accounts.login_guard",
     "kb.learn.progress",
     "kb.learn.glossary",
 )

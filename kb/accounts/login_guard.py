@@ -3,8 +3,9 @@
 Without it, 20 wrong passwords in a row or 40 guesses in 22 s over 8 connections met no resistance.
 After `free_failures` failures an account (or an address, with a larger allowance since an office
 shares one) must wait, and each further failure doubles the wait up to `max_lockout_s`; a success
-clears the account's count. State is in memory: it protects one app process, which is what serves
-the login (a fleet behind a proxy would keep it in Redis, see DESIGN.md).
+clears the account's count. The counts live in the application database (`login_failures`), so app
+replicas behind a proxy share them (an attacker cannot spread guesses over replicas) and a restart
+does not forget them; rows idle longer than `forget_after_s` and no longer locked are deleted.
 """
 
 from __future__ import annotations
@@ -13,65 +14,87 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Float, Integer, String, UniqueConstraint, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kb.accounts.db import Base
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
+ACCOUNT = "account"
+ADDRESS = "address"
+_KEY_LEN = 256  # longer account names are cut: they are counted, not stored whole
 
-@dataclass
-class _Record:
-    failures: int = 0
-    locked_until: float = 0.0
-    last: float = 0.0
+
+class LoginFailure(Base):
+    """Failed logins of one account or one address, and until when it must wait."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(8))  # account | address
+    key: Mapped[str] = mapped_column(String(_KEY_LEN))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # Seconds since the epoch (wall clock): replicas share these rows, so a per-process monotonic clock will not do.
+    locked_until: Mapped[float] = mapped_column(Float, default=0.0)
+    last: Mapped[float] = mapped_column(Float, default=0.0, index=True)
 
 
 class LoginGuard:
-    """Counts failed logins per account and per address and says how long each must wait."""
+    """Counts failed logins per account and per address (in the application database) and says how long each must wait."""
 
     def __init__(
         self,
+        sessions: sessionmaker,
         free_failures: int = 5,
         address_free_failures: int = 20,
         base_lockout_s: float = 2.0,
         max_lockout_s: float = 900.0,
         forget_after_s: float = 3600.0,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        self._sessions = sessions
         self.free_failures = free_failures
         self.address_free_failures = address_free_failures
         self.base = base_lockout_s
         self.max = max_lockout_s
         self.forget_after = forget_after_s
         self._clock = clock
-        self._lock = threading.Lock()
-        self._accounts: dict[str, _Record] = {}
-        self._addresses: dict[str, _Record] = {}
 
     def wait_seconds(self, account: str, address: str) -> float:
         """Seconds before this account may try again from this address (0 = go ahead)."""
         now = self._clock()
-        with self._lock:
-            self._forget(now)
-            waits = [r.locked_until - now for r in (self._accounts.get(account), self._addresses.get(address)) if r]
-        return max([0.0, *waits])
+        with self._sessions() as s:
+            until = s.scalars(
+                select(LoginFailure.locked_until).where(
+                    ((LoginFailure.kind == ACCOUNT) & (LoginFailure.key == _key(account)))
+                    | ((LoginFailure.kind == ADDRESS) & (LoginFailure.key == _key(address)))
+                )
+            ).all()
+        return max([0.0, *(u - now for u in until)])
 
     def failed(self, account: str, address: str) -> float:
         """Record a failed login; the wait it causes (logged when it locks)."""
         now = self._clock()
-        with self._lock:
-            waits = [
-                self._bump(self._accounts, account, self.free_failures, now),
-                self._bump(self._addresses, address, self.address_free_failures, now),
-            ]
-            fails = (self._accounts[account].failures, self._addresses[address].failures)
-        wait = max(waits)
+        with self._sessions.begin() as s:
+            self._forget(s, now)
+        acc_fails, acc_wait = self._bump(ACCOUNT, account, self.free_failures, now)
+        addr_fails, addr_wait = self._bump(ADDRESS, address, self.address_free_failures, now)
+        wait = max(acc_wait, addr_wait)
         if wait > 0:
             log.warning(
                 "login throttled: account %r (%d failures), address %s (%d failures): wait %.0f s",
                 account[:64],
-                fails[0],
+                acc_fails,
                 address,
-                fails[1],
+                addr_fails,
                 wait,
             )
         else:
@@ -80,26 +103,43 @@ class LoginGuard:
 
     def succeeded(self, account: str, address: str) -> None:
         """A correct password: the account starts afresh (the address keeps its count of others' failures)."""
-        with self._lock:
-            self._accounts.pop(account, None)
+        with self._sessions.begin() as s:
+            s.execute(delete(LoginFailure).where(LoginFailure.kind == ACCOUNT, LoginFailure.key == _key(account)))
 
-    def _bump(self, table: dict[str, _Record], key: str, free: int, now: float) -> float:
-        rec = table.setdefault(key, _Record())
-        rec.failures += 1
-        rec.last = now
-        over = rec.failures - free
-        if over <= 0:
-            return 0.0
-        wait = min(self.max, self.base * 2 ** (over - 1))
-        rec.locked_until = max(rec.locked_until, now + wait)
-        return wait
+    def _bump(self, kind: str, key: str, free: int, now: float) -> tuple[int, float]:
+        """Add one failure to a row (atomically, as replicas may count at once); (failures, wait it causes)."""
+        key = _key(key)
+        where = (LoginFailure.kind == kind, LoginFailure.key == key)
+        for _ in range(3):  # a concurrent first failure of the same key may insert the row between our steps
+            try:
+                with self._sessions.begin() as s:
+                    # failures + 1 in SQL, not read-modify-write in Python: two replicas never lose a count.
+                    done = s.execute(
+                        update(LoginFailure).where(*where).values(failures=LoginFailure.failures + 1, last=now)
+                    ).rowcount
+                    if not done:
+                        s.add(LoginFailure(kind=kind, key=key, failures=1, locked_until=0.0, last=now))
+                        s.flush()
+                    row = s.scalars(select(LoginFailure).where(*where)).one()
+                    over = row.failures - free
+                    if over <= 0:
+                        return row.failures, 0.0
+                    wait = min(self.max, self.base * 2 ** (over - 1))
+                    row.locked_until = max(row.locked_until, now + wait)
+                    return row.failures, wait
+            except IntegrityError:
+                continue
+        raise RuntimeError(f"could not record a failed login for {kind} {key[:64]!r}")
 
-    def _forget(self, now: float) -> None:
-        # Old records go, so memory stays bounded when many names are tried.
-        for table in (self._accounts, self._addresses):
-            stale = [k for k, r in table.items() if now - r.last > self.forget_after and r.locked_until < now]
-            for k in stale:
-                del table[k]
+    def _forget(self, s: Session, now: float) -> None:
+        # Old rows go, so the table stays small when many names are tried; a row still locked stays.
+        s.execute(
+            delete(LoginFailure).where(LoginFailure.last < now - self.forget_after, LoginFailure.locked_until < now)
+        )
+
+
+def _key(value: str) -> str:
+    return (value or "")[:_KEY_LEN]
 
 
 class IdleSessions:

@@ -173,17 +173,17 @@ def test_opening_a_tab_shows_documents_uploaded_and_drops_documents_deleted_sinc
     kept, gone = real[0][1], "deleted-doc"
     for tab_id, position in (("workflow-pack", 0), ("workflow-quiz", 1)):
         fn = _handler(tabs, "select", tab=tab_id)
-        out = fn.fn([kept, gone], None) if tab_id == "workflow-quiz" else fn.fn([kept, gone])
+        out = fn.fn("default", [kept, gone], None)  # (knowledge base chosen, documents picked, request)
         docs = out[position] if isinstance(out, tuple) else out
         assert uploaded in _update(docs, "choices"), tab_id
         assert _update(docs, "value") == [kept], tab_id  # the deleted document leaves the selection
     lib = _handler(tabs, "select", tab="workflow-library")
-    doc, node, meta, body, rows, terms = lib.fn(gone, "五懂五会", "")
+    doc, node, meta, body, rows, terms = lib.fn("default", gone, "五懂五会", "", None)
     assert uploaded in _update(doc, "choices") and _update(doc, "value") is None
     assert _update(node, "value") is None and meta == "" and body == ""  # the deleted document's text goes too
     assert "五懂五会" in _update(terms, "choices") and "value" not in terms  # a term that still exists stays
     assert any(r[0] == "五懂五会" for r in rows)
-    doc, node, *_ = lib.fn(kept, None, "")
+    doc, node, *_ = lib.fn("default", kept, None, "", None)
     assert "value" not in doc  # a document that still exists stays open
 
 
