@@ -176,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
 
     add_doctor(sub)
     add_load_bench(sub)
+    from kb.cli.scalebench import add_cli as add_scale_bench
+
+    add_scale_bench(sub)  # bench-scale (kb/cli/scalebench.py)
     args = ap.parse_args(argv)
     from kb.store.integrity import IndexCorrupt, VectorsMissing
 
