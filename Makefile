@@ -44,12 +44,12 @@ run: install
 # slapd (OpenLDAP) for the LDAP login tests, which start their own server on loopback.
 system-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" || [ ! -x /usr/bin/tesseract ] \
-	    || [ ! -x /usr/sbin/slapd ]; then \
+	    || [ ! -x /usr/sbin/slapd ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
-	      tesseract-ocr tesseract-ocr-chi-sim slapd >/dev/null \
-	      || echo "could not install chromium/tesseract/slapd: browser, OCR-comparison and LDAP tests will be skipped"; \
-	  else echo "browser, OCR and LDAP tests need: apt-get install chromium fonts-noto-cjk tesseract-ocr tesseract-ocr-chi-sim slapd"; fi; \
+	      tesseract-ocr tesseract-ocr-chi-sim slapd postgresql >/dev/null \
+	      || echo "could not install chromium/tesseract/slapd/postgresql: browser, OCR-comparison, LDAP and PostgreSQL tests will be skipped"; \
+	  else echo "browser, OCR, LDAP and PostgreSQL tests need: apt-get install chromium fonts-noto-cjk tesseract-ocr tesseract-ocr-chi-sim slapd postgresql"; fi; \
 	fi
 
 lint: dev-install
