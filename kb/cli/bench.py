@@ -150,9 +150,11 @@ def _timed(kb, question: str):
 def _pipeline_stages(index) -> list[tuple[object, str, str]]:
     """The calls our ingest is made of, as (owner, attribute, label) for StageClock."""
     import ingest.pipeline as pipeline
-    from kb.store import lexical, manifest, vectors
+    from kb.store import lexical, lexical_pg, manifest, vectors
 
     return [
+        (lexical_pg, "tokenize", "jieba tokens for FTS"),
+        (lexical_pg.PgLexicalIndex, "add", "FTS rows (incl. jieba)"),
         (pipeline, "read_document", "read, clean, articles, metadata"),
         (pipeline, "chunk_document", "split into chunks"),
         (index.embeddings, "embed_documents", "embed (the engine)"),
@@ -206,8 +208,10 @@ def _ours(docs: list[Path], questions: list[dict], settings: Settings, embedding
     }
 
 
-def run_bench(settings: Settings, docs_dir: Path, questions_path: Path | None) -> int:
-    """Print ingest chars/s of the ceiling, ours and the tutorial with their ratios, re-ingest time, query p50/p95."""
+def run_bench(settings: Settings, docs_dir: Path, questions_path: Path | None, keep: Path | None = None) -> int:
+    """Print ingest chars/s of the ceiling, ours and the tutorial with their ratios, re-ingest time, query p50/p95.
+
+    `keep` is where our knowledge base is built and left (default: a temp folder, removed)."""
     from ingest.pipeline import expand_paths
     from kb.store.embeddings import build_embeddings
 
@@ -220,7 +224,10 @@ def run_bench(settings: Settings, docs_dir: Path, questions_path: Path | None) -
     ceiling_s = _ceiling(texts, embeddings)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        s = settings.model_copy(update={"data_dir": work / "ours"})
+        # --kb keeps our knowledge base (e.g. to evaluate the answers it gives); it must be new.
+        if keep is not None and keep.exists() and any(keep.iterdir()):
+            raise SystemExit(f"{keep} is not empty: bench --kb needs a new folder")
+        s = settings.model_copy(update={"data_dir": keep or work / "ours"})
         ours = _ours(docs, questions, s, embeddings)
         base = _tutorial(docs, questions, embeddings, work)
     rate = {"ceiling": chars / ceiling_s, "ours": chars / ours["ingest_s"], "tutorial": chars / base["ingest_s"]}

@@ -43,6 +43,16 @@ TARGET_CHARS = 300  # as the splitter packs (ingest.pipeline's target_chars)
 MAX_CHARS = 480
 
 
+@dataclass(frozen=True)
+class Backend:
+    """Where the knowledge bases live: SQLite + embedded Chroma in the folder, or PostgreSQL + a Chroma server."""
+
+    name: str
+    database_url: str = ""
+    chroma_host: str = ""
+    chroma_port: int = 8000
+
+
 @dataclass
 class SizeResult:
     """One size's figures."""
@@ -65,39 +75,49 @@ class SizeResult:
 # -- donors: real sentences with the real vectors of their chunks -----------------------------------------------
 
 
-def _donor_rows(kb_dir: Path, collection: str) -> tuple[list[tuple[str, str, str]], np.ndarray]:
-    """(text, title, heading path) of each chunk of a ready document, and their stored vectors, read-only."""
+def _read_kb(kb_dir: Path, collection: str) -> tuple[list[tuple], list[dict[str, Any]], dict[str, np.ndarray]]:
+    """(document rows, chunk rows, vectors by chunk id) of the ready documents of a SQLite knowledge base, read-only."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    db = kb_dir / "kb.sqlite3"
-    if not db.is_file():
+    if not (kb_dir / "kb.sqlite3").is_file():
         raise SystemExit(
             f"{kb_dir}: no knowledge base there (make eval-kbs builds var/eval-kb, var/crud-kb, var/ncp-kb)"
         )
     # Copied first: opening a Chroma folder may write to it, and a donor is read, never changed.
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "kb"
-        shutil.copytree(kb_dir, copy)
+        shutil.copytree(kb_dir, copy, ignore=shutil.ignore_patterns("*.lock"))
         conn = sqlite3.connect(copy / "kb.sqlite3")
-        rows = conn.execute(
-            "SELECT c.chunk_id, c.text, c.title, c.heading_path FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
-            " WHERE d.status = 'ready' ORDER BY c.doc_id, c.ordinal"
-        ).fetchall()
+        conn.row_factory = sqlite3.Row
+        docs = [tuple(r) for r in conn.execute("SELECT * FROM documents WHERE status = 'ready' ORDER BY source")]
+        chunks = [
+            dict(r)
+            for r in conn.execute(
+                "SELECT c.* FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE d.status = 'ready'"
+                " ORDER BY c.doc_id, c.ordinal"
+            )
+        ]
         conn.close()
         client = chromadb.PersistentClient(
             path=str(copy / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
         )
         col = client.get_collection(collection)
         vectors: dict[str, np.ndarray] = {}
-        for i in range(0, len(rows), 1000):
-            got = col.get(ids=[r[0] for r in rows[i : i + 1000]], include=["embeddings"])
+        for i in range(0, len(chunks), 1000):
+            got = col.get(ids=[c["chunk_id"] for c in chunks[i : i + 1000]], include=["embeddings"])
             vectors.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
         client.close()
-    kept = [r for r in rows if r[0] in vectors]
-    if not kept:
+    return docs, [c for c in chunks if c["chunk_id"] in vectors], vectors
+
+
+def _donor_rows(kb_dir: Path, collection: str) -> tuple[list[tuple[str, str, str]], np.ndarray]:
+    """(text, title, heading path) of each chunk with a vector, and those vectors."""
+    _, chunks, vectors = _read_kb(kb_dir, collection)
+    if not chunks:
         raise SystemExit(f"{kb_dir}: no chunk with a vector")
-    return [(r[1], r[2], r[3]) for r in kept], np.vstack([vectors[r[0]] for r in kept])
+    rows = [(c["text"], c["title"], c["heading_path"]) for c in chunks]
+    return rows, np.vstack([vectors[c["chunk_id"]] for c in chunks])
 
 
 class SentencePool:
@@ -145,19 +165,69 @@ class SentencePool:
 # -- building one size (in its own process) ---------------------------------------------------------------------
 
 
-def _settings_for(data_dir: Path):
+def _settings_for(data_dir: Path, backend: Backend):
     from kb.settings import load_settings
 
-    return load_settings(data_dir=data_dir)
+    settings = load_settings(data_dir=data_dir)
+    if backend.database_url:
+        # One schema and one collection per size, so the sizes share the servers without mixing.
+        name = data_dir.name.replace("-", "_")
+        store = settings.store.model_copy(
+            update={
+                "database_url": backend.database_url,
+                "kb_id": name,
+                "chroma_host": backend.chroma_host,
+                "chroma_port": backend.chroma_port,
+                "collection": f"{settings.store.collection}_{name}",
+            }
+        )
+        settings = settings.model_copy(update={"store": store})
+    return settings
 
 
-def _count_chunks(kb_dir: Path) -> int:
-    with sqlite3.connect(kb_dir / "kb.sqlite3") as conn:
-        return conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+def _copy_base(index, base: Path) -> int:
+    """Every ready document of `base` with its chunks and its stored vectors, upserted into `index`; chunks added."""
+    from dataclasses import fields
+
+    from kb.types import Chunk, SourceDoc
+
+    docs, chunks, vectors = _read_kb(base, _base_collection())
+    names = {f.name for f in fields(Chunk)}
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for c in chunks:
+        by_doc.setdefault(c["doc_id"], []).append(c)
+    n = 0
+    for row in docs:
+        (doc_id, source, path, content_hash, title, author, affiliation, date, doc_type) = row[:9]
+        rows = by_doc.get(doc_id, [])
+        if not rows:
+            continue
+        doc = SourceDoc(
+            doc_id=doc_id,
+            source=source,
+            path=path,
+            content_hash=content_hash,
+            title=title,
+            text="\n\n".join(r["text"] for r in rows),
+            author=author,
+            affiliation=affiliation,
+            date=date,
+            doc_type=doc_type,
+        )
+        part = [Chunk(**{k: v for k, v in r.items() if k in names}) for r in rows]
+        index.upsert(doc, part, precomputed=[vectors[r["chunk_id"]].tolist() for r in rows])
+        n += len(part)
+    return n
 
 
-def build_size(base: Path, donors: list[Path], size: int, out: Path, seed: int = 0) -> dict[str, float]:
-    """Copy `base` to `out` and add synthetic documents until it holds `size` chunks; seconds and peak RSS."""
+def _base_collection() -> str:
+    from kb.settings import load_settings
+
+    return load_settings().store.collection
+
+
+def build_size(base: Path, donors: list[Path], size: int, out: Path, backend: Backend, seed: int = 0) -> dict:
+    """A knowledge base of `size` chunks at `out` (and on the backend's servers): `base`, then synthetic documents."""
     from ingest.authority import refresh_authority
     from kb.factory import open_index
     from kb.store.index import doc_id_for
@@ -166,15 +236,16 @@ def build_size(base: Path, donors: list[Path], size: int, out: Path, seed: int =
     t0 = time.perf_counter()
     if out.exists():
         shutil.rmtree(out)
-    shutil.copytree(base, out, ignore=shutil.ignore_patterns("*.lock"))
-    settings = _settings_for(out)
-    have = _count_chunks(out)
-    if size < have:
-        raise SystemExit(f"size {size:,} is smaller than the base knowledge base ({have:,} chunks in {base})")
-    pool = SentencePool(donors, settings.store.collection)
+    settings = _settings_for(out, backend)
+    pool = SentencePool(donors, _base_collection())
     rng = random.Random(seed)
     index = open_index(settings)
     try:
+        if index.manifest.count_chunks():
+            raise SystemExit(f"{backend.name}: the knowledge base for {out.name} is not empty (a former run's?)")
+        have = _copy_base(index, base)
+        if size < have:
+            raise SystemExit(f"size {size:,} is smaller than the base knowledge base ({have:,} chunks in {base})")
         n_doc = 0
         while have < size:
             n = min(DOC_CHUNKS, size - have)
@@ -182,14 +253,13 @@ def build_size(base: Path, donors: list[Path], size: int, out: Path, seed: int =
             title = f"{pool.meta[made[0][1]][0]}（汇编{n_doc + 1}）"
             source = f"synthetic-{n_doc:06d}.txt"
             doc_id = doc_id_for(source)
-            text = "\n\n".join(t for t, _, _ in made)
             doc = SourceDoc(
                 doc_id=doc_id,
                 source=source,
                 path=source,
                 content_hash=f"synthetic-{seed}-{n_doc}",
                 title=title,
-                text=text,
+                text="\n\n".join(t for t, _, _ in made),
                 doc_type="其他",
             )
             chunks = [
@@ -209,7 +279,8 @@ def build_size(base: Path, donors: list[Path], size: int, out: Path, seed: int =
             index.upsert(doc, chunks, precomputed=[v.tolist() for _, _, v in made])
             have += n
             n_doc += 1
-        refresh_authority(index)  # labels for the new documents, once, as the last ingest of a batch would
+        # Standing of every document, read from the stored text as for an index made before it existed, once.
+        refresh_authority(index, backfill=True)
     finally:
         index.close()
     return {"build_s": time.perf_counter() - t0, "build_rss_mb": _peak_rss_mb()}
@@ -223,27 +294,36 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure_size(kb_dir: Path, questions: list[str], warmup: int = 3) -> dict[str, float]:
-    """Open the knowledge base and ask every question: p50/p95 of ask and of retrieval, peak RSS."""
+def measure_size(kb_dir: Path, questions: list[str], backend: Backend, warmup: int = 3) -> dict[str, float]:
+    """Open the knowledge base and ask every question: p50/p95 of ask and of retrieval, peak RSS, database size."""
     from kb.factory import build
 
     t0 = time.perf_counter()
-    kb = build(_settings_for(kb_dir))
+    kb = build(_settings_for(kb_dir, backend))
     try:
         for q in questions[:warmup]:  # jieba, the model, the exact matrix or HNSW index, the router
             kb.ask(q)
         open_s = time.perf_counter() - t0
         ask_ms, ret_ms, answered = [], [], 0
-        for q in questions:
+        retrieve = kb.retrieve
+
+        def timed_retrieve(*args: Any, **kwargs: Any) -> Any:
+            # Retrieval's share of each answer, timed inside `ask` rather than by asking twice.
             t = time.perf_counter()
-            kb.retrieve(q)
-            ret_ms.append((time.perf_counter() - t) * 1000)
+            try:
+                return retrieve(*args, **kwargs)
+            finally:
+                ret_ms.append((time.perf_counter() - t) * 1000)
+
+        kb.retrieve = timed_retrieve  # type: ignore[method-assign]
+        for q in questions:
             t = time.perf_counter()
             a = kb.ask(q)
             ask_ms.append((time.perf_counter() - t) * 1000)
             answered += not a.refused
         documents = len(kb.documents())
         chunks = kb.index.manifest.count_chunks()
+        db_mb = _database_mb(kb.index) if backend.database_url else 0.0
     finally:
         kb.close()
     return {
@@ -257,7 +337,24 @@ def measure_size(kb_dir: Path, questions: list[str], warmup: int = 3) -> dict[st
         "questions": len(questions),
         "documents": documents,
         "chunks": chunks,
+        "db_mb": db_mb,
     }
+
+
+def _database_mb(index) -> float:
+    """Size of the knowledge base's schema in PostgreSQL (tables, indexes, TOAST)."""
+    from sqlalchemy import text
+
+    db = index.manifest.db
+    with db.read() as conn:
+        got = conn.execute(
+            text(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relkind IN ('r', 'm')"
+            ),
+            {"s": db.schema},
+        ).scalar()
+    return float(got or 0) / 2**20
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -331,18 +428,11 @@ def run_scale_bench(
     donors: list[Path],
     questions_path: Path,
     work: Path | None,
-    backend: str,
+    backend: Backend,
     png: Path | None,
     keep: bool = False,
 ) -> int:
     """Build and measure each size; print the table (and write the PNG)."""
-    if backend != "sqlite":
-        print(
-            f"bench-scale --backend {backend}: not available on this branch yet: it needs the index on SQLAlchemy "
-            "(KB_DATABASE_URL=postgresql://…) and a Chroma server; only --backend sqlite runs.",
-            file=sys.stderr,
-        )
-        return 2
     questions = [json.loads(x)["question"] for x in open(questions_path, encoding="utf-8") if x.strip()]
     root = Path(tempfile.mkdtemp(prefix="kb-scale-", dir=work)) if work else Path(tempfile.mkdtemp(prefix="kb-scale-"))
     results: list[SizeResult] = []
@@ -350,8 +440,8 @@ def run_scale_bench(
     try:
         for size in sorted(sizes):
             out = root / f"kb-{size}"
-            built = _in_child(build_size, base, donors, size, out)
-            got = _in_child(measure_size, out, questions)
+            built = _in_child(build_size, base, donors, size, out, backend)
+            got = _in_child(measure_size, out, questions, backend)
             results.append(
                 SizeResult(
                     chunks=got["chunks"],
@@ -364,7 +454,7 @@ def run_scale_bench(
                     retrieve_p95_ms=got["retrieve_p95_ms"],
                     open_s=got["open_s"],
                     rss_mb=got["rss_mb"],
-                    disk_mb=_disk_mb(out),
+                    disk_mb=_disk_mb(out) + got["db_mb"],
                     answered=got["answered"],
                     questions=got["questions"],
                 )
@@ -380,11 +470,27 @@ def run_scale_bench(
         f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB; "
         f"load average {load:.2f} at start, {load_after:.2f} at end; questions: {len(questions)} ({questions_path})"
     )
-    print(format_table(results, "SQLite (FTS5) + embedded Chroma"))
+    print(format_table(results, backend.name))
     if png:
-        plot(results, png, f"bench-scale, SQLite + embedded Chroma, {os.cpu_count()} cores")
+        plot(results, png, f"bench-scale, {backend.name}, {os.cpu_count()} cores")
         print(f"curve: {png}")
     return 0
+
+
+def backend_from_args(kind: str, database_url: str, chroma: str) -> Backend:
+    """The backend the options name; SystemExit with what is missing."""
+    if kind == "sqlite":
+        return Backend("SQLite (FTS5) + embedded Chroma")
+    from kb.store.database import is_postgres
+
+    if not is_postgres(database_url) or not chroma:
+        raise SystemExit(
+            "bench-scale --backend postgres needs --database-url postgresql://… (a database this user may create "
+            "schemas in) and --chroma HOST:PORT (a running `chroma run`); both are left as they were, apart from one "
+            "schema and one collection per size, named after it (kb_kb_1000, policy_kb_kb_1000)"
+        )
+    host, _, port = chroma.rpartition(":")
+    return Backend("PostgreSQL (tsvector) + Chroma server", database_url, host or "127.0.0.1", int(port))
 
 
 def add_cli(sub) -> None:
@@ -397,11 +503,14 @@ def add_cli(sub) -> None:
     p.add_argument("--work", type=Path, help="folder for the knowledge bases (default: a temp folder)")
     p.add_argument("--keep", action="store_true", help="keep the built knowledge bases (under --work)")
     p.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    p.add_argument("--database-url", default="", help="with --backend postgres: postgresql://user@host:port/db")
+    p.add_argument("--chroma", default="", help="with --backend postgres: the Chroma server, HOST:PORT")
     p.add_argument("--png", type=Path, help="write the curve here (e.g. docs/scale.png)")
 
     def cmd(args) -> int:
+        backend = backend_from_args(args.backend, args.database_url, args.chroma)
         return run_scale_bench(
-            args.sizes, args.base, args.donors, args.questions, args.work, args.backend, args.png, args.keep
+            args.sizes, args.base, args.donors, args.questions, args.work, backend, args.png, args.keep
         )
 
     p.set_defaults(fn=cmd)
