@@ -243,9 +243,7 @@ def build_size(base: Path, donors: list[Path], size: int, out: Path, backend: Ba
     try:
         if index.manifest.count_chunks():
             raise SystemExit(f"{backend.name}: the knowledge base for {out.name} is not empty (a former run's?)")
-        have = _copy_base(index, base)
-        if size < have:
-            raise SystemExit(f"size {size:,} is smaller than the base knowledge base ({have:,} chunks in {base})")
+        have = _copy_base(index, base)  # a size below the base's own is the base (the table shows the real count)
         n_doc = 0
         while have < size:
             n = min(DOC_CHUNKS, size - have)
@@ -385,7 +383,8 @@ def format_table(results: list[SizeResult], backend: str) -> str:
     for r in results:
         lines.append(
             f"{r.chunks:9,d}{r.documents:7,d}{r.ask_p50_ms:9.1f}{r.ask_p95_ms:9.1f}{r.retrieve_p50_ms:10.1f}"
-            f"{r.retrieve_p95_ms:10.1f}{r.rss_mb:9.0f}{r.disk_mb:10.1f}{r.open_s:8.1f}{r.build_s:9.1f}"
+            f"{r.retrieve_p95_ms:10.1f}{r.rss_mb:9.0f}{r.disk_mb:10.1f}{r.open_s:8.1f}"
+            f"{(f'{r.build_s:9.1f}' if r.build_s else f'{chr(8211):>9s}')}"
             f"{r.answered:>6d}/{r.questions}"
         )
     return "\n".join(lines)
@@ -412,6 +411,9 @@ def plot(results: list[SizeResult], path: Path, title: str) -> None:
     ax2.plot(xs, [r.disk_mb / 1024 for r in results], "o-", label="size on disk")
     ax2.axhline(4, color="grey", linestyle=":", label="goal RSS 4 GiB")
     ax2.set_xscale("log")
+    for ax in (ax1, ax2):
+        ax.set_xticks(xs, [f"{x:,}" for x in xs])
+        ax.minorticks_off()
     ax2.set_xlabel("chunks")
     ax2.set_ylabel("GiB")
     ax2.legend()
@@ -431,16 +433,27 @@ def run_scale_bench(
     backend: Backend,
     png: Path | None,
     keep: bool = False,
+    reuse: Path | None = None,
 ) -> int:
-    """Build and measure each size; print the table (and write the PNG)."""
+    """Build and measure each size (or only measure those under `reuse`); print the table (and write the PNG)."""
     questions = [json.loads(x)["question"] for x in open(questions_path, encoding="utf-8") if x.strip()]
-    root = Path(tempfile.mkdtemp(prefix="kb-scale-", dir=work)) if work else Path(tempfile.mkdtemp(prefix="kb-scale-"))
+    if reuse is not None:
+        root, keep = reuse, True  # knowledge bases an earlier --keep run left: measured again, never removed
+    elif work:
+        root = Path(tempfile.mkdtemp(prefix="kb-scale-", dir=work))
+    else:
+        root = Path(tempfile.mkdtemp(prefix="kb-scale-"))
     results: list[SizeResult] = []
     load = os.getloadavg()[0]
     try:
         for size in sorted(sizes):
             out = root / f"kb-{size}"
-            built = _in_child(build_size, base, donors, size, out, backend)
+            if reuse is not None:
+                if not out.is_dir():
+                    raise SystemExit(f"--reuse {reuse}: no {out.name} there (sizes built with --keep: kb-<size>)")
+                built = {"build_s": 0.0, "build_rss_mb": 0.0}
+            else:
+                built = _in_child(build_size, base, donors, size, out, backend)
             got = _in_child(measure_size, out, questions, backend)
             results.append(
                 SizeResult(
@@ -459,7 +472,9 @@ def run_scale_bench(
                     questions=got["questions"],
                 )
             )
-            print(f"  {size:,} chunks measured (load average {os.getloadavg()[0]:.2f})", file=sys.stderr, flush=True)
+            # Each row as soon as it is measured: a long run that is stopped still leaves its figures.
+            row = format_table(results[-1:], backend.name).splitlines()[-1]
+            print(f"{row}   (load average {os.getloadavg()[0]:.2f})", file=sys.stderr, flush=True)
             if not keep:
                 shutil.rmtree(out)
     finally:
@@ -502,6 +517,7 @@ def add_cli(sub) -> None:
     p.add_argument("--questions", type=Path, default=Path("../shared/corpus/dev.jsonl"))
     p.add_argument("--work", type=Path, help="folder for the knowledge bases (default: a temp folder)")
     p.add_argument("--keep", action="store_true", help="keep the built knowledge bases (under --work)")
+    p.add_argument("--reuse", type=Path, help="measure the kb-<size> folders an earlier --keep run left, no build")
     p.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     p.add_argument("--database-url", default="", help="with --backend postgres: postgresql://user@host:port/db")
     p.add_argument("--chroma", default="", help="with --backend postgres: the Chroma server, HOST:PORT")
@@ -510,7 +526,7 @@ def add_cli(sub) -> None:
     def cmd(args) -> int:
         backend = backend_from_args(args.backend, args.database_url, args.chroma)
         return run_scale_bench(
-            args.sizes, args.base, args.donors, args.questions, args.work, backend, args.png, args.keep
+            args.sizes, args.base, args.donors, args.questions, args.work, backend, args.png, args.keep, args.reuse
         )
 
     p.set_defaults(fn=cmd)
