@@ -122,7 +122,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from kb.cli.bench import run_bench
 
-    return run_bench(_settings(args), Path(args.docs), Path(args.questions) if args.questions else None)
+    return run_bench(
+        load_settings_for(None), Path(args.docs), Path(args.questions) if args.questions else None, keep=args.kb
+    )
 
 
 def cmd_bench_chat(args: argparse.Namespace) -> int:
@@ -156,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("bench", help="ingest and query speed: ours against the LangChain tutorial pipeline")
     p.add_argument("--docs", default="../shared/corpus/docs")
     p.add_argument("--questions", default="../shared/corpus/dev.jsonl")
-    p.add_argument("--kb", type=Path, help="scratch folder (default: a temp dir)")
+    p.add_argument("--kb", type=Path, help="build our knowledge base here and keep it (a new folder; default: temp)")
     p.set_defaults(fn=cmd_bench)
     p = sub.add_parser("bench-chat", help="time to first streamed piece and to full answer, as the web chat sees it")
     p.add_argument("--kb", type=Path, help="knowledge-base folder (default: a temp dir with the bundled sample)")
@@ -176,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
 
     add_doctor(sub)
     add_load_bench(sub)
+    from kb.cli.scalebench import add_cli as add_scale_bench
+
+    add_scale_bench(sub)  # bench-scale (kb/cli/scalebench.py)
     args = ap.parse_args(argv)
     from kb.store.integrity import IndexCorrupt, VectorsMissing
 
