@@ -38,6 +38,7 @@ _TABLE_MODULES = (
     "kb.accounts.tokens",
     "kb.accounts.audit",
     "kb.accounts.departments",
+    "kb.accounts.jobs",
     "kb.learn.progress",
     "kb.learn.glossary",
 )

@@ -295,6 +295,15 @@ def upload(request: Request, kb_id: str, who: Caller, files: Annotated[list[Uplo
         raise
     admin = svc.admin(kb_id)
     src = source_of(request)
+    if admin.queued:
+        # Saved where every worker reads them and queued; the workers ingest, audit and report in the job.
+        try:
+            queued = admin.enqueue_upload(saved, owner=who.name, origin=src, channel="api")
+        except RuntimeError as exc:
+            raise HTTPException(503, str(exc)) from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return JobOut(**queued.view())
 
     def work(progress: Any) -> dict[str, Any]:
         try:
@@ -313,7 +322,7 @@ def upload(request: Request, kb_id: str, who: Caller, files: Annotated[list[Uplo
         )
         return result
 
-    return JobOut(**svc.jobs.submit("upload", kb_id, who.name, work).view())
+    return JobOut(**svc.jobs.submit("upload", kb_id, who.name, work, origin=src).view())
 
 
 @router.delete("/kbs/{kb_id}/documents/{source}", tags=["documents"], summary="Delete a document")
@@ -340,6 +349,11 @@ def reindex(request: Request, kb_id: str, source: str, who: Caller) -> JobOut:
         raise HTTPException(404, f"知识库中没有 {source}")
     admin = svc.admin(kb_id)
     src = source_of(request)
+    if admin.queued:
+        try:
+            return JobOut(**admin.enqueue_reindex(source, owner=who.name, origin=src, channel="api").view())
+        except RuntimeError as exc:
+            raise HTTPException(503, str(exc)) from None
 
     def work(progress: Any) -> dict[str, Any]:
         r = admin.reindex(source, progress=progress)
@@ -348,7 +362,7 @@ def reindex(request: Request, kb_id: str, source: str, who: Caller) -> JobOut:
             raise RuntimeError(r.reason)
         return {"name": source, "status": r.status, "chunks": r.chunks}
 
-    return JobOut(**svc.jobs.submit("reindex", kb_id, who.name, work).view())
+    return JobOut(**svc.jobs.submit("reindex", kb_id, who.name, work, origin=src).view())
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, tags=["documents"], summary="Status of a background job")
