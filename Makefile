@@ -44,12 +44,12 @@ run: install
 # slapd (OpenLDAP) for the LDAP login tests, which start their own server on loopback.
 system-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" || [ ! -x /usr/bin/tesseract ] \
-	    || [ ! -x /usr/sbin/slapd ]; then \
+	    || [ ! -x /usr/sbin/slapd ] || [ ! -x /usr/bin/redis-server ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
-	      tesseract-ocr tesseract-ocr-chi-sim slapd >/dev/null \
-	      || echo "could not install chromium/tesseract/slapd: browser, OCR-comparison and LDAP tests will be skipped"; \
-	  else echo "browser, OCR and LDAP tests need: apt-get install chromium fonts-noto-cjk tesseract-ocr tesseract-ocr-chi-sim slapd"; fi; \
+	      tesseract-ocr tesseract-ocr-chi-sim slapd redis-server >/dev/null \
+	      || echo "could not install chromium/tesseract/slapd/redis: browser, OCR-comparison, LDAP and queue tests will be skipped"; \
+	  else echo "browser, OCR, LDAP and queue tests need: apt-get install chromium fonts-noto-cjk tesseract-ocr tesseract-ocr-chi-sim slapd redis-server"; fi; \
 	fi
 
 lint: dev-install
