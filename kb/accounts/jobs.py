@@ -152,6 +152,18 @@ class Job:
             "error": self.error,
             "created": self.created,
             "finished": self.finished,
+            "files": [
+                {
+                    "name": f.name,
+                    "status": f.status,
+                    "progress": round(1.0 if f.status in FILE_DONE else f.progress, 3),
+                    "chunks": f.chunks,
+                    "reason": f.reason,
+                    "worker": f.worker,
+                    "attempts": f.attempts,
+                }
+                for f in self.files
+            ],
         }
 
 

@@ -24,6 +24,7 @@ from kb.answer.followup import Exchange
 from kb.api.api_models import (
     AnswerOut,
     AskIn,
+    ConversationOut,
     DocumentOut,
     GlossaryEntryOut,
     GlossaryIn,
@@ -37,6 +38,7 @@ from kb.api.api_models import (
     SearchIn,
     TokenIn,
     TokenOut,
+    TurnOut,
     answer_out,
     passage,
 )
@@ -374,6 +376,49 @@ def job(request: Request, job_id: str, who: Caller) -> JobOut:
     return JobOut(**j.view())
 
 
+# -- history ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/me/conversations",
+    response_model=list[ConversationOut],
+    tags=["history"],
+    summary="Your conversations in the web chat, newest first",
+)
+def my_conversations(request: Request, who: Caller) -> list[ConversationOut]:
+    from kb.accounts.history import HistoryStore
+
+    convs = HistoryStore(services(request).sessions).conversations(who.name)
+    return [ConversationOut(id=c.id, title=c.title, updated_at=c.updated_at) for c in convs]
+
+
+@router.get(
+    "/me/conversations/{conversation_id}",
+    response_model=list[TurnOut],
+    tags=["history"],
+    summary="The questions and answers of one of your conversations",
+)
+def my_conversation(request: Request, conversation_id: int, who: Caller) -> list[TurnOut]:
+    from kb.accounts.history import HistoryStore
+
+    try:
+        turns = HistoryStore(services(request).sessions).turns(who.name, conversation_id)
+    except KeyError:
+        raise HTTPException(404, f"没有对话 {conversation_id}") from None
+    return [
+        TurnOut(
+            id=t.id,
+            question=t.question,
+            answer=t.answer.text,
+            refused=t.answer.refused,
+            citations=len(t.answer.citations),
+            rating=t.rating,
+            comment=t.comment,
+        )
+        for t in turns
+    ]
+
+
 # -- glossary and packs --------------------------------------------------------------------
 
 
@@ -569,6 +614,7 @@ def create_api(svc: AppServices) -> FastAPI:
         openapi_tags=[
             {"name": "ask", "description": "Questions and passages"},
             {"name": "documents", "description": "Documents and background jobs"},
+            {"name": "history", "description": "Your own conversations in the web chat"},
             {"name": "glossary"},
             {"name": "packs"},
             {"name": "access", "description": "Knowledge bases, roles and API tokens"},
