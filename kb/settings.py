@@ -58,6 +58,17 @@ class StoreSettings(_Section):
         description="Up to this many vectors dense search is exact (a matrix product in memory, ~1.5 KB per "
         "vector) instead of HNSW, whose recall drops after documents are deleted and re-added; 0 = always HNSW.",
     )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL of the index's database (manifest, chunk texts, lexical index, documents' "
+        "standing). Empty: KB_DATABASE_URL when that is PostgreSQL (postgresql://… or postgresql+psycopg://…), "
+        "else the SQLite file data_dir/kb.sqlite3 with FTS5. Only SQLite and PostgreSQL are supported.",
+    )
+    kb_id: str = Field(
+        "default",
+        description="This knowledge base's name in a shared PostgreSQL database: its tables live in schema "
+        "kb_<kb_id>. Departments (kb/accounts/departments.py) set their own id; ignored with SQLite.",
+    )
     repair_on_open: bool = Field(
         True,
         description="When chunks have no vectors (e.g. the Chroma folder was lost), re-embed them from the stored "

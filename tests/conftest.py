@@ -13,6 +13,7 @@ import pytest
 from kb.settings import Settings
 from kb.store.index import doc_id_for
 from kb.types import Chunk, SourceDoc
+from tests.pgserver import pg_cluster, pg_url  # noqa: F401  (fixtures: a throwaway PostgreSQL for the index)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = (REPO_ROOT / "../shared/corpus").resolve()

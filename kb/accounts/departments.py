@@ -160,11 +160,14 @@ class Departments:
         s = self.settings
         # No database_url: a department's glossary (kb/learn/glossary.py keeps one table of unique terms) lives in
         # SQLite in the department's folder, so one department's terms never show in another's. Users, grants,
-        # tokens and the audit log stay in the installation's database (self._sessions).
+        # tokens and the audit log stay in the installation's database (self._sessions). Its index stays in the
+        # installation's PostgreSQL database when there is one (store.database_url), in its own schema (kb_id).
+        index_url = s.store.database_url or (s.database_url if s.database_url.startswith("postgres") else "")
+        store = {"collection": f"{s.store.collection}__{kb_id}", "kb_id": kb_id, "database_url": index_url}
         return s.model_copy(
             update={
                 "data_dir": s.data_dir / "kbs" / kb_id,
-                "store": s.store.model_copy(update={"collection": f"{s.store.collection}__{kb_id}"}),
+                "store": s.store.model_copy(update=store),
                 "database_url": "",
             }
         )

