@@ -1,8 +1,10 @@
 """The product as a fleet on one machine: two app replicas and two ingest workers over shared servers.
 
-Started for real on 127.0.0.1: Redis (the queue), `chroma run` (vectors), two Celery
-workers (`celery -A ingest.tasks worker`) and two `python app.py` replicas (A and B);
-the index and the application database are shared by every process. Uploads go through
+Started for real on 127.0.0.1: a throwaway PostgreSQL cluster (the index's manifest,
+chunks and lexical index, users, history, jobs: all state but vectors and uploaded files),
+Redis (the queue), `chroma run` (vectors), two Celery workers (`celery -A ingest.tasks
+worker`) and two `python app.py` replicas (A and B). They share data_dir only for the
+uploaded files, as machines sharing a mount would. Uploads go through
 replica A's REST API, answers and job states are read through replica B, a worker is
 killed with SIGKILL in the middle of a document, and a user's chat history written
 through A is read through B.
@@ -24,6 +26,7 @@ from kb.store.index import doc_id_for
 from tests.apiserver import child_env, must, run, running_app
 from tests.fleet import REDIS_SERVER, WorkerProcess, chroma_server, ingest_worker, kill_hard, redis_server
 from tests.fleet_docs import REGULATIONS, long_regulation, write_regulations
+from tests.pgserver import postgres_bin, start_postgres
 
 pytestmark = pytest.mark.slow
 
@@ -75,14 +78,19 @@ def fleet(tmp_path_factory) -> Iterator[Fleet]:
     """Redis, a Chroma server, two workers, two app replicas; ten regulations uploaded through replica A."""
     if not Path(REDIS_SERVER).exists():
         pytest.skip("redis-server is not installed (make system-deps installs it)")
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL is not installed (make system-deps installs Debian's postgresql)")
     work = tmp_path_factory.mktemp("fleet")
     data = work / "kb"
     with ExitStack() as stack:
+        pg_url, pg_stop = start_postgres()
+        stack.callback(pg_stop)
         redis_url = stack.enter_context(redis_server(work / "redis"))
         chroma = stack.enter_context(chroma_server(work / "chroma"))
         collection = "fleet"
         env = child_env(
             data,
+            KB_DATABASE_URL=pg_url,
             KB_QUEUE__URL=redis_url,
             KB_STORE__CHROMA_HOST=chroma[0],
             KB_STORE__CHROMA_PORT=str(chroma[1]),
@@ -131,6 +139,16 @@ def test_ten_documents_uploaded_through_replica_a_are_ingested_by_both_workers(f
     with fleet.client(fleet.b) as b:
         docs = {d["source"]: d for d in b.get("/api/v1/kbs/default/documents").raise_for_status().json()}
     assert all(docs[r[0]]["status"] == "ready" for r in REGULATIONS)
+
+
+def test_no_process_kept_state_in_local_files_but_the_uploads(fleet):
+    data = Path(fleet.env["KB_DATA_DIR"])
+    # Everything but vectors (Chroma server) and the uploaded files (the shared mount) is in PostgreSQL.
+    assert not (data / "kb.sqlite3").exists() and not (data / "app.sqlite3").exists()
+    assert not (data / "chroma").exists()
+    assert sorted(p.name for p in (data / "uploads").iterdir()) == sorted(r[0] for r in REGULATIONS) + (
+        [LONG_DOC] if (data / "uploads" / LONG_DOC).exists() else []
+    )
 
 
 def test_replica_b_shows_the_job_replica_a_started_from_the_database(fleet):
