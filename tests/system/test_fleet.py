@@ -13,6 +13,8 @@ through A is read through B.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -23,9 +25,9 @@ import httpx
 import pytest
 
 from kb.store.index import doc_id_for
-from tests.apiserver import child_env, must, run, running_app
+from tests.apiserver import REPO, child_env, must, run, running_app
 from tests.fleet import REDIS_SERVER, WorkerProcess, chroma_server, ingest_worker, kill_hard, redis_server
-from tests.fleet_docs import REGULATIONS, long_regulation, write_regulations
+from tests.fleet_docs import REGULATIONS, long_regulation, regulation_text, write_regulations
 from tests.pgserver import postgres_bin, start_postgres
 
 pytestmark = pytest.mark.slow
@@ -146,9 +148,7 @@ def test_no_process_kept_state_in_local_files_but_the_uploads(fleet):
     # Everything but vectors (Chroma server) and the uploaded files (the shared mount) is in PostgreSQL.
     assert not (data / "kb.sqlite3").exists() and not (data / "app.sqlite3").exists()
     assert not (data / "chroma").exists()
-    assert sorted(p.name for p in (data / "uploads").iterdir()) == sorted(r[0] for r in REGULATIONS) + (
-        [LONG_DOC] if (data / "uploads" / LONG_DOC).exists() else []
-    )
+    assert {r[0] for r in REGULATIONS} <= {p.name for p in (data / "uploads").iterdir()}
 
 
 def test_replica_b_shows_the_job_replica_a_started_from_the_database(fleet):
@@ -169,7 +169,14 @@ def test_a_question_about_the_uploaded_documents_is_answered_through_replica_b(f
 
 def test_a_worker_killed_mid_document_leaves_the_job_to_the_other_which_builds_it_whole(fleet, tmp_path):
     long_doc = tmp_path / LONG_DOC
-    long_doc.write_text(long_regulation(300), encoding="utf-8")
+    long_doc.write_text(long_regulation(150), encoding="utf-8")
+    # The same file built from scratch, in-process, into an empty knowledge base (the chunk count to match),
+    # alongside the fleet's work.
+    clean_env = child_env(tmp_path / "clean" / "kb")
+    clean_build = subprocess.Popen(
+        [sys.executable, "-m", "ingest", str(long_doc)], cwd=REPO, env=clean_env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
     with fleet.client(fleet.a) as a, fleet.client(fleet.b) as b:
         job = _upload(a, [long_doc])
         # Wait until a worker has embedded part of it (a few batches of 8), then kill that worker.
@@ -194,10 +201,7 @@ def test_a_worker_killed_mid_document_leaves_the_job_to_the_other_which_builds_i
     assert f["worker"].split("@")[0] == survivor.name and f["attempts"] == 2, f
     assert survivor.alive()
 
-    # The same file built from scratch, in-process, into an empty knowledge base: the chunk count to match.
-    clean = tmp_path / "clean"
-    clean_env = child_env(clean / "kb")
-    must(run(["-m", "ingest", str(long_doc)], clean_env))
+    assert clean_build.wait(timeout=600) == 0, clean_build.stderr.read()
     listed = must(run(["-m", "ingest", "--list"], clean_env))
     clean_chunks = int(
         next(line for line in listed.splitlines() if line.startswith(LONG_DOC)).split("\t")[2].split()[0]
@@ -229,3 +233,34 @@ def test_a_users_history_written_through_replica_a_is_read_through_replica_b(fle
     assert not turns[0]["refused"] and "60" in turns[0]["answer"] and turns[0]["citations"] >= 1
     with fleet.client(fleet.b, "admin") as b:  # someone else's history is not theirs to read
         assert b.get(f"/api/v1/me/conversations/{convs[0]['id']}").status_code == 404
+
+
+def test_an_upload_in_replica_as_admin_tab_is_queued_and_shown_done_in_replica_bs_job_table(fleet, tmp_path):
+    import re
+
+    from gradio_client import Client, handle_file
+
+    doc = tmp_path / "青山区网格员工作规范.txt"
+    doc.write_text(regulation_text("青山区网格员工作规范", "网格员每日入户走访不少于8户"), encoding="utf-8")
+    admin_a = Client(fleet.a + "/", auth=ADMIN, verbose=False)
+    summary = admin_a.predict([handle_file(str(doc))], api_name="/upload_documents")[0]
+    job_id = re.search(r"job-[0-9a-f]+", summary).group(0)
+    assert "已加入导入队列" in summary
+    with fleet.client(fleet.b) as b:
+        job = _wait_job(b, job_id, timeout=300)
+    assert job["status"] == "done" and job["files"][0]["status"] == "added", job
+    # The admin tab's tables on replica B (the refresh button's endpoint) list the job and the document.
+    out = Client(fleet.b + "/", auth=ADMIN, verbose=False).predict(api_name="/list_documents")
+    documents, jobs = out[0], out[-1]
+    assert doc.name in [row[0] for row in documents["data"]]
+    row = next(r for r in jobs["data"] if r[0] == job_id)
+    assert row[3] == "完成" and doc.name in row[6]
+
+
+def test_python_m_ingest_enqueue_queues_files_for_the_workers_and_waits_for_them(fleet, tmp_path):
+    doc = tmp_path / "青山区物业服务评价办法.txt"
+    doc.write_text(regulation_text("青山区物业服务评价办法", "物业服务评价每半年开展一次"), encoding="utf-8")
+    out = must(run(["-m", "ingest", "--enqueue", "--wait", str(doc)], fleet.env))
+    assert "已加入队列 1 个文件" in out and f"✓ {doc.name}\tadded" in out
+    again = must(run(["-m", "ingest", "--enqueue", "--wait", str(doc)], fleet.env))
+    assert f"✓ {doc.name}\tunchanged" in again  # the same bytes again: nothing embedded twice
