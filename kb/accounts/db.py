@@ -1,8 +1,8 @@
 """The application database (users, history, feedback, progress, glossary): SQLAlchemy.
 
 SQLite in the data folder by default; PostgreSQL (or any SQLAlchemy URL) by
-setting `KB_DATABASE_URL`. The knowledge-base index keeps its own SQLite file
-(`kb.sqlite3`): this database holds what people do, that one what documents say.
+setting `KB_DATABASE_URL`. The knowledge-base index is its own database (kb/store/database.py: `kb.sqlite3`, or
+the same PostgreSQL database, sharing this engine): this one holds what people do, that one what documents say.
 Each feature module declares its tables on `Base`; `open_db` creates what is missing.
 """
 
@@ -11,8 +11,10 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
+
+from kb.engines import dispose_engine, shared_engine
 
 if TYPE_CHECKING:
     from kb.settings import Settings
@@ -63,7 +65,7 @@ def close_db(settings: Settings) -> None:
     with _ENGINES_LOCK:
         factory = _ENGINES.pop(database_url(settings), None)
     if factory is not None:
-        factory.kw["bind"].dispose()
+        dispose_engine(database_url(settings))
 
 
 def _open(url: str) -> sessionmaker:
@@ -72,9 +74,7 @@ def _open(url: str) -> sessionmaker:
 
     for name in _TABLE_MODULES:
         importlib.import_module(name)
-    engine = create_engine(url, future=True)
-    if engine.dialect.name == "sqlite":
-        _sqlite_pragmas(engine)
+    engine = shared_engine(url, _sqlite_pragmas if url.startswith("sqlite") else None)
     Base.metadata.create_all(engine)
     return sessionmaker(engine, expire_on_commit=False)
 

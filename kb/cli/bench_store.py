@@ -80,7 +80,10 @@ _RUNNER = textwrap.dedent(
     top = {}
     for q in questions:  # warm: jieba, statement caches, the database's pages
         index.lexical_search(q, 30); kb.ask(q)
-    for _ in range(args["rounds"]):
+    print("READY", flush=True)
+    for line in sys.stdin:  # one pass per "round", so the orchestrator can interleave the variants
+        if line.strip() != "round":
+            break
         for q in questions:
             t0 = time.perf_counter(); hits = index.lexical_search(q, 30); t1 = time.perf_counter()
             index.manifest.get_chunks(ids[q]); t2 = time.perf_counter()
@@ -89,6 +92,7 @@ _RUNNER = textwrap.dedent(
             times["lexical"].append(t1 - t0); times["chunks"].append(t2 - t1)
             times["doc_freq"].append(t3 - t2); times["ask"].append(t4 - t3)
             top[q] = ([c.chunk_id for c, _ in hits[:10]], answer.text)
+        print("DONE", flush=True)
     def pct(xs, p):
         xs = sorted(xs); return 1000 * xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
     out = {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in times.items()}
@@ -96,7 +100,7 @@ _RUNNER = textwrap.dedent(
     out["build_s"] = build_s
     out["top"] = top
     index.close()
-    print("RESULT " + json.dumps(out, ensure_ascii=False))
+    print("RESULT " + json.dumps(out, ensure_ascii=False), flush=True)
     """
 )
 
@@ -112,17 +116,30 @@ def _baseline(ref: str, into: Path) -> Path:
     return code
 
 
-def _run(code: Path, work: Path, corpus: Path, copies: int, rounds: int, url: str = "") -> dict:
+def _start(code: Path, work: Path, corpus: Path, copies: int, url: str = "") -> subprocess.Popen:
+    """A variant's process, once it has built its knowledge base and is ready for rounds."""
     work.mkdir(parents=True)
-    args = {"data_dir": str(work / "kb"), "corpus": str(corpus), "copies": copies, "rounds": rounds, "url": url}
+    args = {"data_dir": str(work / "kb"), "corpus": str(corpus), "copies": copies, "url": url}
     env = {"PATH": "/usr/bin:/bin", "KB_SETTINGS_FILE": str(work / "none.toml"), "HOME": str(work)}
-    proc = subprocess.run(
-        [sys.executable, "-c", _RUNNER, json.dumps(args)], cwd=code, env=env, capture_output=True, text=True
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _RUNNER, json.dumps(args)],
+        cwd=code,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=open(work / "stderr.log", "w"),  # noqa: SIM115 (the process owns it until it ends)
+        text=True,
     )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    if proc.returncode != 0 or not lines:
-        raise RuntimeError(f"variant in {code} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(lines[-1][len("RESULT ") :])
+    _expect(proc, "READY", work)
+    return proc
+
+
+def _expect(proc: subprocess.Popen, word: str, work: Path) -> str:
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith(word):
+            return line
+    raise RuntimeError(f"variant in {work} failed:\n{(work / 'stderr.log').read_text()[-3000:]}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,12 +153,30 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="kb-bench-store-") as tmp:
         root = Path(tmp)
+        procs: dict[str, tuple[subprocess.Popen, Path]] = {}
         if args.baseline_ref:
             base = _baseline(args.baseline_ref, root)
-            results[f"{args.baseline_ref} SQLite"] = _run(base, root / "v0", args.corpus, args.copies, args.rounds)
-        results["SQLite"] = _run(REPO, root / "v1", args.corpus, args.copies, args.rounds)
+            procs[f"{args.baseline_ref} SQLite"] = (_start(base, root / "v0", args.corpus, args.copies), root / "v0")
+        procs["SQLite"] = (_start(REPO, root / "v1", args.corpus, args.copies), root / "v1")
         if args.pg_url:
-            results["PostgreSQL"] = _run(REPO, root / "v2", args.corpus, args.copies, args.rounds, args.pg_url)
+            procs["PostgreSQL"] = (_start(REPO, root / "v2", args.corpus, args.copies, args.pg_url), root / "v2")
+        try:
+            # Rounds alternate between the variants, so a busy spell of a shared machine hits them alike.
+            for _ in range(args.rounds):
+                for proc, work in procs.values():
+                    assert proc.stdin is not None
+                    proc.stdin.write("round\n")
+                    proc.stdin.flush()
+                    _expect(proc, "DONE", work)
+            for name, (proc, work) in procs.items():
+                assert proc.stdin is not None
+                proc.stdin.write("end\n")
+                proc.stdin.flush()
+                results[name] = json.loads(_expect(proc, "RESULT ", work)[len("RESULT ") :])
+        finally:
+            for proc, _ in procs.values():
+                proc.kill()
+                proc.wait()
     ref_name = next(iter(results))
     ref = results[ref_name]
     n = ref["chunks_total"]

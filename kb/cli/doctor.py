@@ -116,6 +116,8 @@ def examine(settings: Settings, repair: bool = False, sample: int = 50) -> Healt
     try:
         index = open_index(cfg)
     except (IndexCorrupt, VectorsMissing) as exc:
+        if isinstance(exc, IndexCorrupt):
+            health.integrity = "损坏"  # PostgreSQL's check runs as the index opens
         health.problems.append(str(exc))
         return health
     try:

@@ -54,6 +54,7 @@ MAX_DENSE_QUERY_CHARS = 512
 def _open_manifest(settings: Settings) -> Manifest:
     """The manifest, after the integrity check (`PRAGMA quick_check` on SQLite); IndexCorrupt, naming the database
     and the recovery, when it is damaged."""
+    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import DBAPIError
 
     db: IndexDatabase | None = None
@@ -63,8 +64,9 @@ def _open_manifest(settings: Settings) -> Manifest:
     except DBAPIError as exc:
         if db is not None:
             db.close()
-        if not settings_is_sqlite(settings):
-            raise  # an unreachable server is its own error (the message names it), not a damaged index
+        if not settings_is_sqlite(settings):  # an unreachable server or a refused login, not a damaged index
+            where = make_url(index_url(settings)).render_as_string(hide_password=True)
+            raise RuntimeError(f"无法打开索引数据库 {where}：{exc.orig}") from exc
         raise IndexCorrupt(corrupt_message(settings.sqlite_path, settings.data_dir, str(exc.orig))) from None
     if db.is_sqlite:  # PostgreSQL's check counts lexical rows too: Index runs it once they are open
         _refuse_if_damaged(manifest, settings)

@@ -9,10 +9,10 @@ tokens, each quoted as an FTS5 string, so no user text is parsed as query syntax
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import text
 
 from kb.store.tokenize import tokenize
 from kb.types import Chunk
@@ -83,18 +83,23 @@ class LexicalIndex:
         tokens = query_tokens(query)
         if not tokens or k <= 0 or (doc_ids is not None and not doc_ids):
             return []
-        params: dict[str, object] = {"q": " OR ".join(_quote(t) for t in tokens), "k": int(k)}
+        sql = f"SELECT chunk_id, -bm25({_TABLE}) FROM {_TABLE} WHERE {_TABLE} MATCH ?"
+        params: list[object] = [" OR ".join(_quote(t) for t in tokens)]
         if doc_ids is not None:
-            params["docs"] = list(doc_ids)
+            sql += f" AND doc_id IN ({', '.join('?' for _ in doc_ids)})"
+            params.extend(doc_ids)
+        sql += f" ORDER BY bm25({_TABLE}) LIMIT ?"
+        params.append(int(k))
         try:
-            with self.db.read() as conn:
-                rows = conn.execute(_SEARCH if doc_ids is None else _SEARCH_IN, params).all()
-        except OperationalError as exc:
+            # On every question: the driver connection (IndexDatabase.sqlite_reader says why).
+            with self.db.sqlite_reader() as raw:
+                rows = raw.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
             # Quoting makes a query syntax error unreachable for ordinary input; one must still not take the app
             # down. Anything else (a damaged file) is raised: answers must not quietly become vector-only.
-            if "syntax" not in str(exc.orig) and "fts5" not in str(exc.orig):
+            if "syntax" not in str(exc) and "fts5" not in str(exc):
                 raise
-            log.warning("lexical search failed for %r: %s", query[:80], exc.orig)
+            log.warning("lexical search failed for %r: %s", query[:80], exc)
             return []
         # bm25() is negative for matches; a tiny floor keeps "higher is better, always > 0" for near-zero idf terms.
         return [(cid, max(float(score), 1e-9)) for cid, score in rows]
@@ -102,15 +107,17 @@ class LexicalIndex:
     def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
         """How many chunks contain each term, and how many chunks there are."""
         df: dict[str, int] = {}
-        with self.db.read() as conn:
-            n = int(conn.execute(_COUNT).scalar_one())
+        with self.db.sqlite_reader() as raw:  # on every question, like search
+            n = raw.execute(f"SELECT count(*) FROM {_TABLE}").fetchone()[0]
             for term in terms:
                 if not term.strip():
                     df[term] = 0
                     continue
                 try:
-                    df[term] = int(conn.execute(_MATCH_COUNT, {"q": _quote(term)}).scalar_one())
-                except DBAPIError:
+                    df[term] = raw.execute(
+                        f"SELECT count(*) FROM {_TABLE} WHERE {_TABLE} MATCH ?", (_quote(term),)
+                    ).fetchone()[0]
+                except sqlite3.Error:
                     df[term] = 0
         return df, n
 
@@ -119,14 +126,6 @@ _ADD = text(f"INSERT INTO {_TABLE} (tokens, chunk_id, doc_id) VALUES (:t, :c, :d
 _DELETE = text(f"DELETE FROM {_TABLE} WHERE doc_id = :d")
 _COUNT = text(f"SELECT count(*) FROM {_TABLE}")
 _COUNT_DOC = text(f"SELECT count(*) FROM {_TABLE} WHERE doc_id = :d")
-_MATCH_COUNT = text(f"SELECT count(*) FROM {_TABLE} WHERE {_TABLE} MATCH :q")
-_SEARCH = text(
-    f"SELECT chunk_id, -bm25({_TABLE}) FROM {_TABLE} WHERE {_TABLE} MATCH :q ORDER BY bm25({_TABLE}) LIMIT :k"
-)
-_SEARCH_IN = text(
-    f"SELECT chunk_id, -bm25({_TABLE}) FROM {_TABLE} WHERE {_TABLE} MATCH :q AND doc_id IN :docs"
-    f" ORDER BY bm25({_TABLE}) LIMIT :k"
-).bindparams(bindparam("docs", expanding=True))
 
 
 def open_lexical(db: IndexDatabase) -> LexicalIndex | PgLexicalIndex:

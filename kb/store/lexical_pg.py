@@ -23,7 +23,6 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 
 from kb.store.lexical import lexical_text, query_tokens
 from kb.store.tokenize import tokenize
@@ -111,6 +110,7 @@ class PgLexicalIndex:
         self._count_doc = text(f"SELECT count(*) FROM {lex} WHERE doc_id = :d")
         self._stats = text(f"SELECT n_rows, n_tokens FROM {stats} WHERE id = 1")
         self._lex = lex
+        self._stats_table = stats
         # One pass over the rows holding any query term gives each term's document frequency (for idf, over the
         # whole knowledge base as FTS5 does, whatever the doc_ids filter) and each row's term frequencies.
         score = (
@@ -122,7 +122,7 @@ class PgLexicalIndex:
             "WITH h AS ("
             " SELECT l.chunk_id, l.doc_id, CAST(l.n_tokens AS float8) AS n_tokens, u.lexeme,"
             " CAST(cardinality(u.positions) AS float8) AS tf"
-            f" FROM {lex} l CROSS JOIN LATERAL unnest(l.tsv) u"
+            f" FROM {lex} l CROSS JOIN LATERAL unnest(ts_filter(setweight(l.tsv, 'A', CAST(:terms AS text[])), '{{a}}')) u"
             " WHERE l.tsv @@ CAST(:q AS tsquery) AND u.lexeme = ANY(CAST(:terms AS text[]))"
             "), f AS (SELECT lexeme, CAST(count(*) AS float8) AS n FROM h GROUP BY lexeme),"
             " s AS (SELECT CAST(n_rows AS float8) AS n_rows, CAST(n_tokens AS float8) / greatest(n_rows, 1) AS avgdl"
@@ -178,18 +178,18 @@ class PgLexicalIndex:
         queries = {t: _term_query(t) for t in terms}
         asked = [q for q in dict.fromkeys(queries.values()) if q]
         with self.db.read() as conn:
-            n = int(conn.execute(self._stats).one()[0])
-            counts: dict[str, int] = {}
-            if asked:
-                cols = ", ".join(f"count(*) FILTER (WHERE tsv @@ CAST(:q{i} AS tsquery))" for i in range(len(asked)))
-                params = {f"q{i}": q for i, q in enumerate(asked)}
-                params["any"] = " | ".join(f"({q})" for q in asked)
-                try:
-                    row = conn.execute(
-                        text(f"SELECT {cols} FROM {self._lex} WHERE tsv @@ CAST(:any AS tsquery)"), params
-                    ).one()
-                except DBAPIError:
-                    log.warning("document frequencies failed for %r", terms[:5], exc_info=True)
-                    raise
-                counts = {q: int(v) for q, v in zip(asked, row)}
-        return {t: counts.get(q, 0) if q else 0 for t, q in queries.items()}, n
+            if not asked:
+                return {t: 0 for t in terms}, int(conn.execute(self._stats).one()[0])
+            # One round trip: the row total and every term's count, in one pass over the rows holding any of them.
+            cols = "".join(f", count(*) FILTER (WHERE tsv @@ CAST(:q{i} AS tsquery))" for i in range(len(asked)))
+            params = {f"q{i}": q for i, q in enumerate(asked)}
+            params["any"] = " | ".join(f"({q})" for q in asked)
+            row = conn.execute(
+                text(
+                    f"SELECT (SELECT n_rows FROM {self._stats_table} WHERE id = 1){cols}"
+                    f" FROM {self._lex} WHERE tsv @@ CAST(:any AS tsquery)"
+                ),
+                params,
+            ).one()
+        counts = {q: int(v) for q, v in zip(asked, row[1:])}
+        return {t: counts.get(q, 0) if q else 0 for t, q in queries.items()}, int(row[0])

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, text
 
 from kb.store.database import IndexDatabase
 from kb.types import Chunk, SourceDoc
@@ -114,10 +114,12 @@ class Manifest:
                 f"INSERT INTO {t['chunks']} ({chunk_cols}) VALUES ({', '.join(':' + n for n in _CHUNK_FIELDS)})"
             ),
             "delete_chunks": text(f"DELETE FROM {t['chunks']} WHERE doc_id = :doc_id"),
+            # PostgreSQL only (SQLite: `_raw_get_chunks`): one array parameter keeps the statement text the same,
+            # so psycopg prepares it once.
             "get_chunks": text(
                 f"SELECT {c_cols} FROM {t['chunks']} c JOIN {t['documents']} d ON d.doc_id = c.doc_id"
-                " WHERE d.status = 'ready' AND c.chunk_id IN :ids"
-            ).bindparams(bindparam("ids", expanding=True)),
+                " WHERE d.status = 'ready' AND c.chunk_id = ANY(CAST(:ids AS text[]))"
+            ),
             "chunks_of": text(
                 f"SELECT {chunk_cols} FROM {t['chunks']} WHERE doc_id = :doc_id ORDER BY ordinal, chunk_id"
             ),
@@ -131,6 +133,11 @@ class Manifest:
             ),
         }
         self._t = t
+        self._raw_get_chunks = (
+            f"SELECT {c_cols} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
+            " WHERE d.status = 'ready' AND c.chunk_id IN "
+        )
+        self._raw_documents_of = f"SELECT {doc_cols} FROM documents WHERE status = ? ORDER BY source"
 
     def _add_missing_chunk_columns(self, conn: Connection) -> None:
         if self.db.is_sqlite:
@@ -223,6 +230,10 @@ class Manifest:
 
     def documents(self, status: str | None = None) -> list[DocRecord]:
         """Every document row (optionally of one status), by source name."""
+        if self.db.is_sqlite and status:  # dense search asks for the pending ones on every question
+            with self.db.sqlite_reader() as raw:
+                rows = raw.execute(self._raw_documents_of, (status,)).fetchall()
+            return [DocRecord(*r) for r in rows]
         with self.db.read() as conn:
             if status:
                 rows = conn.execute(self._sql["documents_of"], {"status": status}).all()
@@ -258,6 +269,14 @@ class Manifest:
         if not chunk_ids:
             return {}
         out: dict[str, Chunk] = {}
+        if self.db.is_sqlite:  # on the query hot path: the driver connection (IndexDatabase.sqlite_reader says why)
+            with self.db.sqlite_reader() as raw:
+                for i in range(0, len(chunk_ids), 500):
+                    part = chunk_ids[i : i + 500]
+                    sql = self._raw_get_chunks + "(" + ", ".join("?" * len(part)) + ")"
+                    for row in raw.execute(sql, part).fetchall():
+                        out[row[0]] = Chunk(*row)
+            return out
         with self.db.read() as conn:
             # Batches stay under SQLite's bound-parameter limit.
             for i in range(0, len(chunk_ids), 500):

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import OperationalError
 
 from kb.cli.doctor import examine, run_doctor
 from kb.store.index import Index
@@ -124,5 +123,5 @@ def test_a_damaged_lexical_index_is_an_error_not_a_quiet_vector_only_answer(buil
     with Index(settings, embedder) as idx:
         with idx.manifest.transaction() as conn:
             conn.exec_driver_sql("DROP TABLE lexical_fts")  # what a lost or unreadable FTS table looks like to a search
-        with pytest.raises(OperationalError, match="no such table"):
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):
             idx.lexical_search("预备期", 5)

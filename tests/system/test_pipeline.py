@@ -1,13 +1,23 @@
-"""The whole path on real parts: files -> ingest -> Chroma + FTS5 -> kb.ask, with a broken file in the batch."""
+"""The whole path on real parts: files -> ingest -> Chroma + FTS5 (or PostgreSQL) -> kb.ask, with a broken file in
+the batch."""
 
 import shutil
 from pathlib import Path
 
+import pytest
+
 from ingest.pipeline import ingest_paths
 from kb.answer.citations import is_verbatim
 from kb.factory import build, open_index
+from tests.pgserver import BACKENDS, on_backend
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+@pytest.fixture(params=BACKENDS)
+def tmp_settings(tmp_settings, request):
+    """Each test runs with the index on SQLite and on PostgreSQL."""
+    return on_backend(tmp_settings, request)
 
 
 def test_ingest_then_ask_gives_a_cited_answer_and_reports_the_bad_file(tmp_settings, embedder, tmp_path):

@@ -134,7 +134,7 @@ def test_a_postgres_url_is_normalised_and_only_sqlite_and_postgresql_are_accepte
 def test_the_tsvector_keeps_jieba_tokens_whole_with_their_frequencies():
     tokens = ["中国", "3.5%", "it's", "中国", "a\\b"]
     assert tsvector_literal(tokens) == "'中国':1,4 '3.5%':2 'it''s':3 'a\\\\b':5"
-    assert fts5_length(tokens) == 7  # FTS5 splits 3.5% into 3 and 5, it's into it and s
+    assert fts5_length(tokens) == 8  # FTS5 splits 3.5% into 3 and 5, it's into it and s, a\\b into a and b
 
 
 # kb.sqlite3 as the raw-sqlite3 code (before SQLAlchemy) created it, with its statements.
@@ -190,6 +190,28 @@ def test_an_index_file_written_by_the_raw_sqlite3_code_opens_and_answers_unchang
     with Index(tmp_settings, embedder) as idx:  # no vectors yet: re-embedded from the chunk rows on open
         assert idx.chunks_of(doc.doc_id) == chunks
         article = next(c for c in chunks if c.location == "第七条")
-        assert [c.chunk_id for c, _ in idx.lexical_search("第七条 年满十八岁", 1)] == [article.chunk_id]
+        assert [c.chunk_id for c, _ in idx.lexical_search(article.text, 1)] == [article.chunk_id]
         assert [c.chunk_id for c, _ in idx.dense_search(article.text, 1)] == [article.chunk_id]
         assert idx.is_current(doc.source, doc.content_hash)
+
+
+def test_the_doctor_checks_a_postgresql_index_and_reset_keeps_its_rows_aside(tmp_settings, pg_url, embedder, dangzhang):
+    from kb.cli.doctor import examine, run_doctor
+
+    settings = _on_pg(tmp_settings, pg_url)
+    with Index(settings, embedder) as idx:
+        idx.upsert(*dangzhang)
+    health = examine(settings, sample=5)
+    assert health.engine == "PostgreSQL" and health.integrity == "ok" and not health.problems
+    assert health.chunks == health.lexical_rows == len(dangzhang[1])
+
+    assert run_doctor(settings, do_reset=True) == 0
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:
+        aside = conn.execute(text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'kb\\_default\\_broken\\_%'"))
+        aside = aside.scalars().all()
+        assert len(aside) == 1
+        assert conn.execute(text(f'SELECT count(*) FROM "{aside[0]}".chunks')).scalar() == len(dangzhang[1])
+    engine.dispose()
+    with Index(settings, embedder) as idx:
+        assert idx.documents() == []  # a fresh schema, ready for the documents to be ingested again

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 KB = Path(__file__).resolve().parents[2] / "kb"
-TOP = {"types", "settings"}  # plain data and configuration: every layer may use them
+TOP = {"types", "settings", "engines"}  # plain data, configuration, one engine per URL: every layer may use them
 ALLOWED = {
     "store": {"store"},
     "answer": {"answer", "store"},
