@@ -41,15 +41,17 @@ run: install
 	$(BIN)/python app.py
 
 # Chromium and a CJK font for the browser tests (Debian packages; Playwright's own browser download cannot work offline);
-# slapd (OpenLDAP) for the LDAP login tests, which start their own server on loopback.
+# slapd (OpenLDAP) for the LDAP login tests, which start their own server on loopback; postgresql and redis-server
+# for the PostgreSQL and multi-replica tests (throwaway servers on loopback, never the system services).
 system-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" || [ ! -x /usr/bin/tesseract ] \
-	    || [ ! -x /usr/sbin/slapd ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	    || [ ! -x /usr/sbin/slapd ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	    || [ ! -x /usr/bin/redis-server ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
-	      tesseract-ocr tesseract-ocr-chi-sim slapd postgresql >/dev/null \
-	      || echo "could not install chromium/tesseract/slapd/postgresql: browser, OCR-comparison, LDAP and PostgreSQL tests will be skipped"; \
-	  else echo "browser, OCR, LDAP and PostgreSQL tests need: apt-get install chromium fonts-noto-cjk tesseract-ocr tesseract-ocr-chi-sim slapd postgresql"; fi; \
+	      tesseract-ocr tesseract-ocr-chi-sim slapd postgresql redis-server >/dev/null \
+	      || echo "could not install chromium/tesseract/slapd/postgresql/redis: browser, OCR-comparison, LDAP, PostgreSQL and queue tests will be skipped"; \
+	  else echo "browser, OCR, LDAP, PostgreSQL and queue tests need: apt-get install chromium fonts-noto-cjk tesseract-ocr tesseract-ocr-chi-sim slapd postgresql redis-server"; fi; \
 	fi
 
 lint: dev-install

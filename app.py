@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from ingest.admin import KBAdmin
+    from kb.accounts.jobs import JobStore
     from kb.app_services import AppServices
     from kb.service import KnowledgeBase
 
@@ -40,13 +41,13 @@ def ensure_sample(settings: Settings) -> None:
         index.close()
 
 
-def document_admin(kb: KnowledgeBase) -> KBAdmin:
+def document_admin(kb: KnowledgeBase, kb_id: str = "default", jobs: JobStore | None = None) -> KBAdmin:
     """The document administration of one knowledge base (the web tab and the API share it)."""
     from ingest.admin import KBAdmin
     from kb.learn.glossary import refresh as refresh_glossary
 
     # New or removed documents change the glossary (its terms, quotes and the retrieval wired to it).
-    return KBAdmin(kb.settings, kb.index, on_change=lambda: refresh_glossary(kb))
+    return KBAdmin(kb.settings, kb.index, on_change=lambda: refresh_glossary(kb), kb_id=kb_id, jobs=jobs)
 
 
 def create_services(settings: Settings, auth_enabled: bool | None = None) -> AppServices:

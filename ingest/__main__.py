@@ -21,8 +21,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--remove", action="store_true", help="remove the named documents instead of ingesting")
     ap.add_argument("--force", action="store_true", help="re-index files even when unchanged")
     ap.add_argument("--list", action="store_true", help="list the indexed documents")
+    ap.add_argument(
+        "--enqueue",
+        action="store_true",
+        help="with KB_QUEUE__URL: copy the files into data_dir/uploads, queue them for the ingest workers, return",
+    )
+    ap.add_argument("--wait", action="store_true", help="with --enqueue: wait for the workers and print the outcome")
     args = ap.parse_args(argv)
     settings = load_settings_for(args.kb)
+    if args.enqueue:
+        if not args.paths:
+            ap.error("give at least one file or folder")
+        return _enqueue(settings, args.paths, force=args.force, wait=args.wait)
     from kb.store.integrity import IndexCorrupt, VectorsMissing
 
     try:
@@ -94,6 +104,47 @@ def _ingest(index, paths: list[Path], settings, force: bool) -> int:
     files_bar.close()
     print(report.summary())
     return 1 if report.failed else 0
+
+
+def _enqueue(settings, paths: list[Path], force: bool, wait: bool) -> int:
+    """Queue files for the workers (no embedder is loaded here); with `wait`, follow the job to its end."""
+    import getpass
+    import time
+
+    from ingest.admin import enqueue_files
+    from ingest.pipeline import expand_paths
+    from ingest.queue import QueueUnavailable
+    from kb.accounts.db import open_db
+    from kb.accounts.jobs import DONE, FAILED, JobStore
+
+    if not settings.queue.url:
+        print(
+            "没有配置任务队列：请设置 KB_QUEUE__URL（例如 redis://127.0.0.1:6379/0），或不加 --enqueue 直接导入",
+            file=sys.stderr,
+        )
+        return 2
+    files, missing = expand_paths(paths)
+    for r in missing:
+        print(f"✗ {r.path}: {r.reason}", file=sys.stderr)
+    jobs = JobStore(open_db(settings))
+    try:
+        job = enqueue_files(settings, jobs, [(p.name, p) for p in files], getpass.getuser(), channel="cli", force=force)
+    except QueueUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for x in job.result.get("rejected", []) if isinstance(job.result, dict) else []:
+        print(f"✗ {x['name']}: {x['reason']}", file=sys.stderr)
+    print(f"{job.id}\t已加入队列 {len(job.files)} 个文件")
+    if not wait:
+        return 1 if missing else 0
+    while (job := jobs.get(job.id)) is not None and job.status not in (DONE, FAILED):
+        time.sleep(1)
+    assert job is not None
+    for f in job.files:
+        mark = "✗" if f.status in ("failed", "duplicate") else "✓"
+        print(f"{mark} {f.name}\t{f.status}\t{f.chunks} 片段\t{f.reason}".rstrip())
+    failed = missing or any(f.status == "failed" for f in job.files) or job.status == FAILED
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.authority import refresh_authority
 from ingest.loaders import SUPPORTED_SUFFIXES
@@ -22,7 +23,10 @@ from kb.settings import Settings
 from kb.store.authority import EDITABLE, Authority, store_for
 from kb.store.index import Index
 from kb.store.manifest import DocRecord
-from kb.store.uploads import Rejected, clear_partials, remove_upload, save_uploads, upload_dir
+from kb.store.uploads import Rejected, SavedUploads, clear_partials, remove_upload, save_uploads, upload_dir
+
+if TYPE_CHECKING:
+    from kb.accounts.jobs import Job, JobStore
 
 log = logging.getLogger(__name__)
 
@@ -55,18 +59,35 @@ class UploadOutcome:
 class KBAdmin:
     """The admin actions over one index, all through the ingest pipeline."""
 
-    def __init__(self, settings: Settings, index: Index, on_change: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        index: Index,
+        on_change: Callable[[], None] | None = None,
+        kb_id: str = "default",
+        jobs: JobStore | None = None,
+    ) -> None:
         self.settings = settings
         self.index = index
         # Called after the set of documents changed (e.g. to rebuild the glossary from the new text).
         self.on_change = on_change
+        # Which knowledge base this is, and the installation's job table (queued jobs name the knowledge base).
+        self.kb_id = kb_id
+        self.jobs = jobs
         # Set by `cancel()` (the admin tab's 取消 button); checked between files and between embedding batches.
         self._cancel = threading.Event()
         clear_partials(settings.data_dir)
 
+    @property
+    def queued(self) -> bool:
+        """True when uploads and re-indexing go to the ingest workers' queue (`KB_QUEUE__URL`)."""
+        return bool(self.settings.queue.url)
+
     def cancel(self) -> None:
         """Stop the running upload or re-index after its current batch; what it did not finish stays pending."""
         self._cancel.set()
+        if self.queued and self.jobs is not None:
+            self.jobs.request_cancel(self.kb_id)  # the workers check it between batches
 
     def _changed(self, results: list[FileResult]) -> None:
         if self.on_change is not None and any(r.status in ("added", "updated") for r in results):
@@ -84,19 +105,66 @@ class KBAdmin:
         import time
 
         t0 = time.perf_counter()
-        saved = save_uploads(
-            files,
-            upload_dir(self.settings.data_dir),
-            allowed_suffixes=SUPPORTED_SUFFIXES,
-            max_bytes=min(self.max_upload_bytes, self.settings.max_file_mb * 2**20),
-            max_total_bytes=10 * self.max_upload_bytes,
-        )
+        saved = self.save(files)
         outcome = UploadOutcome(rejected=saved.rejected)
         outcome.results = self._ingest(saved.saved, progress=progress)
         self._drop_refused(outcome.results)
         self._changed(outcome.results)
         outcome.seconds = time.perf_counter() - t0
         return outcome
+
+    def save(self, files: Iterable[tuple[str, Path]]) -> SavedUploads:
+        """Save (name, temp path) uploads (zips unpacked) into the upload folder, under the size limits."""
+        return save_to_uploads(self.settings, files)
+
+    # -- on the queue (KB_QUEUE__URL): save, queue one message per file, return; workers do the rest ------
+
+    def enqueue_upload(self, files: Iterable[tuple[str, Path]], owner: str, origin: str = "", channel: str = "") -> Job:
+        """Save uploads where every worker reads them (data_dir/uploads) and queue a job of one file each."""
+        if self.jobs is None:
+            raise RuntimeError("KBAdmin needs the job store (jobs=JobStore(...)) to queue jobs")
+        return enqueue_files(self.settings, self.jobs, files, owner, self.kb_id, origin=origin, channel=channel)
+
+    def enqueue_reindex(
+        self, source: str, owner: str, origin: str = "", channel: str = "", force_ocr: bool = False
+    ) -> Job:
+        """Queue the re-index of a document from its file (KeyError when there is no such document)."""
+        from kb.accounts.jobs import FileSpec
+
+        rec = self.index.manifest.by_source(source)
+        if rec is None:
+            raise KeyError(source)
+        path = Path(rec.path)
+        # A file in the upload folder is named relative to it: a worker may mount data_dir elsewhere.
+        where = path.name if path.parent.resolve() == upload_dir(self.settings.data_dir).resolve() else str(path)
+        spec = FileSpec(source, where, force=True, force_ocr=force_ocr)
+        return self._enqueue("reindex", [spec], owner, origin, channel)
+
+    def _enqueue(self, kind: str, specs: list, owner: str, origin: str, channel: str) -> Job:
+        if self.jobs is None:
+            raise RuntimeError("KBAdmin needs the job store (jobs=JobStore(...)) to queue jobs")
+        return _queue_job(self.settings, self.jobs, kind, self.kb_id, owner, specs, origin=origin, channel=channel)
+
+    def recent_jobs(self, limit: int = 30) -> list[Job]:
+        """This knowledge base's newest jobs (queued or run in a process), newest first."""
+        return self.jobs.recent(kb=self.kb_id, limit=limit) if self.jobs is not None else []
+
+    def ingest_saved(
+        self,
+        paths: list[Path],
+        force: bool = False,
+        progress: Progress | None = None,
+        force_ocr: bool = False,
+        cancel: Callable[[], bool] | None = None,
+    ) -> list[FileResult]:
+        """Ingest files already in the upload folder (what a worker does with a queued file), refused ones removed."""
+        results = self._ingest(paths, force=force, progress=progress, force_ocr=force_ocr, cancel=cancel)
+        self._drop_refused(results)
+        return results
+
+    def changed(self, results: list[FileResult]) -> None:
+        """Run the after-change hook (glossary rebuild) when any of the results added or updated a document."""
+        self._changed(results)
 
     def _drop_refused(self, results: list[FileResult]) -> None:
         # A refused upload (a zip bomb, a duplicate, junk) must not stay in uploads/, where a re-index would find
@@ -109,9 +177,15 @@ class KBAdmin:
                 remove_upload(self.settings.data_dir, r.path)
 
     def _ingest(
-        self, paths: list[Path], force: bool = False, progress: Progress | None = None, force_ocr: bool = False
+        self,
+        paths: list[Path],
+        force: bool = False,
+        progress: Progress | None = None,
+        force_ocr: bool = False,
+        cancel: Callable[[], bool] | None = None,
     ) -> list[FileResult]:
         self._cancel.clear()
+        stop = self._cancel.is_set if cancel is None else (lambda: self._cancel.is_set() or cancel())
         ocr = self.settings.ocr.model_copy(update={"force": True}) if force_ocr else self.settings.ocr
         results: list[FileResult] = []
         n = len(paths)
@@ -132,7 +206,7 @@ class KBAdmin:
                     force=force,
                     max_bytes=self.settings.max_file_mb * 2**20,
                     limits=self.settings.limits,
-                    cancel=self._cancel.is_set,
+                    cancel=stop,
                     on_chunks=on_chunks,
                     ocr=ocr,
                 )
@@ -199,3 +273,65 @@ class KBAdmin:
         result = self._ingest([path], force=True, progress=progress, force_ocr=force_ocr)[0]
         self._changed([result])
         return result
+
+
+def save_to_uploads(settings: Settings, files: Iterable[tuple[str, Path]]) -> SavedUploads:
+    """Save (name, temp path) files into data_dir/uploads (zips unpacked) under the upload size limits."""
+    max_upload = settings.app.max_upload_mb * 2**20
+    return save_uploads(
+        files,
+        upload_dir(settings.data_dir),
+        allowed_suffixes=SUPPORTED_SUFFIXES,
+        max_bytes=min(max_upload, settings.max_file_mb * 2**20),
+        max_total_bytes=10 * max_upload,
+    )
+
+
+def enqueue_files(
+    settings: Settings,
+    jobs: JobStore,
+    files: Iterable[tuple[str, Path]],
+    owner: str,
+    kb_id: str = "default",
+    *,
+    origin: str = "",
+    channel: str = "",
+    force: bool = False,
+) -> Job:
+    """Save (name, path) files into the upload folder (zips unpacked, limits checked) and queue one job for them.
+
+    The upload folder is under data_dir, which every worker mounts: the files are not copied into the
+    database, so a re-index reads them again from there and the database stays small (docs: README "queue").
+    """
+    from kb.accounts.jobs import FileSpec
+
+    saved = save_to_uploads(settings, files)
+    specs = [FileSpec(p.name, p.name, force=force) for p in saved.saved]
+    rejected = [{"name": x.name, "reason": x.reason} for x in saved.rejected]
+    return _queue_job(
+        settings, jobs, "upload", kb_id, owner, specs, origin=origin, channel=channel, result={"rejected": rejected}
+    )
+
+
+def _queue_job(
+    settings: Settings,
+    jobs: JobStore,
+    kind: str,
+    kb_id: str,
+    owner: str,
+    specs: list,
+    *,
+    origin: str = "",
+    channel: str = "",
+    result: object = None,
+) -> Job:
+    from ingest.queue import enqueue
+
+    job = jobs.create(kind, kb_id, owner, files=specs, result=result, origin=origin, channel=channel)
+    try:
+        enqueue(settings, job)
+    except Exception as exc:
+        for f in job.files:  # nothing will ever take them: say so instead of showing "queued" for ever
+            jobs.finish_file(job.id, f.seq, "failed", reason=str(exc))
+        raise
+    return jobs.get(job.id) or job

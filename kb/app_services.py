@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import sessionmaker
 
     from kb.accounts.audit import AuditLog
+    from kb.accounts.jobs import JobStore
     from kb.accounts.login import Authenticator
     from kb.accounts.tokens import TokenStore
     from kb.accounts.users import UserStore
@@ -42,6 +43,16 @@ class DocumentAdmin(Protocol):
 
     def reindex(self, source: str, progress: Callable[[float, str], None] | None = None) -> Any: ...
 
+    # With a queue (KB_QUEUE__URL): save and queue, the ingest workers do the work.
+    @property
+    def queued(self) -> bool: ...
+
+    def enqueue_upload(
+        self, files: Iterable[tuple[str, Path]], owner: str, origin: str = "", channel: str = ""
+    ) -> Any: ...
+
+    def enqueue_reindex(self, source: str, owner: str, origin: str = "", channel: str = "") -> Any: ...
+
 
 @dataclass
 class AppServices:
@@ -57,7 +68,8 @@ class AppServices:
     jobs: JobRunner
     # Decided once at start-up, as for the web app: without users the one local person is admin.
     auth_enabled: bool
-    admin_factory: Callable[[KnowledgeBase], DocumentAdmin]
+    # (knowledge base, its id, the installation's job table) -> its document administration
+    admin_factory: Callable[[KnowledgeBase, str, JobStore], DocumentAdmin]
     _admins: dict[str, DocumentAdmin] = field(default_factory=dict)
 
     def kb(self, kb_id: str = DEFAULT_KB) -> KnowledgeBase:
@@ -67,7 +79,7 @@ class AppServices:
     def admin(self, kb_id: str) -> DocumentAdmin:
         """The document administration of a knowledge base (one per knowledge base, kept)."""
         if kb_id not in self._admins:
-            self._admins[kb_id] = self.admin_factory(self.kb(kb_id))
+            self._admins[kb_id] = self.admin_factory(self.kb(kb_id), kb_id, self.jobs.store)
         return self._admins[kb_id]
 
     def principal(self, name: str | None) -> Principal | None:
@@ -106,12 +118,13 @@ class AppServices:
 def build_services(
     settings: Settings,
     default_kb: KnowledgeBase,
-    admin_factory: Callable[[KnowledgeBase], DocumentAdmin],
+    admin_factory: Callable[[KnowledgeBase, str, JobStore], DocumentAdmin],
     auth_enabled: bool,
 ) -> AppServices:
     """Open the application database and wire the shared services around the default knowledge base."""
     from kb.accounts.audit import AuditLog
     from kb.accounts.db import open_db
+    from kb.accounts.jobs import JobStore
     from kb.accounts.ldap_auth import LdapAuthenticator
     from kb.accounts.login import Authenticator
     from kb.accounts.tokens import TokenStore
@@ -131,7 +144,7 @@ def build_services(
         audit=log,
         departments=departments,
         authenticator=Authenticator(users, log, LdapAuthenticator(settings.ldap), departments),
-        jobs=JobRunner(),
+        jobs=JobRunner(JobStore(sessions)),
         auth_enabled=auth_enabled,
         admin_factory=admin_factory,
     )

@@ -269,6 +269,31 @@ class AccessSettings(_Section):
     default_kb_name: str = Field("全市共享", description="Display name of the knowledge base in data_dir itself.")
 
 
+class QueueSettings(_Section):
+    """Ingest jobs on a queue (Celery over Redis) instead of inside the web process."""
+
+    url: str = Field(
+        "",
+        description="Broker URL, e.g. redis://127.0.0.1:6379/0. Empty: uploads and re-indexing run in the process "
+        "that received them (as a single machine does). Set: they are saved under data_dir/uploads and queued, and "
+        "`celery -A ingest.tasks worker` processes on any machine with the same data_dir, database and Chroma do them.",
+    )
+    visibility_timeout_s: int = Field(
+        300,
+        description="Seconds after which Redis hands a job taken by a worker that vanished (killed, machine lost) to "
+        "another worker. A job still running then is not done twice: its worker's heartbeat keeps the others off.",
+    )
+    heartbeat_s: float = Field(
+        5.0, description="How often a worker marks the file it is ingesting as still in progress, in seconds."
+    )
+    stale_after_s: float = Field(
+        30.0,
+        description="A file whose worker's heartbeat is older than this is taken over by another worker (the killed "
+        "worker's half-written document is repaired and ingested again).",
+    )
+    queue_name: str = Field("kb-ingest", description="Celery queue the ingest jobs go to (workers consume it).")
+
+
 class Settings(BaseSettings):
     """Every knob of the knowledge base, with its default."""
 
@@ -303,6 +328,9 @@ class Settings(BaseSettings):
     audit: AuditSettings = Field(default_factory=AuditSettings, description="The audit log.")
     ldap: LdapSettings = Field(default_factory=LdapSettings, description="Login against an LDAP directory.")
     access: AccessSettings = Field(default_factory=AccessSettings, description="Knowledge bases and who may read them.")
+    queue: QueueSettings = Field(
+        default_factory=QueueSettings, description="Ingest jobs on a queue with separate workers (Celery, Redis)."
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -33,6 +33,11 @@ COLUMNS = [
     "错误",
     "更新时间",
 ]
+JOB_COLUMNS = ["任务", "类型", "提交人", "状态", "进度", "说明", "文件", "提交时间", "结束时间", "错误"]
+JOB_STATUS = {"queued": "排队中", "running": "处理中", "done": "完成", "failed": "失败"}
+JOB_KINDS = {"upload": "上传", "reindex": "重新索引"}
+# How often an admin's page reloads the job table while uploads run on the ingest workers.
+JOB_POLL_S = 3.0
 UPLOAD_TYPES = [".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm", ".png", ".jpg", ".jpeg", ".zip"]
 
 
@@ -60,6 +65,38 @@ def document_rows(admin: KBAdmin) -> list[list[Any]]:
         ]
         for d in docs
     ]
+
+
+def _when(t: float | None) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t)) if t else ""
+
+
+def job_rows(admin: KBAdmin) -> list[list[Any]]:
+    """The job table: every recent job of this knowledge base with its state, progress and per-file outcome."""
+    rows = []
+    for j in admin.recent_jobs():
+        files = "；".join(
+            f"{f.name}：{STATUS_NAMES.get(f.status, JOB_STATUS.get(f.status, f.status))}"
+            + (f"（{f.chunks} 个片段）" if f.chunks else "")
+            for f in j.files
+        )
+        rows.append(
+            [
+                j.id,
+                JOB_KINDS.get(j.kind, j.kind),
+                j.owner,
+                JOB_STATUS.get(j.status, j.status),
+                f"{j.progress:.0%}",
+                j.message,
+                files,
+                _when(j.created),
+                _when(j.finished),
+                j.error,
+            ]
+        )
+    return rows
 
 
 def build_admin_tab(
@@ -91,6 +128,16 @@ def build_admin_tab(
     table = gr.Dataframe(
         headers=COLUMNS, value=None, interactive=False, wrap=True, label="知识库文档", elem_id="kb-docs"
     )
+    jobs_table = gr.Dataframe(
+        headers=JOB_COLUMNS,
+        value=None,
+        interactive=False,
+        wrap=True,
+        label="导入任务（上传与重新索引；使用任务队列时由导入进程处理）",
+        elem_id="kb-jobs",
+    )
+    # Ticks only for admins of an installation with a queue (turned on by the page load below).
+    job_timer = gr.Timer(JOB_POLL_S, active=False)
     with gr.Row():
         chosen = gr.Dropdown(label="选择文档", choices=[], scale=3, elem_id="kb-doc-choice")
         delete_btn = gr.Button("删除", variant="stop", scale=1, elem_id="kb-delete")
@@ -126,7 +173,10 @@ def build_admin_tab(
             raise gr.Error("请先选择要上传的文件")
         progress(0, desc="保存上传的文件")
         # Gradio keeps the browser's file name as the last part of its temp path.
-        outcome = admin.upload([(Path(p).name, Path(p)) for p in paths], progress=lambda f, d: progress(f, desc=d))
+        named = [(Path(p).name, Path(p)) for p in paths]
+        if admin.queued:
+            return (_queued_upload(named, request), None, *refreshed())
+        outcome = admin.upload(named, progress=lambda f, d: progress(f, desc=d))
         access.record(
             request,
             "upload",
@@ -137,6 +187,16 @@ def build_admin_tab(
         lines = "\n".join(f"- {text(x)}" for x in outcome.lines()) or "- 没有可导入的文件"
         summary = f"**导入完成**（{outcome.seconds:.1f} 秒）\n\n{lines}"
         return (summary, None, *refreshed(kb_id))
+
+    def _queued_upload(named: list[tuple[str, Path]], request: gr.Request) -> str:
+        # The files are saved under data_dir/uploads and queued; the ingest workers do the rest.
+        try:
+            job = admin.enqueue_upload(named, owner=access.user(request), origin=_client(request), channel="web")
+        except RuntimeError as exc:
+            raise gr.Error(str(exc)) from None
+        rejected = [f"- ✗ {text(x['name'])}：{text(x['reason'])}" for x in (job.result or {}).get("rejected", [])]
+        head = f"**已加入导入队列**：任务 `{job.id}`，{len(job.files)} 个文件；进度见下方任务表。"
+        return "\n\n".join([head, "\n".join(rejected)]) if rejected else head
 
     upload_btn.click(
         do_upload,
@@ -180,6 +240,8 @@ def build_admin_tab(
         access.require_admin(request)
         if not source:
             raise gr.Error("请先选择文档")
+        if admin.queued:
+            return (_queued_reindex(source, request, force_ocr=False), *refreshed())
         r = admin.reindex(source, progress=lambda f, d: progress(f, desc=d))
         access.record(request, "reindex", source, status=r.status)
         if r.status == "failed":
@@ -187,6 +249,17 @@ def build_admin_tab(
         else:
             msg = f"✓ 已重新索引 {text(source)}：{r.chunks} 个片段"
         return (msg, *refreshed(kb_id))
+
+    def _queued_reindex(source: str, request: gr.Request, force_ocr: bool) -> str:
+        try:
+            job = admin.enqueue_reindex(
+                source, owner=access.user(request), origin=_client(request), channel="web", force_ocr=force_ocr
+            )
+        except KeyError:
+            raise gr.Error("知识库中没有这个文档") from None
+        except RuntimeError as exc:
+            raise gr.Error(str(exc)) from None
+        return f"**已加入导入队列**：重新索引 {text(source)}，任务 `{job.id}`；进度见下方任务表。"
 
     reindex_btn.click(
         do_reindex,
@@ -206,6 +279,8 @@ def build_admin_tab(
             raise gr.Error("请先选择文档")
         if not source.lower().endswith(".pdf"):
             raise gr.Error("只有 PDF 文件可以全部页面重新 OCR")
+        if admin.queued:
+            return (_queued_reindex(source, request, force_ocr=True), *refreshed())
         r = admin.reindex(source, progress=lambda f, d: progress(f, desc=d), force_ocr=True)
         if r.status == "failed":
             msg = f"✗ {text(source)}：{text(r.reason)}"
@@ -261,15 +336,28 @@ def build_admin_tab(
 
     def do_refresh(kb_id: str | None, request: gr.Request) -> tuple:
         access.require_admin(request)
-        return refreshed(kb_id)
+        return (*refreshed(kb_id), job_rows(admin))
 
-    refresh_btn.click(do_refresh, [chosen_kb], outs, api_name="list_documents")
+    refresh_btn.click(do_refresh, [chosen_kb], [*outs, jobs_table], api_name="list_documents")
+
+    def on_tick(request: gr.Request) -> tuple:
+        # Workers change documents and jobs behind this page's back: show both as they are now.
+        if not access.is_admin(request):
+            return gr.skip(), gr.skip()
+        return job_rows(admin), document_rows(admin)
+
+    job_timer.tick(on_tick, None, [jobs_table, table], api_visibility="private", show_progress="hidden")
 
     def on_load(request: gr.Request) -> tuple:
         # Users never receive the document table, not just a hidden one.
         if not access.is_admin(request):
-            return gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         rows = document_rows(admin)
-        return rows, gr.Dropdown(choices=[r[0] for r in rows])
+        return rows, gr.Dropdown(choices=[r[0] for r in rows]), job_rows(admin), gr.Timer(active=admin.queued)
 
-    demo.load(on_load, None, [table, chosen], api_visibility="private")
+    demo.load(on_load, None, [table, chosen, jobs_table, job_timer], api_visibility="private")
+
+
+def _client(request: gr.Request | None) -> str:
+    client = getattr(request, "client", None)
+    return getattr(client, "host", "") or ""

@@ -41,6 +41,7 @@ _TABLE_MODULES = (
     "kb.accounts.audit",
     "kb.accounts.departments",
     "kb.accounts.login_guard",
+    "kb.accounts.jobs",
     "kb.learn.progress",
     "kb.learn.glossary",
 )

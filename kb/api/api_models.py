@@ -7,6 +7,7 @@ affiliation and date. Never HTML.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -98,6 +99,16 @@ class DocumentOut(BaseModel):
     updated_at: str
 
 
+class JobFileOut(BaseModel):
+    name: str
+    status: str = Field(description="queued | running | added | updated | unchanged | failed | duplicate")
+    progress: float
+    chunks: int
+    reason: str
+    worker: str = Field(description="The ingest worker that has (or last had) the file")
+    attempts: int = Field(description="How many workers took it (more than 1: a worker stopped and another redid it)")
+
+
 class JobOut(BaseModel):
     id: str
     kind: str
@@ -110,6 +121,25 @@ class JobOut(BaseModel):
     error: str
     created: float
     finished: float | None
+    files: list[JobFileOut] = Field(
+        default_factory=list, description="Per file, when the job runs on the ingest workers' queue"
+    )
+
+
+class ConversationOut(BaseModel):
+    id: int
+    title: str
+    updated_at: datetime
+
+
+class TurnOut(BaseModel):
+    id: int
+    question: str
+    answer: str
+    refused: bool
+    citations: int = Field(description="How many sources the answer cites")
+    rating: int = Field(description="The user's feedback: 1, -1, or 0 for none")
+    comment: str
 
 
 class GlossaryEntryOut(BaseModel):

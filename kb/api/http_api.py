@@ -24,6 +24,7 @@ from kb.answer.followup import Exchange
 from kb.api.api_models import (
     AnswerOut,
     AskIn,
+    ConversationOut,
     DocumentOut,
     GlossaryEntryOut,
     GlossaryIn,
@@ -37,6 +38,7 @@ from kb.api.api_models import (
     SearchIn,
     TokenIn,
     TokenOut,
+    TurnOut,
     answer_out,
     passage,
 )
@@ -295,6 +297,15 @@ def upload(request: Request, kb_id: str, who: Caller, files: Annotated[list[Uplo
         raise
     admin = svc.admin(kb_id)
     src = source_of(request)
+    if admin.queued:
+        # Saved where every worker reads them and queued; the workers ingest, audit and report in the job.
+        try:
+            queued = admin.enqueue_upload(saved, owner=who.name, origin=src, channel="api")
+        except RuntimeError as exc:
+            raise HTTPException(503, str(exc)) from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return JobOut(**queued.view())
 
     def work(progress: Any) -> dict[str, Any]:
         try:
@@ -313,7 +324,7 @@ def upload(request: Request, kb_id: str, who: Caller, files: Annotated[list[Uplo
         )
         return result
 
-    return JobOut(**svc.jobs.submit("upload", kb_id, who.name, work).view())
+    return JobOut(**svc.jobs.submit("upload", kb_id, who.name, work, origin=src).view())
 
 
 @router.delete("/kbs/{kb_id}/documents/{source}", tags=["documents"], summary="Delete a document")
@@ -340,6 +351,11 @@ def reindex(request: Request, kb_id: str, source: str, who: Caller) -> JobOut:
         raise HTTPException(404, f"知识库中没有 {source}")
     admin = svc.admin(kb_id)
     src = source_of(request)
+    if admin.queued:
+        try:
+            return JobOut(**admin.enqueue_reindex(source, owner=who.name, origin=src, channel="api").view())
+        except RuntimeError as exc:
+            raise HTTPException(503, str(exc)) from None
 
     def work(progress: Any) -> dict[str, Any]:
         r = admin.reindex(source, progress=progress)
@@ -348,7 +364,7 @@ def reindex(request: Request, kb_id: str, source: str, who: Caller) -> JobOut:
             raise RuntimeError(r.reason)
         return {"name": source, "status": r.status, "chunks": r.chunks}
 
-    return JobOut(**svc.jobs.submit("reindex", kb_id, who.name, work).view())
+    return JobOut(**svc.jobs.submit("reindex", kb_id, who.name, work, origin=src).view())
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, tags=["documents"], summary="Status of a background job")
@@ -358,6 +374,49 @@ def job(request: Request, job_id: str, who: Caller) -> JobOut:
     if j is None or (j.owner != who.name and not who.can(j.kb, "admin")):
         raise HTTPException(404, f"没有任务 {job_id}")
     return JobOut(**j.view())
+
+
+# -- history ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/me/conversations",
+    response_model=list[ConversationOut],
+    tags=["history"],
+    summary="Your conversations in the web chat, newest first",
+)
+def my_conversations(request: Request, who: Caller) -> list[ConversationOut]:
+    from kb.accounts.history import HistoryStore
+
+    convs = HistoryStore(services(request).sessions).conversations(who.name)
+    return [ConversationOut(id=c.id, title=c.title, updated_at=c.updated_at) for c in convs]
+
+
+@router.get(
+    "/me/conversations/{conversation_id}",
+    response_model=list[TurnOut],
+    tags=["history"],
+    summary="The questions and answers of one of your conversations",
+)
+def my_conversation(request: Request, conversation_id: int, who: Caller) -> list[TurnOut]:
+    from kb.accounts.history import HistoryStore
+
+    try:
+        turns = HistoryStore(services(request).sessions).turns(who.name, conversation_id)
+    except KeyError:
+        raise HTTPException(404, f"没有对话 {conversation_id}") from None
+    return [
+        TurnOut(
+            id=t.id,
+            question=t.question,
+            answer=t.answer.text,
+            refused=t.answer.refused,
+            citations=len(t.answer.citations),
+            rating=t.rating,
+            comment=t.comment,
+        )
+        for t in turns
+    ]
 
 
 # -- glossary and packs --------------------------------------------------------------------
@@ -555,6 +614,7 @@ def create_api(svc: AppServices) -> FastAPI:
         openapi_tags=[
             {"name": "ask", "description": "Questions and passages"},
             {"name": "documents", "description": "Documents and background jobs"},
+            {"name": "history", "description": "Your own conversations in the web chat"},
             {"name": "glossary"},
             {"name": "packs"},
             {"name": "access", "description": "Knowledge bases, roles and API tokens"},

@@ -143,6 +143,10 @@ class Index:
                 # (e.g. `python -m ingest` while the app runs) added; reopening reloads it from disk.
                 self.vectors.close()
                 self.vectors = VectorStore(self.settings, self.embeddings)
+            elif version != self._data_version:
+                # A Chroma server has what other processes (replicas, ingest workers) wrote, but the exact-search
+                # matrix this process keeps of it does not: reload it on the next search.
+                self.vectors.forget_exact()
             self._data_version = version
             yield self.vectors
 

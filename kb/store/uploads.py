@@ -206,9 +206,20 @@ def remove_upload(data_dir: Path, path: Path) -> bool:
     return False
 
 
-def clear_partials(data_dir: Path) -> None:
-    """Remove half-written files a killed upload left behind."""
+def clear_partials(data_dir: Path, older_than_s: float = 3600) -> None:
+    """Remove half-written files a killed upload left behind.
+
+    Only old ones: with several app replicas and workers sharing data_dir, a young `.part-` file is another
+    process's upload being written right now.
+    """
+    import time
+
     d = upload_dir(data_dir)
     if d.is_dir():
+        cutoff = time.time() - older_than_s
         for p in d.glob(".part-*"):
-            p.unlink(missing_ok=True)
+            try:
+                if p.stat().st_mtime < cutoff:
+                    p.unlink(missing_ok=True)
+            except FileNotFoundError:
+                pass

@@ -241,6 +241,10 @@ class VectorStore:
         # In cosine space Chroma's distance is 1 - cosine similarity.
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0])]
 
+    def forget_exact(self) -> None:
+        """Drop the in-memory exact-search matrix (another process changed the store); reloaded when next needed."""
+        self._exact = None
+
     def _exact_matrix(self) -> ExactIndex | None:
         if self._exact is None and self._exact_max > 0:
             n = self._collection.count()
