@@ -29,8 +29,8 @@ def database_url(settings: Settings) -> str:
     return settings.database_url or f"sqlite:///{(settings.data_dir / 'app.sqlite3').resolve()}"
 
 
-# One engine (one connection pool) per database URL for the whole process: the users, history, glossary and
-# progress stores of one app share it, instead of each opening its own pool on the same database.
+# One session factory per database URL for the whole process, over its one engine (kb/engines.py): the users,
+# history, glossary and progress stores of one app share a pool instead of each opening their own.
 _ENGINES: dict[str, sessionmaker] = {}
 _ENGINES_LOCK = threading.Lock()
 
