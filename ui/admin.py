@@ -175,7 +175,7 @@ def build_admin_tab(
         # Gradio keeps the browser's file name as the last part of its temp path.
         named = [(Path(p).name, Path(p)) for p in paths]
         if admin.queued:
-            return (_queued_upload(named, request), None, *refreshed())
+            return (_queued_upload(named, request), None, *refreshed(kb_id))
         outcome = admin.upload(named, progress=lambda f, d: progress(f, desc=d))
         access.record(
             request,
@@ -241,7 +241,7 @@ def build_admin_tab(
         if not source:
             raise gr.Error("请先选择文档")
         if admin.queued:
-            return (_queued_reindex(source, request, force_ocr=False), *refreshed())
+            return (_queued_reindex(source, request, force_ocr=False), *refreshed(kb_id))
         r = admin.reindex(source, progress=lambda f, d: progress(f, desc=d))
         access.record(request, "reindex", source, status=r.status)
         if r.status == "failed":
@@ -280,7 +280,7 @@ def build_admin_tab(
         if not source.lower().endswith(".pdf"):
             raise gr.Error("只有 PDF 文件可以全部页面重新 OCR")
         if admin.queued:
-            return (_queued_reindex(source, request, force_ocr=True), *refreshed())
+            return (_queued_reindex(source, request, force_ocr=True), *refreshed(kb_id))
         r = admin.reindex(source, progress=lambda f, d: progress(f, desc=d), force_ocr=True)
         if r.status == "failed":
             msg = f"✗ {text(source)}：{text(r.reason)}"
