@@ -7,6 +7,7 @@ goes through exactly one code path whichever door it came in by.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -25,6 +26,8 @@ from kb.store.authority import label_for
 from kb.store.index import Index, doc_id_for
 from kb.store.manifest import READY
 from kb.types import Chunk, Section, SourceDoc
+
+log = logging.getLogger(__name__)
 
 # What happened to a file, as a person reads it.
 RESULT_NAMES = {
@@ -220,6 +223,10 @@ def ingest_paths(
     repaired = set(index.repair())
     # An index built before authority metadata existed gets it from its stored text.
     refresh_authority(index, backfill=True)
+    # And its documents' span vectors (kb/store/span_vectors.py), so its answers need no sentence embedding.
+    filled = index.fill_span_vectors(lambda source, n: log.info("%s: %d span vectors made", source, n))
+    if filled:
+        log.info("span vectors made for %d document(s) indexed before them", filled)
     files, missing = expand_paths(paths)
     report.results.extend(missing)
     for r in missing:

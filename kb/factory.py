@@ -19,13 +19,15 @@ if TYPE_CHECKING:
 
 def open_index(settings: Settings, embeddings: Embeddings | None = None) -> Index:
     """The persistent index at settings.data_dir (created on first use)."""
+    from kb.answer.extractive import span_texts
     from kb.learn.glossary import load_terms
     from kb.store.embeddings import build_embeddings
     from kb.store.index import Index
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     load_terms(settings.data_dir)  # glossary terms stay whole tokens when ingest and search tokenise
-    return Index(settings, embeddings or build_embeddings(settings.embedding))
+    spans = span_texts if settings.store.span_vectors else None
+    return Index(settings, embeddings or build_embeddings(settings.embedding), spans=spans)
 
 
 def build(settings: Settings, index: Index | None = None, embeddings: Embeddings | None = None) -> KnowledgeBase:
@@ -45,7 +47,8 @@ def build(settings: Settings, index: Index | None = None, embeddings: Embeddings
     reranker = CrossEncoderReranker(settings.retrieval.reranker_model) if settings.retrieval.reranker_model else None
     retriever = HybridRetriever(index, settings.retrieval, reranker=reranker)
     model = AnswerModel.load(settings.answer.model_file or MODEL_FILE)
-    similarity = SentenceSimilarity(index.embeddings) if settings.answer.embed_sentences > 0 else None
+    stored = index.span_vectors.get if settings.store.span_vectors else None
+    similarity = SentenceSimilarity(index.embeddings, stored=stored) if settings.answer.embed_sentences > 0 else None
     extractive = ExtractiveAnswerer(settings.answer, index.doc_freq, model, similarity, index.doc_text)
     chat = build_chat_model(settings.llm)
     llm = LLMAnswerer(chat, load_prompt(settings.prompts_dir, "answer")) if chat is not None else None

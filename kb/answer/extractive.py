@@ -302,6 +302,11 @@ def units(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def span_texts(text: str) -> list[str]:
+    """The texts of a passage's candidate spans (`units`): what ingest embeds for the answerer."""
+    return [text[s:e] for s, e in units(text)]
+
+
 def _join_quotes(passage: str, a: str, b: str) -> str:
     """Two quotes from one passage as one verbatim span when they are adjacent, else the longer one."""
     ia, ib = passage.find(a), passage.find(b)

@@ -2,8 +2,9 @@
 
 A passage's dense score says the passage is about the question; which of its sentences answers it is a
 finer question, and colloquial wording ("一届干几年") often shares no words with the sentence that
-answers it ("任期五年"). Sentences are short, so embedding the best few per question is cheap, and a
-passage's sentences come back often (the same articles answer many questions): their vectors are cached.
+answers it ("任期五年"). Ingest stores the vectors of every passage's spans (kb/store/span_vectors.py); a span
+without one (an index made before, or with `store.span_vectors` off) is embedded here and kept in memory, since a
+passage's sentences come back often (the same articles answer many questions).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from langchain_core.embeddings import Embeddings
 
 
@@ -39,8 +42,14 @@ class _LRU:
 class SentenceSimilarity:
     """Cosine similarity of a question to sentences, the sentences' vectors cached."""
 
-    def __init__(self, embeddings: Embeddings, cache_size: int = 20000) -> None:
+    def __init__(
+        self,
+        embeddings: Embeddings,
+        cache_size: int = 20000,
+        stored: Callable[[list[str]], dict[str, np.ndarray]] | None = None,
+    ) -> None:
         self.embeddings = embeddings
+        self.stored = stored
         self._sentences = _LRU(cache_size)
         self._lock = threading.Lock()  # the cache, not the embedder (it guards itself)
 
@@ -56,6 +65,10 @@ class SentenceSimilarity:
         with self._lock:
             found = {t: self._sentences.get(t) for t in texts}
         missing = list(dict.fromkeys(t for t, v in found.items() if v is None))
+        if missing and self.stored is not None:
+            for t, v in self.stored(missing).items():
+                found[t] = _unit(v)
+            missing = [t for t in missing if found[t] is None]
         if missing:
             vecs = self.embeddings.embed_documents(missing)
             with self._lock:

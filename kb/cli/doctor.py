@@ -48,6 +48,7 @@ class Health:
     vector_summary: str = ""
     recall: Recall | None = None
     search: str = ""
+    spans: str = ""
     problems: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -66,6 +67,8 @@ class Health:
             )
         if self.search:
             out.append(f"问答使用的向量检索：{self.search}")
+        if self.spans:
+            out.append(f"答案句子的向量：{self.spans}")
         out += [f"问题：{p}" for p in self.problems] or ["结论：正常"]
         return out
 
@@ -140,11 +143,31 @@ def examine(settings: Settings, repair: bool = False, sample: int = 50) -> Healt
             if health.vectors <= limit
             else f"HNSW（向量数超过 {limit}），召回率见上"
         )
+        health.spans = _span_coverage(index, docs, repair)
         if health.pending:
             health.problems.append("有未完成的文档：再次导入即可继续")
     finally:
         index.close()
     return health
+
+
+def _span_coverage(index: Index, docs: list, repair: bool) -> str:
+    # Missing span vectors change no answer (the answerer embeds those spans itself), only its speed: a note, and
+    # --repair makes them.
+    if not index.settings.store.span_vectors:
+        return "未启用（store.span_vectors = false：每次回答时计算）"
+    ready = [d for d in docs if d.status == "ready" and d.n_chunks]
+    filled = 0
+    if repair:
+        filled = index.fill_span_vectors()
+    have = index.span_vectors.doc_ids()
+    missing = [d.source for d in ready if d.doc_id not in have]
+    line = f"{index.span_vectors.count()} 个，{len(ready) - len(missing)}/{len(ready)} 个文档已有"
+    if filled:
+        line += f"（刚补齐 {filled} 个文档）"
+    if missing:
+        line += f"；缺的回答时现算（较慢），补齐：python -m kb doctor --repair --kb {index.settings.data_dir}"
+    return line
 
 
 def reset(data_dir: Path, settings: Settings | None = None) -> Path:

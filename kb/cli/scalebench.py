@@ -9,7 +9,8 @@ Each size is a real knowledge base on disk, built through `Index.upsert` like an
   characters. Embedding 100k chunks with the real embedder would take about a day on 2 cores, so vectors are
   reused: a synthetic chunk's vector is the mean of the stored real vectors of the chunks its sentences come from,
   weighted by each sentence's length, normalised. Forty chunks make one synthetic document, titled after the
-  document its first sentence comes from.
+  document its first sentence comes from. Its answer spans (kb/store/span_vectors.py) get the donors' stored span
+  vectors where a span is one of theirs; the others are embedded while it is added, as ingest would.
 Then a fresh process opens the knowledge base as an app replica would and asks the dev questions (retrieval plus
 the extractive answer, `KnowledgeBase.ask`); it reports p50/p95 of that, of retrieval alone, and its peak RSS.
 Each size is built and measured in its own process, so peak RSS is that size's alone. It is a tool over the whole
@@ -75,8 +76,11 @@ class SizeResult:
 # -- donors: real sentences with the real vectors of their chunks -----------------------------------------------
 
 
-def _read_kb(kb_dir: Path, collection: str) -> tuple[list[tuple], list[dict[str, Any]], dict[str, np.ndarray]]:
-    """(document rows, chunk rows, vectors by chunk id) of the ready documents of a SQLite knowledge base, read-only."""
+def _read_kb(
+    kb_dir: Path, collection: str
+) -> tuple[list[tuple], list[dict[str, Any]], dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """(document rows, chunk rows, vectors by chunk id, span vectors by span key) of the ready documents of a SQLite
+    knowledge base, read-only."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -98,6 +102,12 @@ def _read_kb(kb_dir: Path, collection: str) -> tuple[list[tuple], list[dict[str,
                 " ORDER BY c.doc_id, c.ordinal"
             )
         ]
+        has_spans = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'span_vectors'").fetchone()
+        spans = (
+            {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in conn.execute("SELECT key, vec FROM span_vectors")}
+            if has_spans
+            else {}
+        )
         conn.close()
         client = chromadb.PersistentClient(
             path=str(copy / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
@@ -108,16 +118,16 @@ def _read_kb(kb_dir: Path, collection: str) -> tuple[list[tuple], list[dict[str,
             got = col.get(ids=[c["chunk_id"] for c in chunks[i : i + 1000]], include=["embeddings"])
             vectors.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
         client.close()
-    return docs, [c for c in chunks if c["chunk_id"] in vectors], vectors
+    return docs, [c for c in chunks if c["chunk_id"] in vectors], vectors, spans
 
 
-def _donor_rows(kb_dir: Path, collection: str) -> tuple[list[tuple[str, str, str]], np.ndarray]:
-    """(text, title, heading path) of each chunk with a vector, and those vectors."""
-    _, chunks, vectors = _read_kb(kb_dir, collection)
+def _donor_rows(kb_dir: Path, collection: str) -> tuple[list[tuple[str, str, str]], np.ndarray, dict[str, np.ndarray]]:
+    """(text, title, heading path) of each chunk with a vector, those vectors, and the span vectors."""
+    _, chunks, vectors, spans = _read_kb(kb_dir, collection)
     if not chunks:
         raise SystemExit(f"{kb_dir}: no chunk with a vector")
     rows = [(c["text"], c["title"], c["heading_path"]) for c in chunks]
-    return rows, np.vstack([vectors[c["chunk_id"]] for c in chunks])
+    return rows, np.vstack([vectors[c["chunk_id"]] for c in chunks]), spans
 
 
 class SentencePool:
@@ -128,10 +138,14 @@ class SentencePool:
 
         self.chunks: list[list[str]] = []  # sentences of each donor chunk
         self.meta: list[tuple[str, str]] = []  # (title, heading path) of each donor chunk
+        # The donors' span vectors (kb/store/span_vectors.py): a synthetic chunk's spans are mostly real sentences
+        # that have one; the rest are embedded as the chunk is added, as ingest would.
+        self.spans: dict[str, np.ndarray] = {}
         parts = []
         for kb_dir in donors:
-            rows, vecs = _donor_rows(kb_dir, collection)
+            rows, vecs, spans = _donor_rows(kb_dir, collection)
             parts.append(vecs)
+            self.spans.update(spans)
             for text, title, path in rows:
                 sents = [text[s:e] for s, e in split_sentences(text)]
                 self.chunks.append([s for s in sents if s.strip()] or [text])
@@ -191,7 +205,7 @@ def _copy_base(index, base: Path) -> int:
 
     from kb.types import Chunk, SourceDoc
 
-    docs, chunks, vectors = _read_kb(base, _base_collection())
+    docs, chunks, vectors, spans = _read_kb(base, _base_collection())
     names = {f.name for f in fields(Chunk)}
     by_doc: dict[str, list[dict[str, Any]]] = {}
     for c in chunks:
@@ -215,7 +229,7 @@ def _copy_base(index, base: Path) -> int:
             doc_type=doc_type,
         )
         part = [Chunk(**{k: v for k, v in r.items() if k in names}) for r in rows]
-        index.upsert(doc, part, precomputed=[vectors[r["chunk_id"]].tolist() for r in rows])
+        index.upsert(doc, part, precomputed=[vectors[r["chunk_id"]].tolist() for r in rows], precomputed_spans=spans)
         n += len(part)
     return n
 
@@ -274,7 +288,7 @@ def build_size(base: Path, donors: list[Path], size: int, out: Path, backend: Ba
                 )
                 for j, (t, first, _) in enumerate(made)
             ]
-            index.upsert(doc, chunks, precomputed=[v.tolist() for _, _, v in made])
+            index.upsert(doc, chunks, precomputed=[v.tolist() for _, _, v in made], precomputed_spans=pool.spans)
             have += n
             n_doc += 1
         # Standing of every document, read from the stored text as for an index made before it existed, once.

@@ -98,6 +98,11 @@ class QueryCache(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.inner.embed_documents(texts)
 
+    def clear(self) -> None:
+        """Forget the kept question vectors (benchmarks start each pass cold)."""
+        with self._lock:
+            self._cache.clear()
+
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
             v = self._cache.get(text)

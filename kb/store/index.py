@@ -19,7 +19,7 @@ import hashlib
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Self
 
@@ -34,6 +34,7 @@ from kb.store.integrity import (
 )
 from kb.store.lexical import open_lexical
 from kb.store.manifest import PENDING, READY, DocRecord, Manifest
+from kb.store.span_vectors import SpanVectors, span_key
 from kb.store.vectors import VectorStore
 from kb.types import Chunk, SourceDoc
 
@@ -109,14 +110,20 @@ def _embedder_name(embeddings: Embeddings) -> str:
 class Index:
     """Documents, chunks, lexical and dense search over one data folder."""
 
-    def __init__(self, settings: Settings, embeddings: Embeddings) -> None:
+    def __init__(
+        self, settings: Settings, embeddings: Embeddings, spans: Callable[[str], list[str]] | None = None
+    ) -> None:
+        """`spans` gives the answer-sized spans of a chunk's text: with it, ingest embeds them too
+        (kb/store/span_vectors.py); without, answering embeds the ones it needs."""
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.settings = settings
         self.embeddings = embeddings
+        self.spans = spans
         self._closed = False
         self.manifest = _open_manifest(settings)
         try:
             self.lexical = open_lexical(self.manifest.db)
+            self.span_vectors = SpanVectors(self.manifest.db)
             if not self.manifest.db.is_sqlite:
                 _refuse_if_damaged(self.manifest, settings)
             self._check_embedder()
@@ -229,11 +236,13 @@ class Index:
         chunks: list[Chunk],
         progress: Callable[[int], None] | None = None,
         precomputed: list[list[float]] | None = None,
+        precomputed_spans: Mapping[str, Sequence[float]] | None = None,
     ) -> None:
         """Index a document's chunks, replacing any earlier version of it; progress(n) after each batch.
 
-        With `precomputed` vectors (one per chunk, made by this index's embedder) nothing is embedded: `kb bench-scale`
-        builds large knowledge bases from vectors computed before.
+        With `precomputed` vectors (one per chunk, made by this index's embedder) the chunks are not embedded, nor
+        the spans found in `precomputed_spans` (span_key(text) -> vector): `kb bench-scale` builds large knowledge bases
+        from vectors computed before.
         """
         ids = [c.chunk_id for c in chunks]
         if precomputed is not None and len(precomputed) != len(chunks):
@@ -256,13 +265,17 @@ class Index:
                         done = vectors.matching_ids(doc.doc_id, {c.chunk_id: embedding_text(c) for c in chunks})
                     else:
                         vectors.delete_doc(doc.doc_id)
+                        self.span_vectors.delete_doc(doc.doc_id)
                 todo = [c for c in chunks if c.chunk_id not in done]
                 if done:
                     log.info("%s: resuming, %d of %d chunks already embedded", doc.source, len(done), len(chunks))
                 if precomputed is not None:
                     with self._vectors() as store:
                         store.add_vectors(chunks, embedding_texts(chunks), precomputed)
+                    self._embed_spans(doc.doc_id, chunks, known=precomputed_spans)
                 else:
+                    # The resumed chunks' spans first (a cancelled run may not have stored them all).
+                    self._embed_spans(doc.doc_id, [c for c in chunks if c.chunk_id in done])
                     self._embed_and_add(todo, lambda n: progress(len(done) + n) if progress else None)
                 with self.manifest.transaction():
                     self._drop_rows(doc.doc_id)
@@ -277,6 +290,7 @@ class Index:
         """Embed the chunks' texts in batches, each distinct text once, and add their vectors; progress(n) per batch.
 
         Identical texts (a form's repeated boilerplate under one heading) get the same vector, so it is computed once.
+        Each batch's span vectors are made with it, so progress moves evenly and a cancelled run keeps both.
         """
         texts = embedding_texts(chunks)
         by_text: dict[str, list[int]] = {}
@@ -292,8 +306,45 @@ class Index:
             rows = [(j, vec) for text, vec in zip(part, embedded) for j in by_text[text]]
             with self._vectors() as vectors:
                 vectors.add_vectors([chunks[j] for j, _ in rows], [texts[j] for j, _ in rows], [v for _, v in rows])
+            self._embed_spans(chunks[0].doc_id, [chunks[j] for j, _ in rows])
             added += len(rows)
             progress(added)
+
+    def _embed_spans(self, doc_id: str, chunks: list[Chunk], known: dict[str, list[float]] | None = None) -> int:
+        """Store the vectors of the chunks' spans (kb/store/span_vectors.py); those already stored for any document,
+        or `known`, are copied rather than embedded. The number embedded."""
+        if self.spans is None or not chunks:
+            return 0
+        texts = list(dict.fromkeys(s for c in chunks for s in self.spans(c.text)))
+        have: dict[str, object] = dict(self.span_vectors.get(texts))
+        if known:
+            keyed = {t: known.get(span_key(t)) for t in texts if t not in have}
+            have.update({t: v for t, v in keyed.items() if v is not None})
+        copied = [t for t in texts if t in have]
+        self.span_vectors.put(doc_id, copied, [have[t] for t in copied])  # type: ignore[misc]
+        todo = [t for t in texts if t not in have]
+        batch = max(1, int(getattr(self.embeddings, "batch_size", 32)))
+        for i in range(0, len(todo), batch):
+            part = todo[i : i + batch]
+            self.span_vectors.put(doc_id, part, self.embeddings.embed_documents(part))
+        return len(todo)
+
+    def fill_span_vectors(self, progress: Callable[[str, int], None] | None = None) -> int:
+        """Embed the spans of ready documents that have none (indexed before span vectors, or without `spans`);
+        progress(source, n) per document. The number of documents filled."""
+        if self.spans is None:
+            return 0
+        have = self.span_vectors.doc_ids()
+        filled = 0
+        with self._writing():
+            for rec in self.manifest.documents(status=READY):
+                if rec.doc_id in have or not rec.n_chunks:
+                    continue
+                n = self._embed_spans(rec.doc_id, self.chunks_of(rec.doc_id))
+                filled += 1
+                if progress:
+                    progress(rec.source, n)
+        return filled
 
     def _abandon(self, doc_id: str, exc: Exception) -> None:
         # The document stays 'pending' with the reason; its partial vectors go now if Chroma lets us, unless
@@ -305,6 +356,7 @@ class Index:
         try:
             with self._vectors() as vectors:
                 vectors.delete_doc(doc_id)
+            self.span_vectors.delete_doc(doc_id)
         except Exception:  # repair() retries the cleanup
             log.warning("could not delete partial vectors of %s", doc_id, exc_info=True)
         with self.manifest.transaction():
@@ -326,6 +378,7 @@ class Index:
             with self._vectors() as vectors:
                 vectors.delete_doc(rec.doc_id)
             with self.manifest.transaction():
+                self.span_vectors.delete_doc(rec.doc_id)
                 self.manifest.delete_doc_row(rec.doc_id)
         return True
 
@@ -343,6 +396,7 @@ class Index:
                         vectors.delete_doc(rec.doc_id)
                     with self.manifest.transaction():
                         self._drop_rows(rec.doc_id)
+                        self.span_vectors.delete_doc(rec.doc_id)
                         self.manifest.delete_doc_row(rec.doc_id)
                     continue
                 again.append(rec.source)
@@ -356,6 +410,10 @@ class Index:
                 fresh.append(rec.source)
             if fresh:
                 log.warning("found %d interrupted document(s): %s", len(fresh), ", ".join(fresh))
+            # Span rows of a document that is gone (a crash between its removal's steps).
+            known = {d.doc_id for d in self.manifest.documents()}
+            for doc_id in self.span_vectors.doc_ids() - known:
+                self.span_vectors.delete_doc(doc_id)
             return again
 
     def documents(self) -> list[DocRecord]:

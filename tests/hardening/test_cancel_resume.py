@@ -7,7 +7,9 @@ import pytest
 
 from ingest.admin import KBAdmin
 from ingest.pipeline import CANCELLED
+from kb.answer.extractive import span_texts
 from kb.factory import open_index
+from kb.store.index import embedding_texts
 
 pytestmark = pytest.mark.slow
 
@@ -34,15 +36,21 @@ def test_a_cancelled_upload_stays_pending_and_the_next_import_resumes_it(tmp_set
         assert kept == 4
         assert index.dense_search("监察机关", 5) == []  # nothing of a pending document is served
 
-        embedded: list[int] = []
+        spans_before = index.span_vectors.count()
+        assert spans_before > 0  # the embedded batches' span vectors are kept too
+        embedded: list[str] = []
         real = embedder.embed_documents
-        embedder.embed_documents = lambda texts: embedded.append(len(texts)) or real(texts)
+        embedder.embed_documents = lambda texts: embedded.extend(texts) or real(texts)
         try:
             result = admin.reindex(src.name)
         finally:
             del embedder.embed_documents
         assert result.status == "updated", result.reason
-        assert sum(embedded) == result.chunks - kept  # resumed, not started over
+        chunks = index.chunks_of(doc.doc_id)
+        chunk_texts = set(embedding_texts(chunks))
+        assert sum(t in chunk_texts for t in embedded) == result.chunks - kept  # resumed, not started over
+        kept_spans = {s for c in chunks[:kept] for s in span_texts(c.text)}
+        assert not kept_spans & set(embedded)  # nor their span vectors
         assert index.documents()[0].status == "ready" and index.check_vectors().ok
     finally:
         embedder.batch_size = saved

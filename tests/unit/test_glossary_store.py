@@ -48,7 +48,9 @@ class FakeIndex:
 
 @pytest.fixture
 def fake_kb(tmp_settings, monkeypatch):
-    monkeypatch.setattr("kb.store.tokenize.add_terms", lambda terms: None)  # keep jieba's dictionary as other tests see it
+    monkeypatch.setattr(
+        "kb.store.tokenize.add_terms", lambda terms: None
+    )  # keep jieba's dictionary as other tests see it
     tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
     return SimpleNamespace(index=FakeIndex(tmp_settings), settings=tmp_settings, glossary={})
 
