@@ -48,9 +48,8 @@ class FakeIndex:
 
 @pytest.fixture
 def fake_kb(tmp_settings, monkeypatch):
-    monkeypatch.setattr(
-        "kb.store.tokenize.add_terms", lambda terms: None
-    )  # keep jieba's dictionary as other tests see it
+    # Keep jieba's dictionary as other tests see it.
+    monkeypatch.setattr("kb.store.tokenize.add_terms", lambda terms: None)
     tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
     return SimpleNamespace(index=FakeIndex(tmp_settings), settings=tmp_settings, glossary={})
 
