@@ -121,8 +121,29 @@ def ask(client, question: str) -> str:
     return str(content)
 
 
-def run_level(url: str, users: int, per_user: int, timeout: float = 180.0) -> Level:
-    """`users` sessions at once, each asking `per_user` questions in a row."""
+def read_questions(paths: list[Path], seed: int = 0) -> list[str]:
+    """The distinct questions of JSONL files (a "question" field per line), in a fixed shuffled order.
+
+    Each request of a level then asks a question no other request asked, so neither the question-vector cache nor
+    any other cache answers for the work a new question costs."""
+    import json
+    import random
+
+    seen: dict[str, None] = {}
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                seen.setdefault(json.loads(line)["question"], None)
+    out = list(seen)
+    random.Random(seed).shuffle(out)
+    return out
+
+
+def run_level(
+    url: str, users: int, per_user: int, timeout: float = 180.0, questions: list[str] | None = None, offset: int = 0
+) -> Level:
+    """`users` sessions at once, each asking `per_user` questions in a row, from `questions[offset:]` (cycled)."""
+    questions = questions or QUESTIONS
     from gradio_client import Client
 
     level = Level(users)
@@ -135,7 +156,7 @@ def run_level(url: str, users: int, per_user: int, timeout: float = 180.0) -> Le
     def user(i: int) -> None:
         start.wait()
         for j in range(per_user):
-            q = QUESTIONS[(i + j) % len(QUESTIONS)]
+            q = questions[(offset + i * per_user + j) % len(questions)]
             t0 = time.perf_counter()
             try:
                 answer = ask(clients[i], q)
@@ -166,7 +187,12 @@ def run_level(url: str, users: int, per_user: int, timeout: float = 180.0) -> Le
 
 
 def run_load_bench(
-    kb_dir: Path | None, levels: list[int], per_user: int, app_dir: Path = REPO, extra_env: dict[str, str] | None = None
+    kb_dir: Path | None,
+    levels: list[int],
+    per_user: int,
+    app_dir: Path = REPO,
+    extra_env: dict[str, str] | None = None,
+    questions: list[str] | None = None,
 ) -> int:
     """Start the app, run each level, print a line per level; 1 when any request failed."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -186,10 +212,16 @@ def run_load_bench(
         proc, url = start_app(app_dir, data_dir, extra_env)
         failed = False
         try:
-            print(f"bench-load：{app_dir} 的 app.py，知识库 {data_dir}，每个用户连续提问 {per_user} 次（本机回环）")
-            run_level(url, 2, 1)  # warm-up: first requests load models and caches
+            asked = questions or QUESTIONS
+            print(
+                f"bench-load：{app_dir} 的 app.py，知识库 {data_dir}，每个用户连续提问 {per_user} 次（本机回环），"
+                f"{len(asked)} 个不同的问题{'（轮流使用，会有重复）' if questions is None else ''}"
+            )
+            run_level(url, 2, 1, questions=["热身：党员的权利有哪些？", "热身：什么是三高四新？"])  # loads models
+            offset = 0
             for n in levels:
-                level = run_level(url, n, per_user)
+                level = run_level(url, n, per_user, questions=asked, offset=offset)
+                offset += n * per_user  # the next level asks other questions, not the ones now cached
                 failed = failed or bool(level.errors)
                 print(level.line(), flush=True)
         finally:
@@ -204,8 +236,16 @@ def add_cli(sub) -> None:
     p.add_argument("--users", type=int, nargs="+", default=[10, 50], help="concurrency levels")
     p.add_argument("--per-user", type=int, default=4, help="questions each user asks in a row")
     p.add_argument("--app-dir", type=Path, default=REPO, help="checkout whose app.py to run (before/after)")
+    p.add_argument(
+        "--questions",
+        type=Path,
+        nargs="+",
+        help="JSONL files of questions (a 'question' field each): every request asks a different one "
+        "(default: five questions on the bundled sample, repeated)",
+    )
 
     def cmd(args) -> int:
-        return run_load_bench(args.kb, args.users, args.per_user, args.app_dir)
+        questions = read_questions(args.questions) if args.questions else None
+        return run_load_bench(args.kb, args.users, args.per_user, args.app_dir, questions=questions)
 
     p.set_defaults(fn=cmd)
