@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING
 
@@ -155,6 +156,10 @@ class AuthorityStore:
 
     def __init__(self, manifest: Manifest) -> None:
         self.manifest = manifest
+        # Resolving standings reads and merges every document's row: 0.4 s per question at 2,486 documents (100k
+        # chunks). They change only when the index does, so the last result is kept with the index's change stamp.
+        self._cached: tuple[object, dict[str, Standing]] | None = None
+        self._cache_lock = threading.Lock()
         db = manifest.db
         t = db.table("doc_authority")
         with db.schema_change() as conn:
@@ -200,8 +205,17 @@ class AuthorityStore:
             return conn.execute(self._has, {"d": doc_id}).first() is not None
 
     def standings(self, docs: list[DocRecord]) -> dict[str, Standing]:
-        """The resolved standing of each of `docs`."""
-        return resolve(docs, self.raw())
+        """The resolved standing of each of `docs` (shared between callers: read, do not change)."""
+        stamp = self.manifest.db.change_stamp()
+        key = None if stamp is None else (stamp, tuple((d.doc_id, d.updated_at, d.doc_type, d.title) for d in docs))
+        with self._cache_lock:
+            if key is not None and self._cached is not None and self._cached[0] == key:
+                return self._cached[1]
+        out = resolve(docs, self.raw())
+        if key is not None:
+            with self._cache_lock:
+                self._cached = (key, out)
+        return out
 
     def refresh_labels(self, docs: list[DocRecord]) -> dict[str, Standing]:
         """Write each document's label onto its chunk rows where it changed; returns the standings."""

@@ -211,6 +211,13 @@ class IndexDatabase:
                 self._raws.append(raw)
         yield raw.driver_connection
 
+    def change_stamp(self) -> tuple[int, int] | None:
+        """A value that changes whenever anyone, this process included, commits to the index; None inside this
+        thread's own transaction (its uncommitted writes are not stamped), where nothing should be cached."""
+        if getattr(self._local, "tx", None) is not None:
+            return None
+        return self.data_version(), self._own_commits
+
     def data_version(self) -> int:
         """A number that changes when another process commits to this index (not when we do)."""
         if self.is_sqlite:

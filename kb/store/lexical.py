@@ -28,6 +28,8 @@ MAX_QUERY_CHARS = 2000
 MAX_QUERY_TOKENS = 64
 
 _TABLE = "lexical_fts"
+# A search scope of more documents than this is filtered after ranking rather than inside the query.
+_FEW_DOCS = 50
 
 
 def lexical_text(chunk: Chunk) -> str:
@@ -83,8 +85,22 @@ class LexicalIndex:
         tokens = query_tokens(query)
         if not tokens or k <= 0 or (doc_ids is not None and not doc_ids):
             return []
-        sql = f"SELECT chunk_id, -bm25({_TABLE}) FROM {_TABLE} WHERE {_TABLE} MATCH ?"
-        params: list[object] = [" OR ".join(_quote(t) for t in tokens)]
+        match = " OR ".join(_quote(t) for t in tokens)
+        if doc_ids is not None and len(doc_ids) > _FEW_DOCS:
+            # A scope of many documents (the in-force default) costs SQLite a lookup in that list for every matching
+            # row (130 against 41 ms at 100k chunks). BM25 scores do not depend on the filter (FTS5 ranks with the
+            # whole table's statistics), so the best rows unfiltered, kept when in scope, are the same rows; only
+            # when too few of them are in scope does the filter go into the query.
+            wanted = set(doc_ids)
+            rows = self._run(query, match, 3 * k, None)
+            kept = [(cid, score) for cid, doc, score in rows if doc in wanted]
+            if len(kept) >= k or len(rows) < 3 * k:
+                return kept[:k]
+        return [(cid, score) for cid, _, score in self._run(query, match, k, doc_ids)]
+
+    def _run(self, query: str, match: str, k: int, doc_ids: list[str] | None) -> list[tuple[str, str, float]]:
+        sql = f"SELECT chunk_id, doc_id, -bm25({_TABLE}) FROM {_TABLE} WHERE {_TABLE} MATCH ?"
+        params: list[object] = [match]
         if doc_ids is not None:
             sql += f" AND doc_id IN ({', '.join('?' for _ in doc_ids)})"
             params.extend(doc_ids)
@@ -102,13 +118,15 @@ class LexicalIndex:
             log.warning("lexical search failed for %r: %s", query[:80], exc)
             return []
         # bm25() is negative for matches; a tiny floor keeps "higher is better, always > 0" for near-zero idf terms.
-        return [(cid, max(float(score), 1e-9)) for cid, score in rows]
+        return [(cid, doc, max(float(score), 1e-9)) for cid, doc, score in rows]
 
     def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
         """How many chunks contain each term, and how many chunks there are."""
         df: dict[str, int] = {}
         with self.db.sqlite_reader() as raw:  # on every question, like search
-            n = raw.execute(f"SELECT count(*) FROM {_TABLE}").fetchone()[0]
+            # Counted in FTS5's docsize table (one row per indexed row): count(*) on the FTS table itself reads
+            # every row's content (151 ms at 100k chunks against 1.5 ms).
+            n = raw.execute(f"SELECT count(*) FROM {_TABLE}_docsize").fetchone()[0]
             for term in terms:
                 if not term.strip():
                     df[term] = 0

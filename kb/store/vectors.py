@@ -229,15 +229,26 @@ class VectorStore:
         exclude_doc_ids: list[str] | None = None,
     ) -> list[tuple[str, float]]:
         """The k nearest chunks by Chroma's approximate HNSW index."""
+        n = self._collection.count()
+        if n == 0:
+            return []
+        if doc_ids is None and exclude_doc_ids:
+            # A few documents left out (pending, or outdated ones under the in-force default): a metadata filter
+            # makes Chroma check every vector's metadata first (280 ms at 100k vectors against 9 ms unfiltered), so
+            # ask for twice as many unfiltered and drop theirs; only when too few remain, ask with the filter.
+            skip = set(exclude_doc_ids)
+            got = [h for h in self._query(vector, min(2 * k, n), None) if h[0].rsplit(":", 1)[0] not in skip]
+            if len(got) >= k or 2 * k >= n:
+                return got[:k]
         where: dict[str, Any] | None = None
         if doc_ids is not None:
             where = {"doc_id": {"$in": list(doc_ids)}}
         elif exclude_doc_ids:
             where = {"doc_id": {"$nin": list(exclude_doc_ids)}}
-        n = self._collection.count()
-        if n == 0:
-            return []
-        res = self._collection.query(query_embeddings=[vector], n_results=min(k, n), where=where, include=["distances"])
+        return self._query(vector, min(k, n), where)
+
+    def _query(self, vector: list[float], n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+        res = self._collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
         # In cosine space Chroma's distance is 1 - cosine similarity.
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0])]
 
