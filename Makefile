@@ -68,13 +68,15 @@ screenshots: dev-install system-deps
 test-fast: dev-install
 	$(BIN)/python -m pytest -q -m "not slow and not e2e"
 
+LOAD_QUESTIONS = $(CORPUS)/dev.jsonl $(EXTERNAL)/crud_rag/questions.jsonl $(EXTERNAL)/ncp_policies/questions.jsonl
 # The load bench asks over the dev corpus the bench just indexed, a different question per request (the three
-# tuning sources' questions; the others' are refused there, which costs the same pipeline).
+# tuning sources' questions; the others' are refused there, which costs the same pipeline): once as a burst (every
+# question the moment the last is answered), once as people at a chat ask (reading each answer ~10 s).
 bench: install
 	rm -rf var/bench-kb
 	$(BIN)/python -m kb bench --docs $(CORPUS)/docs --questions $(CORPUS)/dev.jsonl --kb var/bench-kb
-	$(BIN)/python -m kb bench-load --kb var/bench-kb --users 10 50 --per-user 4 \
-	  --questions $(CORPUS)/dev.jsonl $(EXTERNAL)/crud_rag/questions.jsonl $(EXTERNAL)/ncp_policies/questions.jsonl
+	$(BIN)/python -m kb bench-load --kb var/bench-kb --users 10 50 --per-user 4 --questions $(LOAD_QUESTIONS)
+	$(BIN)/python -m kb bench-load --kb var/bench-kb --users 50 --per-user 4 --think 10 --questions $(LOAD_QUESTIONS)
 
 # The three tuning sources, each indexed once into var/ (ingest skips unchanged files on later runs).
 eval-kbs: install

@@ -140,9 +140,21 @@ def read_questions(paths: list[Path], seed: int = 0) -> list[str]:
 
 
 def run_level(
-    url: str, users: int, per_user: int, timeout: float = 180.0, questions: list[str] | None = None, offset: int = 0
+    url: str,
+    users: int,
+    per_user: int,
+    timeout: float = 180.0,
+    questions: list[str] | None = None,
+    offset: int = 0,
+    think: float = 0.0,
 ) -> Level:
-    """`users` sessions at once, each asking `per_user` questions in a row, from `questions[offset:]` (cycled)."""
+    """`users` sessions at once, each asking `per_user` questions in a row, from `questions[offset:]` (cycled).
+
+    With `think` (seconds), each person arrives at a random moment within the first `think` seconds and reads
+    each answer for 0.5-1.5 × `think` before the next question, as people at a chat do; 0 fires every question
+    the moment the previous one is answered (a burst, the harshest case)."""
+    import random
+
     questions = questions or QUESTIONS
     from gradio_client import Client
 
@@ -154,8 +166,13 @@ def run_level(
     start = threading.Barrier(users + 1)
 
     def user(i: int) -> None:
+        rng = random.Random(i)
         start.wait()
+        if think:
+            time.sleep(rng.uniform(0, think))
         for j in range(per_user):
+            if think and j:
+                time.sleep(rng.uniform(0.5, 1.5) * think)
             q = questions[(offset + i * per_user + j) % len(questions)]
             t0 = time.perf_counter()
             try:
@@ -193,6 +210,7 @@ def run_load_bench(
     app_dir: Path = REPO,
     extra_env: dict[str, str] | None = None,
     questions: list[str] | None = None,
+    think: float = 0.0,
 ) -> int:
     """Start the app, run each level, print a line per level; 1 when any request failed."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -215,12 +233,13 @@ def run_load_bench(
             asked = questions or QUESTIONS
             print(
                 f"bench-load：{app_dir} 的 app.py，知识库 {data_dir}，每个用户连续提问 {per_user} 次（本机回环），"
-                f"{len(asked)} 个不同的问题{'（轮流使用，会有重复）' if questions is None else ''}"
+                f"{len(asked)} 个不同的问题{'（轮流使用，会有重复）' if questions is None else ''}，"
+                + (f"每人读完回答再问（平均 {think:g} 秒）" if think else "答完立即再问（突发，最严的情形）")
             )
             run_level(url, 2, 1, questions=["热身：党员的权利有哪些？", "热身：什么是三高四新？"])  # loads models
             offset = 0
             for n in levels:
-                level = run_level(url, n, per_user, questions=asked, offset=offset)
+                level = run_level(url, n, per_user, questions=asked, offset=offset, think=think)
                 offset += n * per_user  # the next level asks other questions, not the ones now cached
                 failed = failed or bool(level.errors)
                 print(level.line(), flush=True)
@@ -244,8 +263,16 @@ def add_cli(sub) -> None:
         "(default: five questions on the bundled sample, repeated)",
     )
 
+    p.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds a person reads an answer before asking again (0.5-1.5 × this, arrivals spread over it); "
+        "0 (default): every question the moment the last is answered",
+    )
+
     def cmd(args) -> int:
         questions = read_questions(args.questions) if args.questions else None
-        return run_load_bench(args.kb, args.users, args.per_user, args.app_dir, questions=questions)
+        return run_load_bench(args.kb, args.users, args.per_user, args.app_dir, questions=questions, think=args.think)
 
     p.set_defaults(fn=cmd)
