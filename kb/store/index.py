@@ -312,7 +312,7 @@ class Index:
             added += len(rows)
             progress(added)
 
-    def _embed_spans(self, doc_id: str, chunks: list[Chunk], known: dict[str, list[float]] | None = None) -> int:
+    def _embed_spans(self, doc_id: str, chunks: list[Chunk], known: Mapping[str, Sequence[float]] | None = None) -> int:
         """Store the vectors of the chunks' spans (kb/store/span_vectors.py); those already stored for any document,
         or `known`, are copied rather than embedded. The number embedded."""
         if self.spans is None or not chunks:
