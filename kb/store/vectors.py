@@ -7,6 +7,7 @@ model on first use, which fails offline.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,6 +38,23 @@ class ExactIndex:
         self.ids = list(ids)
         self.doc_ids = np.asarray(doc_ids, dtype=object)
         self.vectors = vectors
+        # Each vector's document as a small integer, made on the first filtered search after a change: np.isin over
+        # the document ids themselves (Python strings) took 1.2 s per question at 100k vectors, this takes ~0.2 ms.
+        self._codes: np.ndarray | None = None
+        self._code_of: dict[str, int] = {}
+
+    def _doc_mask(self, doc_ids: Iterable[str]) -> np.ndarray:
+        """True for the vectors of those documents."""
+        if self._codes is None:
+            self._code_of = {}
+            self._codes = np.fromiter(
+                (self._code_of.setdefault(d, len(self._code_of)) for d in self.doc_ids),
+                dtype=np.int32,
+                count=len(self.doc_ids),
+            )
+        table = np.zeros(len(self._code_of) + 1, dtype=bool)
+        table[[self._code_of[d] for d in doc_ids if d in self._code_of]] = True
+        return table[self._codes]
 
     @staticmethod
     def _normalised(vectors: list[list[float]] | np.ndarray) -> np.ndarray:
@@ -74,11 +92,13 @@ class ExactIndex:
         self.vectors = new if not len(self.ids) else np.vstack([self.vectors, new])
         self.ids.extend(ids)
         self.doc_ids = np.concatenate([self.doc_ids, np.asarray(doc_ids, dtype=object)])
+        self._codes = None
 
     def _keep(self, keep: np.ndarray) -> None:
         self.ids = [i for i, k in zip(self.ids, keep) if k]
         self.doc_ids = self.doc_ids[keep]
         self.vectors = self.vectors[keep]
+        self._codes = None
 
     def drop_doc(self, doc_id: str) -> None:
         """Forget a document's vectors."""
@@ -102,9 +122,9 @@ class ExactIndex:
             return []
         scores = self.vectors @ self._normalised([vector])[0]
         if doc_ids is not None:
-            scores = np.where(np.isin(self.doc_ids, list(doc_ids)), scores, -np.inf)
+            scores = np.where(self._doc_mask(doc_ids), scores, -np.inf)
         elif exclude_doc_ids:
-            scores = np.where(np.isin(self.doc_ids, list(exclude_doc_ids)), -np.inf, scores)
+            scores = np.where(self._doc_mask(exclude_doc_ids), -np.inf, scores)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
