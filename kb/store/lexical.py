@@ -28,8 +28,9 @@ MAX_QUERY_CHARS = 2000
 MAX_QUERY_TOKENS = 64
 
 _TABLE = "lexical_fts"
-# A search scope of more documents than this is filtered after ranking rather than inside the query.
-_FEW_DOCS = 50
+# A search scope of more documents than this is filtered after ranking rather than inside the query (lexical here,
+# dense in Index.dense_search).
+FEW_DOCS = 50
 
 
 def lexical_text(chunk: Chunk) -> str:
@@ -86,7 +87,7 @@ class LexicalIndex:
         if not tokens or k <= 0 or (doc_ids is not None and not doc_ids):
             return []
         match = " OR ".join(_quote(t) for t in tokens)
-        if doc_ids is not None and len(doc_ids) > _FEW_DOCS:
+        if doc_ids is not None and len(doc_ids) > FEW_DOCS:
             # A scope of many documents (the in-force default) costs SQLite a lookup in that list for every matching
             # row (130 against 41 ms at 100k chunks). BM25 scores do not depend on the filter (FTS5 ranks with the
             # whole table's statistics), so the best rows unfiltered, kept when in scope, are the same rows; only
