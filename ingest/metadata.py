@@ -29,6 +29,10 @@ _ARTICLE = re.compile(r"^第[一二三四五六七八九十百千零〇\d]+条")
 _AUTHOR_ROLE = re.compile(r"(?:总理|主席|书记|部长|省长|市长|县长|区长|局长|主任|委员长|院长|检察长|厅长)$")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 _TITLE_MAX = 40
+# A news headline or an official notice's title is longer and may hold ，：？！ ("浙江：全省各地“健康码”陆续上线",
+# "陕西省人民政府办公厅关于印发…的通知", 54 characters); a full stop or semicolon still makes it a sentence.
+_HEADLINE_MAX = 64
+_HEADLINE_BAD = re.compile(r"[。；;]|[，,、：:]$")
 # The head of a document ends at its first real paragraph.
 _HEAD_PARAGRAPH_MAX = 60
 
@@ -56,12 +60,27 @@ def _is_title_like(p: str) -> bool:
     )
 
 
+def _is_headline(paragraphs: list[str]) -> bool:
+    """The first line of a news text or notice whose body follows as longer paragraphs."""
+    first = paragraphs[0]
+    return (
+        len(paragraphs) > 1
+        and 0 < len(first) <= _HEADLINE_MAX
+        and len(paragraphs[1]) > len(first)
+        and not _HEADLINE_BAD.search(first)
+        and not _SALUTATION.match(first)
+        and not first.startswith(("——", "（", "(", "第"))
+    )
+
+
 def _title(paragraphs: list[str], stem: str) -> str:
     if paragraphs and paragraphs[0].startswith("# "):
         return paragraphs[0][2:].strip()
     for p in paragraphs[:5]:
         if p.startswith("# "):
             return p[2:].strip()
+    if paragraphs and not _is_title_like(paragraphs[0]) and _is_headline(paragraphs):
+        return paragraphs[0]
     if not paragraphs or not _is_title_like(paragraphs[0]):
         # A work report often comes without its title page but names itself in its first sentence.
         speech = _speech_title(paragraphs[:4])

@@ -104,3 +104,24 @@ def test_a_work_report_without_title_page_is_named_from_its_first_sentence(corpu
     gwr = (corpus_dir / "docs" / "gwr_2025_guowuyuan.txt").read_text(encoding="utf-8")
     meta = detect_metadata(gwr, "gwr_2025_guowuyuan.txt")
     assert meta.title == "政府工作报告" and meta.date == "2025年"
+
+
+def test_a_news_headline_with_commas_or_a_colon_is_the_title():
+    body = "以大数据赋能精密智控。连日来，“健康码”正在我省各地推广，我省大部分设区市已上线“健康码”申领系统。"
+    assert (
+        detect_metadata(f"浙江：全省各地“健康码”陆续上线\n\n{body}", "ncp_1.txt").title
+        == "浙江：全省各地“健康码”陆续上线"
+    )
+    headline = "应对疫情，这些措施助中小企业渡过难关！"
+    assert detect_metadata(f"{headline}\n\n{body}", "ncp_2.txt").title == headline
+
+
+def test_a_long_notice_title_is_the_title():
+    title = "江西省人民政府办公厅关于印发积极应对当前疫情充分依托“赣服通”平台为企业和群众提供优质高效服务十项举措的通知"
+    body = "各设区市人民政府，省政府各部门：" + "现将有关事项通知如下，请认真贯彻执行。" * 4
+    assert detect_metadata(f"{title}\n\n{body}", "notice.txt").title == title
+
+
+def test_a_first_sentence_cut_at_a_comma_is_not_a_title():
+    text = "今天天气很好，我们去公园散步，\n\n然后回家吃饭，看了一会儿书，又出去走了走才休息。"
+    assert detect_metadata(text, "diary.txt").title == "diary"
