@@ -2,15 +2,19 @@
 
 Starts `python app.py` on a free loopback port over a knowledge base (the bundled sample, or `--kb`),
 then for each level of concurrency runs that many simulated users, each with its own Gradio session
-(`gradio_client`), asking `--per-user` questions one after another through the chat's `/respond`
-endpoint. Prints p50/p95 latency per answer, throughput and errors per level. Bounded: a fixed
+(`ChatSession`: Gradio's REST API, one keep-alive connection and session hash per person, as a browser tab
+keeps one session for all its questions), asking `--per-user` questions one after another through the
+chat's `/respond` endpoint. Prints p50/p95 latency per answer, throughput and errors per level. Bounded: a fixed
 number of requests, a timeout per request, loopback only. `--app-dir` runs another checkout's app
 (e.g. the code before a change) against the same knowledge base, for a before/after in one run.
 """
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -18,6 +22,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +45,8 @@ class Level:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    app_cpu: float | None = None  # CPU seconds the app process spent during the level (None: not measurable)
+    client_cpu: float = 0.0  # CPU seconds this process (the simulated users) spent
 
     def line(self) -> str:
         if not self.latencies:
@@ -48,8 +55,24 @@ class Level:
         p50 = statistics.median(self.latencies)
         return (
             f"{self.users:>4} 用户：{len(self.latencies)} 个回答，p50 {p50:.2f} s，p95 {q[18]:.2f} s，"
-            f"吞吐 {len(self.latencies) / self.seconds:.1f} 个/秒，错误 {len(self.errors)}"
+            f"吞吐 {len(self.latencies) / self.seconds:.1f} 个/秒，错误 {len(self.errors)}{self._cpu()}"
         )
+
+    def _cpu(self) -> str:
+        """CPU per answer: what the server costs, and how little of the machine the load client took."""
+        n = len(self.latencies) + len(self.errors)
+        if self.app_cpu is None or not n:
+            return ""
+        return f"；每个回答的 CPU：应用 {self.app_cpu / n * 1000:.0f} ms，压测端 {self.client_cpu / n * 1000:.0f} ms"
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far (Linux /proc); None where that is not readable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -112,13 +135,89 @@ def stop_app(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def ask(client, question: str) -> str:
+class ChatSession:
+    """One person at the web chat: questions through Gradio's REST API for the chat's `respond` event.
+
+    `POST /gradio_api/call/respond` queues a question with this person's session hash, `GET
+    /gradio_api/call/respond/{event_id}` streams the answer (server-sent events); both go through the same
+    queue, callback and session state as the browser's own requests. Written on the standard library rather
+    than with `gradio_client`: on the same 2 cores that client spent more CPU per answer (about 190 ms, most
+    of it its own SSE and thread machinery) than the app did (about 110 ms), so the benchmark measured its
+    client. This one spends about 1 ms.
+    """
+
+    def __init__(self, url: str, timeout: float = 180.0) -> None:
+        parts = urllib.parse.urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.timeout = timeout
+        self.session_hash = secrets.token_hex(8)
+        self._conn: http.client.HTTPConnection | None = None
+        self._inputs = self._respond_inputs()
+
+    def _request(self, method: str, path: str, body: dict | None = None) -> http.client.HTTPResponse:
+        for attempt in (0, 1):  # a keep-alive connection the server closed is reopened once
+            if self._conn is None:
+                self._conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            try:
+                data = None if body is None else json.dumps(body).encode()
+                headers = {"Content-Type": "application/json"} if data else {}
+                self._conn.request(method, path, data, headers)
+                return self._conn.getresponse()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _respond_inputs(self) -> list:
+        """The values a freshly loaded page sends with a question: each input's initial value, None for state."""
+        r = self._request("GET", "/config")
+        config = json.loads(r.read())
+        if r.status != 200:
+            raise RuntimeError(f"/config: HTTP {r.status}")
+        respond = next(d for d in config["dependencies"] if d.get("api_name") == "respond")
+        components = {c["id"]: c for c in config["components"]}
+        return [
+            None if components[i]["type"] == "state" else components[i].get("props", {}).get("value")
+            for i in respond["inputs"]
+        ]
+
+    def ask(self, question: str) -> str:
+        """The final answer's Markdown; RuntimeError with the server's message when it refused or failed."""
+        r = self._request(
+            "POST",
+            "/gradio_api/call/respond",
+            {"data": [question, *self._inputs[1:]], "session_hash": self.session_hash},
+        )
+        body = json.loads(r.read() or b"{}")
+        if r.status != 200:
+            raise RuntimeError(f"HTTP {r.status}: {body.get('detail', body)}")
+        r = self._request("GET", f"/gradio_api/call/respond/{body['event_id']}")
+        event, final = "", None
+        for raw in r:  # server-sent events: "event: …" then "data: …" lines
+            line = raw.decode("utf-8").rstrip("\n")
+            if line.startswith("event:"):
+                event = line[6:].strip()
+            elif line.startswith("data:") and event in ("complete", "error"):
+                final = (event, json.loads(line[5:]))
+                break
+        r.read()
+        if final is None or final[0] == "error":
+            raise RuntimeError(f"error: {final[1] if final else 'no answer'}")
+        messages = final[1][0]
+        last = messages[-1] if messages else {}
+        content = last.get("content") if isinstance(last, dict) else last
+        return str(content)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def ask(session: ChatSession, question: str) -> str:
     """One question through the chat endpoint as the browser sends it; the final answer's Markdown."""
-    result = client.predict(question, [], None, None, api_name="/respond")
-    messages = result[0] if isinstance(result, (list, tuple)) else result
-    last = messages[-1] if messages else {}
-    content = last.get("content") if isinstance(last, dict) else last
-    return str(content)
+    return session.ask(question)
 
 
 def read_questions(paths: list[Path], seed: int = 0) -> list[str]:
@@ -126,7 +225,6 @@ def read_questions(paths: list[Path], seed: int = 0) -> list[str]:
 
     Each request of a level then asks a question no other request asked, so neither the question-vector cache nor
     any other cache answers for the work a new question costs."""
-    import json
     import random
 
     seen: dict[str, None] = {}
@@ -147,6 +245,7 @@ def run_level(
     questions: list[str] | None = None,
     offset: int = 0,
     think: float = 0.0,
+    app_pid: int | None = None,
 ) -> Level:
     """`users` sessions at once, each asking `per_user` questions in a row, from `questions[offset:]` (cycled).
 
@@ -156,12 +255,8 @@ def run_level(
     import random
 
     questions = questions or QUESTIONS
-    from gradio_client import Client
-
     level = Level(users)
-    clients = []
-    for _ in range(users):
-        clients.append(Client(url, verbose=False, httpx_kwargs={"timeout": timeout}))
+    clients = [ChatSession(url, timeout) for _ in range(users)]
     lock = threading.Lock()
     start = threading.Barrier(users + 1)
 
@@ -192,14 +287,17 @@ def run_level(
         t.start()
     start.wait()
     t0 = time.perf_counter()
+    app0 = process_cpu_seconds(app_pid) if app_pid else None
+    own0 = time.process_time()
     for t in threads:
         t.join(timeout=timeout * per_user + 60)
     level.seconds = time.perf_counter() - t0
+    level.client_cpu = time.process_time() - own0
+    app1 = process_cpu_seconds(app_pid) if app_pid else None
+    if app0 is not None and app1 is not None:
+        level.app_cpu = app1 - app0
     for c in clients:
-        try:
-            c.close()
-        except Exception:  # noqa: BLE001 - closing a client that failed is best effort
-            pass
+        c.close()
     return level
 
 
@@ -239,7 +337,7 @@ def run_load_bench(
             run_level(url, 2, 1, questions=["热身：党员的权利有哪些？", "热身：什么是三高四新？"])  # loads models
             offset = 0
             for n in levels:
-                level = run_level(url, n, per_user, questions=asked, offset=offset, think=think)
+                level = run_level(url, n, per_user, questions=asked, offset=offset, think=think, app_pid=proc.pid)
                 offset += n * per_user  # the next level asks other questions, not the ones now cached
                 failed = failed or bool(level.errors)
                 print(level.line(), flush=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from kb.cli.loadbench import ask, start_app, stop_app
+from kb.cli.loadbench import start_app, stop_app
 from tests.e2e.appserver import CHROMIUM, SAMPLE, app_env, run
 from ui.busy import BUSY_MESSAGE
 
@@ -50,7 +50,7 @@ class Crowd:
     def _ask(self, client) -> None:  # type: ignore[no-untyped-def]
         while not self.stop.is_set():
             try:
-                ask(client, "株洲市城管系统有多少名党员干部奋战一线？")
+                client.predict("株洲市城管系统有多少名党员干部奋战一线？", [], None, None, api_name="/respond")
             except Exception as exc:  # noqa: BLE001 - a full queue is what the crowd is for
                 self.errors.append(str(exc))
 

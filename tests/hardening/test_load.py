@@ -1,4 +1,4 @@
-"""50 people asking at once through the real app (`python app.py` on 127.0.0.1, `gradio_client` sessions):
+"""50 people asking at once through the real app (`python app.py` on 127.0.0.1, one Gradio session each):
 every one gets a cited answer; with the queue bounded, the overflow is told the server is busy and the
 rest are still answered. Latency figures are printed, not asserted (`python -m kb bench-load` measures)."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.cli.loadbench import REPO, ask, run_level, start_app, stop_app
+from kb.cli.loadbench import REPO, ChatSession, run_level, start_app, stop_app
 
 pytestmark = pytest.mark.slow
 
@@ -37,15 +37,17 @@ def sample_kb(tmp_path_factory) -> Path:
 def test_fifty_simultaneous_users_all_get_cited_answers(sample_kb):
     proc, url = start_app(REPO, sample_kb)
     try:
-        from gradio_client import Client
-
-        probe = Client(url, verbose=False)
-        answer = ask(probe, "株洲市城管系统有多少名党员干部奋战一线？")
-        probe.close()
+        probe = ChatSession(url)
+        answer = probe.ask("株洲市城管系统有多少名党员干部奋战一线？")
         assert "[1]" in answer and "未找到" not in answer  # a real, cited answer comes back through /respond
-        level = run_level(url, 50, 2)
+        # The same session asks on: its conversation goes on, as in a browser tab.
+        follow_up = probe.ask("动力党建·合力攻坚工程是什么？")
+        assert "[1]" in follow_up and "未找到" not in follow_up
+        probe.close()
+        level = run_level(url, 50, 2, app_pid=proc.pid)
         print("\n" + level.line())
         assert level.errors == [] and len(level.latencies) == 100
+        assert level.app_cpu is not None and level.app_cpu > 0  # the level line reports the app's CPU per answer
     finally:
         stop_app(proc)
 
