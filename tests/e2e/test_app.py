@@ -107,6 +107,15 @@ def test_feedback_history_and_markdown_export_belong_to_the_user(page: Page, ser
     assert "## 问：株洲市城管系统有多少名党员干部奋战一线？" in exported and "[1] 《" in exported
     assert "反馈：👍 引用准确" in exported
     expect(page.locator("#kb-history")).to_contain_text("株洲市城管系统有多少名党员干部奋战一线")
+    # A further answer in the same conversation refreshes the export (the button keeps its state, only its file).
+    ask(page, "动力党建·合力攻坚工程是什么？")
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="导出为 Markdown").click()
+    exported = Path(dl.value.path()).read_text(encoding="utf-8")
+    assert (
+        "## 问：株洲市城管系统有多少名党员干部奋战一线？" in exported
+        and "## 问：动力党建·合力攻坚工程是什么？" in exported
+    )
 
     other = browser.new_page()
     login(other, server, ADMIN)
