@@ -45,11 +45,14 @@ def build(settings: Settings, index: Index | None = None, embeddings: Embeddings
 
     index = index or open_index(settings, embeddings)
     reranker = CrossEncoderReranker(settings.retrieval.reranker_model) if settings.retrieval.reranker_model else None
-    retriever = HybridRetriever(index, settings.retrieval, reranker=reranker)
-    model = AnswerModel.load(settings.answer.model_file or MODEL_FILE)
     stored = index.span_vectors.get if settings.store.span_vectors else None
-    similarity = SentenceSimilarity(index.embeddings, stored=stored) if settings.answer.embed_sentences > 0 else None
-    extractive = ExtractiveAnswerer(settings.answer, index.doc_freq, model, similarity, index.doc_text)
+    # One sentence-vector cache for both: retrieval's span blend and the answerer's sentence scores.
+    similarity = SentenceSimilarity(index.embeddings, stored=stored)
+    spans = similarity if settings.retrieval.span_weight > 0 else None
+    retriever = HybridRetriever(index, settings.retrieval, reranker=reranker, spans=spans)
+    model = AnswerModel.load(settings.answer.model_file or MODEL_FILE)
+    sentences = similarity if settings.answer.embed_sentences > 0 else None
+    extractive = ExtractiveAnswerer(settings.answer, index.doc_freq, model, sentences, index.doc_text)
     chat = build_chat_model(settings.llm)
     llm = LLMAnswerer(chat, load_prompt(settings.prompts_dir, "answer")) if chat is not None else None
     # Follow-ups are rewritten by the same model when there is one, else by rules (kb/answer/followup.py).

@@ -93,7 +93,14 @@ class RetrievalSettings(_Section):
     reranker_model: str = Field(
         "", description="sentence-transformers CrossEncoder name or path; empty disables reranking."
     )
-    reranker_top_n: int = Field(20, description="Fused candidates the reranker rescores.")
+    reranker_top_n: int = Field(20, description="Fused candidates the reranker (or the span blend) rescores.")
+    span_weight: float = Field(
+        0.35,
+        description="Weight of a passage's best sentence in its final score: the top fused candidates are "
+        "rescored as (1 - w) × fused + w × the question's highest cosine with any of the passage's answer spans "
+        "(both min-max normalised over those candidates; the span vectors are made at ingest). 0 turns it off. "
+        "Chosen across the three tuning sources (docs/evaluation.md).",
+    )
 
 
 class AnswerSettings(_Section):

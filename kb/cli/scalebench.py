@@ -454,6 +454,7 @@ def run_scale_bench(
     if reuse is not None:
         root, keep = reuse, True  # knowledge bases an earlier --keep run left: measured again, never removed
     elif work:
+        work.mkdir(parents=True, exist_ok=True)  # a new folder named on the command line is made, not an error
         root = Path(tempfile.mkdtemp(prefix="kb-scale-", dir=work))
     else:
         root = Path(tempfile.mkdtemp(prefix="kb-scale-"))
