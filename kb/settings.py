@@ -87,7 +87,11 @@ class StoreSettings(_Section):
 class RetrievalSettings(_Section):
     top_k: int = Field(6, description="Passages handed to the answerer.")
     candidates: int = Field(30, description="Candidates fetched from each of dense and lexical search.")
-    dense_weight: float = Field(0.6, description="Weight of the dense score in the fusion (lexical gets the rest).")
+    dense_weight: float = Field(
+        0.5,
+        description="Weight of the dense score in the fusion (lexical gets the rest); 0.5 since the span blend "
+        "(docs/evaluation.md).",
+    )
     fusion: Literal["weighted", "rrf"] = Field("weighted", description="Score fusion: weighted min-max or RRF.")
     rrf_k: int = Field(60, description="RRF constant when fusion='rrf'.")
     reranker_model: str = Field(
