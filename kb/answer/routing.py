@@ -20,6 +20,8 @@ _SHORT_CONGRESS = re.compile(r"([一二三四五六七八九十]+)大报告")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?")
 _CN_YEAR = re.compile(r"([〇一二三四五六七八九]{4})年")
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:省|自治区|市|州|县|区))")
+# A place written right before a document's name qualifies it: 深圳市2024年政府工作报告 is Shenzhen's report.
+_PLACE_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,6}(?:省|自治区|市|州|县|区))(?:(?:19|20)\d\d年?度?)?$")
 _CN = "〇一二三四五六七八九"
 # Names that stand for a series with one document a year: the year decides which, or that none is here.
 _DATED_NAMES = frozenset({"政府工作报告"})
@@ -38,6 +40,7 @@ class Named:
     doc_id: str
     name: str
     year: str  # the year the document is about or dates from, when known
+    title: str = ""  # folded, to check a place that qualifies the name in a question
 
 
 def _year_of(title: str, date: str, source: str) -> str:
@@ -93,7 +96,7 @@ class Router:
         for doc_id, title, author, affiliation, date, source, head in docs:
             year = _year_of(title, date, source)
             for n in names_for(title, author, affiliation, date, source, head):
-                self.named.append(Named(doc_id, n, year))
+                self.named.append(Named(doc_id, n, year, _fold(title)))
         # Longest names first: 北京市政府工作报告 before 政府工作报告.
         self.named.sort(key=lambda x: len(x.name), reverse=True)
 
@@ -102,15 +105,20 @@ class Router:
         q = _fold(question)
         hits: list[Named] = []
         covered: list[tuple[int, int]] = []
+        other_issuer = False
         for nd in self.named:
             i = q.find(nd.name)
             # A name inside a longer name already matched (政府工作报告 in 北京市政府工作报告) adds nothing.
             if i < 0 or any(a <= i and i + len(nd.name) <= b for a, b in covered if (a, b) != (i, i + len(nd.name))):
                 continue
             covered.append((i, i + len(nd.name)))
+            if not _same_issuer(q[:i], nd):
+                other_issuer = True  # 深圳市2024年政府工作报告 is not the State Council's 2024 report
+                continue
             hits.append(nd)
         if not hits:
-            return None
+            # The question names a document of an issuer no document here is from: none answers it.
+            return [] if other_issuer else None
         ids = list(dict.fromkeys(h.doc_id for h in hits))
         # A year in the question picks among siblings: a work report dated Y reviews Y−1. When the question
         # names a dated kind of document (政府工作报告) for a year none of them covers, the named document is
@@ -127,3 +135,16 @@ class Router:
                 ids = list(dict.fromkeys(dated))
         all_ids = {nd.doc_id for nd in self.named}
         return None if ids and set(ids) == all_ids else ids
+
+
+def _same_issuer(before: str, nd: Named) -> bool:
+    """False when a place written right before a series name (政府工作报告: every city and province has one a year)
+    is not the document's (its title or name lacks it). Before a document's own title (重庆市大渡口区《…工作提醒》)
+    the place only says who issued it: the title alone names the document."""
+    m = _PLACE_BEFORE.search(before)
+    if m is None or not any(d in nd.name for d in _DATED_NAMES):
+        return True
+    place = m.group(1)
+    # The place is the shortest tail that is a place name (请问深圳市 → 深圳市), compared with the title and name.
+    tails = [place[-n:] for n in range(3, len(place) + 1)]
+    return any(t in nd.title or t in nd.name for t in tails)

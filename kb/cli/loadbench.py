@@ -172,9 +172,10 @@ class ChatSession:
     def _respond_inputs(self) -> list:
         """The values a freshly loaded page sends with a question: each input's initial value, None for state."""
         r = self._request("GET", "/config")
-        config = json.loads(r.read())
-        if r.status != 200:
+        raw = r.read()
+        if r.status != 200:  # e.g. 401 when the app has logins: this client does not log in
             raise RuntimeError(f"/config: HTTP {r.status}")
+        config = json.loads(raw)
         respond = next(d for d in config["dependencies"] if d.get("api_name") == "respond")
         components = {c["id"]: c for c in config["components"]}
         return [

@@ -61,3 +61,20 @@ def test_a_dated_report_of_a_year_the_knowledge_base_lacks_routes_to_no_document
     r = Router(DOCS)
     assert r.route("2026年政府工作报告提出的国内生产总值增长目标是多少？") == []
     assert r.route("2023年政府工作报告提出的目标是什么？") == []  # the 2024 report reviews 2023 but is not its report
+
+
+def test_a_place_before_a_name_must_be_the_documents_issuer():
+    r = Router(DOCS)
+    # Another city's report is not in the knowledge base: no document answers, not the State Council's of 2024.
+    assert r.route("深圳市2024年政府工作报告提出的地区生产总值增长目标是多少？") == []
+    assert r.route("请问上海市政府工作报告提出了哪些目标？") == []
+    # The issuer's own report, with or without its place, is still found.
+    assert r.route("北京市2024年政府工作报告提出的地区生产总值目标是多少？") == ["bj24"]
+    assert "g24" in r.route("2024年政府工作报告提出的经济增长目标是多少？")
+    # 全国 is no named place.
+    assert "g24" in r.route("全国2024年政府工作报告提出的经济增长目标是多少？")
+
+
+def test_a_place_before_a_documents_own_title_only_says_who_issued_it():
+    docs = [*DOCS, ("tx", "关于加强疫情防控期间食堂管理的工作提醒", "", "", "", "ncp_2.txt", "")]
+    assert Router(docs).route("重庆市大渡口区《关于加强疫情防控期间食堂管理的工作提醒》的目的是什么？") == ["tx"]
