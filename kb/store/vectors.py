@@ -7,6 +7,7 @@ model on first use, which fails offline.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -171,8 +172,18 @@ class VectorStore:
         # A collection made before the setting (or with another value) keeps its own; ef_search is the one
         # HNSW parameter Chroma lets an existing collection change, and it is what recall depends on at query time.
         hnsw = (self._collection.configuration or {}).get("hnsw") or {}
-        if hnsw.get("ef_search") != ef_search:
-            self._collection.modify(configuration={"hnsw": {"ef_search": ef_search}})
+        if hnsw.get("ef_search") == ef_search:
+            return
+        # The one write at open: a client of the same folder that just closed (a reopen, another process's
+        # ingest) can hold Chroma's SQLite lock for a moment, so a lock is waited out briefly, then raised.
+        for attempt in range(8):
+            try:
+                self._collection.modify(configuration={"hnsw": {"ef_search": ef_search}})
+                return
+            except Exception as exc:  # chromadb.errors.InternalError, not importable from one stable place
+                if "database is locked" not in str(exc) or attempt == 7:
+                    raise
+                time.sleep(0.05 * 2**attempt)
 
     def add(self, chunks: list[Chunk], texts_to_embed: list[str]) -> None:
         """Embed texts and store them under the chunks' ids (an existing id is overwritten)."""
