@@ -216,11 +216,6 @@ class ChatSession:
             self._conn = None
 
 
-def ask(session: ChatSession, question: str) -> str:
-    """One question through the chat endpoint as the browser sends it; the final answer's Markdown."""
-    return session.ask(question)
-
-
 def read_questions(paths: list[Path], seed: int = 0) -> list[str]:
     """The distinct questions of JSONL files (a "question" field per line), in a fixed shuffled order.
 
@@ -272,7 +267,7 @@ def run_level(
             q = questions[(offset + i * per_user + j) % len(questions)]
             t0 = time.perf_counter()
             try:
-                answer = ask(clients[i], q)
+                answer = clients[i].ask(q)
                 ok = bool(answer.strip())
                 err = "" if ok else "empty answer"
             except Exception as exc:  # noqa: BLE001 - every failure is counted and shown, not raised
