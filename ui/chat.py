@@ -193,9 +193,16 @@ def build_chat_tab(
             messages[-1] = {"role": "assistant", "content": streaming_markdown(partial)}
             yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
         assert answer is not None  # ask_stream always ends with the Answer
+        # A component sent back makes Gradio rebuild its config (a fifth of the app's CPU under load), so the list
+        # and the button are replaced only when they change: the conversation's first answer here gives it a title
+        # and enables the export, and an older conversation asked again moves to the top of the list.
+        first = not turn_ids
+        recent = history.conversations(user, limit=1)
+        moved = not recent or recent[0].id != conv_id
         turn_id = history.add_turn(user, conv_id, question, answer)
         access.record(request, "ask", question, refused=answer.refused, kb=kb_id or DEFAULT_KB)
         messages[-1] = {"role": "assistant", "content": answer_message(answer, base.context)}
+        export = _export_file(history, user, conv_id, export_dir)
         note = "（已限定在所选文档中查找）" if scope is not None and only_in_force else ""
         note = note or ("（包括已修订、已废止的版本）" if not only_in_force else "")
         yield (
@@ -203,8 +210,8 @@ def build_chat_tab(
             "",
             conv_id,
             [*turn_ids, turn_id],
-            conv_list(user, conv_id),
-            gr.DownloadButton(value=_export_file(history, user, conv_id, export_dir), interactive=True),
+            conv_list(user, conv_id) if first or moved else gr.skip(),
+            gr.DownloadButton(value=export, interactive=True) if first else export,
             note,
             None,  # a new answer: a comment now is about it, not about the one rated before
         )

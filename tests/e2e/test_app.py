@@ -116,6 +116,16 @@ def test_feedback_history_and_markdown_export_belong_to_the_user(page: Page, ser
         "## 问：株洲市城管系统有多少名党员干部奋战一线？" in exported
         and "## 问：动力党建·合力攻坚工程是什么？" in exported
     )
+    # A new conversation goes to the top of the list; asked again, the older one moves back above it.
+    page.get_by_role("button", name="＋ 新对话").click()
+    expect(page.locator("#kb-chat [data-testid=bot]")).to_have_count(0)
+    ask(page, "红星街道多久组织一次消防演练？")
+    listed = page.locator("#kb-history label")
+    expect(listed.first).to_contain_text("红星街道多久组织一次消防演练")
+    listed.filter(has_text="株洲市城管系统").first.click()
+    expect(page.locator("#kb-chat [data-testid=bot]")).to_have_count(2)
+    ask(page, "株洲市城管系统的党员干部在做什么？")
+    expect(listed.first).to_contain_text("株洲市城管系统有多少名党员干部奋战一线")
 
     other = browser.new_page()
     login(other, server, ADMIN)

@@ -117,8 +117,10 @@ def test_the_manifest_records_the_document_and_its_chunks_in_order(index, dangzh
 def test_re_upserting_with_changed_chunks_replaces_them_and_leaves_no_stale_ids(index, dangzhang_part):
     old_doc, old_chunks = dangzhang_part(0, 12)
     index.upsert(old_doc, old_chunks)
+    assert "预备期" in index.doc_text(old_doc.doc_id)  # now kept until the index changes
     new_doc, new_chunks = dangzhang_part(12, 18, "v2")
     index.upsert(new_doc, new_chunks)
+    assert index.doc_text(new_doc.doc_id) == "\n".join(c.text for c in new_chunks)
 
     assert len(new_chunks) < len(old_chunks)
     assert index.chunks_of(new_doc.doc_id) == new_chunks
