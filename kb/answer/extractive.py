@@ -166,8 +166,9 @@ class ExtractiveAnswerer:
     def compose(self, question: str, hits: list[Hit], ranked: list[Candidate], q: Question | None = None) -> Answer:
         """The answer text from the ranked candidates: the best, what it needs to be whole, then close seconds."""
         q = q or analyse(question, self.doc_freq)
-        # A title or heading is not a sentence of an answer, however well its words match the question.
-        ranked = [c for c in ranked if not is_heading(c.text)] or ranked
+        # A title or heading is not a sentence of an answer, however well its words match the question; nor is a
+        # question the document asks (a Q&A notice's own question, a rhetorical lead-in): it states nothing.
+        ranked = [c for c in ranked if not (is_heading(c.text) or _asks(c.text))] or ranked
         ranked = [self._trim(q, c) for c in ranked[:1]] + ranked[1:]
         best = ranked[0]
         chosen = _read_on(question, best, hits[best.hit_rank].chunk.text, ranked, self.cfg.max_chars)
@@ -247,6 +248,11 @@ class ExtractiveAnswerer:
             elif kt.kind != "number" and not any(holds_key(kt, h.chunk) for h in top):
                 return kt
         return None
+
+
+def _asks(unit: str) -> bool:
+    """A sentence that is a question (ends with ？), not a statement."""
+    return unit.rstrip().endswith(("？", "?"))
 
 
 def _sigmoid(z: float) -> float:

@@ -81,6 +81,7 @@ def eval_source(name: str, kb_dir: Path, answers_out: Path | None = None) -> dic
     finally:
         kb.close()
     if answers_out:
+        answers_out.parent.mkdir(parents=True, exist_ok=True)
         answers_out.write_text("".join(json.dumps(answers[q["id"]], ensure_ascii=False) + "\n" for q in gold))
     m, _, _ = evaluate(gold, answers, load_texts(texts_dir))
     m["refusal_hidden"] = hidden_ok / hidden_n if hidden_n else float("nan")

@@ -137,6 +137,15 @@ def test_a_heading_is_never_an_answer_sentence_of_its_own():
     assert "党建引领别样红 真心服务为尊崇[" not in a.text
 
 
+def test_a_question_the_document_asks_is_never_an_answer_sentence():
+    # A Q&A notice: its own question echoes ours word for word, but only the next sentence states anything.
+    passage = "三、和患者在潜伏期共用洗衣机会感染吗？共用洗衣机传播病毒的可能性极小，大家可以放心。"
+    qa = answerer([passage, *PASSAGES])
+    a = qa.answer("和患者在潜伏期共用洗衣机会感染吗？", [hit(passage, 0.9, title="防控问答")])
+    assert not a.refused and "可能性极小" in a.text
+    assert "会感染吗？[" not in a.text
+
+
 def test_units_offer_sentences_clauses_and_whole_sentences_verbatim():
     spans = units(ARTICLE)
     texts = [ARTICLE[s:e] for s, e in spans]
