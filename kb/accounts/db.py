@@ -77,6 +77,10 @@ def _open(url: str) -> sessionmaker:
         importlib.import_module(name)
     engine = shared_engine(url, _sqlite_pragmas if url.startswith("sqlite") else None)
     Base.metadata.create_all(engine)
+    # create_all makes the missing tables with their indexes; an index added later to an existing table is made here.
+    for table in Base.metadata.sorted_tables:
+        for ix in table.indexes:
+            ix.create(engine, checkfirst=True)
     return sessionmaker(engine, expire_on_commit=False)
 
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, delete, select
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.accounts.db import Base
@@ -33,6 +33,8 @@ class Conversation(Base):
     """One chat of one user."""
 
     __tablename__ = "conversations"
+    # The history panel lists a user's latest conversations after every answer: by index, not a sort of them all.
+    __table_args__ = (Index("ix_conversations_user_updated", "user", "updated_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user: Mapped[str] = mapped_column(String(64), index=True)

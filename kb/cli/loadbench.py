@@ -95,10 +95,13 @@ def _env(data_dir: Path, port: int, extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def start_app(app_dir: Path, data_dir: Path, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+def start_app(
+    app_dir: Path, data_dir: Path, extra_env: dict[str, str] | None = None, log_dir: Path | None = None
+) -> tuple[subprocess.Popen, str]:
     """`python app.py` of `app_dir` on a free loopback port; (process, url) once it answers."""
     port = _free_port()
-    log = open(data_dir / f"app-{port}.log", "wb")  # noqa: SIM115 - the child writes it until stopped
+    log_path = (log_dir or data_dir) / f"app-{port}.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - the child writes it until stopped
     proc = subprocess.Popen(
         [sys.executable, "app.py"],
         cwd=app_dir,
@@ -110,9 +113,7 @@ def start_app(app_dir: Path, data_dir: Path, extra_env: dict[str, str] | None = 
     deadline = time.monotonic() + 300
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(
-                f"app exited with {proc.returncode}: {(data_dir / f'app-{port}.log').read_text()[-2000:]}"
-            )
+            raise RuntimeError(f"app exited with {proc.returncode}: {log_path.read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(url + "/config", timeout=2):
                 return proc, url
@@ -324,7 +325,10 @@ def run_load_bench(
             if r.returncode != 0:
                 print(r.stderr, file=sys.stderr)
                 return 2
-        proc, url = start_app(app_dir, data_dir, extra_env)
+        # The app's own database (history, users) and its log are this run's: each run starts from the same
+        # state, and the conversations of earlier runs do not pile up in the knowledge base's folder.
+        own = {"KB_DATABASE_URL": f"sqlite:///{Path(tmp).resolve() / 'app.sqlite3'}", **(extra_env or {})}
+        proc, url = start_app(app_dir, data_dir, own, log_dir=Path(tmp))
         failed = False
         try:
             asked = questions or QUESTIONS

@@ -133,3 +133,29 @@ def test_the_app_refuses_a_public_interface_without_users_and_allows_it_with_the
     assert startup_refusal("127.0.0.1", auth_enabled=False) is None
     assert "拒绝启动" in startup_refusal("0.0.0.0", auth_enabled=False)
     assert startup_refusal("0.0.0.0", auth_enabled=True) is None
+
+
+def test_an_index_added_to_an_existing_table_is_made_when_the_database_opens(tmp_settings):
+    import sqlite3
+
+    from kb.accounts.db import close_db, database_url
+
+    open_db(tmp_settings)
+    path = database_url(tmp_settings).removeprefix("sqlite:///")
+    close_db(tmp_settings)
+    with sqlite3.connect(path) as conn:  # a database from before the index existed
+        conn.execute("DROP INDEX ix_conversations_user_updated")
+    sessions = open_db(tmp_settings)
+    with sqlite3.connect(path) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        plan = " ".join(
+            str(r)
+            for r in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM conversations WHERE user = 'u' ORDER BY updated_at DESC, id DESC LIMIT 1"
+            )
+        )
+    assert "ix_conversations_user_updated" in names and "TEMP B-TREE" not in plan
+    history = HistoryStore(sessions)
+    first, second = history.new_conversation("u"), history.new_conversation("u")
+    history.add_turn("u", first, "预备期多长？", _answer())
+    assert [c.id for c in history.conversations("u")] == [first, second]
