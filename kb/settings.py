@@ -99,6 +99,14 @@ class RetrievalSettings(_Section):
         "", description="sentence-transformers CrossEncoder name or path; empty disables reranking."
     )
     reranker_top_n: int = Field(20, description="Fused candidates the reranker (or the span blend) rescores.")
+    lexical_common_share: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="A question word found in more than this share of all passages (工作, 发展 in a large knowledge "
+        "base) does not pick lexical candidates; it still scores them, by the same BM25 (SQLite only). FTS5 "
+        "otherwise ranks every passage holding any such word. 0 turns it off (README, growth: the figures).",
+    )
     span_weight: float = Field(
         0.35,
         description="Weight of a passage's best sentence in its final score: the top fused candidates are "

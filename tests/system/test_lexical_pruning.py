@@ -1,0 +1,75 @@
+"""Lexical search without ranking every row that holds a common word (kb/store/lexical.py, `_pruned`), on a real
+FTS5 index: the scores are FTS5's own bm25() of the whole question, and the rows are the ones the full search finds."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from kb.store.index import Index
+from kb.store.lexical import _quote, query_tokens
+from tests.conftest import make_doc
+
+COMMON = "各地区各部门要做好疫情防控工作，推动经济社会发展。"
+RARE = [
+    *("预备党员", "网上申报", "集中隔离", "稳岗补贴", "复工复产", "健康码", "失业保险金", "设施农用地"),
+    *("冷链物流", "减免租金", "延期缴纳", "线上教学", "志愿服务", "医疗物资", "春耕生产", "防护服"),
+]
+
+
+@pytest.fixture
+def corpus(tmp_settings, embedder):
+    """80 one-chunk documents: every one says the common sentence, a few times over in some; each also names one or
+    two rarer subjects."""
+    rng = random.Random(7)
+    settings = tmp_settings.model_copy(
+        update={"retrieval": tmp_settings.retrieval.model_copy(update={"lexical_common_share": 0.2})}
+    )
+    idx = Index(settings, embedder)
+    for i in range(80):
+        subjects = rng.sample(RARE, 2 if i % 3 else 1)
+        text = COMMON * (1 + i % 4) + "".join(f"关于{s}的第{i}项安排。" for s in subjects)
+        idx.upsert(*make_doc(f"doc{i:02d}.txt", f"第{i}号通知", [("", text)]))
+    yield idx
+    idx.close()
+
+
+def _full(idx: Index, question: str, k: int) -> list[tuple[str, str, float]]:
+    match = " OR ".join(_quote(t) for t in query_tokens(question))
+    return idx.lexical._run(question, match, k, None)
+
+
+@pytest.mark.parametrize(
+    "question", ["疫情防控工作中的复工复产", "各地区推动发展的健康码和稳岗补贴", "工作中的预备党员和网上申报"]
+)
+def test_the_pruned_search_scores_as_fts5_and_finds_the_same_rows(corpus, question):
+    lex = corpus.lexical
+    (n_rows, _), df = lex._table_stats(query_tokens(question))
+    assert n_rows == 80 and any(n > 0.2 * n_rows for n in df.values())  # the question has common words to prune
+    pruned = lex._pruned(question, query_tokens(question), 5)
+    assert pruned is not None
+    full = {cid: score for cid, _, score in _full(corpus, question, 80)}
+    for cid, _, score in pruned:
+        assert score == pytest.approx(full[cid], rel=1e-9, abs=1e-12)
+    assert [s for _, _, s in pruned] == pytest.approx(sorted(full.values(), reverse=True)[:5], rel=1e-9)
+    # More rows than hold the rarer words: the whole search, so rows of common words only are not lost.
+    top = [cid for cid, _, _ in _full(corpus, question, 30)]
+    assert lex._pruned(question, query_tokens(question), 30) is None
+    assert [cid for cid, _ in lex.search(question, 30)] == top
+
+
+def test_a_question_of_only_common_or_only_rare_words_is_searched_whole(corpus):
+    lex = corpus.lexical
+    assert lex._pruned("疫情防控工作", query_tokens("疫情防控工作"), 10) is None
+    assert lex._pruned("失业保险金 设施农用地", query_tokens("失业保险金 设施农用地"), 10) is None
+    assert [cid for cid, _ in lex.search("疫情防控工作", 5)] == [cid for cid, _, _ in _full(corpus, "疫情防控工作", 5)]
+
+
+def test_the_word_counts_follow_the_index_as_it_changes(corpus):
+    lex = corpus.lexical
+    word = query_tokens("失业保险金")[0]
+    before = lex._table_stats([word])[1][word]
+    corpus.upsert(*make_doc("extra.txt", "补充通知", [("", "失业保险金网上申领。" * 3)]))
+    (n_rows, _), df = lex._table_stats([word])
+    assert n_rows == 81 and df[word] == before + 1 > 1
