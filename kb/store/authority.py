@@ -159,6 +159,7 @@ class AuthorityStore:
         # Resolving standings reads and merges every document's row: 0.4 s per question at 2,486 documents (100k
         # chunks). They change only when the index does, so the last result is kept with the index's change stamp.
         self._cached: tuple[object, dict[str, Standing]] | None = None
+        self.in_force: tuple[object, list[str] | None] | None = None  # in_force_scope, per change stamp
         self._cache_lock = threading.Lock()
         db = manifest.db
         t = db.table("doc_authority")
@@ -387,10 +388,11 @@ def scope(
         return None
     docs = [d for d in index.documents() if d.status == "ready"]
     standings = store_for(index).standings(docs)
+    wanted = None if doc_ids is None else set(doc_ids)
     chosen = [
         d.doc_id
         for d in docs
-        if (doc_ids is None or d.doc_id in set(doc_ids))
+        if (wanted is None or d.doc_id in wanted)
         and matches(standings[d.doc_id], d.doc_type, where or {})
         and not (in_force and standings[d.doc_id].outdated)
     ]
@@ -401,7 +403,15 @@ def scope(
 
 def in_force_scope(index: Index) -> list[str] | None:
     """The default scope of a question: documents not known to be outdated; None when none is outdated."""
-    return scope(index, in_force=True)
+    # Every question without a named document asks for it (3.6 ms at 2,486 documents): kept until the index changes.
+    store = store_for(index)
+    stamp = index.manifest.db.change_stamp()
+    cached = store.in_force
+    if stamp is None or cached is None or cached[0] != stamp:
+        cached = (stamp, scope(index, in_force=True))
+        if stamp is not None:
+            store.in_force = cached
+    return None if cached[1] is None else list(cached[1])
 
 
 def standing_of(index: Index, doc_id: str) -> Standing | None:

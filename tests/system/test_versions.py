@@ -15,7 +15,7 @@ from ingest.pipeline import ingest_paths
 from kb.__main__ import main as kb_main
 from kb.factory import build, open_index
 from kb.settings import Settings
-from kb.store.authority import standing_of, store_for
+from kb.store.authority import in_force_scope, standing_of, store_for
 from kb.store.index import doc_id_for
 from tests.authority_fixtures import copy_corpus, second_version
 
@@ -103,7 +103,10 @@ def test_an_admin_correction_changes_the_status_everywhere_and_survives_reindexi
     index = open_index(kb_dir, embedder)
     admin = KBAdmin(kb_dir, index)
     try:
+        assert doc_id_for(TIAOLI) in (in_force_scope(index) or [doc_id_for(TIAOLI)])  # kept until the index changes
         admin.correct_authority(TIAOLI, {"status": "已废止", "issuer": "国务院"})
+        in_force = in_force_scope(index)
+        assert in_force is not None and doc_id_for(TIAOLI) not in in_force
         assert admin.authority_of(TIAOLI)["status"] == "已废止"
         labels = {c.authority for c in index.chunks_of(doc_id_for(TIAOLI))}
         assert labels and all("已废止" in x for x in labels)
