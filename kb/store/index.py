@@ -493,7 +493,11 @@ class Index:
 
     def lexical_search(self, query: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[Chunk, float]]:
         """The k best chunks for the query's words by BM25 (score > 0), best first."""
-        return self._resolve(self.lexical.search(query, k, doc_ids=doc_ids))
+        wide = True
+        if doc_ids is not None and len(doc_ids) > FEW_DOCS:
+            # A few dozen documents among thousands (a routed question) are searched with the filter at once.
+            wide = 2 * len(doc_ids) > sum(1 for d in self.documents() if d.status == READY)
+        return self._resolve(self.lexical.search(query, k, doc_ids=doc_ids, wide=wide))
 
     def _resolve(self, hits: list[tuple[str, float]]) -> list[tuple[Chunk, float]]:
         # Going through the chunks table drops anything not (or no longer) in a ready document.

@@ -93,13 +93,18 @@ class LexicalIndex:
                 return int(conn.execute(_COUNT).scalar_one())
             return int(conn.execute(_COUNT_DOC, {"d": doc_id}).scalar_one())
 
-    def search(self, query: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
-        """The k best chunks for a query by BM25, as (chunk_id, score > 0), best first."""
+    def search(
+        self, query: str, k: int, doc_ids: list[str] | None = None, wide: bool = True
+    ) -> list[tuple[str, float]]:
+        """The k best chunks for a query by BM25, as (chunk_id, score > 0), best first.
+
+        `wide`: the scope `doc_ids` is most of the documents (the in-force default), so the best rows of the whole
+        table are likely in it; False for a few dozen documents among thousands (a routed question)."""
         tokens = query_tokens(query)
         if not tokens or k <= 0 or (doc_ids is not None and not doc_ids):
             return []
         match = " OR ".join(_quote(t) for t in tokens)
-        if doc_ids is not None and len(doc_ids) > FEW_DOCS:
+        if doc_ids is not None and len(doc_ids) > FEW_DOCS and wide:
             # A scope of many documents (the in-force default) costs SQLite a lookup in that list for every matching
             # row (130 against 41 ms at 100k chunks). BM25 scores do not depend on the filter (FTS5 ranks with the
             # whole table's statistics), so the best rows unfiltered, kept when in scope, are the same rows; only
@@ -109,26 +114,29 @@ class LexicalIndex:
             kept = [(cid, score) for cid, doc, score in rows if doc in wanted]
             if len(kept) >= k or len(rows) < 3 * k:
                 return kept[:k]
-        if doc_ids is None:
-            return [(cid, score) for cid, _, score in self._best(query, tokens, match, k)]
-        return [(cid, score) for cid, _, score in self._run(query, match, k, doc_ids)]
+        return [(cid, score) for cid, _, score in self._best(query, tokens, match, k, doc_ids)]
 
-    def _best(self, query: str, tokens: list[str], match: str, k: int) -> list[tuple[str, str, float]]:
-        """The k best rows of the whole table: pruned of common words when it has them (`_pruned`), else FTS5's."""
+    def _best(
+        self, query: str, tokens: list[str], match: str, k: int, doc_ids: list[str] | None = None
+    ) -> list[tuple[str, str, float]]:
+        """The k best rows (of `doc_ids`): pruned of common words when it has them (`_pruned`), else FTS5's."""
         if self.common_share > 0 and len(tokens) > 1:
-            rows = self._pruned(query, tokens, k)
+            rows = self._pruned(query, tokens, k, doc_ids)
             if rows is not None:
                 return rows
-        return self._run(query, match, k, None)
+        return self._run(query, match, k, doc_ids)
 
-    def _pruned(self, query: str, tokens: list[str], k: int) -> list[tuple[str, str, float]] | None:
+    def _pruned(
+        self, query: str, tokens: list[str], k: int, doc_ids: list[str] | None = None
+    ) -> list[tuple[str, str, float]] | None:
         """The best rows found by the question's rarer words, scored with all its words; None when nothing is cut.
 
         FTS5 scores every row holding any query word, and at 100k passages a word like 工作 is in 60% of them
         (lexical search 47/90 ms p50/p95 there). Words in more than `common_share` of the rows pick no
         candidates: the rarer words' best rows are fetched (their BM25 from FTS5), and each common word's part
         is added here by FTS5's own formula (same scores to 1e-13), from the row's stored tokens. A row that
-        holds only common words, or ranks below the candidates on the rare ones, can be missed: at 100k chunks and
+        holds only common words, or ranks below the candidates on the rare ones, can be missed (a scope of
+        `doc_ids` filters the candidates; checking each matching row's document is what costs there): at 100k chunks and
         a share of 0.2, 99.7% of the top 30 rows are the same, and no answer of the three tuning sources changed.
         """
         (n_rows, avgdl), df = self._table_stats(tokens)
@@ -139,7 +147,7 @@ class LexicalIndex:
         rare = [t for t in tokens if 0 < df.get(t, 0) <= limit]
         if not common or not rare:
             return None
-        cands = self._run(query, " OR ".join(_quote(t) for t in rare), max(2 * k, 100), None, rowids=True)
+        cands = self._run(query, " OR ".join(_quote(t) for t in rare), max(2 * k, 100), doc_ids, rowids=True)
         if len(cands) < k:  # the rest of the k best hold only common words: the whole search finds them
             return None
         with self.db.sqlite_reader() as raw:

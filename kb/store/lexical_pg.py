@@ -161,8 +161,11 @@ class PgLexicalIndex:
                 return int(conn.execute(self._count).scalar_one())
             return int(conn.execute(self._count_doc, {"d": doc_id}).scalar_one())
 
-    def search(self, query: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
-        """The k best chunks for a query by BM25, as (chunk_id, score > 0), best first."""
+    def search(
+        self, query: str, k: int, doc_ids: list[str] | None = None, wide: bool = True
+    ) -> list[tuple[str, float]]:
+        """The k best chunks for a query by BM25, as (chunk_id, score > 0), best first (`wide`: as on SQLite,
+        unused here: the scope always goes into the query)."""
         tokens = [_lexeme(t) for t in query_tokens(query)]
         if not tokens or k <= 0 or (doc_ids is not None and not doc_ids):
             return []

@@ -73,3 +73,15 @@ def test_the_word_counts_follow_the_index_as_it_changes(corpus):
     corpus.upsert(*make_doc("extra.txt", "补充通知", [("", "失业保险金网上申领。" * 3)]))
     (n_rows, _), df = lex._table_stats([word])
     assert n_rows == 81 and df[word] == before + 1 > 1
+
+
+def test_a_few_documents_among_many_are_searched_with_the_filter_and_pruned_alike(corpus):
+    # A routed question's scope: filtering inside the query, the rare words still pick the candidates.
+    lex = corpus.lexical
+    question = "疫情防控工作中的复工复产和健康码"
+    docs = sorted({d.doc_id for d in corpus.documents()})[:60]
+    match = " OR ".join(_quote(t) for t in query_tokens(question))
+    want = lex._run(question, match, 5, docs)
+    got = lex.search(question, 5, doc_ids=docs, wide=False)
+    assert [c for c, _ in got] == [c for c, _, _ in want]
+    assert [s for _, s in got] == pytest.approx([s for _, _, s in want], rel=1e-9)
