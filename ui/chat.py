@@ -193,7 +193,7 @@ def build_chat_tab(
             messages[-1] = {"role": "assistant", "content": streaming_markdown(partial)}
             yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
         assert answer is not None  # ask_stream always ends with the Answer
-        # A component sent back makes Gradio rebuild its config (a fifth of the app's CPU under load), so the list
+        # A component sent back makes Gradio rebuild its config (a tenth of the app's GIL time under load), so the list
         # and the button are replaced only when they change: the conversation's first answer here gives it a title
         # and enables the export, and an older conversation asked again moves to the top of the list.
         first = not turn_ids

@@ -142,10 +142,10 @@ class ChatSession:
     `POST /gradio_api/call/respond` queues a question with this person's session hash, `GET
     /gradio_api/call/respond/{event_id}` streams the answer (server-sent events); both go through the same
     queue, callback and session state as the browser's own requests, and like the browser it sends the chat
-    shown so far with each question, so one person's questions continue one conversation. Written on the standard library rather
-    than with `gradio_client`: on the same 2 cores that client spent more CPU per answer (about 190 ms, most
-    of it its own SSE and thread machinery) than the app did (about 110 ms), so the benchmark measured its
-    client. This one spends about 1 ms.
+    shown so far with each question, so one person's questions continue one conversation. Written on the
+    standard library rather than with `gradio_client`: on the same 2 cores that client spent more CPU per
+    answer (about 190 ms, most of it its own SSE and thread machinery) than the app did (about 110 ms), so the
+    benchmark measured its client. This one spends about 1 ms.
     """
 
     def __init__(self, url: str, timeout: float = 180.0) -> None:
