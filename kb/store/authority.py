@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
+from kb.store.database import PerChange
+
 if TYPE_CHECKING:
     from kb.store.index import Index
     from kb.store.manifest import DocRecord, Manifest
@@ -159,7 +161,7 @@ class AuthorityStore:
         # Resolving standings reads and merges every document's row: 0.4 s per question at 2,486 documents (100k
         # chunks). They change only when the index does, so the last result is kept with the index's change stamp.
         self._cached: tuple[object, dict[str, Standing]] | None = None
-        self.in_force: tuple[object, list[str] | None] | None = None  # in_force_scope, per change stamp
+        self.in_force: PerChange[list[str] | None] | None = None  # in_force_scope's, made on first use
         self._cache_lock = threading.Lock()
         db = manifest.db
         t = db.table("doc_authority")
@@ -405,13 +407,10 @@ def in_force_scope(index: Index) -> list[str] | None:
     """The default scope of a question: documents not known to be outdated; None when none is outdated."""
     # Every question without a named document asks for it (3.6 ms at 2,486 documents): kept until the index changes.
     store = store_for(index)
-    stamp = index.manifest.db.change_stamp()
-    cached = store.in_force
-    if stamp is None or cached is None or cached[0] != stamp:
-        cached = (stamp, scope(index, in_force=True))
-        if stamp is not None:
-            store.in_force = cached
-    return None if cached[1] is None else list(cached[1])
+    if store.in_force is None:
+        store.in_force = PerChange(index.manifest.db, lambda: scope(index, in_force=True))
+    kept = store.in_force.get()
+    return None if kept is None else list(kept)
 
 
 def standing_of(index: Index, doc_id: str) -> Standing | None:

