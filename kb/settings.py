@@ -107,6 +107,13 @@ class RetrievalSettings(_Section):
         "base) does not pick lexical candidates; it still scores them, by the same BM25 (SQLite only). FTS5 "
         "otherwise ranks every passage holding any such word. 0 turns it off (README, growth: the figures).",
     )
+    lexical_candidate_rows: int = Field(
+        40_000,
+        ge=0,
+        description="At most this many passages hold the question words that pick lexical candidates (the rarest "
+        "first; the others still score them, as lexical_common_share's): FTS5's work per question is bounded at "
+        "100k passages and untouched below (SQLite only). 0 turns it off.",
+    )
     span_weight: float = Field(
         0.35,
         description="Weight of a passage's best sentence in its final score: the top fused candidates are "

@@ -132,7 +132,7 @@ class Index:
         self._closed = False
         self.manifest = _open_manifest(settings)
         try:
-            self.lexical = open_lexical(self.manifest.db, settings.retrieval.lexical_common_share)
+            self.lexical = open_lexical(self.manifest.db, settings.retrieval)
             self.span_vectors = SpanVectors(self.manifest.db)
             if not self.manifest.db.is_sqlite:
                 _refuse_if_damaged(self.manifest, settings)
