@@ -298,6 +298,27 @@ def build_size(base: Path, donors: list[Path], size: int, out: Path, backend: Ba
     return {"build_s": time.perf_counter() - t0, "build_rss_mb": _peak_rss_mb()}
 
 
+def copy_size(source: Path, out: Path, backend: Backend) -> dict:
+    """The SQLite knowledge base `source` (an earlier --keep run's kb-<size>) copied into `out` on the backend:
+    the same documents, chunks, vectors and span vectors, added through `Index.upsert` as a build adds them, so
+    both backends are measured on one knowledge base and nothing is embedded again."""
+    from ingest.authority import refresh_authority
+    from kb.factory import open_index
+
+    t0 = time.perf_counter()
+    if out.exists():
+        shutil.rmtree(out)
+    index = open_index(_settings_for(out, backend))
+    try:
+        if index.manifest.count_chunks():
+            raise SystemExit(f"{backend.name}: the knowledge base for {out.name} is not empty (a former run's?)")
+        _copy_base(index, source)
+        refresh_authority(index, backfill=True)
+    finally:
+        index.close()
+    return {"build_s": time.perf_counter() - t0, "build_rss_mb": _peak_rss_mb()}
+
+
 # -- measuring one size (in a fresh process, as a replica opens it) ---------------------------------------------
 
 
@@ -448,8 +469,10 @@ def run_scale_bench(
     png: Path | None,
     keep: bool = False,
     reuse: Path | None = None,
+    copy_from: Path | None = None,
 ) -> int:
-    """Build and measure each size (or only measure those under `reuse`); print the table (and write the PNG)."""
+    """Build and measure each size (or only measure those under `reuse`, or copy those under `copy_from` onto the
+    backend first); print the table (and write the PNG)."""
     questions = [json.loads(x)["question"] for x in open(questions_path, encoding="utf-8") if x.strip()]
     if reuse is not None:
         root, keep = reuse, True  # knowledge bases an earlier --keep run left: measured again, never removed
@@ -467,6 +490,10 @@ def run_scale_bench(
                 if not out.is_dir():
                     raise SystemExit(f"--reuse {reuse}: no {out.name} there (sizes built with --keep: kb-<size>)")
                 built = {"build_s": 0.0, "build_rss_mb": 0.0}
+            elif copy_from is not None:
+                if not (copy_from / out.name).is_dir():
+                    raise SystemExit(f"--copy-from {copy_from}: no {out.name} there (sizes built with --keep)")
+                built = _in_child(copy_size, copy_from / out.name, out, backend)
             else:
                 built = _in_child(build_size, base, donors, size, out, backend)
             got = _in_child(measure_size, out, questions, backend)
@@ -533,6 +560,12 @@ def add_cli(sub) -> None:
     p.add_argument("--work", type=Path, help="folder for the knowledge bases (default: a temp folder)")
     p.add_argument("--keep", action="store_true", help="keep the built knowledge bases (under --work)")
     p.add_argument("--reuse", type=Path, help="measure the kb-<size> folders an earlier --keep run left, no build")
+    p.add_argument(
+        "--copy-from",
+        type=Path,
+        help="build each size by copying the kb-<size> folder an earlier --keep run left (vectors and all: nothing "
+        "is embedded), e.g. onto --backend postgres",
+    )
     p.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     p.add_argument("--database-url", default="", help="with --backend postgres: postgresql://user@host:port/db")
     p.add_argument("--chroma", default="", help="with --backend postgres: the Chroma server, HOST:PORT")
@@ -541,7 +574,16 @@ def add_cli(sub) -> None:
     def cmd(args) -> int:
         backend = backend_from_args(args.backend, args.database_url, args.chroma)
         return run_scale_bench(
-            args.sizes, args.base, args.donors, args.questions, args.work, backend, args.png, args.keep, args.reuse
+            args.sizes,
+            args.base,
+            args.donors,
+            args.questions,
+            args.work,
+            backend,
+            args.png,
+            args.keep,
+            args.reuse,
+            args.copy_from,
         )
 
     p.set_defaults(fn=cmd)
