@@ -42,6 +42,13 @@ EXAMPLES = [
     "株洲市城管系统有多少名党员干部奋战一线？",
     "清廉机关建设要着力整治哪些问题？",
 ]
+# Clicks the hidden download button once on_export has given it the file (none when there was nothing to export).
+_CLICK_EXPORT_FILE = """() => {
+  const el = document.querySelector('#kb-export-file');
+  const button = el && (el.tagName === 'BUTTON' ? el : el.querySelector('button'));
+  if (button && !button.disabled) button.click();
+}"""
+
 # The question and follow-up the question box suggests.
 PLACEHOLDER_EXAMPLE = ("动力党建·合力攻坚工程是什么？", "这个工程是谁提出的？")
 
@@ -77,14 +84,9 @@ def _messages(turns: list[Turn], kb: KnowledgeBase) -> list[dict]:
     return out
 
 
-def _exchanges(turns: list[Turn]) -> list[Exchange]:
-    # Earlier questions as they were understood, so a chain of follow-ups keeps resolving.
-    return [Exchange(t.answer.rewritten_question or t.question, t.answer.text) for t in turns]
-
-
 def _export_file(history: HistoryStore, user: str, conv_id: int, export_dir: Path) -> str:
     md = history.export_markdown(user, conv_id)
-    # One file per conversation of this app, rewritten after each change, so exports do not pile up.
+    # One file per conversation of this app, rewritten at each export, so exports do not pile up.
     path = export_dir / str(conv_id) / f"对话-{conv_id}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(md, encoding="utf-8")
@@ -105,6 +107,8 @@ def build_chat_tab(
     kb_choice = choice.component
     conv_state = gr.State(None)  # the current conversation id (None until the first question)
     turns_state = gr.State([])  # turn ids, one per assistant message, for feedback
+    # The conversation at the top of this page's list: the list is sent again only when an answer changes its top.
+    top_state = gr.State(None)
     rated_state = gr.State(None)  # the turn the last like/dislike was on, for the comment
     # Filled at page load with the chosen knowledge base's documents (ui/kb_choice.py: page_choices).
     docs0, types0 = doc_choices(kb) if choice.services is None else ([], [])
@@ -115,7 +119,10 @@ def build_chat_tab(
         with gr.Column(scale=1, min_width=220):
             new_btn = gr.Button("＋ 新对话", size="sm")
             convs = gr.Radio(label="我的历史对话", choices=[], elem_id="kb-history")
-            export_btn = gr.DownloadButton("导出为 Markdown", size="sm", value=None, interactive=False)
+            # The export is written when asked for, not after every answer (a file and Gradio's copy of it each
+            # time): the button makes the file, then clicks the hidden download button that carries it.
+            export_btn = gr.Button("导出为 Markdown", size="sm", elem_id="kb-export")
+            export_file = gr.DownloadButton("下载", value=None, visible="hidden", elem_id="kb-export-file")
         with gr.Column(scale=4):
             chat = gr.Chatbot(
                 label="问答",
@@ -155,6 +162,7 @@ def build_chat_tab(
         messages: list[dict],
         conv_id: int | None,
         turn_ids: list[int],
+        top: int | None,
         doc_ids: list[str] | None,
         doc_types: list[str] | None,
         kb_id: str | None,
@@ -165,7 +173,7 @@ def build_chat_tab(
         base = choice.resolve(request, kb_id)
         question = (question or "").strip()
         if not question:
-            yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
+            yield messages, "", conv_id, turn_ids, top, gr.skip(), "", gr.skip()
             return
         if not messages:
             # An empty chat is a new conversation, whatever the session's state still holds: an API call to
@@ -173,7 +181,8 @@ def build_chat_tab(
             conv_id, turn_ids = None, []
         if conv_id is None:
             conv_id = history.new_conversation(user)
-        past = history.turns(user, conv_id)
+        # Earlier questions as they were understood, so a chain of follow-ups keeps resolving.
+        past = [Exchange(asked, said) for asked, said in history.exchanges(user, conv_id)]
         scope = base.scope(doc_ids, doc_types)
         if not only_in_force:
             scope = base.scope_where(scope, in_force=False)  # explicit, so the in-force default does not apply
@@ -182,27 +191,25 @@ def build_chat_tab(
             {"role": "user", "content": text(question)},
             {"role": "assistant", "content": streaming_markdown("")},
         ]
-        yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
+        yield messages, "", conv_id, turn_ids, top, gr.skip(), "", gr.skip()
         partial = ""
         answer: Answer | None = None
-        for piece in base.ask_stream(question, doc_ids=scope, history=_exchanges(past)):
+        for piece in base.ask_stream(question, doc_ids=scope, history=past):
             if isinstance(piece, Answer):
                 answer = piece
                 break
             partial += piece
             messages[-1] = {"role": "assistant", "content": streaming_markdown(partial)}
-            yield messages, "", conv_id, turn_ids, gr.skip(), gr.skip(), "", gr.skip()
+            yield messages, "", conv_id, turn_ids, top, gr.skip(), "", gr.skip()
         assert answer is not None  # ask_stream always ends with the Answer
         # A component sent back makes Gradio rebuild its config (a tenth of the app's GIL time under load), so the list
-        # and the button are replaced only when they change: the conversation's first answer here gives it a title
-        # and enables the export, and an older conversation asked again moves to the top of the list.
-        first = not turn_ids
-        recent = history.conversations(user, limit=1)
-        moved = not recent or recent[0].id != conv_id
+        # is replaced only when this page's list changes: the conversation's first answer gives it a title, and an
+        # older conversation asked again moves to the top. (Another tab's new conversations show on the next reload
+        # or conversation switch: with one shared list, as people without accounts have, each answer resent it.)
+        refresh = not turn_ids or top != conv_id
         turn_id = history.add_turn(user, conv_id, question, answer)
         access.record(request, "ask", question, refused=answer.refused, kb=kb_id or DEFAULT_KB)
         messages[-1] = {"role": "assistant", "content": answer_message(answer, base.context)}
-        export = _export_file(history, user, conv_id, export_dir)
         note = "（已限定在所选文档中查找）" if scope is not None and only_in_force else ""
         note = note or ("（包括已修订、已废止的版本）" if not only_in_force else "")
         yield (
@@ -210,8 +217,8 @@ def build_chat_tab(
             "",
             conv_id,
             [*turn_ids, turn_id],
-            conv_list(user, conv_id) if first or moved else gr.skip(),
-            gr.DownloadButton(value=export, interactive=True) if first else export,
+            conv_id,
+            conv_list(user, conv_id) if refresh else gr.skip(),
             note,
             None,  # a new answer: a comment now is about it, not about the one rated before
         )
@@ -219,8 +226,8 @@ def build_chat_tab(
     box.submit(
         respond,
         # in_force last: API callers that predate it (question, history, filters, knowledge base) keep working.
-        [box, chat, conv_state, turns_state, doc_filter, type_filter, kb_choice, in_force],
-        [chat, box, conv_state, turns_state, convs, export_btn, status, rated_state],
+        [box, chat, conv_state, turns_state, top_state, doc_filter, type_filter, kb_choice, in_force],
+        [chat, box, conv_state, turns_state, top_state, convs, status, rated_state],
         # Several people may ask at once (Gradio's default is one at a time per event); searches read through
         # per-thread SQLite connections, and the embedder serialises its own calls (settings.limits.chat_concurrency).
         concurrency_limit=kb.settings.limits.chat_concurrency,
@@ -231,36 +238,28 @@ def build_chat_tab(
         user = access.user(request)
         base = choice.resolve(request, kb_id)
         if conv_id is None:
-            return [], None, [], gr.DownloadButton(value=None, interactive=False), "", None
+            return [], None, [], "", None
         try:
             turns = history.turns(user, int(conv_id))
         except KeyError:
             raise gr.Error("没有这个对话") from None
-        path = _export_file(history, user, int(conv_id), export_dir)
-        return (
-            _messages(turns, base),
-            int(conv_id),
-            [t.id for t in turns],
-            gr.DownloadButton(value=path, interactive=True),
-            "",
-            None,
-        )
+        return _messages(turns, base), int(conv_id), [t.id for t in turns], "", None
 
     convs.input(
         load_conversation,
         [convs, kb_choice],
-        [chat, conv_state, turns_state, export_btn, status, rated_state],
+        [chat, conv_state, turns_state, status, rated_state],
         api_visibility="private",
     )
 
     def new_conversation(request: gr.Request) -> tuple:
         user = access.user(request)
-        return [], None, [], conv_list(user, None), gr.DownloadButton(value=None, interactive=False), "", None
+        return [], None, [], None, conv_list(user, None), "", None
 
     new_btn.click(
         new_conversation,
         None,
-        [chat, conv_state, turns_state, convs, export_btn, status, rated_state],
+        [chat, conv_state, turns_state, top_state, convs, status, rated_state],
         api_visibility="private",
     )
 
@@ -269,13 +268,11 @@ def build_chat_tab(
         index = data.index if isinstance(data.index, int) else data.index[0]
         k = index // 2  # user and assistant messages alternate
         if conv_id is None or not (0 <= k < len(turn_ids)) or data.liked not in (True, False):
-            return gr.skip(), gr.skip(), gr.skip()
+            return gr.skip(), gr.skip()
         history.feedback(user, turn_ids[k], rating=1 if data.liked else -1)
-        # The export is rewritten so that it carries the feedback too.
-        export = gr.DownloadButton(value=_export_file(history, user, conv_id, export_dir), interactive=True)
-        return turn_ids[k], f"已记录{'赞' if data.liked else '踩'}，可以在下方补充意见。", export
+        return turn_ids[k], f"已记录{'赞' if data.liked else '踩'}，可以在下方补充意见。"
 
-    chat.like(on_like, [turns_state, conv_state], [rated_state, status, export_btn], api_visibility="private")
+    chat.like(on_like, [turns_state, conv_state], [rated_state, status], api_visibility="private")
 
     def on_comment(
         note: str, rated: int | None, turn_ids: list[int], conv_id: int | None, request: gr.Request
@@ -283,24 +280,37 @@ def build_chat_tab(
         user = access.user(request)
         target = rated if rated is not None else (turn_ids[-1] if turn_ids else None)
         if conv_id is None or target is None or not (note or "").strip():
-            return gr.skip(), "请先提问，并写下意见。", gr.skip()
+            return gr.skip(), "请先提问，并写下意见。"
         history.feedback(user, target, comment=note)
-        export = gr.DownloadButton(value=_export_file(history, user, conv_id, export_dir), interactive=True)
-        return "", "谢谢，意见已保存。", export
+        return "", "谢谢，意见已保存。"
 
     comment_btn.click(
         on_comment,
         [comment, rated_state, turns_state, conv_state],
-        [comment, status, export_btn],
+        [comment, status],
         api_visibility="private",
+    )
+
+    def on_export(conv_id: int | None, request: gr.Request) -> tuple:
+        # The conversation as it is now: its answers, sources and feedback.
+        if conv_id is None:
+            return None, "还没有可导出的对话：请先提问。"
+        try:
+            return _export_file(history, access.user(request), int(conv_id), export_dir), ""
+        except KeyError:
+            raise gr.Error("没有这个对话") from None
+
+    # The file is made on the server, then the hidden button that now carries it is clicked in the page.
+    export_btn.click(on_export, [conv_state], [export_file, status], api_visibility="private").success(
+        None, None, None, js=_CLICK_EXPORT_FILE
     )
 
     def on_kb(kb_id: str | None, request: gr.Request) -> tuple:
         # Another knowledge base: a new conversation, and the filters list its documents.
         docs, types = filter_updates(choice.resolve(request, kb_id))
-        return [], None, [], docs, types, "", conv_list(access.user(request), None)
+        return [], None, [], None, docs, types, "", conv_list(access.user(request), None)
 
     # After the page load and after every accepted choice (ui/kb_choice.py): each user's own conversations and
     # the chosen knowledge base's documents, built per session, never shared between sessions.
-    choice.on_change(on_kb, [], [chat, conv_state, turns_state, doc_filter, type_filter, status, convs])
+    choice.on_change(on_kb, [], [chat, conv_state, turns_state, top_state, doc_filter, type_filter, status, convs])
     return ChatParts(doc_filter, type_filter)

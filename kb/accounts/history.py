@@ -157,14 +157,20 @@ class HistoryStore:
         """The turns of one of the user's conversations, in order, with the user's feedback; KeyError otherwise."""
         with self._sessions() as s:
             self._own(s, user, conversation_id)
-            rows = s.scalars(select(TurnRow).where(TurnRow.conversation_id == conversation_id).order_by(TurnRow.id))
+            rows = list(
+                s.scalars(select(TurnRow).where(TurnRow.conversation_id == conversation_id).order_by(TurnRow.id))
+            )
+            # The user's latest feedback on each turn, in one query rather than one per turn.
+            latest: dict[int, FeedbackRow] = {}
+            for fb in s.scalars(
+                select(FeedbackRow)
+                .where(FeedbackRow.turn_id.in_([r.id for r in rows]), FeedbackRow.user == user)
+                .order_by(FeedbackRow.id.desc())
+            ):
+                latest.setdefault(fb.turn_id, fb)
             out = []
             for r in rows:
-                fb = s.scalars(
-                    select(FeedbackRow)
-                    .where(FeedbackRow.turn_id == r.id, FeedbackRow.user == user)
-                    .order_by(FeedbackRow.id.desc())
-                ).first()
+                fb = latest.get(r.id)
                 out.append(
                     Turn(
                         r.id,
@@ -175,6 +181,20 @@ class HistoryStore:
                     )
                 )
             return out
+
+    def exchanges(self, user: str, conversation_id: int) -> list[tuple[str, str]]:
+        """(the question as it was understood, the answer's text) of each turn, oldest first; KeyError otherwise.
+
+        What a follow-up is rewritten with, asked before every answer: only the two texts are read from each stored
+        answer, not its citations and passages."""
+        with self._sessions() as s:
+            self._own(s, user, conversation_id)
+            rows = s.execute(
+                select(TurnRow.question, TurnRow.rewritten, TurnRow.answer_json)
+                .where(TurnRow.conversation_id == conversation_id)
+                .order_by(TurnRow.id)
+            )
+            return [(rewritten or question, json.loads(answer).get("text", "")) for question, rewritten, answer in rows]
 
     def feedback(self, user: str, turn_id: int, rating: int | None = None, comment: str | None = None) -> None:
         """Record 👍 (+1) / 👎 (-1) and/or a comment on one of the user's own answers; KeyError otherwise."""

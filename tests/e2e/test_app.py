@@ -92,6 +92,9 @@ def test_a_question_the_knowledge_base_cannot_answer_is_refused_with_related_pas
 
 def test_feedback_history_and_markdown_export_belong_to_the_user(page: Page, server: Server, browser):
     login(page, server, USER)
+    # The export is made when asked for: with nothing asked yet there is nothing to download.
+    page.get_by_role("button", name="导出为 Markdown").click()
+    expect(page.locator("#kb-status")).to_contain_text("还没有可导出的对话")
     ask(page, "株洲市城管系统有多少名党员干部奋战一线？")
     answer = last_answer(page)
     answer.hover()
@@ -107,7 +110,7 @@ def test_feedback_history_and_markdown_export_belong_to_the_user(page: Page, ser
     assert "## 问：株洲市城管系统有多少名党员干部奋战一线？" in exported and "[1] 《" in exported
     assert "反馈：👍 引用准确" in exported
     expect(page.locator("#kb-history")).to_contain_text("株洲市城管系统有多少名党员干部奋战一线")
-    # A further answer in the same conversation refreshes the export (the button keeps its state, only its file).
+    # Exported again after a further answer: the file holds both.
     ask(page, "动力党建·合力攻坚工程是什么？")
     with page.expect_download() as dl:
         page.get_by_role("button", name="导出为 Markdown").click()

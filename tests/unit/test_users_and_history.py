@@ -98,8 +98,17 @@ def test_a_user_sees_and_rates_only_their_own_conversations(sessions):
 
     history.feedback("li", t1, rating=1)
     history.feedback("li", t1, comment="引用准确")
-    (turn,) = history.turns("li", mine)
-    assert (turn.rating, turn.comment, turn.answer.citations[0].quote) == (1, "引用准确", "预备党员的预备期为一年。")
+    t2 = history.add_turn("li", mine, "那正式党员呢？", _answer("正式党员……[1]"))
+    history.feedback("li", t2, rating=-1)
+    turns = history.turns("li", mine)
+    assert [(t.id, t.rating, t.comment) for t in turns] == [(t1, 1, "引用准确"), (t2, -1, "")]
+    assert turns[0].answer.citations[0].quote == "预备党员的预备期为一年。"
+    # What a follow-up is rewritten with: each question as it was understood, and the answer's text.
+    assert history.exchanges("li", mine) == [("预备党员的预备期是多长时间？", "预备党员的预备期为一年。[1]")] + [
+        ("预备党员的预备期是多长时间？", "正式党员……[1]")
+    ]
+    with pytest.raises(KeyError):
+        history.exchanges("wang", mine)
 
 
 def test_a_conversation_exports_as_markdown_with_sources_and_feedback(sessions):
