@@ -176,6 +176,13 @@ class AppSettings(_Section):
     host: str = Field("127.0.0.1", description="Interface the web app binds to.")
     port: int = Field(7860, description="Port of the web app.")
     max_upload_mb: int = Field(50, description="Largest upload accepted, in MiB.")
+    stream_interval_s: float = Field(
+        0.1,
+        ge=0,
+        description="Least time between the chat's updates while an answer streams in: an LLM's words still show "
+        "as they come, and an extractive answer, ready at once, is sent whole rather than sentence by sentence "
+        "(each update costs the server a round of Gradio's processing).",
+    )
 
 
 class LimitSettings(_Section):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +113,7 @@ def build_chat_tab(
     rated_state = gr.State(None)  # the turn the last like/dislike was on, for the comment
     # Filled at page load with the chosen knowledge base's documents (ui/kb_choice.py: page_choices).
     docs0, types0 = doc_choices(kb) if choice.services is None else ([], [])
+    interval = kb.settings.app.stream_interval_s
     export_dir = Path(tempfile.mkdtemp(prefix="kb-exports-"))
     atexit.register(shutil.rmtree, export_dir, ignore_errors=True)  # exports are per run, not kept
 
@@ -194,13 +196,18 @@ def build_chat_tab(
         yield messages, "", conv_id, turn_ids, top, gr.skip(), "", gr.skip()
         partial = ""
         answer: Answer | None = None
+        shown = None  # the clock starts at the first piece: an answer whose pieces all come at once is sent once
         for piece in base.ask_stream(question, doc_ids=scope, history=past):
             if isinstance(piece, Answer):
                 answer = piece
                 break
             partial += piece
-            messages[-1] = {"role": "assistant", "content": streaming_markdown(partial)}
-            yield messages, "", conv_id, turn_ids, top, gr.skip(), "", gr.skip()
+            if shown is None:
+                shown = time.monotonic()
+            elif time.monotonic() - shown >= interval:
+                messages[-1] = {"role": "assistant", "content": streaming_markdown(partial)}
+                yield messages, "", conv_id, turn_ids, top, gr.skip(), "", gr.skip()
+                shown = time.monotonic()
         assert answer is not None  # ask_stream always ends with the Answer
         # A component sent back makes Gradio rebuild its config (a tenth of the app's GIL time under load), so the list
         # is replaced only when this page's list changes: the conversation's first answer gives it a title, and an

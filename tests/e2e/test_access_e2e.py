@@ -45,6 +45,21 @@ def test_respond_without_history_starts_a_new_conversation_each_time(server: Ser
     assert all(len(history.turns(USER[0], c.id)) == 1 for c in convs[:2])
 
 
+def test_an_extractive_answer_reaches_the_page_in_two_updates(server: Server):
+    # The question at once, then the whole answer: an answer ready at once is not sent sentence by sentence
+    # (settings.app.stream_interval_s), since each update costs the server a round of Gradio's processing.
+    from gradio_client import Client
+
+    job = Client(server.url + "/", auth=USER, verbose=False).submit(
+        "动力党建·合力攻坚工程是什么？", api_name="/respond"
+    )
+    final = job.result(timeout=120)
+    updates = job.outputs()
+    assert len(updates) == 2
+    assert updates[0][0][-1]["content"] != final[0][-1]["content"]
+    assert "[1]" in str(final[0][-1]["content"])
+
+
 def test_an_admin_makes_a_token_in_the_browser_that_works_on_the_api_and_the_log_shows_it(page: Page, server: Server):
     login(page, server, ADMIN)
     page.get_by_role("tab", name="访问与审计").click()
