@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -112,6 +113,11 @@ def create_server(settings: Settings, auth_enabled: bool) -> FastAPI:
     """The HTTP API (/api/v1, /v1, /mcp, OpenAPI at /docs) with the Gradio app mounted on /."""
     from kb.api.http_api import create_api
 
+    # Gradio's queue recomputes a pandas summary of up to 10,000 past events after every event (for its monitoring
+    # figures): a tenth of the app's GIL time under 50 users, and more the longer it runs. Refreshed every 100
+    # events over the last 1,000 instead; the environment may still say otherwise.
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
     svc = create_services(settings, auth_enabled)
     demo = create_app(settings, auth_enabled, services=svc)
     api = create_api(svc)
