@@ -104,15 +104,16 @@ class RetrievalSettings(_Section):
         ge=0,
         le=1,
         description="A question word found in more than this share of all passages (工作, 发展 in a large knowledge "
-        "base) does not pick lexical candidates; it still scores them, by the same BM25 (SQLite only). FTS5 "
-        "otherwise ranks every passage holding any such word. 0 turns it off (README, growth: the figures).",
+        "base) does not pick lexical candidates; it still scores them, by the same BM25 (SQLite only, and only "
+        "in a knowledge base of more than lexical_candidate_rows passages). FTS5 otherwise ranks every passage "
+        "holding any such word. 0 turns it off (README, growth: the figures).",
     )
     lexical_candidate_rows: int = Field(
         40_000,
         ge=0,
         description="At most this many passages hold the question words that pick lexical candidates (the rarest "
-        "first; the others still score them, as lexical_common_share's): FTS5's work per question is bounded at "
-        "100k passages and untouched below (SQLite only). 0 turns it off.",
+        "first; the others still score them, as lexical_common_share's): FTS5's work per question is bounded. "
+        "A knowledge base of at most this many passages is ranked whole (SQLite only). 0 turns the bound off.",
     )
     span_weight: float = Field(
         0.35,

@@ -124,8 +124,11 @@ class LexicalIndex:
     def _best(
         self, query: str, tokens: list[str], match: str, k: int, doc_ids: list[str] | None = None
     ) -> list[tuple[str, str, float]]:
-        """The k best rows (of `doc_ids`): pruned of common words when it has them (`_pruned`), else FTS5's."""
-        if self.common_share > 0 and len(tokens) > 1:
+        """The k best rows (of `doc_ids`): pruned of common words when it has them (`_pruned`), else FTS5's.
+
+        A table of at most `candidate_rows` rows is ranked whole: FTS5's work is within the budget anyway, and
+        scoring the common words in Python would cost more than it saves (5% of the app's time under load at 1k)."""
+        if self.common_share > 0 and len(tokens) > 1 and self._stats.get()[0][0] > self.candidate_rows:
             rows = self._pruned(query, tokens, k, doc_ids)
             if rows is not None:
                 return rows

@@ -24,7 +24,12 @@ def corpus(tmp_settings, embedder):
     two rarer subjects."""
     rng = random.Random(7)
     settings = tmp_settings.model_copy(
-        update={"retrieval": tmp_settings.retrieval.model_copy(update={"lexical_common_share": 0.2})}
+        # No row budget: these 80 rows stand for a large knowledge base (one within the budget is ranked whole).
+        update={
+            "retrieval": tmp_settings.retrieval.model_copy(
+                update={"lexical_common_share": 0.2, "lexical_candidate_rows": 0}
+            )
+        }
     )
     idx = Index(settings, embedder)
     for i in range(80):
@@ -134,3 +139,13 @@ def test_a_row_budget_leaves_the_candidates_to_the_rarest_words(corpus):
     holding = {cid for cid, _, _ in lex._run(question, _quote(rare[0]), 80, None)}
     best = sorted((s for c, s in full.items() if c in holding), reverse=True)[:5]
     assert [s for _, _, s in got] == pytest.approx(best, rel=1e-9)
+
+
+def test_a_knowledge_base_within_the_row_budget_is_ranked_whole(corpus, monkeypatch):
+    lex = corpus.lexical
+    question = "疫情防控工作中的复工复产和健康码"
+    tokens = query_tokens(question)
+    match = " OR ".join(_quote(t) for t in tokens)
+    monkeypatch.setattr(lex, "candidate_rows", 80)  # the table's 80 rows fit
+    monkeypatch.setattr(lex, "_pruned", lambda *a, **k: pytest.fail("pruned within the budget"))
+    assert lex._best(question, tokens, match, 5) == lex._run(question, match, 5, None)
