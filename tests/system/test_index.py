@@ -22,6 +22,7 @@ from kb.store.index import Index, doc_id_for, embedding_text
 from kb.store.manifest import Manifest
 from kb.store.vectors import VectorStore
 from kb.types import Chunk
+from tests.conftest import make_doc
 from tests.pgserver import BACKENDS, on_backend
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -192,6 +193,12 @@ def test_doc_freq_counts_chunks_containing_each_term(index, dangzhang):
     assert df["预备期"] == sum("预备期" in c.text for c in dangzhang[1]) == 2
     assert 1 < df["党员"] <= n
     assert df["不存在的词语"] == 0 and df['"'] == 0
+    # Kept until the index changes (the answerer asks on every question), then counted again.
+    assert index.doc_freq(["党员", "预备期", "党员"]) == ({"党员": df["党员"], "预备期": 2}, n)
+    index.upsert(*make_doc("more.txt", "补充", [("", "预备党员的预备期为一年。")]))
+    assert index.doc_freq(["预备期"]) == ({"预备期": 3}, n + 1)
+    index.remove("more.txt")
+    assert index.doc_freq(["预备期"]) == ({"预备期": 2}, n)
 
 
 def test_a_document_being_upserted_is_invisible_and_repair_leaves_it_alone(index, dangzhang, report):
