@@ -150,7 +150,7 @@ class LexicalIndex:
         (n_rows, avgdl), df = self._table_stats(tokens)
         if not n_rows or not avgdl:
             return None
-        rare, common = self._split(tokens, df, n_rows)
+        rare, common = split_words(tokens, df, n_rows, self.common_share, self.candidate_rows)
         if not common or not rare:
             return None
         cands = self._run(query, " OR ".join(_quote(t) for t in rare), max(2 * k, 100), doc_ids, rowids=True)
@@ -175,21 +175,6 @@ class LexicalIndex:
             scored.append((cid, doc, score))
         scored.sort(key=lambda r: -r[2])
         return scored[:k]
-
-    def _split(self, tokens: list[str], df: dict[str, int], n_rows: int) -> tuple[list[str], list[str]]:
-        """The words that pick candidates, and the words that only score them."""
-        limit = self.common_share * n_rows
-        rare = sorted((t for t in tokens if 0 < df.get(t, 0) <= limit), key=lambda t: df[t])
-        if self.candidate_rows:
-            kept, total = [], 0
-            for t in rare:
-                if kept and total + df[t] > self.candidate_rows:
-                    break
-                kept.append(t)
-                total += df[t]
-            rare = kept
-        picked = set(rare)
-        return rare, [t for t in tokens if df.get(t, 0) > 0 and t not in picked]
 
     def _table_stats(self, tokens: list[str]) -> tuple[tuple[int, float], dict[str, int]]:
         """(rows, mean tokens per row), and the tokens' row counts; both kept until the index changes."""
@@ -318,6 +303,25 @@ def _rowid_tree(ranges: list[tuple[int, int]]) -> str:
     return f"(CASE WHEN rowid < {int(ranges[mid][0])} THEN {low} ELSE {high} END)"
 
 
+def split_words(
+    tokens: list[str], df: dict[str, int], n_rows: int, common_share: float, candidate_rows: int
+) -> tuple[list[str], list[str]]:
+    """The question words that pick lexical candidates (in at most `common_share` of the rows, rarest first, while
+    the rows they are in fit `candidate_rows`), and the words that only score them. Words in no row are neither."""
+    limit = common_share * n_rows
+    rare = sorted((t for t in tokens if 0 < df.get(t, 0) <= limit), key=lambda t: df[t])
+    if candidate_rows:
+        kept, total = [], 0
+        for t in rare:
+            if kept and total + df[t] > candidate_rows:
+                break
+            kept.append(t)
+            total += df[t]
+        rare = kept
+    picked = set(rare)
+    return rare, [t for t in tokens if df.get(t, 0) > 0 and t not in picked]
+
+
 def _idf(n_rows: int, n_hit: int) -> float:
     """FTS5's idf of a word in `n_hit` of `n_rows` rows (fts5_aux.c), floored as it is."""
     idf = math.log((n_rows - n_hit + 0.5) / (n_hit + 0.5))
@@ -362,4 +366,4 @@ def open_lexical(db: IndexDatabase, retrieval: RetrievalSettings) -> LexicalInde
         return LexicalIndex(db, retrieval.lexical_common_share, retrieval.lexical_candidate_rows)
     from kb.store.lexical_pg import PgLexicalIndex
 
-    return PgLexicalIndex(db)
+    return PgLexicalIndex(db, retrieval.lexical_common_share, retrieval.lexical_candidate_rows)

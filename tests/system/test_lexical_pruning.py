@@ -8,7 +8,7 @@ import random
 import pytest
 
 from kb.store.index import Index
-from kb.store.lexical import _quote, query_tokens
+from kb.store.lexical import _quote, query_tokens, split_words
 from tests.conftest import make_doc
 
 COMMON = "各地区各部门要做好疫情防控工作，推动经济社会发展。"
@@ -125,7 +125,7 @@ def test_a_row_budget_leaves_the_candidates_to_the_rarest_words(corpus):
     assert len(rare) >= 2
     lex.candidate_rows = df[rare[0]]
     try:
-        picked, scoring = lex._split(tokens, df, n_rows)
+        picked, scoring = split_words(tokens, df, n_rows, lex.common_share, lex.candidate_rows)
         assert picked == rare[:1] and set(rare[1:]) <= set(scoring)
         got = lex._pruned(question, tokens, 5)
     finally:

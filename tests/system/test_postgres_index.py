@@ -13,6 +13,7 @@ from kb.settings import Settings
 from kb.store.database import IndexDatabase, index_url, normalise_url
 from kb.store.index import Index
 from kb.store.integrity import IndexCorrupt
+from kb.store.lexical import query_tokens
 from kb.store.lexical_pg import fts5_length, tsvector_literal
 
 pytestmark = pytest.mark.slow
@@ -54,6 +55,23 @@ def test_postgresql_ranks_lexical_hits_as_fts5_bm25_does(both):
         a, b = lite.lexical_search(q, 10), pg.lexical_search(q, 10)
         assert [c.chunk_id for c, _ in a] == [c.chunk_id for c, _ in b], q
         assert [s for _, s in a] == pytest.approx([s for _, s in b], rel=0.02), q
+
+
+def test_postgresql_leaves_common_words_out_of_the_candidates_as_fts5_does(both):
+    # As kb/store/lexical.py's pruning: words in more than a share of the rows only score what the rarer words find.
+    lite, pg = both
+    full = {q: dict((c.chunk_id, s) for c, s in pg.lexical_search(q, 200)) for q in QUESTIONS}
+    for idx in (lite, pg):
+        idx.lexical.common_share, idx.lexical.candidate_rows = 0.2, 0
+    pruned = 0
+    for q in QUESTIONS:
+        pruned += pg.lexical._prune([t for t in query_tokens(q)], {})
+        a, b = lite.lexical_search(q, 10), pg.lexical_search(q, 10)
+        assert [c.chunk_id for c, _ in a] == [c.chunk_id for c, _ in b], q
+        assert [s for _, s in a] == pytest.approx([s for _, s in b], rel=0.02), q
+        for c, score in b:  # the same BM25 as the whole search gives the row
+            assert score == pytest.approx(full[q][c.chunk_id], rel=1e-9), q
+    assert pruned >= 2
 
 
 def test_document_frequencies_agree_between_the_backends(both):
