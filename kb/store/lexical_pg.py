@@ -55,7 +55,11 @@ CREATE TABLE IF NOT EXISTS {stats} (
     n_rows BIGINT NOT NULL,
     n_tokens BIGINT NOT NULL
 );
-INSERT INTO {stats} (id, n_rows, n_tokens) VALUES (1, 0, 0) ON CONFLICT (id) DO NOTHING
+INSERT INTO {stats} (id, n_rows, n_tokens) VALUES (1, 0, 0) ON CONFLICT (id) DO NOTHING;
+CREATE TABLE IF NOT EXISTS {df} (
+    lexeme TEXT PRIMARY KEY,
+    n BIGINT NOT NULL
+)
 """
 
 
@@ -101,12 +105,31 @@ class PgLexicalIndex:
         self.candidate_rows = candidate_rows
         # Row total and each asked lexeme's row count, which pruning needs per question; kept per change.
         self._known: PerChange[dict[str, int]] = PerChange(db, dict)
-        t = {"lexical": db.table("lexical"), "stats": db.table("lexical_stats")}
+        t = {"lexical": db.table("lexical"), "stats": db.table("lexical_stats"), "df": db.table("lexical_df")}
+        lex, stats, df = t["lexical"], t["stats"], t["df"]
         with db.schema_change() as conn:
             for stmt in _SCHEMA.format(**t).split(";"):
                 if stmt.strip():
                     conn.exec_driver_sql(stmt)
-        lex, stats = t["lexical"], t["stats"]
+            # Each lexeme's row count, kept with the rows (`lexical_df`); an index made before it had one gets it
+            # counted once here, from the rows themselves.
+            if conn.exec_driver_sql(
+                f"SELECT NOT EXISTS (SELECT 1 FROM {df}) AND EXISTS (SELECT 1 FROM {lex})"
+            ).scalar():
+                conn.exec_driver_sql(
+                    f"INSERT INTO {df} (lexeme, n) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM {lex}')"
+                )
+        self._df = df
+        # Sorted by lexeme, so two writers at once take the rows' locks in one order.
+        self._df_add = text(
+            f"INSERT INTO {df} (lexeme, n) VALUES (:l, :n) ON CONFLICT (lexeme) DO UPDATE SET n = {df}.n + EXCLUDED.n"
+        )
+        self._df_sub = text(f"UPDATE {df} SET n = n - :n WHERE lexeme = :l")
+        self._doc_lexemes = text(
+            f"SELECT u.lexeme, count(*) FROM {lex} l CROSS JOIN LATERAL unnest(tsvector_to_array(l.tsv)) u(lexeme)"
+            " WHERE l.doc_id = :d GROUP BY u.lexeme ORDER BY u.lexeme"
+        )
+        self._df_get = text(f"SELECT lexeme, n FROM {df} WHERE lexeme = ANY(CAST(:ls AS text[]))")
         self._add = text(
             f"INSERT INTO {lex} (chunk_id, doc_id, n_tokens, tsv) VALUES (:c, :d, :n, CAST(:v AS tsvector))"
         )
@@ -156,18 +179,25 @@ class PgLexicalIndex:
     def add(self, chunks: list[Chunk]) -> None:
         """Index chunks (call inside the caller's transaction)."""
         rows = []
+        held: dict[str, int] = defaultdict(int)  # rows holding each lexeme, among these
         for c in chunks:
             tokens = tokenize(lexical_text(c))
             rows.append({"c": c.chunk_id, "d": c.doc_id, "n": fts5_length(tokens), "v": tsvector_literal(tokens)})
+            for lexeme in {_lexeme(t) for t in tokens}:
+                held[lexeme] += 1
         if not rows:
             return
         with self.db.transaction() as conn:
             conn.execute(self._add, rows)
             conn.execute(self._bump, {"r": len(rows), "t": sum(r["n"] for r in rows)})
+            conn.execute(self._df_add, [{"l": lexeme, "n": n} for lexeme, n in sorted(held.items())])
 
     def delete_doc(self, doc_id: str) -> None:
         """Drop a document's rows (call inside the caller's transaction)."""
         with self.db.transaction() as conn:
+            held = [{"l": lexeme, "n": n} for lexeme, n in conn.execute(self._doc_lexemes, {"d": doc_id})]
+            if held:
+                conn.execute(self._df_sub, held)
             gone = list(conn.execute(self._delete, {"d": doc_id}).scalars())
             if gone:
                 conn.execute(self._bump, {"r": -len(gone), "t": -sum(gone)})
@@ -227,45 +257,41 @@ class PgLexicalIndex:
         return True
 
     def _lexeme_counts(self, lexemes: list[str]) -> dict[str, int]:
-        """Rows holding each lexeme, and the row total under `_ROWS`; kept until the index changes."""
+        """Rows holding each lexeme (from `lexical_df`), and the row total under `_ROWS`; kept until the index changes."""
         known = self._known.get()
         have = {t: known[t] for t in (*lexemes, _ROWS) if t in known}  # a copy: another thread may clear it
         todo = [t for t in lexemes if t not in have]
         if todo or _ROWS not in have:
             with self.db.read() as conn:
                 have[_ROWS] = int(conn.execute(self._stats).one()[0])
-                cols = "".join(f", count(*) FILTER (WHERE tsv @@ CAST(:q{i} AS tsquery))" for i in range(len(todo)))
-                if todo:
-                    row = conn.execute(
-                        text(f"SELECT 0{cols} FROM {self._lex} WHERE tsv @@ CAST(:any AS tsquery)"),
-                        {
-                            "any": " | ".join(_quoted(t) for t in todo),
-                            **{f"q{i}": _quoted(t) for i, t in enumerate(todo)},
-                        },
-                    ).one()
-                    have.update({t: int(v) for t, v in zip(todo, row[1:])})
+                found = dict(conn.execute(self._df_get, {"ls": todo}).all()) if todo else {}
+            have.update({t: int(found.get(t, 0)) for t in todo})
             if len(known) > 50_000:  # a bound, not a policy: the words of many thousand questions
                 known.clear()
             known.update(have)
         return have
 
     def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
-        """How many chunks contain each term, and how many chunks there are."""
-        queries = {t: _term_query(t) for t in terms}
-        asked = [q for q in dict.fromkeys(queries.values()) if q]
+        """How many chunks contain each term, and how many chunks there are.
+
+        A one-word term is looked up in `lexical_df` (counting the rows that hold 工作 read 60% of the table at 100k
+        passages); a phrase of several words is counted in the rows."""
+        words = {t: [_lexeme(w) for w in unicodedata.normalize("NFKC", t).lower().split()] for t in terms}
+        single = {t: w[0] for t, w in words.items() if len(w) == 1}
+        phrases = {t: _term_query(t) for t, w in words.items() if len(w) > 1}
+        asked = [q for q in dict.fromkeys(phrases.values()) if q]
         with self.db.read() as conn:
-            if not asked:
-                return {t: 0 for t in terms}, int(conn.execute(self._stats).one()[0])
-            # One round trip: the row total and every term's count, in one pass over the rows holding any of them.
-            cols = "".join(f", count(*) FILTER (WHERE tsv @@ CAST(:q{i} AS tsquery))" for i in range(len(asked)))
-            params = {f"q{i}": q for i, q in enumerate(asked)}
-            params["any"] = " | ".join(f"({q})" for q in asked)
-            row = conn.execute(
-                text(
-                    f"SELECT (SELECT n_rows FROM {self._stats_table} WHERE id = 1){cols}"
-                    f" FROM {self._lex} WHERE tsv @@ CAST(:any AS tsquery)"
-                ),
-                params,
-            ).one()
-        counts = {q: int(v) for q, v in zip(asked, row[1:])}
-        return {t: counts.get(q, 0) if q else 0 for t, q in queries.items()}, int(row[0])
+            n = int(conn.execute(self._stats).one()[0])
+            found = dict(conn.execute(self._df_get, {"ls": list(set(single.values()))}).all()) if single else {}
+            counts: dict[str, int] = {}
+            if asked:
+                cols = ", ".join(f"count(*) FILTER (WHERE tsv @@ CAST(:q{i} AS tsquery))" for i in range(len(asked)))
+                params = {f"q{i}": q for i, q in enumerate(asked)}
+                params["any"] = " | ".join(f"({q})" for q in asked)
+                row = conn.execute(
+                    text(f"SELECT {cols} FROM {self._lex} WHERE tsv @@ CAST(:any AS tsquery)"), params
+                ).one()
+                counts = {q: int(v) for q, v in zip(asked, row)}
+        out = {t: int(found.get(w, 0)) for t, w in single.items()}
+        out.update({t: counts.get(q, 0) if q else 0 for t, q in phrases.items()})
+        return {t: out.get(t, 0) for t in terms}, n

@@ -74,6 +74,35 @@ def test_postgresql_leaves_common_words_out_of_the_candidates_as_fts5_does(both)
     assert pruned >= 2
 
 
+def test_word_counts_are_kept_with_the_rows_and_made_for_an_older_index(both, embedder, report):
+    # lexical_df: each lexeme's row count, written in the rows' transactions; an index without it gets it counted.
+    from sqlalchemy import text as sql
+
+    lite, pg = both
+    terms = ["党员", "预备期", "国内生产总值", "发展", "不存在的词"]
+
+    def counted() -> dict[str, int]:
+        with pg.manifest.db.read() as conn:
+            return {
+                t: conn.execute(
+                    sql(f"SELECT count(*) FROM {pg.manifest.db.table('lexical')} WHERE tsv @@ CAST(:q AS tsquery)"),
+                    {"q": f"'{t}'"},
+                ).scalar_one()
+                for t in terms
+            }
+
+    assert pg.lexical.doc_freq(terms)[0] == counted() == lite.lexical.doc_freq(terms)[0]
+    assert pg.remove(report[0].source)
+    assert pg.lexical.doc_freq(terms)[0] == counted()
+    with pg.manifest.db.transaction() as conn:
+        conn.execute(sql(f"DELETE FROM {pg.manifest.db.table('lexical_df')}"))
+    again = Index(pg.settings, embedder)
+    try:
+        assert again.lexical.doc_freq(terms)[0] == counted()
+    finally:
+        again.close()
+
+
 def test_document_frequencies_agree_between_the_backends(both):
     lite, pg = both
     terms = ["党员", "预备期", "国内生产总值", "不存在的词", "", "第十五条"]
