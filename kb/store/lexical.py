@@ -273,9 +273,10 @@ class _Runs:
         inside = sorted({i for d in set(doc_ids) for i in self.by_doc.get(d, ())})
         if len(inside) * 2 <= len(self.runs):
             return _rowid_tree(self._ranges(inside))
-        # Most of the table: the rows outside are fewer ranges to test.
+        # Most of the table: the rows outside are fewer ranges to test (and rows added since are not in scope).
         taken = set(inside)
-        return f"NOT {_rowid_tree(self._ranges([i for i in range(len(self.runs)) if i not in taken]))}"
+        outside = _rowid_tree(self._ranges([i for i in range(len(self.runs)) if i not in taken]))
+        return f"(rowid <= {int(self.runs[-1][1])} AND NOT {outside})"
 
     def _ranges(self, picked: list[int]) -> list[tuple[int, int]]:
         """The picked runs (ascending indexes) as rowid ranges, neighbouring runs joined."""
