@@ -8,7 +8,8 @@ drop Chinese characters altogether, which would quietly empty the lexical half o
 
 Ranking is BM25 with FTS5's formula and constants (k1 = 1.2, b = 0.75, idf = ln((N − n + 0.5)/(n + 0.5)), at
 least 1e-6), computed in SQL from each matching row's term frequencies (the lexemes' positions), its token count
-and the knowledge base's row and token totals (`lexical_stats`, kept in the same transactions as the rows). So
+and the knowledge base's row and token totals (`lexical_stats`, kept in the same transactions as the rows, as is
+each lexeme's row count in `lexical_df`, which idf weights and pruning read instead of counting rows). So
 both backends rank a question's passages the same way and the fused scores, hence the answers, agree.
 `ts_rank_cd` and `ts_rank` were not used: they have no idf, so a passage repeating 党 or 发展 would outrank one
 holding the question's rare term once, and the learned answer model was fitted on BM25 scores.
@@ -119,7 +120,6 @@ class PgLexicalIndex:
                 conn.exec_driver_sql(
                     f"INSERT INTO {df} (lexeme, n) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM {lex}')"
                 )
-        self._df = df
         # Sorted by lexeme, so two writers at once take the rows' locks in one order.
         self._df_add = text(
             f"INSERT INTO {df} (lexeme, n) VALUES (:l, :n) ON CONFLICT (lexeme) DO UPDATE SET n = {df}.n + EXCLUDED.n"
@@ -139,7 +139,6 @@ class PgLexicalIndex:
         self._count_doc = text(f"SELECT count(*) FROM {lex} WHERE doc_id = :d")
         self._stats = text(f"SELECT n_rows, n_tokens FROM {stats} WHERE id = 1")
         self._lex = lex
-        self._stats_table = stats
         # One pass over the rows holding any query term gives each term's document frequency (for idf, over the
         # whole knowledge base as FTS5 does, whatever the doc_ids filter) and each row's term frequencies.
         score = (
