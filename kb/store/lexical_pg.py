@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
-from kb.store.database import PerChange
+from kb.store.database import KeptCounts
 from kb.store.lexical import lexical_text, query_tokens, split_words
 from kb.store.tokenize import tokenize
 from kb.types import Chunk
@@ -39,7 +39,6 @@ K1 = 1.2  # FTS5's bm25() defaults
 B = 0.75
 _MAX_POSITION = 16383  # PostgreSQL keeps positions 1..16383 (and at most 256 per lexeme)
 _MAX_LEXEME_CHARS = 500  # a lexeme may have at most 2047 bytes; 500 characters of any script fit
-_ROWS = "\x00"  # where the kept counts hold the row total: never a lexeme
 _FTS5_TOKEN = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer counts as one token (letters and digits)
 
 _SCHEMA = """
@@ -104,8 +103,7 @@ class PgLexicalIndex:
         self.db = db
         self.common_share = common_share
         self.candidate_rows = candidate_rows
-        # Row total and each asked lexeme's row count, which pruning needs per question; kept per change.
-        self._known: PerChange[dict[str, int]] = PerChange(db, dict)
+        self._counts = KeptCounts(db, self._count_rows)
         t = {"lexical": db.table("lexical"), "stats": db.table("lexical_stats"), "df": db.table("lexical_df")}
         lex, stats, df = t["lexical"], t["stats"], t["df"]
         with db.schema_change() as conn:
@@ -241,11 +239,9 @@ class PgLexicalIndex:
         BM25 of the whole question; a row holding only common words can be missed."""
         if self.common_share <= 0 or len(tokens) < 2:
             return False
-        counts = self._lexeme_counts(tokens)
-        n_rows = counts[_ROWS]
+        df, n_rows = self.doc_freq(tokens)  # the tokens are folded as doc_freq folds a term: each its own lexeme
         if n_rows <= self.candidate_rows:
             return False
-        df = {t: counts[t] for t in tokens}
         rare, common = split_words(tokens, df, n_rows, self.common_share, self.candidate_rows)
         if not rare or not common:
             return False
@@ -255,25 +251,12 @@ class PgLexicalIndex:
         )
         return True
 
-    def _lexeme_counts(self, lexemes: list[str]) -> dict[str, int]:
-        """Rows holding each lexeme (from `lexical_df`), and the row total under `_ROWS`; kept until the index changes."""
-        known = self._known.get()
-        have = {t: known[t] for t in (*lexemes, _ROWS) if t in known}  # a copy: another thread may clear it
-        todo = [t for t in lexemes if t not in have]
-        if todo or _ROWS not in have:
-            with self.db.read() as conn:
-                have[_ROWS] = int(conn.execute(self._stats).one()[0])
-                found = dict(conn.execute(self._df_get, {"ls": todo}).all()) if todo else {}
-            have.update({t: int(found.get(t, 0)) for t in todo})
-            if len(known) > 50_000:  # a bound, not a policy: the words of many thousand questions
-                known.clear()
-            known.update(have)
-        return have
-
     def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
-        """How many chunks contain each term, and how many chunks there are.
+        """How many chunks contain each term, and how many chunks there are; kept until the index changes."""
+        return self._counts.get(terms)
 
-        A one-word term is looked up in `lexical_df` (counting the rows that hold 工作 read 60% of the table at 100k
+    def _count_rows(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        """A one-word term is looked up in `lexical_df` (counting the rows that hold 工作 read 60% of the table at 100k
         passages); a phrase of several words is counted in the rows."""
         words = {t: [_lexeme(w) for w in unicodedata.normalize("NFKC", t).lower().split()] for t in terms}
         single = {t: w[0] for t, w in words.items() if len(w) == 1}
