@@ -29,13 +29,17 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from kb.store.index import Index
 
 DEFAULT_SIZES = [1_000, 10_000, 100_000]
 DEFAULT_DONORS = [Path("var/eval-kb"), Path("var/crud-kb"), Path("var/ncp-kb")]
@@ -240,68 +244,8 @@ def _base_collection() -> str:
     return load_settings().store.collection
 
 
-def build_size(base: Path, donors: list[Path], size: int, out: Path, backend: Backend, seed: int = 0) -> dict:
-    """A knowledge base of `size` chunks at `out` (and on the backend's servers): `base`, then synthetic documents."""
-    from ingest.authority import refresh_authority
-    from kb.factory import open_index
-    from kb.store.index import doc_id_for
-    from kb.types import Chunk, SourceDoc
-
-    t0 = time.perf_counter()
-    if out.exists():
-        shutil.rmtree(out)
-    settings = _settings_for(out, backend)
-    pool = SentencePool(donors, _base_collection())
-    rng = random.Random(seed)
-    index = open_index(settings)
-    try:
-        if index.manifest.count_chunks():
-            raise SystemExit(f"{backend.name}: the knowledge base for {out.name} is not empty (a former run's?)")
-        have = _copy_base(index, base)  # a size below the base's own is the base (the table shows the real count)
-        n_doc = 0
-        while have < size:
-            n = min(DOC_CHUNKS, size - have)
-            made = [pool.synthetic_chunk(rng) for _ in range(n)]
-            title = f"{pool.meta[made[0][1]][0]}（汇编{n_doc + 1}）"
-            source = f"synthetic-{n_doc:06d}.txt"
-            doc_id = doc_id_for(source)
-            doc = SourceDoc(
-                doc_id=doc_id,
-                source=source,
-                path=source,
-                content_hash=f"synthetic-{seed}-{n_doc}",
-                title=title,
-                text="\n\n".join(t for t, _, _ in made),
-                doc_type="其他",
-            )
-            chunks = [
-                Chunk(
-                    chunk_id=f"{doc_id}:{j}",
-                    doc_id=doc_id,
-                    text=t,
-                    source=source,
-                    title=title,
-                    heading_path=pool.meta[first][1],
-                    location=f"第{j + 1}段",
-                    doc_title=title,
-                    ordinal=j,
-                )
-                for j, (t, first, _) in enumerate(made)
-            ]
-            index.upsert(doc, chunks, precomputed=[v.tolist() for _, _, v in made], precomputed_spans=pool.spans)
-            have += n
-            n_doc += 1
-        # Standing of every document, read from the stored text as for an index made before it existed, once.
-        refresh_authority(index, backfill=True)
-    finally:
-        index.close()
-    return {"build_s": time.perf_counter() - t0, "build_rss_mb": _peak_rss_mb()}
-
-
-def copy_size(source: Path, out: Path, backend: Backend) -> dict:
-    """The SQLite knowledge base `source` (an earlier --keep run's kb-<size>) copied into `out` on the backend:
-    the same documents, chunks, vectors and span vectors, added through `Index.upsert` as a build adds them, so
-    both backends are measured on one knowledge base and nothing is embedded again."""
+def _made(out: Path, backend: Backend, fill: Callable[[Index], None]) -> dict:
+    """A fresh knowledge base at `out` (and on the backend's servers) that `fill` adds to; build time and peak RSS."""
     from ingest.authority import refresh_authority
     from kb.factory import open_index
 
@@ -312,11 +256,67 @@ def copy_size(source: Path, out: Path, backend: Backend) -> dict:
     try:
         if index.manifest.count_chunks():
             raise SystemExit(f"{backend.name}: the knowledge base for {out.name} is not empty (a former run's?)")
-        _copy_base(index, source)
+        fill(index)
+        # Standing of every document, read from the stored text as for an index made before it existed, once.
         refresh_authority(index, backfill=True)
     finally:
         index.close()
     return {"build_s": time.perf_counter() - t0, "build_rss_mb": _peak_rss_mb()}
+
+
+def build_size(base: Path, donors: list[Path], size: int, out: Path, backend: Backend, seed: int = 0) -> dict:
+    """A knowledge base of `size` chunks at `out` (and on the backend's servers): `base`, then synthetic documents."""
+    return _made(out, backend, lambda index: _fill(index, base, donors, size, seed))
+
+
+def _fill(index: Index, base: Path, donors: list[Path], size: int, seed: int) -> None:
+    """`base` copied into `index`, then synthetic documents of recombined sentences up to `size` chunks."""
+    from kb.store.index import doc_id_for
+    from kb.types import Chunk, SourceDoc
+
+    pool = SentencePool(donors, _base_collection())
+    rng = random.Random(seed)
+    have = _copy_base(index, base)  # a size below the base's own is the base (the table shows the real count)
+    n_doc = 0
+    while have < size:
+        n = min(DOC_CHUNKS, size - have)
+        made = [pool.synthetic_chunk(rng) for _ in range(n)]
+        title = f"{pool.meta[made[0][1]][0]}（汇编{n_doc + 1}）"
+        source = f"synthetic-{n_doc:06d}.txt"
+        doc_id = doc_id_for(source)
+        doc = SourceDoc(
+            doc_id=doc_id,
+            source=source,
+            path=source,
+            content_hash=f"synthetic-{seed}-{n_doc}",
+            title=title,
+            text="\n\n".join(t for t, _, _ in made),
+            doc_type="其他",
+        )
+        chunks = [
+            Chunk(
+                chunk_id=f"{doc_id}:{j}",
+                doc_id=doc_id,
+                text=t,
+                source=source,
+                title=title,
+                heading_path=pool.meta[first][1],
+                location=f"第{j + 1}段",
+                doc_title=title,
+                ordinal=j,
+            )
+            for j, (t, first, _) in enumerate(made)
+        ]
+        index.upsert(doc, chunks, precomputed=[v.tolist() for _, _, v in made], precomputed_spans=pool.spans)
+        have += n
+        n_doc += 1
+
+
+def copy_size(source: Path, out: Path, backend: Backend) -> dict:
+    """The SQLite knowledge base `source` (an earlier --keep run's kb-<size>) copied into `out` on the backend:
+    the same documents, chunks, vectors and span vectors, added through `Index.upsert` as a build adds them, so
+    both backends are measured on one knowledge base and nothing is embedded again."""
+    return _made(out, backend, lambda index: _copy_base(index, source))
 
 
 # -- measuring one size (in a fresh process, as a replica opens it) ---------------------------------------------
