@@ -68,7 +68,7 @@ class LexicalIndex:
         self.db = db
         self.common_share = common_share
         self.candidate_rows = candidate_rows
-        # (rows, mean tokens per row) and each word's row count, which pruning needs per question; kept per change.
+        # (rows, mean tokens per row), which pruning needs per question, and the words' row counts; kept per change.
         self._stats: PerChange[tuple[int, float]] = PerChange(db, self._table_size)
         self._counts = KeptCounts(db, self._count_rows)
         self._runs: PerChange[_Runs] = PerChange(db, self._row_runs)
