@@ -142,7 +142,15 @@ class ExtractiveAnswerer:
         best = ranked[0]
         second = next((c.logit for c in ranked if c.hit_rank != best.hit_rank), best.logit - 5.0)
         docs = self.doc_texts(hits)
-        feats = question_features(q, hits, (best.hit_rank, best.text, best.logit), second, self.passages, None, docs)
+        feats = question_features(
+            q,
+            hits,
+            (best.hit_rank, best.text, best.logit, best.features["sent_dense"]),
+            second,
+            self.passages,
+            None,
+            docs,
+        )
         p = self.model.answerable.prob(feats)
         # Structural, not learned: the question names a specific thing, or asks for a contact detail, that no
         # retrieved document holds in any form (see AnswerSettings.key_term_veto).

@@ -306,7 +306,7 @@ SENTENCE_FEATURES = [
 def question_features(
     q: Question,
     hits: list[Hit],
-    best: tuple[int, str, float],
+    best: tuple[int, str, float, float],
     second_logit: float,
     passages: int,
     cache: dict | None = None,
@@ -314,20 +314,20 @@ def question_features(
 ) -> dict[str, float]:
     """Whether the evidence answers the question: the best sentence, its passage, and the key terms.
 
-    `best` is (passage rank, sentence, ranker logit) of the best candidate; `second_logit` that of the best
-    candidate from another passage (or a low value when there is none). `cache` keeps the parts that do not
+    `best` is (passage rank, sentence, ranker logit, question–sentence cosine) of the best candidate;
+    `second_logit` that of the best candidate from another passage (or a low value when there is none). `cache` keeps the parts that do not
     depend on the sentence between calls for the same question and hits (training asks for every candidate).
     `doc_texts` holds the whole text of each top passage's document by doc_id: a key term (the province of
     a notice, the year of a report) is often stated once at the head of a document, not in every passage.
     """
     docs = doc_texts or {}
     cache = {} if cache is None else cache
-    rank, unit, logit = best
+    rank, unit, logit, sent_dense = best
     if "shared" not in cache:
         cache["shared"] = _evidence_features(q, hits, passages, docs)
     if rank not in cache:
         cited = hits[:passages][rank].chunk
-        cache[rank] = _cited_features(q, cited, docs.get(cited.doc_id))
+        cache[rank] = {**_cited_features(q, cited, docs.get(cited.doc_id)), **_standing(q, hits, rank)}
     f = {**cache["shared"], **cache[rank]}
     f.update(
         best_logit=max(-10.0, min(10.0, logit)),
@@ -335,8 +335,28 @@ def question_features(
         best_cov=coverage(q, unit),
         dense_cited=hits[rank].dense,
         shape_fit_best=1.0 if q.atype and q.atype[1].search(unit) else 0.0,
+        sent_dense_best=sent_dense,
     )
     return f
+
+
+def _standing(q: Question, hits: list[Hit], rank: int) -> dict[str, float]:
+    """How the cited passage stands among the hits: its word match, and how many hits share its document.
+
+    The embedding finds a near miss as readily as the answer; BM25 rewards the passage holding the question's
+    own rare words. And when the knowledge base holds the answer, the hits tend to gather in the document that
+    states it; when it does not, each retriever finds a different near miss and the hits scatter.
+    """
+    cited = hits[rank]
+    top_lex = max(h.lexical for h in hits)
+    # BM25 of a passage holding every question word once is about (k1 + 1) × the words' idf: the share of
+    # that ceiling the cited passage reaches does not depend on the knowledge base's size as raw BM25 does.
+    ceiling = 2.2 * sum(q.raw_idf.values())
+    return {
+        "lex_rel": cited.lexical / top_lex if top_lex > 0 else 0.0,
+        "lex_norm": min(cited.lexical / ceiling, 2.0) if ceiling > 0 else 0.0,
+        "doc_share": sum(1 for h in hits if h.chunk.doc_id == cited.chunk.doc_id) / len(hits),
+    }
 
 
 def _evidence_features(q: Question, hits: list[Hit], passages: int, docs: dict[str, str]) -> dict[str, float]:
@@ -428,4 +448,8 @@ QUESTION_FEATURES = [
     "kt_noun_top",
     "rare_missing_cited",
     "rare_missing_top",
+    "sent_dense_best",
+    "lex_rel",
+    "lex_norm",
+    "doc_share",
 ]

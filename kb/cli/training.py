@@ -115,7 +115,9 @@ def extract_set(kb: KnowledgeBase, qs: QuestionSet, log: Callable[[str], None] =
 
 def _qf(extractive: Any, qa: Any, hits: list, best: Any, cache: dict, docs: dict[str, str]) -> list[float]:
     """Question features with `best` as the ranker's first choice; `margin` and `best_logit` are filled in by `fit`."""
-    f = question_features(qa, hits, (best.hit_rank, best.text, 0.0), 0.0, extractive.passages, cache, docs)
+    f = question_features(
+        qa, hits, (best.hit_rank, best.text, 0.0, best.features["sent_dense"]), 0.0, extractive.passages, cache, docs
+    )
     return [f[n] for n in QUESTION_FEATURES]
 
 
