@@ -192,7 +192,7 @@ def question_rows(rows: list[dict[str, Any]], ranker: LinearModel) -> list[list[
     return out
 
 
-def fit_answerable(rows: list[dict[str, Any]], ranker: LinearModel, c: float = 0.05) -> LinearModel:
+def fit_answerable(rows: list[dict[str, Any]], ranker: LinearModel, c: float = 0.02) -> LinearModel:
     """Answer or refuse, fitted on answerable questions whose evidence was retrieved against unanswerable ones."""
     rows = [r for r in rows if r["label"] == 0 or r.get("retrieved", 1)]
     x = question_rows(rows, ranker)
