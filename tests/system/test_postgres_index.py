@@ -192,8 +192,18 @@ SCOPE_QUESTIONS = [
 ]
 
 
-@pytest.mark.parametrize("share", [0.0, 0.2], ids=["whole", "pruned"])
-def test_bm25_from_the_term_table_is_the_bm25_of_the_tsvectors(pieces, share):
+@pytest.mark.parametrize(
+    ("share", "late"),
+    [(0.0, 3.0), (0.2, 0.0), (0.2, 3.0), (0.2, 1e9)],
+    ids=["whole", "pruned, common words read", "pruned", "pruned, common words last"],
+)
+def test_bm25_from_the_term_table_is_the_bm25_of_the_tsvectors(pieces, share, late, monkeypatch):
+    from kb.store import lexical_pg
+
+    # `late`: how much the common words left to the last step may add (lexical_pg._late); the same rows and scores
+    # whichever words are read with the candidates and whichever last.
+    lexical_pg_late = lexical_pg._late
+    monkeypatch.setattr(lexical_pg, "_late", lambda common, df, n: lexical_pg_late(common, df, n, late))
     lex = pieces.lexical
     lex.common_share, lex.candidate_rows = share, 0
     docs = sorted(d.doc_id for d in pieces.documents())
