@@ -210,9 +210,9 @@ class PgLexicalIndex:
         self._count_doc = text(f"SELECT count(*) FROM {lex} WHERE doc_id = :d")
         self._stats = text(f"SELECT n_rows, n_tokens FROM {stats} WHERE id = 1")
         self._rids = text(f"SELECT rid, doc_id FROM {lex} ORDER BY rid")
-        # The search's cost estimate is past jit_above_cost at 100k passages; compiling it took 45-80 ms, the
-        # query itself less. For the read's own transaction only.
-        self._no_jit = text("SET LOCAL jit = off")
+        # For the search's own transaction: no JIT (its cost estimate is past jit_above_cost at 100k passages and
+        # compiling took 45-80 ms, more than the query).
+        self._settings = text("SELECT set_config('jit', 'off', true)")
         self._lex = lex
         # The question's words with their idf (over the whole knowledge base as FTS5's, whatever the scope, from
         # lexical_df), `pick`: whether the word picks candidate rows (else it only scores them).
@@ -333,14 +333,14 @@ class PgLexicalIndex:
         rows = []
         if self._prune(tokens, params):
             with self.db.read() as conn:
-                conn.execute(self._no_jit)
+                conn.execute(self._settings)
                 rows = conn.execute(sql, params).all()
             if len(rows) < k:  # the rest of the k best hold only common words: the whole search finds them
                 params.update(terms=tokens, pick=[True] * len(tokens), others=[])
                 rows = []
         if not rows:
             with self.db.read() as conn:
-                conn.execute(self._no_jit)
+                conn.execute(self._settings)
                 rows = conn.execute(sql, params).all()
         return [(cid, max(float(score), 1e-9)) for cid, score in rows]
 
