@@ -235,9 +235,11 @@ class PgLexicalIndex:
             # knows how many rows they have and hashes the candidates: probing each candidate for each word costs
             # ~5 µs a probe, 1 s for 20k rows and 10 words), except the words in nearly every row (`_late`): they
             # add little (`tiny` at most, all together) and only the rows that close to the k-th best need them.
-            # (OFFSET 0 keeps that scan and its join with the candidates planned on their own, before `w`.)
+            # (OFFSET 0 keeps that scan and its join with the candidates planned on their own, before `w`; GROUP BY
+            # gives the candidates' rid a distinct count, without which the planner hashed the words' rows instead.)
             f" c AS (SELECT x.rid, sum({_PART}) AS score FROM (SELECT y.* FROM (SELECT * FROM {tf}"
-            " WHERE lexeme = ANY(CAST(:others AS text[])) OFFSET 0) y JOIN q ON q.rid = y.rid OFFSET 0) x"
+            " WHERE lexeme = ANY(CAST(:others AS text[])) OFFSET 0) y JOIN (SELECT rid FROM q GROUP BY rid) qq"
+            " ON qq.rid = y.rid OFFSET 0) x"
             " JOIN w ON w.lexeme = x.lexeme CROSS JOIN s WHERE NOT w.pick GROUP BY x.rid),"
             " t AS (SELECT q.rid, q.score + coalesce(c.score, 0) AS score FROM q LEFT JOIN c ON c.rid = q.rid),"
             " kth AS (SELECT min(score) AS v FROM (SELECT score FROM t ORDER BY score DESC LIMIT :k) top),"
