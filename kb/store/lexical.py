@@ -264,15 +264,16 @@ class _Runs:
         self.by_doc.setdefault(doc, []).append(len(self.runs))
         self.runs.append((lo, hi))
 
-    def scope_sql(self, doc_ids: Iterable[str]) -> str:
-        """An SQL condition on rowid that holds for exactly the rows of `doc_ids` (as of this reading)."""
+    def scope_sql(self, doc_ids: Iterable[str], column: str = "rowid") -> str:
+        """An SQL condition on `column` (the row numbers read) that holds for exactly the rows of `doc_ids` (as of
+        this reading)."""
         inside = sorted({i for d in set(doc_ids) for i in self.by_doc.get(d, ())})
         if len(inside) * 2 <= len(self.runs):
-            return _rowid_tree(self._ranges(inside))
+            return _rowid_tree(self._ranges(inside), column)
         # Most of the table: the rows outside are fewer ranges to test (and rows added since are not in scope).
         taken = set(inside)
-        outside = _rowid_tree(self._ranges([i for i in range(len(self.runs)) if i not in taken]))
-        return f"(rowid <= {int(self.runs[-1][1])} AND NOT {outside})"
+        outside = _rowid_tree(self._ranges([i for i in range(len(self.runs)) if i not in taken]), column)
+        return f"({column} <= {int(self.runs[-1][1])} AND NOT {outside})"
 
     def _ranges(self, picked: list[int]) -> list[tuple[int, int]]:
         """The picked runs (ascending indexes) as rowid ranges, neighbouring runs joined."""
@@ -288,16 +289,16 @@ class _Runs:
         return out
 
 
-def _rowid_tree(ranges: list[tuple[int, int]]) -> str:
-    """`rowid` in one of the ascending, disjoint ranges, as nested CASEs that halve the ranges at each level."""
+def _rowid_tree(ranges: list[tuple[int, int]], column: str = "rowid") -> str:
+    """`column` in one of the ascending, disjoint ranges, as nested CASEs that halve the ranges at each level."""
     if not ranges:
-        return "(0)"
+        return "(0 = 1)"  # false in SQLite and in PostgreSQL (where an integer is no boolean)
     if len(ranges) == 1:
         lo, hi = ranges[0]
-        return f"(rowid BETWEEN {int(lo)} AND {int(hi)})"
+        return f"({column} BETWEEN {int(lo)} AND {int(hi)})"
     mid = len(ranges) // 2
-    low, high = _rowid_tree(ranges[:mid]), _rowid_tree(ranges[mid:])
-    return f"(CASE WHEN rowid < {int(ranges[mid][0])} THEN {low} ELSE {high} END)"
+    low, high = _rowid_tree(ranges[:mid], column), _rowid_tree(ranges[mid:], column)
+    return f"(CASE WHEN {column} < {int(ranges[mid][0])} THEN {low} ELSE {high} END)"
 
 
 def split_words(

@@ -109,6 +109,170 @@ def test_document_frequencies_agree_between_the_backends(both):
     assert lite.doc_freq(terms) == pg.doc_freq(terms)
 
 
+# -- BM25 from lexical_tf (kb/store/lexical_pg.py) against BM25 from the tsvectors alone ----------------------------
+
+
+@pytest.fixture
+def pieces(tmp_settings, pg_url, embedder, corpus_dir):
+    """A PostgreSQL index of eleven small documents (articles of the party constitution, paragraphs of the 2024
+    report), so that a scope has several runs of row numbers to pick from."""
+    from tests.conftest import dangzhang_articles, make_doc, report_paragraphs
+
+    idx = Index(_on_pg(tmp_settings, pg_url), embedder)
+    articles, paras = dangzhang_articles(corpus_dir), report_paragraphs(corpus_dir)
+    for i in range(0, len(articles), 3):
+        idx.upsert(*make_doc(f"dz{i:02d}.txt", "中国共产党章程", articles[i : i + 3]))
+    for i in range(0, len(paras), 2):
+        idx.upsert(*make_doc(f"gwr{i:02d}.txt", "2024年政府工作报告", paras[i : i + 2]))
+    yield idx
+    idx.close()
+
+
+def _tsvector_bm25(
+    idx: Index, question: str, k: int, doc_ids: list[str] | None = None, cut: list[int] | None = None
+) -> list[tuple[str, float]]:
+    """The k best rows by BM25 as the search ranked them before lexical_tf, computed here from the tsvectors alone
+    (term frequencies = position counts; row counts, totals and lengths counted from the rows too): candidates are
+    the rows holding a question word, or its rarer words' rows when `PgLexicalIndex._prune` would prune; scored
+    with every word. `cut` counts the candidates the common words' bound lets the search leave unscored."""
+    import math
+    from collections import defaultdict
+
+    from kb.store.lexical import split_words
+    from kb.store.lexical_pg import K1, B, _lexeme
+
+    db = idx.manifest.db
+    with db.read() as conn:
+        got = conn.execute(
+            text(
+                f"SELECT l.chunk_id, l.doc_id, l.n_tokens, u.lexeme, cardinality(u.positions)"
+                f" FROM {db.table('lexical')} l CROSS JOIN LATERAL unnest(l.tsv) u"
+            )
+        ).all()
+    freq: dict[str, dict[str, int]] = defaultdict(dict)
+    meta: dict[str, tuple[str, int]] = {}
+    for cid, doc, n, lexeme, f in got:
+        freq[cid][lexeme] = f
+        meta[cid] = (doc, n)
+    n_rows = len(meta)
+    avgdl = sum(n for _, n in meta.values()) / n_rows
+    tokens = list(dict.fromkeys(_lexeme(t) for t in query_tokens(question)))
+    df = {t: sum(t in row for row in freq.values()) for t in tokens}
+    idf = {t: max(math.log((n_rows - df[t] + 0.5) / (df[t] + 0.5)), 0) or 1e-6 for t in tokens}
+    lex = idx.lexical
+
+    def part(cid: str, t: str) -> float:
+        tf = freq[cid].get(t, 0)
+        return idf[t] * (tf * (K1 + 1)) / (tf + K1 * (1 - B + B * meta[cid][1] / avgdl))
+
+    def best(pick: list[str]) -> list[tuple[str, float]]:
+        rows = [c for c in freq if any(t in freq[c] for t in pick) and (doc_ids is None or meta[c][0] in doc_ids)]
+        scored = sorted(((c, sum(part(c, t) for t in tokens)) for c in rows), key=lambda r: (-r[1], r[0]))
+        if cut is not None and scored:
+            partial = sorted((sum(part(c, t) for t in pick) for c in rows), reverse=True)
+            bar = partial[min(k, len(partial)) - 1]
+            room = sum(idf[t] * (K1 + 1) for t in tokens if t not in pick and df[t])
+            cut.append(sum(p + room < bar for p in partial))
+        return scored[:k]
+
+    if lex.common_share > 0 and len(tokens) > 1 and n_rows > lex.candidate_rows:
+        rare, common = split_words(tokens, df, n_rows, lex.common_share, lex.candidate_rows)
+        if rare and common:
+            pruned = best(rare)
+            if len(pruned) >= k:
+                return pruned
+    return best(tokens)
+
+
+SCOPE_QUESTIONS = [
+    *QUESTIONS,
+    "党员必须履行哪些义务，享有哪些权利？",
+    "稳就业 扩内需 科技创新 高质量发展",
+    "中国共产党党员 组织 纪律",
+]
+
+
+@pytest.mark.parametrize(
+    ("share", "late"),
+    [(0.0, 3.0), (0.2, 0.0), (0.2, 3.0), (0.2, 1e9)],
+    ids=["whole", "pruned, common words read", "pruned", "pruned, common words last"],
+)
+def test_bm25_from_the_term_table_is_the_bm25_of_the_tsvectors(pieces, share, late, monkeypatch):
+    from kb.store import lexical_pg
+
+    # `late`: how much the common words left to the last step may add (lexical_pg._late); the same rows and scores
+    # whichever words are read with the candidates and whichever last.
+    lexical_pg_late = lexical_pg._late
+    monkeypatch.setattr(lexical_pg, "_late", lambda common, df, n: lexical_pg_late(common, df, n, late))
+    lex = pieces.lexical
+    lex.common_share, lex.candidate_rows = share, 0
+    docs = sorted(d.doc_id for d in pieces.documents())
+    # No scope; one document; a few (their row numbers as ranges); most (as the ranges outside); none indexed.
+    scopes = [None, docs[:1], docs[::3], docs[1:], ["no-such-doc"]]
+    cut: list[int] = []
+    for q in SCOPE_QUESTIONS:
+        for k in (1, 3, 10, 40):
+            for scope in scopes:
+                want = _tsvector_bm25(pieces, q, k, scope, cut)
+                got = lex.search(q, k, doc_ids=scope)
+                assert [c for c, _ in got] == [c for c, _ in want], (q, k, scope)
+                assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-9), (q, k, scope)
+    assert sum(cut) > 0  # the common words' bound did leave candidates unscored
+
+
+def _term_rows(idx: Index) -> tuple[list[tuple], list[tuple]]:
+    """lexical_tf's rows, and the rows it should have (read off the tsvectors), both sorted."""
+    from kb.store.lexical_pg import _tf_rows
+
+    db = idx.manifest.db
+    with db.read() as conn:
+        have = conn.execute(text(f"SELECT lexeme, rid, tf, n_tokens FROM {db.table('lexical_tf')}")).all()
+        want = conn.execute(text(_tf_rows(db.table("lexical")))).all()
+    return sorted(map(tuple, have)), sorted(map(tuple, want))
+
+
+def test_the_term_table_follows_upserts_re_upserts_and_removals(pieces, corpus_dir):
+    from tests.conftest import dangzhang_articles, make_doc
+
+    have, want = _term_rows(pieces)
+    assert have == want and len(have) > 1000
+    articles = dangzhang_articles(corpus_dir)
+    pieces.upsert(*make_doc("dz03.txt", "中国共产党章程（修订）", articles[3:5], version="2"))  # re-upsert, fewer
+    pieces.upsert(*make_doc("dz99.txt", "中国共产党章程", articles[:2]))  # a new document
+    assert pieces.remove("gwr04.txt")
+    have, want = _term_rows(pieces)
+    assert have == want
+    q = "党员的权利和义务"
+    assert [c for c, _ in pieces.lexical.search(q, 10)] == [c for c, _ in _tsvector_bm25(pieces, q, 10)]
+    scope = [d.doc_id for d in pieces.documents() if d.source.startswith("dz")]
+    got = pieces.lexical.search(q, 10, doc_ids=scope)
+    assert [c for c, _ in got] == [c for c, _ in _tsvector_bm25(pieces, q, 10, scope)]
+
+
+def test_an_index_made_before_the_term_table_gets_it_on_open_and_ranks_the_same(pieces, embedder, report):
+    db = pieces.manifest.db
+    before = {q: pieces.lexical.search(q, 10) for q in SCOPE_QUESTIONS}
+    with db.transaction() as conn:  # back to the tables the code before lexical_tf made
+        conn.execute(text(f"DROP TABLE {db.table('lexical_tf')}"))
+        conn.execute(text(f"ALTER TABLE {db.table('lexical')} DROP COLUMN rid"))
+    again = Index(pieces.settings, embedder)
+    try:
+        have, want = _term_rows(again)
+        assert have == want and len(have) > 1000
+        for q in SCOPE_QUESTIONS:
+            got = again.lexical.search(q, 10)
+            assert [c for c, _ in got] == [c for c, _ in before[q]], q
+            assert [s for _, s in got] == pytest.approx([s for _, s in before[q]], rel=1e-9), q
+        again.upsert(*report)  # and it is kept from then on
+        assert again.remove("dz00.txt")
+        have, want = _term_rows(again)
+        assert have == want
+        q = "国内生产总值 党员"
+        assert [c for c, _ in again.lexical.search(q, 10)] == [c for c, _ in _tsvector_bm25(again, q, 10)]
+    finally:
+        again.close()
+
+
 def test_a_dev_question_gets_the_same_answer_on_both_backends(both, tmp_settings):
     lite, pg = both
     for q in ("党员的预备期是多长时间？", "多大年龄可以申请加入中国共产党？"):
