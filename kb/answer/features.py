@@ -315,8 +315,9 @@ def question_features(
     """Whether the evidence answers the question: the best sentence, its passage, and the key terms.
 
     `best` is (passage rank, sentence, ranker logit, question–sentence cosine) of the best candidate;
-    `second_logit` that of the best candidate from another passage (or a low value when there is none). `cache` keeps the parts that do not
-    depend on the sentence between calls for the same question and hits (training asks for every candidate).
+    `second_logit` that of the best candidate from another passage (or a low value when there is none). `cache`
+    keeps the parts that do not depend on the sentence between calls for the same question and hits (training
+    asks for every candidate).
     `doc_texts` holds the whole text of each top passage's document by doc_id: a key term (the province of
     a notice, the year of a report) is often stated once at the head of a document, not in every passage.
     """
@@ -345,7 +346,8 @@ def _standing(q: Question, hits: list[Hit], rank: int) -> dict[str, float]:
 
     The embedding finds a near miss as readily as the answer; BM25 rewards the passage holding the question's
     own rare words. And when the knowledge base holds the answer, the hits tend to gather in the document that
-    states it; when it does not, each retriever finds a different near miss and the hits scatter.
+    states it; when it does not, each retriever finds a different near miss and the hits scatter. (In a knowledge
+    base of one or two documents the share is always high: there it only leans towards answering.)
     """
     cited = hits[rank]
     top_lex = max(h.lexical for h in hits)
