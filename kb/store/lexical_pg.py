@@ -27,16 +27,15 @@ made before `lexical_tf` gets it (and `rid`) made once on open, from the tsvecto
 from __future__ import annotations
 
 import logging
-import math
 import re
 import unicodedata
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause, text
 
 from kb.store.database import KeptCounts, PerChange
-from kb.store.lexical import _Runs, lexical_text, query_tokens, split_words
+from kb.store.lexical import _idf, _Runs, lexical_text, query_tokens, split_words
 from kb.store.tokenize import tokenize
 from kb.types import Chunk
 
@@ -116,23 +115,22 @@ def _term_query(term: str) -> str | None:
     return " <-> ".join(_quoted(w) for w in words)
 
 
-# A term's part of a row's BM25, FTS5's formula, over `x` (a lexical_tf row: tf, n_tokens), `w` (the term: idf) and
-# `s` (the totals: avgdl). It is below idf × (k1 + 1) whatever the row: the bound the common words are pruned by.
-_PART = (
-    f"w.idf * (CAST(x.tf AS float8) * {K1 + 1})"
-    f" / (CAST(x.tf AS float8) + {K1} * ({1 - B} + {B} * CAST(x.n_tokens AS float8) / s.avgdl))"
-)
+def _bm25_part(tf: str, n_tokens: str) -> str:
+    """A term's part of a row's BM25, FTS5's formula, as SQL over the SQL expressions `tf` and `n_tokens`, `w` (the
+    term: idf) and `s` (the totals: avgdl). It is below idf × (k1 + 1) whatever the row: the bound the common words
+    are pruned by."""
+    tf, n_tokens = f"CAST({tf} AS float8)", f"CAST({n_tokens} AS float8)"
+    return f"w.idf * ({tf} * {K1 + 1}) / ({tf} + {K1} * ({1 - B} + {B} * {n_tokens} / s.avgdl))"
 
 
-# The same part from a tsvector's entry `u` (tf: its positions) in lexical row `l`, as the search read it before.
-_TSV_PART = (
-    f"w.idf * (CAST(cardinality(u.positions) AS float8) * {K1 + 1}) / (CAST(cardinality(u.positions) AS float8)"
-    f" + {K1} * ({1 - B} + {B} * CAST(l.n_tokens AS float8) / s.avgdl))"
-)
+# Over `x`, a lexical_tf row; and from a tsvector's entry `u` (tf: its positions) in lexical row `l`, as the search
+# read it before lexical_tf.
+_PART = _bm25_part("x.tf", "x.n_tokens")
+_TSV_PART = _bm25_part("cardinality(u.positions)", "l.n_tokens")
 
 
 def _late(common: list[str], df: dict[str, int], n_rows: int, budget: float = 3.0) -> set[str]:
-    """The common words left to the last step of a search: those in half the rows or more (idf floored at 1e-6),
+    """The common words left to the last step of a search: those in half the rows or more (their idf floored at 1e-6 as the query's: they spend next to nothing),
     then the next lowest idf while their parts, at most idf × (k1 + 1) each, add up to `budget` at most. Any choice
     gives the same rows and scores (the query bounds what they add from the idf it reads); this one spares reading
     the longest lists of rows for words that move no row by more than `budget` (3: at 100k synthetic passages, load
@@ -140,11 +138,9 @@ def _late(common: list[str], df: dict[str, int], n_rows: int, budget: float = 3.
     late: set[str] = set()
     spent = 0.0
     for t in sorted(common, key=lambda t: -df[t]):
-        idf = math.log((n_rows - df[t] + 0.5) / (df[t] + 0.5))
-        if idf > 0:
-            spent += idf * (K1 + 1)
-            if spent > budget:
-                break
+        spent += _idf(n_rows, df[t]) * (K1 + 1)
+        if spent > budget:
+            break
         late.add(t)
     return late
 
@@ -335,17 +331,19 @@ class PgLexicalIndex:
         )
         rows = []
         if self._prune(tokens, params):
-            with self.db.read() as conn:
-                conn.execute(self._settings)
-                rows = conn.execute(sql, params).all()
+            rows = self._ranked(sql, params)
             if len(rows) < k:  # the rest of the k best hold only common words: the whole search finds them
                 params.update(terms=tokens, pick=[True] * len(tokens), others=[])
                 rows = []
         if not rows:
-            with self.db.read() as conn:
-                conn.execute(self._settings)
-                rows = conn.execute(sql, params).all()
+            rows = self._ranked(sql, params)
         return [(cid, max(float(score), 1e-9)) for cid, score in rows]
+
+    def _ranked(self, sql: TextClause, params: dict[str, object]) -> list:
+        """The search's rows, in a read transaction with the search's settings."""
+        with self.db.read() as conn:
+            conn.execute(self._settings)
+            return conn.execute(sql, params).all()
 
     def _prune(self, tokens: list[str], params: dict[str, object]) -> bool:
         """Narrow `params` to the rarer words' rows when the question has words in most rows; whether it did.
