@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, TextClause, text
 
 from kb.store.database import KeptCounts, PerChange
-from kb.store.lexical import _idf, _Runs, lexical_text, query_tokens, split_words
+from kb.store.lexical import _B, _K1, _idf, _Runs, lexical_text, query_tokens, split_words
 from kb.store.tokenize import tokenize
 from kb.types import Chunk
 
@@ -44,8 +44,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-K1 = 1.2  # FTS5's bm25() defaults
-B = 0.75
+K1, B = _K1, _B  # FTS5's bm25() defaults, as the SQLite side scores with them
 _MAX_POSITION = 16383  # PostgreSQL keeps positions 1..16383 (and at most 256 per lexeme)
 _MAX_LEXEME_CHARS = 500  # a lexeme may have at most 2047 bytes; 500 characters of any script fit
 _FTS5_TOKEN = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer counts as one token (letters and digits)
