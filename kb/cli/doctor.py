@@ -1,8 +1,11 @@
 """`python -m kb doctor`: is the index whole, and does approximate search still find what exact search finds?
 
-Reports the index database's integrity (SQLite quick_check; tables and GIN index on PostgreSQL), documents, chunk and lexical rows, vectors per document, and the top-k recall
-of Chroma's HNSW index against exact search (the stored vectors of a sample of chunks as queries).
-`--repair` re-embeds missing vectors from the stored chunk texts; `--reset` moves a broken index aside
+Reports the index database's integrity (SQLite quick_check; tables and GIN index on PostgreSQL), documents, chunk and
+lexical rows, vectors per document, the lexical index against its own rows (FTS5's integrity check; on PostgreSQL the
+term table and word counts against the tsvectors), and the top-k recall of Chroma's HNSW index against exact search
+(the stored vectors of a sample of chunks as queries).
+`--repair` re-embeds missing vectors from the stored chunk texts and rebuilds a lexical index that disagrees with its
+rows; `--reset` moves a broken index aside
 (the SQLite file and Chroma folder to a folder; on PostgreSQL the knowledge base's schema is renamed)
 so the documents can be ingested again.
 """
@@ -49,6 +52,7 @@ class Health:
     recall: Recall | None = None
     search: str = ""
     spans: str = ""
+    lexical: str = ""
     problems: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -69,6 +73,8 @@ class Health:
             out.append(f"问答使用的向量检索：{self.search}")
         if self.spans:
             out.append(f"答案句子的向量：{self.spans}")
+        if self.lexical:
+            out.append(f"词法索引：{self.lexical}")
         out += [f"问题：{p}" for p in self.problems] or ["结论：正常"]
         return out
 
@@ -134,6 +140,7 @@ def examine(settings: Settings, repair: bool = False, sample: int = 50) -> Healt
         check = index.check_vectors(repair=repair)
         if check is not None:
             health.vector_summary = check.summary() + ("（已修复）" if repair and not check.ok else "")
+        health.lexical = _lexical_check(index, repair, health.problems)
         if health.lexical_rows != health.chunks:
             health.problems.append(f"词法索引行数 {health.lexical_rows} 与片段数 {health.chunks} 不一致")
         health.recall = hnsw_recall(index, sample=sample)
@@ -149,6 +156,17 @@ def examine(settings: Settings, repair: bool = False, sample: int = 50) -> Healt
     finally:
         index.close()
     return health
+
+
+def _lexical_check(index: Index, repair: bool, problems: list[str]) -> str:
+    """The lexical index against its own rows (`Index.check_lexical`); with `repair`, rebuilt from them."""
+    found, rebuilt = index.check_lexical(repair)
+    if found is None:
+        return "与各行一致"
+    if rebuilt:
+        return f"{found}（已从各行重建）"
+    problems.append(f"词法索引不一致：{found}；修复：python -m kb doctor --repair --kb {index.settings.data_dir}")
+    return "不一致"
 
 
 def _span_coverage(index: Index, docs: list, repair: bool) -> str:
@@ -211,7 +229,11 @@ def add_cli(sub) -> None:
     """Register `python -m kb doctor`."""
     p = sub.add_parser("doctor", help="check the index: integrity, counts, vectors, HNSW recall; repair or reset")
     p.add_argument("--kb", type=Path, help="knowledge-base folder")
-    p.add_argument("--repair", action="store_true", help="re-embed vectors that are missing (from stored chunk texts)")
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="re-embed missing vectors (from stored chunk texts); rebuild a lexical index that disagrees with its rows",
+    )
     p.add_argument("--reset", action="store_true", help="move a broken index aside, to ingest the documents again")
     p.add_argument("--sample", type=int, default=50, help="queries for the recall measurement")
 

@@ -345,6 +345,16 @@ class Index:
             self.span_vectors.put(doc_id, part, self.embeddings.embed_documents(part))
         return len(todo)
 
+    def check_lexical(self, repair: bool = False) -> tuple[str | None, bool]:
+        """What in the lexical index disagrees with its own rows (None: nothing), and whether `repair` rebuilt it
+        from them (under the writers' lock, so no upsert lands half in the old tables and half in the new)."""
+        found = self.lexical.check()
+        if not (found and repair):
+            return found, False
+        with self._writing():
+            self.lexical.rebuild()
+        return found, self.lexical.check() is None
+
     def fill_span_vectors(self, progress: Callable[[str, int], None] | None = None) -> int:
         """Embed the spans of ready documents that have none (indexed before span vectors, or without `spans`);
         progress(source, n) per document. The number of documents filled."""

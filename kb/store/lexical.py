@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from kb.store.database import KeptCounts, PerChange
 from kb.store.tokenize import tokenize
@@ -96,6 +97,21 @@ class LexicalIndex:
             if doc_id is None:
                 return int(conn.execute(_COUNT).scalar_one())
             return int(conn.execute(_COUNT_DOC, {"d": doc_id}).scalar_one())
+
+    def check(self) -> str | None:
+        """What in the full-text index disagrees with the rows it was made from (FTS5's own integrity check), or
+        None."""
+        try:
+            with self.db.transaction() as conn:
+                conn.exec_driver_sql(f"INSERT INTO {_TABLE}({_TABLE}) VALUES ('integrity-check')")
+        except DBAPIError as exc:
+            return f"FTS5 全文索引与其内容不一致（{exc.orig}）"
+        return None
+
+    def rebuild(self) -> None:
+        """Remake the full-text index from its rows (call holding the writers' lock)."""
+        with self.db.transaction() as conn:
+            conn.exec_driver_sql(f"INSERT INTO {_TABLE}({_TABLE}) VALUES ('rebuild')")
 
     def search(
         self, query: str, k: int, doc_ids: list[str] | None = None, wide: bool = True

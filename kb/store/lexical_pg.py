@@ -209,6 +209,7 @@ class PgLexicalIndex:
         # compiling took 45-80 ms, more than the query).
         self._settings = text("SELECT set_config('jit', 'off', true)")
         self._lex = lex
+        self._tables = {**t, "tf": tf}
         # The question's words with their idf (over the whole knowledge base as FTS5's, whatever the scope, from
         # lexical_df), `pick`: whether the word picks candidate rows (else it only scores them).
         self._sql = (
@@ -307,6 +308,44 @@ class PgLexicalIndex:
             gone = list(conn.execute(self._delete, {"d": doc_id}).scalars())
             if gone:
                 conn.execute(self._bump, {"r": -len(gone), "t": -sum(gone)})
+
+    def check(self) -> str | None:
+        """What in the tables kept beside the rows (`lexical_tf`, `lexical_df`, `lexical_stats`) disagrees with the
+        rows' tsvectors, or None: code from before lexical_tf writing to this index would leave it behind."""
+        t = self._tables
+        with self.db.read() as conn:
+            rows, lexemes, tokens = conn.exec_driver_sql(
+                f"SELECT count(*), coalesce(sum(length(tsv)), 0), coalesce(sum(n_tokens), 0) FROM {t['lexical']}"
+            ).one()
+            tf_rows = conn.exec_driver_sql(f"SELECT count(*) FROM {t['tf']}").scalar_one()
+            df_sum = conn.exec_driver_sql(f"SELECT coalesce(sum(n), 0) FROM {t['df']}").scalar_one()
+            n_rows, n_tokens = conn.execute(self._stats).one()
+        found = []
+        if tf_rows != lexemes:
+            found.append(f"lexical_tf 有 {tf_rows} 行，各行的词共 {lexemes} 个")
+        if df_sum != lexemes:
+            found.append(f"lexical_df 的计数合计 {df_sum}，应为 {lexemes}")
+        if (n_rows, n_tokens) != (rows, tokens):
+            found.append(f"lexical_stats 记为 {n_rows} 行 {n_tokens} 词，实为 {rows} 行 {tokens} 词")
+        return "；".join(found) or None
+
+    def rebuild(self) -> None:
+        """Remake `lexical_tf`, `lexical_df` and `lexical_stats` from the rows (call holding the writers' lock)."""
+        t = self._tables
+        with self.db.transaction() as conn:
+            conn.exec_driver_sql(f"DELETE FROM {t['tf']}")
+            conn.exec_driver_sql(f"INSERT INTO {t['tf']} (lexeme, rid, tf, n_tokens) {_tf_rows(t['lexical'])}")
+            conn.exec_driver_sql(f"DELETE FROM {t['df']}")
+            conn.exec_driver_sql(
+                f"INSERT INTO {t['df']} (lexeme, n) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM {t['lexical']}')"
+            )
+            conn.exec_driver_sql(
+                f"UPDATE {t['stats']} SET (n_rows, n_tokens) = (SELECT count(*), coalesce(sum(n_tokens), 0)"
+                f" FROM {t['lexical']}) WHERE id = 1"
+            )
+        with self.db.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql(f"VACUUM (ANALYZE) {t['tf']}")
 
     def count(self, doc_id: str | None = None) -> int:
         """Indexed rows, of one document or of all."""

@@ -60,6 +60,24 @@ def test_a_deleted_vector_folder_is_rebuilt_from_the_stored_chunks_when_the_inde
         assert idx.check_vectors().ok
 
 
+def test_a_full_text_index_out_of_step_with_its_rows_is_found_and_rebuilt_by_the_doctor(built):
+    """SQLite's quick_check passes a FTS5 index whose rows changed behind its back; the doctor runs FTS5's own
+    integrity check, names the damage, and --repair rebuilds the index from the rows."""
+    settings, top = built
+    conn = sqlite3.connect(settings.sqlite_path)
+    conn.execute(
+        "UPDATE lexical_fts_content SET c0 = '预备期 一年' WHERE id = (SELECT min(id) FROM lexical_fts_content)"
+    )
+    conn.commit()
+    assert sqlite_problem(conn) is None  # the file is sound; the index no longer matches its rows
+    conn.close()
+    health = examine(settings, sample=5)
+    assert health.lexical == "不一致"
+    assert any("FTS5 全文索引与其内容不一致" in p and "kb doctor --repair" in p for p in health.problems)
+    assert run_doctor(settings, repair=True, sample=5) == 0
+    assert examine(settings, sample=5).lexical == "与各行一致"
+
+
 def test_with_repair_off_missing_vectors_are_refused_naming_the_store_the_document_and_the_command(built, embedder):
     settings, top = built
     with Index(settings, embedder) as idx:
