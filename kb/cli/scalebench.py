@@ -450,33 +450,54 @@ def format_table(results: list[SizeResult], backend: str) -> str:
     return "\n".join(lines)
 
 
-def plot(results: list[SizeResult], path: Path, title: str) -> None:
-    """Query p50/p95 and peak RSS against the number of chunks, log scale, as a PNG."""
+def save_results(results: list[SizeResult], backend: str, path: Path) -> None:
+    """This run's figures as JSON, for a later run's curve to draw beside its own (`--with`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"backend": backend, "sizes": [r.__dict__ for r in results]}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def load_results(path: Path) -> tuple[str, list[SizeResult]]:
+    """(backend, figures) of a run saved by `save_results`."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data["backend"], [SizeResult(**r) for r in data["sizes"]]
+
+
+def plot(runs: list[tuple[str, list[SizeResult]]], path: Path, title: str) -> None:
+    """Query p50/p95 and peak RSS against the number of chunks, log scale, as a PNG: one set of curves per
+    (backend, figures) run, so both backends can be compared on one picture."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display on a server
     import matplotlib.pyplot as plt
 
-    xs = [r.chunks for r in results]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    ax1.plot(xs, [r.ask_p50_ms for r in results], "o-", label="ask p50")
-    ax1.plot(xs, [r.ask_p95_ms for r in results], "o-", label="ask p95")
-    ax1.plot(xs, [r.retrieve_p95_ms for r in results], "o--", label="retrieval p95")
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.5))
+    ticks: set[int] = set()
+    for n, (backend, results) in enumerate(runs):
+        xs = [r.chunks for r in results]
+        ticks.update(xs)
+        name = backend.split(" ")[0] if len(runs) > 1 else ""
+        tag = f"{name} " if name else ""
+        color = f"C{2 * n}", f"C{2 * n + 1}"
+        ax1.plot(xs, [r.ask_p50_ms for r in results], "o-", color=color[0], alpha=0.55, label=f"{tag}ask p50")
+        ax1.plot(xs, [r.ask_p95_ms for r in results], "o-", color=color[0], label=f"{tag}ask p95")
+        ax1.plot(xs, [r.retrieve_p95_ms for r in results], "o--", color=color[1], label=f"{tag}retrieval p95")
+        ax2.plot(xs, [r.rss_mb / 1024 for r in results], "o-", color=color[0], label=f"{tag}peak RSS (asking)")
+        ax2.plot(xs, [r.disk_mb / 1024 for r in results], "o--", color=color[1], label=f"{tag}size on disk")
     ax1.axhline(150, color="grey", linestyle=":", label="goal p95 150 ms")
     ax1.set_xscale("log")
     ax1.set_xlabel("chunks")
     ax1.set_ylabel("ms per question")
-    ax1.legend()
-    ax2.plot(xs, [r.rss_mb / 1024 for r in results], "o-", label="peak RSS (asking process)")
-    ax2.plot(xs, [r.disk_mb / 1024 for r in results], "o-", label="size on disk")
+    ax1.legend(fontsize="small")
     ax2.axhline(4, color="grey", linestyle=":", label="goal RSS 4 GiB")
     ax2.set_xscale("log")
+    xs = sorted(ticks)
     for ax in (ax1, ax2):
         ax.set_xticks(xs, [f"{x:,}" for x in xs])
         ax.minorticks_off()
     ax2.set_xlabel("chunks")
     ax2.set_ylabel("GiB")
-    ax2.legend()
+    ax2.legend(fontsize="small")
     fig.suptitle(title)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -495,9 +516,12 @@ def run_scale_bench(
     keep: bool = False,
     reuse: Path | None = None,
     copy_from: Path | None = None,
+    json_out: Path | None = None,
+    beside: list[Path] | None = None,
 ) -> int:
     """Build and measure each size (or only measure those under `reuse`, or copy those under `copy_from` onto the
-    backend first); print the table (and write the PNG)."""
+    backend first); print the table, and write the figures as JSON and the PNG (with the curves of the runs saved
+    in `beside` drawn too) when asked."""
     questions = [json.loads(x)["question"] for x in open(questions_path, encoding="utf-8") if x.strip()]
     if reuse is not None:
         root, keep = reuse, True  # knowledge bases an earlier --keep run left: measured again, never removed
@@ -553,8 +577,13 @@ def run_scale_bench(
         f"load average {load:.2f} at start, {load_after:.2f} at end; questions: {len(questions)} ({questions_path})"
     )
     print(format_table(results, backend.name))
+    if json_out:
+        save_results(results, backend.name, json_out)
+        print(f"figures: {json_out}")
     if png:
-        plot(results, png, f"bench-scale, {backend.name}, {os.cpu_count()} cores")
+        runs = [*(load_results(p) for p in beside or []), (backend.name, results)]
+        names = " and ".join(b for b, _ in runs)
+        plot(runs, png, f"bench-scale, {names}, {os.cpu_count()} cores")
         print(f"curve: {png}")
     return 0
 
@@ -595,6 +624,14 @@ def add_cli(sub) -> None:
     p.add_argument("--database-url", default="", help="with --backend postgres: postgresql://user@host:port/db")
     p.add_argument("--chroma", default="", help="with --backend postgres: the Chroma server, HOST:PORT")
     p.add_argument("--png", type=Path, help="write the curve here (e.g. docs/scale.png)")
+    p.add_argument("--json", type=Path, help="write the figures here as JSON (for another run's --with)")
+    p.add_argument(
+        "--with",
+        dest="beside",
+        type=Path,
+        nargs="+",
+        help="figures an earlier run wrote with --json (another backend's), drawn on the same curve",
+    )
 
     def cmd(args) -> int:
         backend = backend_from_args(args.backend, args.database_url, args.chroma)
@@ -609,6 +646,8 @@ def add_cli(sub) -> None:
             args.keep,
             args.reuse,
             args.copy_from,
+            args.json,
+            args.beside,
         )
 
     p.set_defaults(fn=cmd)

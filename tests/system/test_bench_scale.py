@@ -111,16 +111,21 @@ def test_bench_scale_copies_a_kept_sqlite_size_onto_postgresql_unchanged(sample_
     base, n0, questions = sample_base
     size = n0 + DOC_CHUNKS + 5
     common = ["--sizes", str(size), "--base", str(base), "--donors", str(base), "--questions", str(questions)]
-    kept = _run([*common, "--work", str(tmp_path / "sqlite"), "--keep"], tmp_path)
+    figures, png = tmp_path / "sqlite.json", tmp_path / "both.png"
+    kept = _run([*common, "--work", str(tmp_path / "sqlite"), "--keep", "--json", str(figures)], tmp_path)
     assert kept.returncode == 0, kept.stderr[-3000:]
     (root,) = (tmp_path / "sqlite").iterdir()
     with chroma_server(tmp_path / "chroma") as (host, port):
         copied = _run(
             ["--backend", "postgres", "--database-url", fresh_database(pg_cluster), "--chroma", f"{host}:{port}"]
-            + [*common, "--work", str(tmp_path / "pg"), "--copy-from", str(root)],
+            + [*common, "--work", str(tmp_path / "pg"), "--copy-from", str(root)]
+            + ["--png", str(png), "--with", str(figures)],
             tmp_path,
         )
     assert copied.returncode == 0, copied.stderr[-3000:]
+    saved = json.loads(figures.read_text(encoding="utf-8"))  # the SQLite run's figures, drawn beside PostgreSQL's
+    assert saved["backend"].startswith("SQLite") and [r["chunks"] for r in saved["sizes"]] == [size]
+    assert png.stat().st_size > 10_000
     sqlite_row, pg_row = _rows(kept.stdout)[0], _rows(copied.stdout)[0]
     assert pg_row[:2] == sqlite_row[:2] == [f"{size:,}", "3"]  # same chunks, same documents
     assert pg_row[-1] == sqlite_row[-1]  # the same questions answered
