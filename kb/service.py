@@ -62,6 +62,7 @@ class KnowledgeBase:
         # Glossary term -> definition, given by whoever built the glossary (kb/learn/glossary.py writes it here):
         # a question using a term also searches for its definition. The service never imports the glossary.
         self.glossary: Mapping[str, str] = dict(glossary or {})
+        self._shared_glossary: Mapping[str, str] | None = None  # the index's glossary last taken (Index.glossary)
         self._router: tuple[tuple, Router] | None = None  # (documents' ids and versions, Router)
 
     def ask(self, question: str, doc_ids: list[str] | None = None) -> Answer:
@@ -127,11 +128,19 @@ class KnowledgeBase:
             doc_ids = self.route(question)
             if doc_ids is None and self.settings.authority.default_in_force:
                 doc_ids = in_force_scope(self.index)  # None unless some document is known to be outdated
-        extra = expand_query(question, self.glossary)[len(question) :].strip()
+        extra = expand_query(question, self._current_glossary())[len(question) :].strip()
         k = k or self.settings.retrieval.top_k
         # Twice as many, so the passages a collapsed repeat (a reprinted page) leaves room for still come in.
         hits = self.retriever.retrieve(question, k=2 * k, doc_ids=doc_ids, expansion=extra)
         return collapse_near_duplicates(hits)[:k]
+
+    def _current_glossary(self) -> Mapping[str, str]:
+        """The definitions, taken anew when the glossary saved in the index changed (another replica rebuilt it)."""
+        shared = self.index.glossary()
+        if shared is not None and shared is not self._shared_glossary:
+            self._shared_glossary = shared
+            self.glossary = dict(shared)
+        return self.glossary
 
     def route(self, question: str) -> list[str] | None:
         """The documents a question names by the names people use for them (kb/answer/routing.py), or None."""

@@ -19,6 +19,9 @@ added entry survives a rebuild). Retrieval uses the glossary twice:
   terms to `data_dir/glossary_terms.txt`, which `kb.factory.open_index` loads before any ingest.
 * `expand_query` appends a term's definition to a question that uses it (the displayed question
   stays as typed; `KnowledgeBase.glossary` holds the definitions).
+Terms and definitions are also saved in the index itself (`Index.save_glossary`): another replica or ingest
+worker sharing the index (PostgreSQL) reads them when the index changes, teaches its jieba the terms and
+expands questions with the definitions, without a restart.
 """
 
 from __future__ import annotations
@@ -425,6 +428,8 @@ class Glossary:
         (data_dir / DEFINITIONS_FILE).write_text(
             json.dumps(definitions, ensure_ascii=False, indent=0), encoding="utf-8"
         )
+        # And in the index, for the replicas and workers that share it but not this folder (Index.glossary).
+        self.index.save_glossary(terms, definitions)
         digest = hashlib.sha1("\n".join(terms).encode()).hexdigest()
         if self.index.manifest.get_meta(_META_KEY) != digest:
             retokenize(self.index)

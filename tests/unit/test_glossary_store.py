@@ -39,6 +39,9 @@ class FakeIndex:
     def documents(self) -> list[SimpleNamespace]:
         return [SimpleNamespace(doc_id="d", status="ready")]
 
+    def save_glossary(self, terms: list[str], definitions: dict[str, str]) -> None:
+        self.meta["glossary"] = repr((terms, definitions))
+
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         return list(self.chunks)
 
