@@ -86,9 +86,12 @@ class KnowledgeBase:
         Answer's text replaces them; the extractive answer is yielded sentence by sentence.
         """
         t0 = time.perf_counter()
-        hits = self.retrieve(question, doc_ids=doc_ids)
-        t1 = time.perf_counter()
-        answer = self.extractive.answer(question, hits)
+        # One change stamp for the question's cached reads (ends before the first yield: a stream may resume in
+        # another thread).
+        with self.index.manifest.db.pinned():
+            hits = self.retrieve(question, doc_ids=doc_ids)
+            t1 = time.perf_counter()
+            answer = self.extractive.answer(question, hits)
         streamed = False
         if self.llm is not None and not answer.refused:
             from kb.answer.llm_answerer import LLMUnavailable
@@ -110,7 +113,8 @@ class KnowledgeBase:
             for piece in _PIECE.findall(answer.text):
                 if piece:
                     yield piece
-        add_source_notices(self.index, answer)  # outdated sources, other versions (kb/answer/source_notices.py)
+        with self.index.manifest.db.pinned():  # outdated sources, other versions (kb/answer/source_notices.py)
+            add_source_notices(self.index, answer)
         answer.timings.update(retrieve_ms=(t1 - t0) * 1000)
         yield answer
 

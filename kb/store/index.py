@@ -168,7 +168,8 @@ class Index:
     def _vectors(self) -> Iterator[VectorStore]:
         """The vector store, reopened first if another process has written since we last looked."""
         with self._vlock:
-            version = self.manifest.data_version()
+            stamp = self.manifest.db.change_stamp()  # a question's pinned one, when asked inside a question
+            version = stamp[0] if stamp is not None else self.manifest.data_version()
             if version != self._data_version and not self.settings.store.chroma_host:
                 # A local Chroma client keeps its HNSW index in memory and does not see vectors another process
                 # (e.g. `python -m ingest` while the app runs) added; reopening reloads it from disk.

@@ -303,6 +303,29 @@ def test_the_doctor_finds_term_rows_older_code_left_behind_and_repair_makes_them
         assert [c for c, _ in pieces.lexical.search(q, 10)] == [c for c, _ in _tsvector_bm25(pieces, q, 10)], q
 
 
+def test_a_question_reads_the_change_stamp_once_and_the_next_one_sees_another_process_s_commit(
+    tmp_settings, pg_url, embedder, dangzhang, report, monkeypatch
+):
+    settings = _on_pg(tmp_settings, pg_url)
+    kb = build(settings, embeddings=embedder)
+    other = Index(settings, embedder)  # its own connections and commit count: another replica, as far as kb knows
+    try:
+        kb.index.upsert(*dangzhang)
+        kb.ask("党员的预备期是多长时间？")  # the kept values filled
+        reads = []
+        db = kb.index.manifest.db
+        real = db.data_version
+        monkeypatch.setattr(db, "data_version", lambda: reads.append(1) or real())
+        first = kb.ask("党员的预备期是多长时间？")
+        assert not first.refused and len(reads) == 2  # one for the answer, one for the notices after it (was 11)
+        other.upsert(*report)  # committed by the other replica between two questions
+        second = kb.ask("2024年国内生产总值增长的预期目标是多少？")
+        assert not second.refused and second.citations[0].source == report[0].source  # the new document is seen
+    finally:
+        other.close()
+        kb.close()
+
+
 def test_a_dev_question_gets_the_same_answer_on_both_backends(both, tmp_settings):
     lite, pg = both
     for q in ("党员的预备期是多长时间？", "多大年龄可以申请加入中国共产党？"):
