@@ -88,6 +88,11 @@ class StoreSettings(_Section):
 class RetrievalSettings(_Section):
     top_k: int = Field(6, description="Passages handed to the answerer.")
     candidates: int = Field(30, description="Candidates fetched from each of dense and lexical search.")
+    parallel_lexical: bool = Field(
+        True,
+        description="Run the lexical search in a second thread while the question is embedded and searched "
+        "densely: the database works (and waits) while the embedder computes.",
+    )
     dense_weight: float = Field(
         0.5,
         description="Weight of the dense score in the fusion (lexical gets the rest); 0.5 since the span blend "

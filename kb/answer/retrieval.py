@@ -8,6 +8,8 @@ numbers that a 384-dimension embedding blurs.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -56,6 +58,20 @@ class SpanScorer(Protocol):
     def scores(self, question: str, texts: list[str]) -> list[float]: ...
 
 
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """Threads for the lexical half of retrievals, shared by every retriever of the process. More than the app's
+    simultaneous questions, so none waits for a thread (a waiting search would only be slower than inline)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=32, thread_name_prefix="lexical")
+        return _POOL
+
+
 class HybridRetriever:
     """Dense + lexical candidates, fused, rescored by their best sentence, optionally reranked."""
 
@@ -77,9 +93,19 @@ class HybridRetriever:
         """The top-k hits for a query, best first; `expansion` (e.g. glossary definitions) feeds lexical search only."""
         k = k or self.cfg.top_k
         n = max(self.cfg.candidates, k)
-        dense = self.index.dense_search(query, n, doc_ids=doc_ids)
         # Aliases and Chinese year forms help exact matching; in the embedding they only dilute the question.
-        lexical = self.index.lexical_search(f"{expand_query(query)} {expansion}".strip(), n, doc_ids=doc_ids)
+        words = f"{expand_query(query)} {expansion}".strip()
+        if self.cfg.parallel_lexical:
+            # Both searches wait outside the GIL (the embedder's engine, SQLite's or PostgreSQL's BM25), so the
+            # second one runs beside the first: retrieval takes the longer of the two instead of their sum.
+            lexical_run = _pool().submit(self.index.lexical_search, words, n, doc_ids=doc_ids)
+            try:
+                dense = self.index.dense_search(query, n, doc_ids=doc_ids)
+            finally:
+                lexical = lexical_run.result()  # its error, if any, is raised here
+        else:
+            dense = self.index.dense_search(query, n, doc_ids=doc_ids)
+            lexical = self.index.lexical_search(words, n, doc_ids=doc_ids)
         chunks: dict[str, Chunk] = {}
         d_raw: dict[str, float] = {}
         l_raw: dict[str, float] = {}
