@@ -98,7 +98,14 @@ class HybridRetriever:
         if self.cfg.parallel_lexical:
             # Both searches wait outside the GIL (the embedder's engine, SQLite's or PostgreSQL's BM25), so the
             # second one runs beside the first: retrieval takes the longer of the two instead of their sum.
-            lexical_run = _pool().submit(self.index.lexical_search, words, n, doc_ids=doc_ids)
+            db = self.index.manifest.db
+            stamp = db.change_stamp()  # the question's pinned one: the other thread reads with it too
+
+            def lexical_search() -> list[tuple[Chunk, float]]:
+                with db.pinned(stamp):
+                    return self.index.lexical_search(words, n, doc_ids=doc_ids)
+
+            lexical_run = _pool().submit(lexical_search)
             try:
                 dense = self.index.dense_search(query, n, doc_ids=doc_ids)
             finally:

@@ -279,15 +279,15 @@ class IndexDatabase:
         return self.data_version(), self._own_commits
 
     @contextmanager
-    def pinned(self) -> Iterator[None]:
+    def pinned(self, stamp: tuple[int, int] | None = None) -> Iterator[None]:
         """Within it, this thread reads the change stamp once and keeps it: one question asks for it about ten
         times (each kept value checks it), a round trip to PostgreSQL each (15 of a question's 62 ms at 1k
         passages). A commit of another process meanwhile is seen by the next question, as it would be had it
-        come a moment later."""
+        come a moment later. `stamp`: one already read (by the thread that hands this one part of its question)."""
         if getattr(self._local, "pin", None) is not None:
             yield  # already pinned by an outer block
             return
-        self._local.pin = _UNREAD
+        self._local.pin = stamp or _UNREAD
         try:
             yield
         finally:
