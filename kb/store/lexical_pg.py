@@ -81,6 +81,20 @@ def _tf_rows(lex: str, where: str = "true") -> str:
     )
 
 
+def _df_rows(lex: str) -> str:
+    """The lexical_df rows of the lexical rows: each lexeme and how many rows hold it."""
+    return f"SELECT word, ndoc FROM ts_stat('SELECT tsv FROM {lex}')"
+
+
+def _analyse(db: IndexDatabase, lex: str, tf: str) -> None:
+    """Planner statistics for both tables and the visibility map for index-only scans of lexical_tf, now rather than
+    whenever autovacuum comes round (VACUUM cannot run inside a transaction)."""
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql(f"VACUUM (ANALYZE) {tf}")
+        conn.exec_driver_sql(f"ANALYZE {lex}")
+
+
 def _lexeme(token: str) -> str:
     return token[:_MAX_LEXEME_CHARS]
 
@@ -166,17 +180,10 @@ class PgLexicalIndex:
             if conn.exec_driver_sql(
                 f"SELECT NOT EXISTS (SELECT 1 FROM {df}) AND EXISTS (SELECT 1 FROM {lex})"
             ).scalar():
-                conn.exec_driver_sql(
-                    f"INSERT INTO {df} (lexeme, n) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM {lex}')"
-                )
+                conn.exec_driver_sql(f"INSERT INTO {df} (lexeme, n) {_df_rows(lex)}")
             made_tf = self._make_tf(conn, lex, tf)
         if made_tf:
-            # Statistics for the planner and the visibility map for index-only scans of lexical_tf, now rather
-            # than whenever autovacuum comes round (VACUUM cannot run inside a transaction).
-            with db.engine.connect() as conn:
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                conn.exec_driver_sql(f"VACUUM (ANALYZE) {tf}")
-                conn.exec_driver_sql(f"ANALYZE {lex}")
+            _analyse(db, lex, tf)
         # Sorted by lexeme, so two writers at once take the rows' locks in one order.
         self._df_add = text(
             f"INSERT INTO {df} (lexeme, n) VALUES (:l, :n) ON CONFLICT (lexeme) DO UPDATE SET n = {df}.n + EXCLUDED.n"
@@ -336,16 +343,12 @@ class PgLexicalIndex:
             conn.exec_driver_sql(f"DELETE FROM {t['tf']}")
             conn.exec_driver_sql(f"INSERT INTO {t['tf']} (lexeme, rid, tf, n_tokens) {_tf_rows(t['lexical'])}")
             conn.exec_driver_sql(f"DELETE FROM {t['df']}")
-            conn.exec_driver_sql(
-                f"INSERT INTO {t['df']} (lexeme, n) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM {t['lexical']}')"
-            )
+            conn.exec_driver_sql(f"INSERT INTO {t['df']} (lexeme, n) {_df_rows(t['lexical'])}")
             conn.exec_driver_sql(
                 f"UPDATE {t['stats']} SET (n_rows, n_tokens) = (SELECT count(*), coalesce(sum(n_tokens), 0)"
                 f" FROM {t['lexical']}) WHERE id = 1"
             )
-        with self.db.engine.connect() as conn:
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            conn.exec_driver_sql(f"VACUUM (ANALYZE) {t['tf']}")
+        _analyse(self.db, t["lexical"], t["tf"])
 
     def count(self, doc_id: str | None = None) -> int:
         """Indexed rows, of one document or of all."""
