@@ -285,7 +285,7 @@ def _read_on(question: str, best: Candidate, passage: str, ranked: list[Candidat
     if nxt is None or is_heading(nxt.text):
         return [best]
     fits = len(best.text) + len(nxt.text) <= budget
-    if fits and (best.text.endswith(("：", ":")) or (_CONDITION.match(best.text) and _CONDITION.match(nxt.text))):
+    if fits and (best.text.endswith(("：", ":")) or (_condition(best.text) and _CONDITION.match(nxt.text))):
         return [best, nxt]
     if not _HOW.search(question):
         return [best]
@@ -297,6 +297,12 @@ def _read_on(question: str, best: Candidate, passage: str, ranked: list[Candidat
     cut = max(best.text.rfind(p, 0, min(pos)) for p in "，,；;：:") + 1
     head = Candidate(best.hit_rank, best.start + cut, best.end, best.text[cut:], best.features, best.logit)
     return [head, Candidate(nxt.hit_rank, nxt.start, nxt.end, nxt.text, nxt.features, best.logit)]
+
+
+def _condition(unit: str) -> bool:
+    """A clause run stating a condition and its consequence: it opens with one, or it is one of a list of
+    them (ends in ；, with a "…的，" condition in it, after its list number or a shared subject)."""
+    return bool(_CONDITION.match(unit)) or (unit.rstrip().endswith(("；", ";")) and bool(re.search(r"的[，,]", unit)))
 
 
 def units(text: str) -> list[tuple[int, int]]:

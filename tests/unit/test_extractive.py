@@ -117,6 +117,24 @@ def test_a_legal_condition_is_answered_with_its_consequences():
     assert "给予警告或者记过处分" in a.text and "情节较重的，给予记大过或者降级处分" in a.text
 
 
+NOTICE_ITEM = (
+    "二、拒绝接受检疫、强制隔离或者治疗，过失造成传染病传播危险，尚不够刑事处罚的，依法给予治安处罚；"
+    "构成犯罪的，依法按照过失以危险方法危害公共安全罪追究刑事责任；"
+    "故意隐瞒行程、病情，拒不配合流行病学调查，造成疫情扩散的，由公安机关依法处理，并将有关情况纳入个人信用记录，"
+    "在全市范围内通报，相关单位和个人应当依法承担由此造成的全部损失和法律责任。三、其他事项另行通知。"
+)
+
+
+def test_a_numbered_condition_reads_on_into_its_heavier_consequence():
+    # The condition is not the opening clause (a list number and the act come first): the next clause is still
+    # its parallel consequence.
+    qa = answerer([NOTICE_ITEM])
+    a = qa.answer("拒绝接受强制隔离，过失造成传染病传播危险如何处罚？", [hit(NOTICE_ITEM, 0.9, title="通告")])
+    assert not a.refused
+    assert "依法给予治安处罚" in a.text and "构成犯罪的，依法按照过失以危险方法危害公共安全罪追究刑事责任" in a.text
+    assert "其他事项" not in a.text
+
+
 def test_a_long_sentence_is_cut_to_the_clauses_that_answer():
     long = (
         "今年政府工作的总体要求是：以新时代中国特色社会主义思想为指导，全面贯彻落实党的二十大精神，"
