@@ -89,9 +89,10 @@ class KnowledgeBase:
         # One change stamp for the question's cached reads (ends before the first yield: a stream may resume in
         # another thread).
         with self.index.manifest.db.pinned():
-            hits = self.retrieve(question, doc_ids=doc_ids)
+            scope = self.search_scope(question, doc_ids)
+            hits = self.retrieve(question, doc_ids=scope, routed=True)
             t1 = time.perf_counter()
-            answer = self.extractive.answer(question, hits)
+            answer = self.extractive.answer(question, hits, documents=self._count_searched(scope))
         streamed = False
         if self.llm is not None and not answer.refused:
             from kb.answer.llm_answerer import LLMUnavailable
@@ -118,25 +119,42 @@ class KnowledgeBase:
         answer.timings.update(retrieve_ms=(t1 - t0) * 1000)
         yield answer
 
-    def retrieve(self, question: str, k: int | None = None, doc_ids: list[str] | None = None) -> list[Hit]:
+    def retrieve(
+        self, question: str, k: int | None = None, doc_ids: list[str] | None = None, routed: bool = False
+    ) -> list[Hit]:
         """Passages for a question; the definitions of glossary terms it uses join the lexical search.
 
         Only the lexical side gets them, as with aliases (kb/answer/terms.py): appended to the embedded question,
-        extra words dilute it.
+        extra words dilute it. `routed`: `doc_ids` is already the question's `search_scope`.
         """
         from kb.answer.dedupe import collapse_near_duplicates
         from kb.answer.glossary_expansion import expand_query
 
-        if doc_ids is None:
-            # A document the question names is answered from, in force or not; otherwise, documents in force.
-            doc_ids = self.route(question)
-            if doc_ids is None and self.settings.authority.default_in_force:
-                doc_ids = in_force_scope(self.index)  # None unless some document is known to be outdated
+        if not routed:
+            doc_ids = self.search_scope(question, doc_ids)
         extra = expand_query(question, self._current_glossary())[len(question) :].strip()
         k = k or self.settings.retrieval.top_k
         # Twice as many, so the passages a collapsed repeat (a reprinted page) leaves room for still come in.
         hits = self.retriever.retrieve(question, k=2 * k, doc_ids=doc_ids, expansion=extra)
         return collapse_near_duplicates(hits)[:k]
+
+    def search_scope(self, question: str, doc_ids: list[str] | None = None) -> list[str] | None:
+        """The documents a question searches: the chosen ones; else a document it names, in force or not; else
+        the documents in force (None: all)."""
+        if doc_ids is not None:
+            return doc_ids
+        doc_ids = self.route(question)
+        if doc_ids is None and self.settings.authority.default_in_force:
+            doc_ids = in_force_scope(self.index)  # None unless some document is known to be outdated
+        return doc_ids
+
+    def _count_searched(self, scope: list[str] | None) -> int:
+        """How many ready documents a search over `scope` could draw from."""
+        ready = self.documents()
+        if scope is None:
+            return len(ready)
+        chosen = set(scope)
+        return sum(1 for d in ready if d.doc_id in chosen)
 
     def _current_glossary(self) -> Mapping[str, str]:
         """The definitions, taken anew when the glossary saved in the index changed (another replica rebuilt it)."""

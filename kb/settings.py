@@ -144,6 +144,14 @@ class AnswerSettings(_Section):
         "web address or postcode and no retrieved passage has one in that form (answerable questions almost never "
         "do either; docs/evaluation.md gives the rates).",
     )
+    doc_share_min_documents: int = Field(
+        3,
+        ge=0,
+        description="The answerability model counts the hits gathering in the cited document as evidence only when "
+        "the search could draw from at least this many documents; a question scoped to one or two (or asked of a "
+        "knowledge base that small) has them gathered by the scope (docs/evaluation.md: refusal when scoped to a "
+        "document without the answer). 0 always counts it.",
+    )
     max_unit_chars: int = Field(
         120, description="A longer best sentence is cut to the run of its clauses that holds the answer."
     )

