@@ -30,9 +30,13 @@ def _article(heading_path: str) -> str:
     return m.group(0) if m else ""
 
 
-def _article_text(index: Index, doc_id: str, article: str) -> str:
-    parts = [c.text for c in index.chunks_of(doc_id) if _article(c.heading_path) == article]
-    return "".join(dict.fromkeys(parts))
+def _article_texts(index: Index, doc_ids: list[str], article: str) -> dict[str, str]:
+    """The article's text in each document (one query for all: a law may have many versions)."""
+    found = index.manifest.chunks_headed(doc_ids, article)
+    return {
+        d: "".join(dict.fromkeys(c.text for c in found.get(d, []) if _article(c.heading_path) == article))
+        for d in doc_ids
+    }
 
 
 def _first_difference(theirs: str, mine: str) -> str:
@@ -50,13 +54,13 @@ def _version_notes(index: Index, doc_id: str, heading_path: str, standings: dict
     article = _article(heading_path)
     if len(me.versions) < 2 or not article:
         return []
-    mine = _article_text(index, doc_id, article)
+    others = [v for v in me.versions if v != doc_id and v in standings]
+    texts = _article_texts(index, [doc_id, *others], article)
+    mine = texts[doc_id]
     notes = []
-    for other in me.versions:
-        if other == doc_id or other not in standings:
-            continue
+    for other in others:
         them = standings[other]
-        theirs = _article_text(index, other, article)
+        theirs = texts[other]
         which = (
             "旧版本"
             if version_key(them.meta) <= version_key(me.meta)

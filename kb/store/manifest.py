@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from kb.store.database import IndexDatabase
 from kb.types import Chunk, SourceDoc
@@ -123,6 +123,13 @@ class Manifest:
             "chunks_of": text(
                 f"SELECT {chunk_cols} FROM {t['chunks']} WHERE doc_id = :doc_id ORDER BY ordinal, chunk_id"
             ),
+            # The chunks under headings naming an article, of several documents (the other versions of a law):
+            # only those rows, not every chunk of every version.
+            "headed_chunks": text(
+                f"SELECT {chunk_cols} FROM {t['chunks']} WHERE doc_id IN :doc_ids AND heading_path LIKE :pattern"
+                " ESCAPE '\\'"
+                " ORDER BY doc_id, ordinal, chunk_id"
+            ).bindparams(bindparam("doc_ids", expanding=True)),
             "chunk_ids": text(f"SELECT chunk_id FROM {t['chunks']}"),
             "count_all": text(f"SELECT count(*) FROM {t['chunks']}"),
             "count_doc": text(f"SELECT count(*) FROM {t['chunks']} WHERE doc_id = :doc_id"),
@@ -290,6 +297,18 @@ class Manifest:
         with self.db.read() as conn:
             rows = conn.execute(self._sql["chunks_of"], {"doc_id": doc_id}).all()
         return [Chunk(*r) for r in rows]
+
+    def chunks_headed(self, doc_ids: list[str], words: str) -> dict[str, list[Chunk]]:
+        """The chunks of these documents whose heading path contains `words`, by document, in reading order."""
+        if not doc_ids:
+            return {}
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        out: dict[str, list[Chunk]] = {}
+        with self.db.read() as conn:
+            for r in conn.execute(self._sql["headed_chunks"], {"doc_ids": list(doc_ids), "pattern": pattern}):
+                c = Chunk(*r)
+                out.setdefault(c.doc_id, []).append(c)
+        return out
 
     def chunk_ids(self) -> list[str]:
         """Every chunk id (all chunk rows belong to ready documents once repair has run)."""

@@ -334,6 +334,20 @@ def test_a_dev_question_gets_the_same_answer_on_both_backends(both, tmp_settings
         assert [c.chunk_id for c in a.citations] == [c.chunk_id for c in b.citations]
 
 
+def test_the_chunks_under_an_article_heading_are_the_same_on_both_backends(both, dangzhang, report):
+    # The version notices read one article of every version of a law in one query (kb/answer/source_notices.py).
+    lite, pg = both
+    ids = [dangzhang[0].doc_id, report[0].doc_id, "no-such-doc"]
+    for words in ("第七条", "第一章", "%", "_七条"):
+        a, b = lite.manifest.chunks_headed(ids, words), pg.manifest.chunks_headed(ids, words)
+        assert a == b, words
+        want = [c for c in dangzhang[1] if words in c.heading_path]
+        assert a.get(dangzhang[0].doc_id, []) == want, words
+    assert [c.heading_path for c in lite.manifest.chunks_headed(ids, "第七条")[dangzhang[0].doc_id]] == [
+        "第一章 党员 > 第七条"
+    ]
+
+
 def test_departments_keep_their_rows_apart_in_one_database(tmp_settings, pg_url, embedder, dangzhang, report):
     zzb = _on_pg(tmp_settings.model_copy(update={"data_dir": tmp_settings.data_dir / "zzb"}), pg_url, "zzb")
     xcb = _on_pg(tmp_settings.model_copy(update={"data_dir": tmp_settings.data_dir / "xcb"}), pg_url, "xcb")
