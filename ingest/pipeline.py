@@ -256,6 +256,11 @@ def ingest_paths(
         report.results.append(result)
         if on_result:
             on_result(result)
+    if any(r.status in ("added", "updated", "removed") for r in report.results):
+        try:
+            index.maintain()
+        except Exception:  # the documents landed; searches are only slower until autovacuum comes round
+            log.exception("index maintenance after ingest failed")
     report.seconds = time.perf_counter() - started
     return report
 

@@ -260,6 +260,7 @@ def _made(out: Path, backend: Backend, fill: Callable[[Index], None]) -> dict:
         fill(index)
         # Standing of every document, read from the stored text as for an index made before it existed, once.
         refresh_authority(index, backfill=True)
+        index.maintain()  # as an ingest run ends (ingest/pipeline.py)
     finally:
         index.close()
     return {"build_s": time.perf_counter() - t0, "build_rss_mb": _peak_rss_mb()}

@@ -485,6 +485,10 @@ class Index:
         """A chunk of a ready document by id."""
         return self.manifest.get_chunk(chunk_id)
 
+    def maintain(self) -> None:
+        """Housekeeping after a batch of writes (an ingest run, a worker's file): the lexical index's, if it has any."""
+        self.lexical.maintain()
+
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         """A document's chunks in reading order."""
         return self.manifest.chunks_of(doc_id)

@@ -108,6 +108,9 @@ class LexicalIndex:
             return f"FTS5 全文索引与其内容不一致（{exc.orig}）"
         return None
 
+    def maintain(self) -> None:
+        """After a batch of writes: nothing to do (FTS5 merges its segments as rows come; PostgreSQL's needs VACUUM)."""
+
     def rebuild(self) -> None:
         """Remake the full-text index from its rows (call holding the writers' lock)."""
         with self.db.transaction() as conn:
