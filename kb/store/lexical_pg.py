@@ -342,8 +342,8 @@ class PgLexicalIndex:
         A search reads `lexical_tf` by index only, and an index-only scan still visits the table for every row on a
         page VACUUM has not yet marked all-visible: after a bulk load that was a fifth of the rows a question reads
         (19,518 heap fetches of 124,436 rows), until autovacuum came round. On the 100k synthetic knowledge base,
-        just copied: ask p95 158-163 ms before, 96-126 ms after (kb/cli/scalebench.py; README, growth). VACUUM skips
-        the pages already marked, so after a small batch it is quick."""
+        just copied: ask p95 135-163 ms before (three of four runs over 150), 96-142 after (five runs; README,
+        growth). VACUUM skips the pages already marked, so after a small batch it is quick."""
         _analyse(self.db, self._lex, self._tables["tf"])
 
     def rebuild(self) -> None:
