@@ -149,6 +149,22 @@ def test_a_long_sentence_is_cut_to_the_clauses_that_answer():
     assert len(body) <= AnswerSettings().max_unit_chars and body in long
 
 
+def test_a_long_sentence_is_cut_around_the_question_words_not_ending_at_them():
+    # The topic is named twice; the measure follows its second naming. A cut that ends at the words the
+    # question shares quotes only the lead-in.
+    long = (
+        "市区政务服务中心为人员密集场所，人流量较大，为了有效减少人员聚集，阻断疫情传播，保障人民群众生命安全和身体健康，"
+        "经请示市新型冠状病毒感染的肺炎疫情联防联控领导小组研究同意，市区政务服务中心于2月3日（星期一）起，"
+        "暂停对外办公，具体恢复办理时间待疫情缓解後另行通知。"
+    )
+    a = answerer([long]).answer(
+        "平凉市政务服务中心如何应对疫情问题？", [hit(long, 0.9, title="平凉市政务服务中心通告")]
+    )
+    assert not a.refused and "暂停对外办公，具体恢复办理时间待疫情缓解後另行通知" in a.text
+    body = a.text.rsplit("[", 1)[0]
+    assert len(body) <= AnswerSettings().max_unit_chars and body in long
+
+
 def test_a_heading_is_never_an_answer_sentence_of_its_own():
     passage = "党建引领别样红 真心服务为尊崇\n组建退役军人医疗义诊队，服务退役军人及优抚对象2000余人次。"
     qa = answerer([passage])
