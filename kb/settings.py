@@ -155,6 +155,13 @@ class AnswerSettings(_Section):
     max_unit_chars: int = Field(
         120, description="A longer best sentence is cut to the run of its clauses that holds the answer."
     )
+    lead_in_novelty: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="For a how/what question, a best sentence with less than this share of characters the question "
+        "does not hold is taken for a lead-in, and the next sentence of its passage joins the answer (0: never).",
+    )
     embed_sentences: int = Field(
         12,
         description="Candidate sentences per question scored with the embedder too (the likeliest by word overlap); "

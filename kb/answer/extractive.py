@@ -24,6 +24,7 @@ from kb.answer.features import (
     holds,
     holds_key,
     is_heading,
+    novelty,
     question_features,
     question_terms,
     sentence_features,
@@ -187,7 +188,9 @@ class ExtractiveAnswerer:
         ranked = [c for c in ranked if not (is_heading(c.text) or _asks(c.text))] or ranked
         ranked = [self._trim(q, c) for c in ranked[:1]] + ranked[1:]
         best = ranked[0]
-        chosen = _read_on(question, best, hits[best.hit_rank].chunk.text, ranked, self.cfg.max_chars)
+        chosen = _read_on(
+            question, best, hits[best.hit_rank].chunk.text, ranked, self.cfg.max_chars, self.cfg.lead_in_novelty
+        )
         length = sum(len(u.text) for u in chosen)
         p_best = _sigmoid(best.logit)
         for u in ranked[1:]:
@@ -288,13 +291,17 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-def _read_on(question: str, best: Candidate, passage: str, ranked: list[Candidate], budget: int) -> list[Candidate]:
+def _read_on(
+    question: str, best: Candidate, passage: str, ranked: list[Candidate], budget: int, lead_in: float
+) -> list[Candidate]:
     """`best`, and what follows it when the answer continues there.
 
     - Policy prose names a measure at the end of a sentence ("…，建立“兵支书”培养机制。") and says what it
       is in the next; for a how/what question, the clause naming it and the next sentence answer.
     - A lead-in ending in ： is followed by its list; a legal condition (…的，给予警告；) by the parallel
       condition with the heavier consequence (情节较重的，…).
+    - For a how/what question, a sentence that says little the question does not (less than `lead_in` of its
+      characters new) introduces the topic; what it is follows.
     """
     after = sorted(
         (u for u in ranked if u.hit_rank == best.hit_rank and u.start >= best.end and u.text != best.text),
@@ -308,6 +315,9 @@ def _read_on(question: str, best: Candidate, passage: str, ranked: list[Candidat
         return [best, nxt]
     if not _HOW.search(question):
         return [best]
+    if novelty(best.text, question) < lead_in:
+        # It mostly restates the question (此外，该区还实施"红黄蓝"挂牌管理机制。): a lead-in to the next.
+        return [best, nxt] if fits else [best]
     terms = [t for t in question_terms(question) if len(t) >= 2]
     pos = [best.text.find(t) for t in terms if t in best.text]
     if not pos or min(pos) < 0.7 * len(best.text):

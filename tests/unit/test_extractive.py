@@ -165,6 +165,25 @@ def test_a_long_sentence_is_cut_around_the_question_words_not_ending_at_them():
     assert len(body) <= AnswerSettings().max_unit_chars and body in long
 
 
+def test_a_sentence_that_restates_the_question_leads_in_to_the_next():
+    passage = (
+        "璧山区坚持从严压实各级属地责任、行业部门属事责任和企业主体责任。此外，该区还实施“红黄蓝”挂牌管理机制。"
+        "对审核通过的复产企业亮“蓝牌”，对排查发现问题的企业亮“黄牌”，督促企业立即整改，"
+        "对于屡教不改的企业亮“红牌”，严格按照规定要求其立即停产。"
+    )
+    question = "璧山区实施“红黄蓝”挂牌管理机制指什么？"
+    hits = [hit(passage, 0.9, title="璧山区对企业实施“红黄蓝”挂牌管理")]
+    doc_freq = answerer([passage]).doc_freq
+
+    def ask(lead_in: float) -> str:
+        # No close seconds: what joins the best sentence here joins because it follows a lead-in.
+        cfg = AnswerSettings(lead_in_novelty=lead_in, second_sentence_ratio=1.0)
+        return ExtractiveAnswerer(cfg, doc_freq).answer(question, hits).text
+
+    assert ask(0.5).startswith("此外，该区还实施“红黄蓝”挂牌管理机制。[1]对审核通过的复产企业亮“蓝牌”")
+    assert ask(0.0) == "此外，该区还实施“红黄蓝”挂牌管理机制。[1]"
+
+
 def test_a_heading_is_never_an_answer_sentence_of_its_own():
     passage = "党建引领别样红 真心服务为尊崇\n组建退役军人医疗义诊队，服务退役军人及优抚对象2000余人次。"
     qa = answerer([passage])
