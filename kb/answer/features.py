@@ -72,16 +72,24 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ),
 ]
 # Contact details answer only in their own form: when no top passage has one at all, the knowledge base does
-# not hold it, however well the rest of the question matches.
+# not hold it, however well the rest of the question matches. Only a question that asks for one counts; one that
+# names a hotline or a website as its topic (12345热线共受理…多少件, 门户网站在哪些方面升级) does not.
+_ASKED = r"(?:是|为)?(?:多少|什么|哪里|哪儿|哪个)"
 REQUIRED_SHAPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (
-        re.compile(r"地址|住址|办公地点|在哪办公|门牌"),
+        re.compile(rf"(?:地址|住址|办公地点|门牌){_ASKED}|(?:地址|住址|办公地点)在哪|在哪办公"),
         re.compile(
             r"[\u4e00-\u9fff]{1,12}(?:路|街|大道|大街|巷|胡同|里)\s*[0-9０-９一二三四五六七八九十百]+\s*号|\d+号"
         ),
     ),
-    (re.compile(r"电话|热线|联系方式|手机号"), re.compile(r"\d{3,4}-?\d{7,8}|1\d{10}|\b123\d\d\b|\d{5,}")),
-    (re.compile(r"网址|网站|邮箱|电子邮件"), re.compile(r"https?://|www\.|@[\w.]+|\.(?:com|cn|org|net)\b")),
+    (
+        re.compile(rf"(?:电话|热线|联系方式|手机号|号码){_ASKED}[？?]?$|(?:哪个|什么)(?:电话|热线|号码)"),
+        re.compile(r"\d{3,4}-?\d{7,8}|1\d{10}|\b123\d\d\b|\d{5,}"),
+    ),
+    (
+        re.compile(rf"网址|(?:网站|邮箱|电子邮件)(?:地址)?{_ASKED}[？?]?$"),
+        re.compile(r"https?://|www\.|@[\w.]+|\.(?:com|cn|org|net)\b"),
+    ),
     (re.compile(r"邮编|邮政编码"), re.compile(r"(?<!\d)\d{6}(?!\d)")),
 ]
 _SENT_END = re.compile(r"[。！？!?；;：:…”’」』）)]$")

@@ -97,6 +97,22 @@ def test_a_contact_detail_question_is_refused_when_no_passage_has_that_form():
     assert not qa.answer("市直机关工委的办公地址在哪里？", [hit(with_address, 0.9)]).refused
 
 
+def test_only_a_question_that_asks_for_a_contact_detail_needs_one():
+    from kb.answer.features import REQUIRED_SHAPES
+
+    def asks(q: str) -> bool:
+        return any(a.search(q) for a, _ in REQUIRED_SHAPES)
+
+    assert asks("泰州市海陵区审批服务热线是多少？") and asks("可拨打哪个电话进行咨询？")
+    assert asks("门头沟区信访办公室收信地址是什么？") and asks("举报邮箱是什么？")
+    # A hotline or website named as the topic: the answer is a figure or a list of names, not a number or URL.
+    assert not asks("截至目前，北京12345热线共受理涉及16条措施咨询多少件？")
+    assert not asks("吉林省的新版省政府门户网站在哪些方面进行了升级？")
+    assert not asks("捐赠物品动态在哪些网站能看到？")
+    text = "捐赠动态也将在中央统战部官网、国务院侨办官网、中国侨网和中华医学会官网公布。"
+    assert not answerer([text]).answer("捐赠物品动态在哪些网站能看到？", [hit(text, 0.9, title="捐赠公告")]).refused
+
+
 def test_a_question_without_a_two_character_word_is_refused():
     qa = answerer(PASSAGES)
     hits = [hit(p, 0.9, n=i) for i, p in enumerate(PASSAGES)]
