@@ -172,7 +172,26 @@ def holds_key(kt: KeyTerm, chunk: Chunk, text: str | None = None) -> bool:
         return holds(term, flat) or str(int(term) + 1) in chunk.date
     if kt.kind == "place":
         return holds(term, flat) or place_stem(term) in flat
+    if kt.kind == "quoted":
+        return holds(term, flat) or _enumerated(term, flat)
     return holds(term, flat)
+
+
+_COUNTED = re.compile(r"^([两二三四五六七八九十])个([\u4e00-\u9fff]{2,3})$")
+_SMALL = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
+
+
+def _enumerated(term: str, text: str) -> bool:
+    """Whether `text` spells out a counted slogan item by item: “四个意识” as 政治意识、大局意识、核心意识、看齐意识.
+
+    Documents that state the items (the 党章) seldom use the label the question quotes.
+    """
+    m = _COUNTED.match(term)
+    if not m:
+        return False
+    n, head = _SMALL[m.group(1)], re.escape(m.group(2))
+    item = rf"[\u4e00-\u9fff]{{1,6}}?{head}"
+    return re.search(rf"{item}(?:(?:、|和|与|及|以及){item}){{{n - 1}}}", text) is not None
 
 
 @dataclass

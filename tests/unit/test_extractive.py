@@ -65,6 +65,17 @@ def test_refuses_a_title_or_latin_token_absent_from_the_passages():
     assert qa.answer("党员的5G预备期是多长？", hits).refused
 
 
+def test_a_quoted_counted_slogan_is_held_by_a_passage_that_lists_its_items():
+    # The 党章 lists the four 意识 without the label “四个意识” the question quotes.
+    text = "必须实行正确的集中，牢固树立政治意识、大局意识、核心意识、看齐意识，坚定维护党中央权威和集中统一领导。"
+    qa = answerer([text])
+    a = qa.answer("我们常说的“四个意识”在党章里具体是哪四个？", [hit(text, 0.9)])
+    assert not a.refused and "政治意识、大局意识、核心意识、看齐意识" in a.text
+    # Two of them are not four: the label is not held, and the quoted term vetoes the answer.
+    two = "必须牢固树立政治意识、大局意识，坚定维护党中央权威和集中统一领导。"
+    assert answerer([two]).answer("我们常说的“四个意识”在党章里具体是哪四个？", [hit(two, 0.9)]).refused
+
+
 def test_a_place_the_passages_lack_lowers_the_learned_answerability():
     qa = answerer(PASSAGES)
     hits = [hit(p, 0.9, n=i) for i, p in enumerate(PASSAGES)]
