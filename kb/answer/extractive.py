@@ -300,6 +300,7 @@ def _read_on(
       is in the next; for a how/what question, the clause naming it and the next sentence answer.
     - A lead-in ending in ： is followed by its list; a legal condition (…的，给予警告；) by the parallel
       condition with the heavier consequence (情节较重的，…).
+    - A numbered item (第一步…, 一是…, （一）…) is followed by the items after it, as far as the budget allows.
     - For a how/what question, a sentence that says little the question does not (less than `lead_in` of its
       characters new) introduces the topic; what it is follows.
     """
@@ -313,6 +314,8 @@ def _read_on(
     fits = len(best.text) + len(nxt.text) <= budget
     if fits and (best.text.endswith(("：", ":")) or (_condition(best.text) and _CONDITION.match(nxt.text))):
         return [best, nxt]
+    if fits and _enumeration(best.text, nxt.text):
+        return _siblings(best, nxt, after, passage, budget)
     if not _HOW.search(question):
         return [best]
     if novelty(best.text, question) < lead_in:
@@ -326,6 +329,42 @@ def _read_on(
     cut = max(best.text.rfind(p, 0, min(pos)) for p in "，,；;：:") + 1
     head = Candidate(best.hit_rank, best.start + cut, best.end, best.text[cut:], best.features, best.logit)
     return [head, Candidate(nxt.hit_rank, nxt.start, nxt.end, nxt.text, nxt.features, best.logit)]
+
+
+_MARKS = [
+    re.compile(r"第([一二三四五六七八九十]+)步"),
+    re.compile(r"^([一二三四五六七八九十]+)是"),
+    re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]"),
+    re.compile(r"^(\d+)[.、．]"),
+    re.compile(r"^([一二三四五六七八九十]+)、"),
+]
+_CN_ORD = "一二三四五六七八九十"
+
+
+def _ordinal(s: str) -> int:
+    return int(s) if s.isdigit() else (_CN_ORD.index(s) + 1 if len(s) == 1 and s in _CN_ORD else 0)
+
+
+def _enumeration(a: str, b: str) -> bool:
+    """Whether `b` is the item after one `a` holds or opens (第一步… then 第二步…; （一）… then （二）…)."""
+    for m in _MARKS:
+        ma = list(m.finditer(a)) if m.pattern.startswith("第") else [x for x in [m.search(a.lstrip())] if x]
+        mb = m.search(b.lstrip())
+        if ma and mb and _ordinal(mb.group(1)) == _ordinal(ma[-1].group(1)) + 1 > 1:
+            return True
+    return False
+
+
+def _siblings(best: Candidate, nxt: Candidate, after: list[Candidate], passage: str, budget: int) -> list[Candidate]:
+    """`best`, `nxt` and the numbered items that follow them without a gap, within `budget` characters."""
+    out, length = [best, nxt], len(best.text) + len(nxt.text)
+    while True:
+        last = out[-1]
+        more = next((u for u in after if u.start >= last.end and not passage[last.end : u.start].strip()), None)
+        if more is None or length + len(more.text) > budget or not _enumeration(last.text, more.text):
+            return out
+        out.append(more)
+        length += len(more.text)
 
 
 def _condition(unit: str) -> bool:

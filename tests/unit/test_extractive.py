@@ -211,6 +211,20 @@ def test_a_sentence_that_restates_the_question_leads_in_to_the_next():
     assert ask(0.0) == "此外，该区还实施“红黄蓝”挂牌管理机制。[1]"
 
 
+def test_a_numbered_step_reads_on_into_the_steps_after_it():
+    passage = (
+        "2月份金税盘便捷清卡解锁的操作步骤：第一步，纳税人登陆开票系统。第二步，系统自动上报汇总发票数据。"
+        "第三步，系统自动完成清卡。第四步，查询设备状态。如有问题请咨询主管税务机关。"
+    )
+    cfg = AnswerSettings(second_sentence_ratio=1.0)  # no close seconds: what joins follows the numbering
+    qa = ExtractiveAnswerer(cfg, answerer([passage]).doc_freq)
+    a = qa.answer("2月份金税盘便捷清卡解锁的操作步骤是什么？", [hit(passage, 0.9, title="便捷清卡解锁")])
+    assert not a.refused
+    body = re.sub(r"\[\d+\]", "", a.text)
+    assert "第一步，纳税人登陆开票系统。第二步" in body and "第四步，查询设备状态。" in body
+    assert "如有问题" not in body
+
+
 def test_a_heading_is_never_an_answer_sentence_of_its_own():
     passage = "党建引领别样红 真心服务为尊崇\n组建退役军人医疗义诊队，服务退役军人及优抚对象2000余人次。"
     qa = answerer([passage])
