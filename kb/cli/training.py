@@ -33,7 +33,10 @@ if TYPE_CHECKING:
     from kb.service import KnowledgeBase
 
 ROWS_FILE = MODEL_FILE.with_name("training_rows.jsonl.gz")
-MAX_FALSE_REFUSAL = 0.03  # on the training sources; the target on unseen sets is 0.05
+# On the training sources. The target on unseen sets is 0.05 too: fitted on two sources, the false refusal on the
+# third was the same at 0.03, 0.04 and 0.05 (0.000 / 0.021 / 0.051–0.054) while its refusal rose with it
+# (docs/evaluation.md, session 12).
+MAX_FALSE_REFUSAL = 0.05
 
 
 @dataclass
