@@ -44,11 +44,12 @@ def test_a_question_scoped_to_a_document_without_the_answer_is_refused(kb):
 
 def test_the_scope_is_why_the_hits_gather_in_one_document(kb):
     # Counted as evidence (as before the setting), the hits gathering in the party constitution, forced by the
-    # scope, tip the decision to answering from its nearest article (on 民主集中制 in the party).
+    # scope, push the decision towards answering from its nearest article (on 民主集中制 in the party): at
+    # the threshold of sessions 9–11 (0.20) they tipped it.
     k, ids = kb
     hits = k.retrieve(Q_PRINCIPLE, doc_ids=[ids["dangzhang"]])
     assert {h.chunk.doc_id for h in hits} == {ids["dangzhang"]}
     counted = k.extractive.decide(Q_PRINCIPLE, hits, documents=None)
     scoped = k.extractive.decide(Q_PRINCIPLE, hits, documents=1)
     assert counted.features["doc_share"] == 1.0
-    assert counted.answer and not scoped.answer
+    assert counted.p_answerable > 0.2 > scoped.p_answerable and not scoped.answer
