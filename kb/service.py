@@ -92,7 +92,9 @@ class KnowledgeBase:
             scope = self.search_scope(question, doc_ids)
             hits = self.retrieve(question, doc_ids=scope, routed=True)
             t1 = time.perf_counter()
-            answer = self.extractive.answer(question, hits, documents=self._count_searched(scope))
+            # The documents the person chose, or all: a document the question names narrows the search, but the
+            # question's naming it is itself a sign that the answer is there (as in the training rows).
+            answer = self.extractive.answer(question, hits, documents=self._count_searched(doc_ids))
         streamed = False
         if self.llm is not None and not answer.refused:
             from kb.answer.llm_answerer import LLMUnavailable

@@ -148,9 +148,9 @@ class AnswerSettings(_Section):
         3,
         ge=0,
         description="The answerability model counts the hits gathering in the cited document as evidence only when "
-        "the search could draw from at least this many documents; a question scoped to one or two (or asked of a "
-        "knowledge base that small) has them gathered by the scope (docs/evaluation.md: refusal when scoped to a "
-        "document without the answer). 0 always counts it.",
+        "the person's scope (or the knowledge base) holds at least this many documents; a choice of one or two has "
+        "them gathered by the scope (docs/evaluation.md: refusal when scoped to a document without the answer). A "
+        "document the question names does not count as a choice: the naming is evidence. 0 always counts it.",
     )
     max_unit_chars: int = Field(
         120, description="A longer best sentence is cut to the run of its clauses that holds the answer."

@@ -53,3 +53,13 @@ def test_the_scope_is_why_the_hits_gather_in_one_document(kb):
     scoped = k.extractive.decide(Q_PRINCIPLE, hits, documents=1)
     assert counted.features["doc_share"] == 1.0
     assert counted.p_answerable > 0.2 > scoped.p_answerable and not scoped.answer
+
+
+def test_a_question_that_names_its_document_counts_the_gathering_as_evidence(kb):
+    # 宪法 routes the search to the constitution alone; unlike a person's choice of scope, the question's naming
+    # the document is itself a sign the answer is there, as in the training rows (kb/cli/training.py).
+    k, ids = kb
+    q = "宪法是怎样表述党的领导同中国特色社会主义之间关系的？"
+    assert k.search_scope(q) == [ids["xianfa"]]
+    a = k.ask(q)
+    assert not a.refused and a.citations[0].source == "xianfa_2018.md"
