@@ -18,7 +18,7 @@ from kb.answer.features import (
     DocFreq,
     Question,
     analyse,
-    bigrams,
+    bigram_share,
     context,
     coverage,
     holds,
@@ -242,7 +242,7 @@ class ExtractiveAnswerer:
             piece = c.text[a:b]
             fit = 0.3 if q.atype is not None and q.atype[1].search(piece) else 0.0
             # Shared word pairs (地区生产总值增长) break ties between runs holding the same words (0.1–0.4 alike).
-            score = round(coverage(q, piece) + fit + 0.2 * _bigram_share(q, piece), 9)
+            score = round(coverage(q, piece) + fit + 0.2 * bigram_share(q, piece), 9)
             inside = [p for p in at if a <= p < b]
             off = abs((min(inside) + max(inside)) / 2 - (a + b) / 2) if inside else float(b - a)
             if best is None or (score, -off) > (best[0], -best[1]):
@@ -279,10 +279,6 @@ class ExtractiveAnswerer:
 def _asks(unit: str) -> bool:
     """A sentence that is a question (ends with ？), not a statement."""
     return unit.rstrip().endswith(("？", "?"))
-
-
-def _bigram_share(q: Question, text: str) -> float:
-    return len(q.qbi & bigrams(text)) / len(q.qbi) if q.qbi else 0.0
 
 
 def _sigmoid(z: float) -> float:

@@ -266,6 +266,11 @@ def _unknown_noun(noun: str, doc_freq: DocFreq) -> bool:
     return sum(len(p) for p in parts if df.get(p, 0)) < len(noun)
 
 
+def bigram_share(q: Question, text: str) -> float:
+    """The share of the question's character pairs that `text` holds."""
+    return len(q.qbi & bigrams(text)) / len(q.qbi) if q.qbi else 0.0
+
+
 def coverage(q: Question, text: str) -> float:
     """The idf-weighted share of the question's words that `text` holds."""
     return sum(w for t, w in q.idf.items() if holds(t, text)) / q.total
@@ -277,7 +282,6 @@ def sentence_features(q: Question, hit: Hit, rank: int, unit: str, start: int, t
     ctx = context(chunk)
     cov_sent = coverage(q, unit)
     cov = sum(w for t, w in q.idf.items() if holds(t, unit) or holds(t, ctx)) / q.total
-    bi = len(q.qbi & bigrams(unit)) / len(q.qbi) if q.qbi else 0.0
     asked = q.atype is not None
     fits = bool(asked and q.atype[1].search(unit))
     keys = [kt for kt in q.keys if kt.kind != "noun"]
@@ -286,7 +290,7 @@ def sentence_features(q: Question, hit: Hit, rank: int, unit: str, start: int, t
     return {
         "cov": cov,
         "cov_sent": cov_sent,
-        "bigram": bi,
+        "bigram": bigram_share(q, unit),
         "passage_score": hit.score / top_score if top_score > 0 else 0.0,
         "dense": hit.dense,
         "rank_inv": 1.0 / (1 + rank),
