@@ -31,7 +31,7 @@ from kb.answer.features import (
 )
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import split_sentences
-from kb.answer.terms import KeyTerm
+from kb.answer.terms import KeyTerm, small_number
 from kb.settings import AnswerSettings
 from kb.types import Answer, Citation, Hit
 
@@ -327,26 +327,22 @@ def _read_on(
     return [head, Candidate(nxt.hit_rank, nxt.start, nxt.end, nxt.text, nxt.features, best.logit)]
 
 
+# Item numbers, and whether a sentence may hold one anywhere (操作步骤：第一步，…) or only open with it.
 _MARKS = [
-    re.compile(r"第([一二三四五六七八九十]+)步"),
-    re.compile(r"^([一二三四五六七八九十]+)是"),
-    re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]"),
-    re.compile(r"^(\d+)[.、．]"),
-    re.compile(r"^([一二三四五六七八九十]+)、"),
+    (re.compile(r"第([一二三四五六七八九十]+)步"), True),
+    (re.compile(r"^([一二三四五六七八九十]+)是"), False),
+    (re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]"), False),
+    (re.compile(r"^(\d+)[.、．]"), False),
+    (re.compile(r"^([一二三四五六七八九十]+)、"), False),
 ]
-_CN_ORD = "一二三四五六七八九十"
-
-
-def _ordinal(s: str) -> int:
-    return int(s) if s.isdigit() else (_CN_ORD.index(s) + 1 if len(s) == 1 and s in _CN_ORD else 0)
 
 
 def _enumeration(a: str, b: str) -> bool:
     """Whether `b` is the item after one `a` holds or opens (第一步… then 第二步…; （一）… then （二）…)."""
-    for m in _MARKS:
-        ma = list(m.finditer(a)) if m.pattern.startswith("第") else [x for x in [m.search(a.lstrip())] if x]
-        mb = m.search(b.lstrip())
-        if ma and mb and _ordinal(mb.group(1)) == _ordinal(ma[-1].group(1)) + 1 > 1:
+    for mark, anywhere in _MARKS:
+        ma = list(mark.finditer(a)) if anywhere else [x for x in [mark.search(a.lstrip())] if x]
+        mb = mark.search(b.lstrip())
+        if ma and mb and small_number(mb.group(1)) == small_number(ma[-1].group(1)) + 1 > 1:
             return True
     return False
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kb.answer.terms import KeyTerm, key_terms, noun_parts, place_stem, variants
+from kb.answer.terms import KeyTerm, key_terms, noun_parts, place_stem, small_number, variants
 from kb.store.tokenize import pos_tags, tokenize
 from kb.types import Chunk, Hit
 
@@ -178,7 +178,6 @@ def holds_key(kt: KeyTerm, chunk: Chunk, text: str | None = None) -> bool:
 
 
 _COUNTED = re.compile(r"^([两二三四五六七八九十])个([\u4e00-\u9fff]{2,3})$")
-_SMALL = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
 
 
 def _enumerated(term: str, text: str) -> bool:
@@ -189,7 +188,7 @@ def _enumerated(term: str, text: str) -> bool:
     m = _COUNTED.match(term)
     if not m:
         return False
-    n, head = _SMALL[m.group(1)], re.escape(m.group(2))
+    n, head = small_number(m.group(1)), re.escape(m.group(2))
     item = rf"[\u4e00-\u9fff]{{1,6}}?{head}"
     return re.search(rf"{item}(?:(?:、|和|与|及|以及){item}){{{n - 1}}}", text) is not None
 

@@ -66,6 +66,14 @@ def chinese_number(n: int) -> str:
     return out[1:] if out.startswith("一十") else out
 
 
+_SMALL = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
+
+
+def small_number(s: str) -> int:
+    """一 … 十 (and 两) or Arabic digits as a number, the way items and slogans are counted; 0 for anything else."""
+    return int(s) if s.isdigit() else _SMALL.get(s, 0)
+
+
 def number_forms(token: str) -> list[str]:
     """The forms an Arabic number is written in Chinese documents: 2035 -> 二〇三五; 18 -> 十八."""
     if not token.isdigit() or len(token) > 4:
