@@ -52,7 +52,9 @@ def build(settings: Settings, index: Index | None = None, embeddings: Embeddings
     retriever = HybridRetriever(index, settings.retrieval, reranker=reranker, spans=spans)
     model = AnswerModel.load(settings.answer.model_file or MODEL_FILE)
     sentences = similarity if settings.answer.embed_sentences > 0 else None
-    extractive = ExtractiveAnswerer(settings.answer, index.doc_freq, model, sentences, index.doc_text)
+    extractive = ExtractiveAnswerer(
+        settings.answer, index.doc_freq, model, sentences, index.doc_text, next_chunk=index.next_chunk
+    )
     chat = build_chat_model(settings.llm)
     llm = LLMAnswerer(chat, load_prompt(settings.prompts_dir, "answer")) if chat is not None else None
     # Follow-ups are rewritten by the same model when there is one, else by rules (kb/answer/followup.py).

@@ -167,6 +167,11 @@ class AnswerSettings(_Section):
         description="Candidate sentences per question scored with the embedder too (the likeliest by word overlap); "
         "0 turns sentence embedding off.",
     )
+    read_across_passages: bool = Field(
+        True,
+        description="An answer whose best sentence ends its passage may read on into the next passage of the same "
+        'article (a lead-in, a "…如下：" or a numbered item cut from what follows by chunking), citing it too.',
+    )
     second_sentence_ratio: float = Field(
         0.75,
         description="A further sentence joins the answer when the ranker's probability for it is at least this "

@@ -33,7 +33,7 @@ from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import split_sentences
 from kb.answer.terms import KeyTerm, small_number
 from kb.settings import AnswerSettings
-from kb.types import Answer, Citation, Hit
+from kb.types import Answer, Chunk, Citation, Hit
 
 __all__ = ["REFUSAL_TEXT", "ExtractiveAnswerer", "Candidate", "Decision", "question_terms"]
 
@@ -80,6 +80,7 @@ class ExtractiveAnswerer:
         similarity: SentenceSimilarity | None = None,
         doc_text: Callable[[str], str] | None = None,
         passages: int = 4,
+        next_chunk: Callable[[Chunk], Chunk | None] | None = None,
     ) -> None:
         self.cfg = cfg
         self.doc_freq = doc_freq
@@ -89,6 +90,9 @@ class ExtractiveAnswerer:
         # The whole text of a document by doc_id, for key terms stated once at its head (None: the passage only).
         self.doc_text = doc_text
         self.passages = passages
+        # The passage after a chunk in its document, for an answer that reads on past its passage's end (None:
+        # never, as for hand-made passages in unit tests).
+        self.next_chunk = next_chunk
 
     # -- candidates and decision -------------------------------------------------------
 
@@ -188,8 +192,9 @@ class ExtractiveAnswerer:
         ranked = [c for c in ranked if not (is_heading(c.text) or _asks(c.text))] or ranked
         ranked = [self._trim(q, c) for c in ranked[:1]] + ranked[1:]
         best = ranked[0]
+        hits, follow = self._continuation(hits, best)
         chosen = _read_on(
-            question, best, hits[best.hit_rank].chunk.text, ranked, self.cfg.max_chars, self.cfg.lead_in_novelty
+            question, best, hits[best.hit_rank].chunk.text, ranked, self.cfg.max_chars, self.cfg.lead_in_novelty, follow
         )
         length = sum(len(u.text) for u in chosen)
         p_best = _sigmoid(best.logit)
@@ -203,7 +208,10 @@ class ExtractiveAnswerer:
                 continue
             chosen.append(u)
             length += len(u.text)
-        chosen.sort(key=lambda u: (u.hit_rank, u.start))  # reading order
+        # Reading order: passages by rank, a passage's sentences in order, and the passage an answer read on into
+        # right after the one it continues (it may be ranked above it).
+        after = follow[1][0].hit_rank if follow and follow[1] else None
+        chosen.sort(key=lambda u: (best.hit_rank + 0.5 if u.hit_rank == after else u.hit_rank, u.start))
         citations: list[Citation] = []
         marker_of: dict[int, int] = {}
         parts: list[str] = []
@@ -217,6 +225,29 @@ class ExtractiveAnswerer:
                 c.quote = _join_quotes(chunk.text, c.quote, u.text)
             parts.append(f"{u.text}[{marker_of[u.hit_rank]}]")
         return Answer(question=question, text="".join(parts), refused=False, citations=citations)
+
+    def _continuation(self, hits: list[Hit], best: Candidate) -> tuple[list[Hit], tuple[str, list[Candidate]] | None]:
+        """When `best` ends its passage, the next passage of its article (appended to the hits, so that it can be
+        cited), its text and its sentences; else the hits unchanged and None.
+
+        Chunking cuts where length says, not where meaning does: a lead-in (分两个阶段来安排。), a "…如下：" or
+        a numbered item often ends one chunk and what it introduces opens the next, which retrieval ranks low
+        because it does not repeat the question's words. `_read_on` decides whether the answer goes on there.
+        """
+        own = hits[best.hit_rank].chunk
+        if not self.cfg.read_across_passages or self.next_chunk is None or own.text[best.end :].strip():
+            return hits, None
+        nxt = self.next_chunk(own)
+        # Only within one article: the next chunk of a newspaper page may be another article's.
+        if nxt is None or nxt.title != own.title:
+            return hits, None
+        at = next((i for i, h in enumerate(hits) if h.chunk.chunk_id == nxt.chunk_id), None)
+        if at is None:
+            parent = hits[best.hit_rank]
+            hits = [*hits, Hit(chunk=nxt, dense=parent.dense, lexical=parent.lexical, score=parent.score)]
+            at = len(hits) - 1
+        text = nxt.text
+        return hits, (text, [Candidate(at, s, e, text[s:e], best.features, best.logit) for s, e in units(text)])
 
     def _trim(self, q: Question, c: Candidate) -> Candidate:
         """A long sentence cut to the run of its clauses that holds the question's words and asked-for thing.
@@ -288,7 +319,13 @@ def _sigmoid(z: float) -> float:
 
 
 def _read_on(
-    question: str, best: Candidate, passage: str, ranked: list[Candidate], budget: int, lead_in: float
+    question: str,
+    best: Candidate,
+    passage: str,
+    ranked: list[Candidate],
+    budget: int,
+    lead_in: float,
+    follow: tuple[str, list[Candidate]] | None = None,
 ) -> list[Candidate]:
     """`best`, and what follows it when the answer continues there.
 
@@ -299,12 +336,18 @@ def _read_on(
     - A numbered item (第一步…, 一是…, （一）…) is followed by the items after it, as far as the budget allows.
     - For a how/what question, a sentence that says little the question does not (less than `lead_in` of its
       characters new) introduces the topic; what it is follows.
+    `follow`: the next passage of the article and its sentences, when `best` ends its own (what follows is there).
     """
     after = sorted(
         (u for u in ranked if u.hit_rank == best.hit_rank and u.start >= best.end and u.text != best.text),
         key=lambda u: (u.start, -u.end),
     )
     nxt = next((u for u in after if not passage[best.end : u.start].strip()), None)
+    if nxt is None and follow is not None:
+        # `best` ends its passage: what follows it opens the next one, and gaps are measured there.
+        passage, units_after = follow
+        after = sorted(units_after, key=lambda u: (u.start, -u.end))
+        nxt = next((u for u in after if not passage[: u.start].strip()), None)
     if nxt is None or is_heading(nxt.text):
         return [best]
     fits = len(best.text) + len(nxt.text) <= budget

@@ -485,6 +485,10 @@ class Index:
         """A chunk of a ready document by id."""
         return self.manifest.get_chunk(chunk_id)
 
+    def next_chunk(self, chunk: Chunk) -> Chunk | None:
+        """The chunk after `chunk` in its document (ids are "{doc_id}:{ordinal}", ingest/splitter.py), if any."""
+        return self.manifest.get_chunk(f"{chunk.doc_id}:{chunk.ordinal + 1}")
+
     def maintain(self) -> None:
         """Housekeeping after a batch of writes (an ingest run, a worker's file): the lexical index's, if it has any."""
         self.lexical.maintain()

@@ -112,6 +112,7 @@ def test_the_manifest_records_the_document_and_its_chunks_in_order(index, dangzh
     assert index.chunks_of(doc.doc_id) == chunks
     assert index.chunk(chunks[3].chunk_id) == chunks[3]
     assert index.chunk("nope:0") is None
+    assert index.next_chunk(chunks[3]) == chunks[4] and index.next_chunk(chunks[-1]) is None
     assert index.vectors.count() == len(chunks)
 
 

@@ -12,7 +12,7 @@ import re
 from kb.answer.extractive import REFUSAL_TEXT, ExtractiveAnswerer, units
 from kb.answer.features import answer_type
 from kb.settings import AnswerSettings
-from kb.types import Chunk, Hit
+from kb.types import Answer, Chunk, Hit
 
 DANGZHANG = "中国共产党章程"
 
@@ -210,6 +210,43 @@ def test_a_sentence_that_restates_the_question_leads_in_to_the_next():
 
     assert ask(0.5).startswith("此外，该区还实施“红黄蓝”挂牌管理机制。[1]对审核通过的复产企业亮“蓝牌”")
     assert ask(0.0) == "此外，该区还实施“红黄蓝”挂牌管理机制。[1]"
+
+
+def _two_passages(second_title: str) -> tuple[Hit, dict[str, Chunk]]:
+    # Chunking put the lead-in at the end of one passage and what it introduces at the head of the next, which
+    # retrieval did not return: it repeats none of the question's words.
+    first = hit(
+        "璧山区坚持从严压实各级属地责任、行业部门属事责任和企业主体责任。此外，该区还实施“红黄蓝”挂牌管理机制。",
+        0.9,
+        title="璧山区对企业实施“红黄蓝”挂牌管理",
+    )
+    nxt = hit("对审核通过的复产企业亮“蓝牌”，对排查发现问题的企业亮“黄牌”，督促企业立即整改。", 0.5, second_title, n=1)
+    return first, {first.chunk.chunk_id: nxt.chunk}
+
+
+def _read_across(first: Hit, following: dict[str, Chunk], read_across: bool) -> Answer:
+    question = "璧山区实施“红黄蓝”挂牌管理机制指什么？"
+    cfg = AnswerSettings(second_sentence_ratio=1.0, read_across_passages=read_across)
+    doc_freq = answerer([first.chunk.text, *(c.text for c in following.values())]).doc_freq
+    qa = ExtractiveAnswerer(cfg, doc_freq, next_chunk=lambda c: following.get(c.chunk_id))
+    return qa.answer(question, [first])
+
+
+def test_a_lead_in_that_ends_its_passage_reads_on_into_the_next_passage_and_cites_it():
+    first, following = _two_passages("璧山区对企业实施“红黄蓝”挂牌管理")
+    a = _read_across(first, following, True)
+    assert a.text == (
+        "此外，该区还实施“红黄蓝”挂牌管理机制。[1]对审核通过的复产企业亮“蓝牌”，对排查发现问题的企业亮“黄牌”，"
+        "督促企业立即整改。[2]"
+    )
+    assert [c.chunk_id for c in a.citations] == ["d:0", "d:1"]
+    assert a.citations[1].passage == following["d:0"].text
+    assert _read_across(first, following, False).text == "此外，该区还实施“红黄蓝”挂牌管理机制。[1]"
+
+
+def test_an_answer_never_reads_on_into_another_article_of_the_page():
+    first, following = _two_passages("另一篇文章")
+    assert _read_across(first, following, True).text == "此外，该区还实施“红黄蓝”挂牌管理机制。[1]"
 
 
 def test_a_numbered_step_reads_on_into_the_steps_after_it():
