@@ -210,8 +210,8 @@ class ExtractiveAnswerer:
             length += len(u.text)
         # Reading order: passages by rank, a passage's sentences in order, and the passage an answer read on into
         # right after the one it continues (it may be ranked above it).
-        after = follow[1][0].hit_rank if follow and follow[1] else None
-        chosen.sort(key=lambda u: (best.hit_rank + 0.5 if u.hit_rank == after else u.hit_rank, u.start))
+        continued = follow[1][0].hit_rank if follow and follow[1] else None
+        chosen.sort(key=lambda u: (best.hit_rank + 0.5 if u.hit_rank == continued else u.hit_rank, u.start))
         citations: list[Citation] = []
         marker_of: dict[int, int] = {}
         parts: list[str] = []
