@@ -227,3 +227,23 @@ def test_html_text_is_cleaned_into_paragraphs():
 def test_an_empty_text_cleans_to_nothing():
     assert clean_text(RawText(text=" \n\u200b\n", kind="txt")) == ""
     assert rejoin_wrapped_lines("\n\n") == ""
+
+
+NOTICE_TITLE = "国家税务总局深圳市税务局关于进一步延长2020年2月份纳税申报期限有关事项的通告"
+NOTICE_BODY = (
+    "2020年第2号 根据《国家税务总局关于进一步延长2020年2月份纳税申报期限有关事项的通知》（税总函〔2020〕27号），"
+    "现将2020年2月份纳税申报期限有关事项通告如下：一、对按月申报的纳税人，2020年2月份纳税申报期限进一步延长至2月28日。"
+)
+
+
+def test_a_long_notice_title_on_the_first_line_stays_its_own_paragraph():
+    # 40 characters and no full stop: taken for a sentence cut by a break, it used to be glued to the body.
+    assert len(NOTICE_TITLE) >= 40
+    text = clean_text(RawText(f"{NOTICE_TITLE}\n{NOTICE_BODY}", "txt"))
+    assert paragraphs(text) == [NOTICE_TITLE, NOTICE_BODY]
+
+
+def test_a_first_line_of_prose_cut_by_a_break_is_still_joined():
+    first = "市委、市政府坚决扛起退役军人工作主体责任，全市共有退役军人服务站点工作人员近1700名，实现有"
+    second = "退役军人的地方就有“退役军人服务站”，服务保障体系不断健全，退役军人的获得感持续增强。"
+    assert paragraphs(clean_text(RawText(f"{first}\n{second}", "txt"))) == [first + second]

@@ -5,6 +5,7 @@ import pytest
 from ingest.cleaning import clean_text
 from ingest.loaders import load_file
 from ingest.metadata import DocMeta, detect_metadata
+from ingest.pipeline import read_document
 
 DOCS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "docs"
 
@@ -125,3 +126,14 @@ def test_a_long_notice_title_is_the_title():
 def test_a_first_sentence_cut_at_a_comma_is_not_a_title():
     text = "今天天气很好，我们去公园散步，\n\n然后回家吃饭，看了一会儿书，又出去走了走才休息。"
     assert detect_metadata(text, "diary.txt").title == "diary"
+
+
+def test_a_long_notice_title_survives_cleaning_and_titles_the_document(tmp_path):
+    # detect_metadata sees the cleaned text: a 40-character title glued to the body left the file name as the title.
+    title = "教育部应对新型冠状病毒肺炎疫情工作领导小组办公室关于在疫情防控期间有针对性地做好教师工作若干事项的通知"
+    body = "各省、自治区、直辖市教育厅（教委）：" + "现就疫情防控期间做好教师工作有关事项通知如下，请认真贯彻执行。" * 3
+    path = tmp_path / "ncp_f3f76a371c.txt"
+    path.write_text(f"{title}\n{body}\n", encoding="utf-8")
+    doc = read_document(path)
+    assert doc.title == title
+    assert doc.text.startswith(f"{title}\n\n各省")
