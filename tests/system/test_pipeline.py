@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import INGEST_VERSION, REINDEXED, ingest_paths
 from kb.answer.citations import is_verbatim
 from kb.factory import build, open_index
 from tests.pgserver import BACKENDS, on_backend
@@ -55,4 +55,48 @@ def test_removing_a_document_takes_it_out_of_answers(tmp_settings, embedder):
     kb = build(tmp_settings, index=index)
     answer = kb.ask("退役军人医疗义诊队服务了多少人次？")
     assert answer.refused and not answer.citations
+    kb.close()
+
+
+NOTICE_TITLE = "国家税务总局深圳市税务局关于进一步延长2020年2月份纳税申报期限有关事项的通告"
+NOTICE_BODY = (
+    "根据《国家税务总局关于进一步延长2020年2月份纳税申报期限有关事项的通知》，现将有关事项通告如下："
+    "对按月申报的纳税人，2020年2月份纳税申报期限进一步延长至2月28日。特此通告。"
+)
+
+
+def test_an_index_made_by_an_older_ingest_re_reads_unchanged_files_and_re_indexes_only_what_differs(
+    tmp_settings, embedder, tmp_path
+):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notice.txt").write_text(f"{NOTICE_TITLE}\n{NOTICE_BODY}\n", encoding="utf-8")
+    (docs / "note.txt").write_text(
+        "学习笔记\n党员应当坚持理论学习，每月参加一次主题党日活动，按时交纳党费。\n", encoding="utf-8"
+    )
+    index = open_index(tmp_settings, embedder)
+    assert [r.status for r in ingest_paths(index, [docs]).results] == ["added", "added"]
+    assert index.manifest.get_meta("ingest_version") == INGEST_VERSION
+    # What session 13's ingest made of the notice: the title glued to the body, the file name as its title.
+    notice = index.manifest.by_source("notice.txt")
+    index.manifest.update(notice.doc_id, title="notice")
+
+    # Made by this version: an unchanged file is not read again (no cost on every run).
+    assert [r.status for r in ingest_paths(index, [docs]).results] == ["unchanged", "unchanged"]
+    assert index.manifest.by_source("notice.txt").title == "notice"
+
+    index.manifest.set_meta("ingest_version", "1")
+    # A run over part of the collection re-reads that part, but does not vouch for the rest.
+    assert [r.status for r in ingest_paths(index, [docs / "note.txt"]).results] == ["unchanged"]
+    assert index.manifest.get_meta("ingest_version") == "1"
+
+    results = {r.path.name: r for r in ingest_paths(index, [docs]).results}
+    assert (results["notice.txt"].status, results["notice.txt"].reason) == ("updated", REINDEXED)
+    assert results["note.txt"].status == "unchanged"
+    assert index.manifest.by_source("notice.txt").title == NOTICE_TITLE
+    assert index.manifest.get_meta("ingest_version") == INGEST_VERSION
+    kb = build(tmp_settings, index=index)
+    answer = kb.ask("深圳市按月申报的纳税人2月份纳税申报期限延长到哪天？")
+    assert not answer.refused and "2月28日" in answer.text
+    assert answer.citations[0].title == NOTICE_TITLE
     kb.close()
