@@ -30,11 +30,11 @@ from kb.types import Chunk, Section, SourceDoc
 log = logging.getLogger(__name__)
 
 # What a file becomes (its clean text, title, metadata and chunks) depends on this code, not only on the file's
-# bytes: bump it when cleaning, metadata or splitting changes, and the next ingest of a folder re-reads the files
-# it would skip as unchanged, re-indexing those whose result differs (2: a long notice title on the first line is
-# no longer glued to the body).
+# bytes: bump it when cleaning, metadata or splitting changes, and the next ingest of a file indexed by an older
+# version reads it again, re-indexing it only if the result differs (2: a long notice title on the first line is
+# no longer glued to the body). Recorded per document in the index's meta table, under this prefix.
 INGEST_VERSION = "2"
-_VERSION_META = "ingest_version"
+_VERSION_META = "ingest_version:"
 REINDEXED = "按新版导入规则重新索引"
 
 # What happened to a file, as a person reads it.
@@ -235,8 +235,6 @@ def ingest_paths(
     filled = index.fill_span_vectors(lambda source, n: log.info("%s: %d span vectors made", source, n))
     if filled:
         log.info("span vectors made for %d document(s) indexed before them", filled)
-    # Indexed by an older version of this code: files whose bytes did not change are read again to compare.
-    stale = index.manifest.get_meta(_VERSION_META) != INGEST_VERSION
     files, missing = expand_paths(paths)
     report.results.extend(missing)
     for r in missing:
@@ -255,7 +253,6 @@ def ingest_paths(
             index,
             path,
             force=force or path.name in repaired,
-            recheck=stale,
             max_chars=max_chars,
             target_chars=target_chars,
             max_bytes=max_bytes,
@@ -267,8 +264,6 @@ def ingest_paths(
         report.results.append(result)
         if on_result:
             on_result(result)
-    if stale:
-        _record_version(index, report)
     if any(r.status in ("added", "updated", "removed") for r in report.results):
         try:
             index.maintain()
@@ -278,12 +273,13 @@ def ingest_paths(
     return report
 
 
-def _record_version(index: Index, report: IngestReport) -> None:
-    """Mark the index as made by this version once every document in it has been read by it (a run over part
-    of the collection leaves the rest to be checked next time)."""
-    read = {r.path.name for r in report.results if r.status in ("added", "updated", "unchanged")}
-    if all(d.source in read for d in index.manifest.documents()):
-        index.manifest.set_meta(_VERSION_META, INGEST_VERSION)
+def indexed_version(index: Index, doc_id: str) -> str | None:
+    """The version of this code that last read the document into the index (None: one from before versions)."""
+    return index.manifest.get_meta(_VERSION_META + doc_id)
+
+
+def _record_version(index: Index, doc_id: str) -> None:
+    index.manifest.set_meta(_VERSION_META + doc_id, INGEST_VERSION)
 
 
 def _as_indexed(index: Index, source: str, doc: SourceDoc, chunks: list[Chunk]) -> bool:
@@ -303,7 +299,6 @@ def ingest_file(
     path: Path,
     *,
     force: bool = False,
-    recheck: bool = False,
     max_chars: int = 480,
     target_chars: int = 300,
     max_bytes: int = 100 * 2**20,
@@ -314,7 +309,7 @@ def ingest_file(
 ) -> FileResult:
     """Ingest one file, turning every expected failure into a result with a reason.
 
-    `recheck`: the index was made by an older version of this code, so a file whose bytes did not change is read
+    A file whose bytes did not change is skipped, unless an older version of this code indexed it: then it is read
     again and re-indexed only if what it becomes now differs from what the index holds.
     """
     limits = limits or LimitSettings()
@@ -324,7 +319,8 @@ def ingest_file(
         known = index.manifest.by_source(path.name) is not None
         reason = ""
         if not force and data and index.is_current(path.name, digest):
-            if not recheck:
+            doc_id = doc_id_for(path.name)
+            if indexed_version(index, doc_id) == INGEST_VERSION:
                 return FileResult(path, "unchanged")
             try:
                 doc = read_document(path, data=data, max_bytes=max_bytes, limits=limits, ocr=ocr)
@@ -334,6 +330,7 @@ def ingest_file(
             except IngestError:
                 return FileResult(path, "unchanged")  # what is indexed stays; the file fails as it did before
             if _as_indexed(index, path.name, doc, chunks):
+                _record_version(index, doc_id)
                 return FileResult(path, "unchanged")
             reason = REINDEXED
         else:
@@ -352,6 +349,7 @@ def ingest_file(
                 raise IngestCancelled(CANCELLED)
 
         index.upsert(doc, chunks, progress=progress)
+        _record_version(index, doc.doc_id)
         refresh_authority(index, doc)
         return FileResult(
             path,
