@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from ingest.loaders import RawText
+from ingest.metadata import is_headline
 
 # A paragraph that ends with one of these finished its sentence (or is a lead-in
 # ending with a colon); half-width forms occur in the Zhuzhou page.
@@ -155,20 +156,8 @@ def _normalise(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
-# A headline or notice title: up to this long, no sentence punctuation inside it (a 、 or a headline's ： may be).
-_TITLE_LINE_MAX = 64
-_TITLE_LINE_BAD = re.compile(r"[。；;，,]|[、：:]$")
-
-
-def is_title_line(first: str, following: str) -> bool:
-    """Whether a text's first paragraph is its title: a line without a full stop or comma, shorter than the
-    paragraph after it (the body). A line of prose cut by a page break has commas."""
-    return (
-        0 < len(first) <= _TITLE_LINE_MAX
-        and len(following) > len(first)
-        and not _TITLE_LINE_BAD.search(first)
-        and not first.startswith(("——", "（", "(", "第"))
-    )
+# A line of prose cut by a page break has commas; a headline or notice title seldom does.
+_COMMA = re.compile(r"[，,]")
 
 
 def clean_text(raw: RawText, join: bool = True) -> str:
@@ -188,8 +177,9 @@ def clean_text(raw: RawText, join: bool = True) -> str:
         # The info block (title, dates of adoption and amendment) stays, but its lines are never joined.
         cut = paragraphs.index(_INFO_END)
         head, paragraphs = paragraphs[:cut], paragraphs[cut + 1 :]
-    if join and len(paragraphs) > 1 and not head and is_title_line(paragraphs[0], paragraphs[1]):
+    if join and not head and is_headline(paragraphs) and not _COMMA.search(paragraphs[0]):
         # An official notice's title runs to 40–70 characters without a full stop (…关于…的通知): it is not a
         # sentence cut by a break, and glued to the body it would be neither the title nor a clean first sentence.
+        # (metadata.py's headline test may take one with commas: it sees paragraphs already joined.)
         head, paragraphs = paragraphs[:1], paragraphs[1:]
     return "\n\n".join(head + (join_broken_paragraphs(paragraphs) if join else paragraphs))

@@ -60,12 +60,13 @@ def _is_title_like(p: str) -> bool:
     )
 
 
-def _is_headline(paragraphs: list[str]) -> bool:
+def is_headline(paragraphs: list[str]) -> bool:
     """The first line of a news text or notice whose body follows as longer paragraphs."""
+    if len(paragraphs) < 2:
+        return False
     first = paragraphs[0]
     return (
-        len(paragraphs) > 1
-        and 0 < len(first) <= _HEADLINE_MAX
+        0 < len(first) <= _HEADLINE_MAX
         and len(paragraphs[1]) > len(first)
         and not _HEADLINE_BAD.search(first)
         and not _SALUTATION.match(first)
@@ -79,7 +80,7 @@ def _title(paragraphs: list[str], stem: str) -> str:
     for p in paragraphs[:5]:
         if p.startswith("# "):
             return p[2:].strip()
-    if paragraphs and not _is_title_like(paragraphs[0]) and _is_headline(paragraphs):
+    if paragraphs and not _is_title_like(paragraphs[0]) and is_headline(paragraphs):
         return paragraphs[0]
     if not paragraphs or not _is_title_like(paragraphs[0]):
         # A work report often comes without its title page but names itself in its first sentence.
