@@ -24,7 +24,7 @@ from ingest.splitter import split_document
 from kb.settings import LimitSettings, OcrSettings
 from kb.store.authority import label_for
 from kb.store.index import Index, doc_id_for
-from kb.store.manifest import READY
+from kb.store.manifest import READY, DocRecord
 from kb.types import Chunk, Section, SourceDoc
 
 log = logging.getLogger(__name__)
@@ -282,11 +282,8 @@ def _record_version(index: Index, doc_id: str) -> None:
     index.manifest.set_meta(_VERSION_META + doc_id, INGEST_VERSION)
 
 
-def _as_indexed(index: Index, source: str, doc: SourceDoc, chunks: list[Chunk]) -> bool:
-    """Whether this version of the code makes of a file what the index holds for it."""
-    rec = index.manifest.by_source(source)
-    if rec is None:
-        return False
+def _as_indexed(index: Index, rec: DocRecord, doc: SourceDoc, chunks: list[Chunk]) -> bool:
+    """Whether this version of the code makes of a file what the index holds for it (`rec`)."""
     held = (rec.title, rec.author, rec.affiliation, rec.date, rec.doc_type)
     if held != (doc.title, doc.author, doc.affiliation, doc.date, doc.doc_type):
         return False
@@ -316,31 +313,28 @@ def ingest_file(
     try:
         data = path.read_bytes() if path.stat().st_size <= max_bytes else b""
         digest = hashlib.sha256(data).hexdigest()
-        known = index.manifest.by_source(path.name) is not None
-        reason = ""
-        if not force and data and index.is_current(path.name, digest):
-            doc_id = doc_id_for(path.name)
-            if indexed_version(index, doc_id) == INGEST_VERSION:
-                return FileResult(path, "unchanged")
-            try:
-                doc = read_document(path, data=data, max_bytes=max_bytes, limits=limits, ocr=ocr)
-                chunks = chunk_document(
-                    doc, max_chars=max_chars, target_chars=target_chars, max_chunks=limits.max_doc_chunks
-                )
-            except IngestError:
-                return FileResult(path, "unchanged")  # what is indexed stays; the file fails as it did before
-            if _as_indexed(index, path.name, doc, chunks):
-                _record_version(index, doc_id)
-                return FileResult(path, "unchanged")
-            reason = REINDEXED
-        else:
-            if data and (twin := same_content_as(index, path.name, digest)):
-                # The same text under two names would be cited twice, as [1] and [2], for one sentence.
-                return FileResult(path, "duplicate", f"与已有文档 {twin} 内容完全相同，未重复索引")
+        rec = index.manifest.by_source(path.name)
+        current = not force and bool(data) and index.is_current(path.name, digest)
+        if current and indexed_version(index, rec.doc_id) == INGEST_VERSION:
+            return FileResult(path, "unchanged")
+        if not current and data and (twin := same_content_as(index, path.name, digest)):
+            # The same text under two names would be cited twice, as [1] and [2], for one sentence.
+            return FileResult(path, "duplicate", f"与已有文档 {twin} 内容完全相同，未重复索引")
+        try:
             doc = read_document(path, data=data or None, max_bytes=max_bytes, limits=limits, ocr=ocr)
             chunks = chunk_document(
                 doc, max_chars=max_chars, target_chars=target_chars, max_chunks=limits.max_doc_chunks
             )
+        except IngestError:
+            if current:  # indexed by an older version: what is indexed stays, the file fails as it did before
+                return FileResult(path, "unchanged")
+            raise
+        reason = ""
+        if current:
+            if _as_indexed(index, rec, doc, chunks):
+                _record_version(index, rec.doc_id)
+                return FileResult(path, "unchanged")
+            reason = REINDEXED
 
         def progress(done: int) -> None:
             if on_chunks:
@@ -353,7 +347,7 @@ def ingest_file(
         refresh_authority(index, doc)
         return FileResult(
             path,
-            "updated" if known else "added",
+            "updated" if rec is not None else "added",
             reason="；".join(x for x in (reason, doc.note) if x),
             chunks=len(chunks),
             chars=len(doc.text),
