@@ -4,7 +4,8 @@ A source is a gold question file and the knowledge base its documents were inges
 scorer's metrics, each source reports `refusal_hidden`: answerable questions asked with their gold
 document hidden from retrieval (a `doc_ids` filter), which must then be refused, except where the
 remaining passages still hold the gold answer (another document states the same fact); that is how the
-NCP set, which has no NOT_IN_KB questions, tests refusal.
+NCP set, which has no NOT_IN_KB questions, tests refusal. The `miss_*` rows count where the missed answerable
+questions failed (kb/cli/evaluation.py `failure`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kb.cli.evaluation import evaluate, format_metrics, load_texts
+from kb.cli.evaluation import FAILURES, evaluate, failure, format_metrics, load_texts
 from kb.cli.training import QuestionSet, _holds_gold
 
 SHARED = Path("../shared")
@@ -65,10 +66,19 @@ def eval_source(name: str, kb_dir: Path, answers_out: Path | None = None) -> dic
     """Every metric of one source, with the hidden-gold refusal rate."""
     gold_path, texts_dir, _ = SOURCES[name]
     gold = [json.loads(x) for x in gold_path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    texts = load_texts(texts_dir)
     kb = _open(kb_dir)
     try:
         answers = {q["id"]: kb.ask(q["question"]).to_record(q["id"]) for q in gold}
         by_source = {d.source: d.doc_id for d in kb.documents()}
+        m, _, rows = evaluate(gold, answers, texts)
+        failures = dict.fromkeys(FAILURES, 0)
+        for q, row in zip(gold, rows):
+            doc_id = by_source.get(q.get("doc"))
+            passages = [c.text for c in kb.index.chunks_of(doc_id)] if doc_id and not row.get("evidence") else []
+            kind = failure(q, answers[q["id"]], row, passages)
+            if kind:
+                failures[kind] += 1
         hidden_ok = hidden_n = 0
         for q in gold:
             if q["answer"] == "NOT_IN_KB" or q.get("doc") not in by_source:
@@ -83,7 +93,7 @@ def eval_source(name: str, kb_dir: Path, answers_out: Path | None = None) -> dic
     if answers_out:
         answers_out.parent.mkdir(parents=True, exist_ok=True)
         answers_out.write_text("".join(json.dumps(answers[q["id"]], ensure_ascii=False) + "\n" for q in gold))
-    m, _, _ = evaluate(gold, answers, load_texts(texts_dir))
+    m.update({f"miss_{k}": v for k, v in failures.items()})
     m["refusal_hidden"] = hidden_ok / hidden_n if hidden_n else float("nan")
     m["hidden_n"] = hidden_n
     return m
@@ -92,7 +102,7 @@ def eval_source(name: str, kb_dir: Path, answers_out: Path | None = None) -> dic
 def table(results: dict[str, dict[str, Any]]) -> str:
     names = list(results)
     lines = ["| metric | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
-    for col in COLUMNS + ["questions", "hidden_n"]:
+    for col in COLUMNS + ["questions", "hidden_n"] + [f"miss_{k}" for k in FAILURES]:
         cells = []
         for n in names:
             v = results[n].get(col)

@@ -124,7 +124,7 @@ def score_row(q: dict[str, Any], a: dict[str, Any] | None, texts: dict[str, str]
     passages = [norm(c.get("passage") or c.get("quote") or "") for c in cits]
     joined = "".join(passages)
     holders = [c for c, p in zip(cits, passages) if ev and ev in p]
-    r["evidence"] = (not refused) and bool(ev in joined or (bigram_recall(ev, joined) >= 0.9 and joined))
+    r["evidence"] = (not refused) and holds_evidence(q["evidence"], joined)
     r["answer_hit"] = (not refused) and answer_recall(q["answer"], a.get("answer", "")) >= 0.7
     verb = []
     for c in cits:
@@ -137,6 +137,38 @@ def score_row(q: dict[str, Any], a: dict[str, Any] | None, texts: dict[str, str]
         key = _PUNCT_TITLE.sub("", q["title"])
         r["attribution"] = any(_PUNCT_TITLE.sub("", c.get("title") or "") == key for c in holders)
     return r
+
+
+def holds_evidence(evidence: str, text: str) -> bool:
+    """Whether `text` holds the gold evidence, as score.py decides it for the cited passages."""
+    ev, t = norm(evidence), norm(text)
+    return ev in t or (bigram_recall(ev, t) >= 0.9 and bool(t))
+
+
+# Where an answerable question fails, in the order the answerer could have gone wrong.
+FAILURES = ["refused", "other_document", "other_passage", "split_passage", "wrong_sentence"]
+
+
+def failure(q: dict[str, Any], a: dict[str, Any], row: dict[str, Any], gold_passages: list[str]) -> str | None:
+    """Why an answerable question missed (one of FAILURES), or None when its evidence was cited and its answer hit.
+
+    `gold_passages`: the texts of the gold document's passages in the knowledge base, to tell a cited passage
+    that is the wrong one of the right document (`other_passage`) from evidence that chunking cut across two
+    passages, so that no single passage can hold it (`split_passage`). `wrong_sentence`: the evidence was cited,
+    but the answer quotes other sentences of it. Tuning reads these counts to see which part to work on.
+    """
+    if row["kind"] != "answer" or row.get("missing"):
+        return None
+    if row["refused"]:
+        return "refused"
+    if row["evidence"]:
+        return None if row["answer_hit"] else "wrong_sentence"
+    gold = Path(str(q.get("doc") or "")).name
+    if not any(Path(str(c.get("source", ""))).name == gold for c in a.get("citations") or []):
+        return "other_document"
+    if any(holds_evidence(q["evidence"], p) for p in gold_passages):
+        return "other_passage"
+    return "split_passage"
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, float]:
