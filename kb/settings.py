@@ -153,7 +153,10 @@ class AnswerSettings(_Section):
         "document the question names does not count as a choice: the naming is evidence. 0 always counts it.",
     )
     max_unit_chars: int = Field(
-        120, description="A longer best sentence is cut to the run of its clauses that holds the answer."
+        160,
+        description="A longer best sentence is cut to the run of its clauses that holds the answer. 160, the "
+        "longest sentence the answerer takes whole as a candidate: at 120, policy sentences that state their "
+        "measure after naming the topic lost the measure (docs/evaluation.md, session 15).",
     )
     lead_in_novelty: float = Field(
         0.5,

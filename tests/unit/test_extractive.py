@@ -285,3 +285,20 @@ def test_units_offer_sentences_clauses_and_whole_sentences_verbatim():
     texts = [ARTICLE[s:e] for s, e in spans]
     assert any(t.startswith("第二十五条") and t.endswith("处分；") for t in texts)
     assert ARTICLE.strip() in texts  # the whole 。-sentence too
+
+
+FEED_NOTICE = (
+    "根据湖北省新型冠状病毒感染肺炎疫情防控指挥部关于保障“菜篮子”产品和农业生产资料正常流通秩序稳定市场供应的最新通知，"
+    "湖北将有序放开部分饲料企业和生猪屠宰场复工时间，对已申请复工的饲料企业，由县级以上（含县级）农业农村部门负责审核，"
+    "报经同级防控指挥部同意后，允许具备疫情防控和生产条件的饲料企业提前复工。"
+)
+
+
+def test_a_sentence_the_answerer_takes_whole_is_not_cut():
+    # Policy prose names the topic, then states the measure. Cut to 120 characters around the question's words
+    # (the province at its head, the enterprises in its middle), this sentence lost the measure at its end.
+    assert 120 < len(FEED_NOTICE) <= AnswerSettings().max_unit_chars
+    question = "湖北省对已申请复工的饲料企业如何答复的？"
+    a = answerer([FEED_NOTICE]).answer(question, [hit(FEED_NOTICE, 0.9, title="通知")])
+    assert not a.refused
+    assert "允许具备疫情防控和生产条件的饲料企业提前复工" in a.text
