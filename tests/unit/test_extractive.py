@@ -302,3 +302,17 @@ def test_a_sentence_the_answerer_takes_whole_is_not_cut():
     a = answerer([FEED_NOTICE]).answer(question, [hit(FEED_NOTICE, 0.9, title="通知")])
     assert not a.refused
     assert "允许具备疫情防控和生产条件的饲料企业提前复工" in a.text
+
+
+def test_a_close_second_joins_a_long_first_sentence_while_both_fit():
+    # The second passage may be the one holding the evidence: a long first sentence must not turn it away as long
+    # as the answer stays within max_chars.
+    long = FEED_NOTICE.replace("湖北将有序放开", "湖北省将按照要求有序放开")
+    second = "湖北省农业农村厅明确，已申请复工的饲料企业经审核同意后可以提前复工，并做好员工健康监测。"
+    cfg = AnswerSettings()
+    assert 0.6 * cfg.max_chars <= len(long) <= cfg.max_unit_chars and len(long) + len(second) <= cfg.max_chars
+    hits = [hit(long, 0.9, title="通知"), hit(second, 0.85, title="农业农村厅通知", n=1)]
+    a = answerer([long, second, "其他事项另行通知。"]).answer("湖北省对已申请复工的饲料企业如何答复的？", hits)
+    assert not a.refused
+    assert a.text.startswith(long) and f"{second}[2]" in a.text
+    assert [c.title for c in a.citations] == ["通知", "农业农村厅通知"]
