@@ -199,7 +199,7 @@ class ExtractiveAnswerer:
         length = sum(len(u.text) for u in chosen)
         p_best = _sigmoid(best.logit)
         # A close second joins whenever it fits in max_chars: stopping once the answer reached 0.6 of it turned away
-        # the seconds that held the evidence after a long first sentence, and lost no wrong answer (session 15).
+        # the seconds that held the evidence after a long first sentence, and kept no wrong one out (docs/evaluation.md).
         for u in ranked[1:]:
             if len(chosen) >= self.cfg.max_sentences:
                 break
