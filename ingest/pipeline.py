@@ -314,7 +314,8 @@ def ingest_file(
         data = path.read_bytes() if path.stat().st_size <= max_bytes else b""
         digest = hashlib.sha256(data).hexdigest()
         rec = index.manifest.by_source(path.name)
-        current = not force and bool(data) and index.is_current(path.name, digest)
+        # The row just read decides, as `Index.is_current` would with a second lookup.
+        current = not force and bool(data) and rec is not None and rec.matches(digest)
         if current and indexed_version(index, rec.doc_id) == INGEST_VERSION:
             return FileResult(path, "unchanged")
         if not current and data and (twin := same_content_as(index, path.name, digest)):

@@ -253,7 +253,7 @@ class Index:
     def is_current(self, source: str, content_hash: str) -> bool:
         """True when this file is indexed, ready, with the same content: ingest can skip it."""
         rec = self.manifest.by_source(source)
-        return rec is not None and rec.status == READY and rec.content_hash == content_hash
+        return rec is not None and rec.matches(content_hash)
 
     def upsert(
         self,

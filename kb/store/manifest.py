@@ -46,6 +46,10 @@ class DocRecord:
     error: str
     updated_at: str
 
+    def matches(self, content_hash: str) -> bool:
+        """True when this document is ready and was indexed from content with this hash."""
+        return self.status == READY and self.content_hash == content_hash
+
 
 _DOC_FIELDS = [f.name for f in fields(DocRecord)]
 
