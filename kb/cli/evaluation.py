@@ -10,6 +10,7 @@ import re
 import statistics
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -149,10 +150,13 @@ def holds_evidence(evidence: str, text: str) -> bool:
 FAILURES = ["refused", "other_document", "other_passage", "split_passage", "wrong_sentence"]
 
 
-def failure(q: dict[str, Any], a: dict[str, Any], row: dict[str, Any], gold_passages: list[str]) -> str | None:
+def failure(
+    q: dict[str, Any], a: dict[str, Any], row: dict[str, Any], gold_passages: Callable[[], list[str]]
+) -> str | None:
     """Why an answerable question missed (one of FAILURES), or None when its evidence was cited and its answer hit.
 
-    `gold_passages`: the texts of the gold document's passages in the knowledge base, to tell a cited passage
+    `gold_passages` gives (read only when needed) the texts of the gold document's passages in the knowledge base, to
+    tell a cited passage
     that is the wrong one of the right document (`other_passage`) from evidence that chunking cut across two
     passages, so that no single passage can hold it (`split_passage`). `wrong_sentence`: the evidence was cited,
     but the answer quotes other sentences of it. Tuning reads these counts to see which part to work on.
@@ -166,7 +170,7 @@ def failure(q: dict[str, Any], a: dict[str, Any], row: dict[str, Any], gold_pass
     gold = Path(str(q.get("doc") or "")).name
     if not any(Path(str(c.get("source", ""))).name == gold for c in a.get("citations") or []):
         return "other_document"
-    if any(holds_evidence(q["evidence"], p) for p in gold_passages):
+    if any(holds_evidence(q["evidence"], p) for p in gold_passages()):
         return "other_passage"
     return "split_passage"
 

@@ -20,7 +20,7 @@ PASSAGES = [
 
 def _kind(answer: dict, passages: list[str] = PASSAGES) -> str | None:
     row = score_row(GOLD, answer, {"dangzhang.txt": "".join(passages)}, "")
-    return failure(GOLD, answer, row, passages)
+    return failure(GOLD, answer, row, lambda: passages)
 
 
 def _cited(source: str, passage: str, text: str) -> dict:
@@ -58,4 +58,4 @@ def test_evidence_that_chunking_cut_across_two_passages():
 def test_questions_that_must_be_refused_are_not_counted():
     gold = {**GOLD, "answer": "NOT_IN_KB", "evidence": ""}
     answer = _cited("dangzhang.txt", PASSAGES[1], "预备党员的预备期为一年。[1]")
-    assert failure(gold, answer, score_row(gold, answer, {}, ""), PASSAGES) is None
+    assert failure(gold, answer, score_row(gold, answer, {}, ""), lambda: PASSAGES) is None
