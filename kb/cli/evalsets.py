@@ -1,11 +1,12 @@
-"""`python -m kb eval-sets` and `python -m kb train`: the three tuning sources, side by side.
+"""`python -m kb eval-sets` and `python -m kb train`: the three tuning sources and the check sets, side by side.
 
 A source is a gold question file and the knowledge base its documents were ingested into. Besides the
 scorer's metrics, each source reports `refusal_hidden`: answerable questions asked with their gold
 document hidden from retrieval (a `doc_ids` filter), which must then be refused, except where the
 remaining passages still hold the gold answer (another document states the same fact); that is how the
 NCP set, which has no NOT_IN_KB questions, tests refusal. The `miss_*` rows count where the missed answerable
-questions failed (kb/cli/evaluation.py `failure`).
+questions failed (kb/cli/evaluation.py `failure`). The check sets (data/questions/) are questions on the same
+documents that nothing is trained or tuned on; `kb train` reads only the sources.
 """
 
 from __future__ import annotations
@@ -34,6 +35,17 @@ SOURCES: dict[str, tuple[Path, Path, Path]] = {
     ),
 }
 KB_DIRS = {"dev": Path("var/eval-kb"), "crud_rag": Path("var/crud-kb"), "ncp": Path("var/ncp-kb")}
+_DATA = Path(__file__).resolve().parents[2] / "data/questions"
+# Check sets: questions written on the sources' documents by someone who saw neither the system nor the sources'
+# questions (data/questions/README.md), never trained or tuned on: how the answerer does on questions nobody tuned
+# for. name -> (questions, the source whose documents and knowledge base they use)
+CHECKS: dict[str, tuple[Path, str]] = {
+    "dev_check": (_DATA / "check_dev.jsonl", "dev"),
+    "seed_check": (_DATA / "check_seed.jsonl", "dev"),
+    "ncp_check": (_DATA / "check_ncp.jsonl", "ncp"),
+    "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
+    "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
+}
 COLUMNS = [
     "evidence",
     "answer_hit",
@@ -63,8 +75,12 @@ def _open(kb_dir: Path):
 
 
 def eval_source(name: str, kb_dir: Path, answers_out: Path | None = None) -> dict[str, Any]:
-    """Every metric of one source, with the hidden-gold refusal rate."""
-    gold_path, texts_dir, _ = SOURCES[name]
+    """Every metric of one source (or check set), with the hidden-gold refusal rate."""
+    if name in CHECKS:
+        gold_path, source = CHECKS[name]
+        texts_dir = SOURCES[source][1]
+    else:
+        gold_path, texts_dir, _ = SOURCES[name]
     gold = [json.loads(x) for x in gold_path.read_text(encoding="utf-8").splitlines() if x.strip()]
     texts = load_texts(texts_dir)
     kb = _open(kb_dir)
@@ -116,9 +132,10 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 
 def cmd_eval_sets(args: Any) -> int:
     results = {}
-    for name in args.sets or list(SOURCES):
+    for name in args.sets or [*SOURCES, *CHECKS]:
+        source = CHECKS[name][1] if name in CHECKS else name
         out = Path(args.out_dir) / f"{name}-answers.jsonl" if args.out_dir else None
-        results[name] = eval_source(name, Path(getattr(args, f"kb_{name}", None) or KB_DIRS[name]), out)
+        results[name] = eval_source(name, Path(getattr(args, f"kb_{source}", None) or KB_DIRS[source]), out)
         print(f"{name:10s} {format_metrics(results[name])}", file=sys.stderr)
     print(table(results))
     return 0
@@ -163,8 +180,10 @@ def cmd_train(args: Any) -> int:
 
 
 def add_cli(sub: Any) -> None:
-    p = sub.add_parser("eval-sets", help="score the tuning sources side by side (dev, crud_rag, ncp)")
-    p.add_argument("--sets", nargs="*", choices=list(SOURCES))
+    p = sub.add_parser(
+        "eval-sets", help="score the tuning sources (dev, crud_rag, ncp) and the check sets side by side"
+    )
+    p.add_argument("--sets", nargs="*", choices=[*SOURCES, *CHECKS])
     for n in SOURCES:
         p.add_argument(f"--kb-{n}", help=f"knowledge base of {n} (default {KB_DIRS[n]})")
     p.add_argument("--out-dir", help="write each source's answers JSONL here")

@@ -1,0 +1,58 @@
+"""The check sets `kb eval-sets` scores (data/questions/) are well formed, and their gold evidence is verbatim in the
+documents they name (checked when ../shared, which holds the documents, is present)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from kb.cli.evalsets import CHECKS, SOURCES
+
+ROOT = CHECKS["dev_check"][0].parents[2]
+
+
+def _rows(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+@pytest.mark.parametrize("name", list(CHECKS))
+def test_a_check_set_is_well_formed(name):
+    path, source = CHECKS[name]
+    rows = _rows(path)
+    assert rows, name
+    assert source in SOURCES
+    for r in rows:
+        assert {"id", "question", "answer", "doc", "evidence"} <= set(r), r
+        assert r["question"].strip(), r
+        if r["answer"] == "NOT_IN_KB":
+            assert r["doc"] == "" and r["evidence"] == "", r
+        else:
+            assert r["doc"] and r["evidence"] and r["answer"], r
+
+
+def test_ids_are_unique_across_the_check_sets():
+    ids = [r["id"] for path, _ in CHECKS.values() for r in _rows(path)]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("name", list(CHECKS))
+def test_gold_evidence_is_verbatim_in_the_named_document(name):
+    path, source = CHECKS[name]
+    texts = ROOT / SOURCES[source][1]
+    if not texts.is_dir():
+        pytest.skip("../shared is not present")
+    cache: dict[str, str] = {}
+    for r in _rows(path):
+        if r["answer"] == "NOT_IN_KB":
+            continue
+        # dev's texts are named after their documents (beijing_gwr_2024.pdf.txt); NCP's are the documents.
+        f = texts / f"{r['doc']}.txt" if (texts / f"{r['doc']}.txt").exists() else texts / r["doc"]
+        if f.name not in cache:
+            cache[f.name] = _squash(f.read_text(encoding="utf-8"))
+        assert _squash(r["evidence"]) in cache[f.name], r["id"]
