@@ -130,12 +130,17 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def kb_dir_for(name: str, args: Any) -> Path:
+    """The knowledge base a source or check set is asked against: its source's (`--kb-<source>` or the default)."""
+    source = CHECKS[name][1] if name in CHECKS else name
+    return Path(getattr(args, f"kb_{source}", None) or KB_DIRS[source])
+
+
 def cmd_eval_sets(args: Any) -> int:
     results = {}
     for name in args.sets or [*SOURCES, *CHECKS]:
-        source = CHECKS[name][1] if name in CHECKS else name
         out = Path(args.out_dir) / f"{name}-answers.jsonl" if args.out_dir else None
-        results[name] = eval_source(name, Path(getattr(args, f"kb_{source}", None) or KB_DIRS[source]), out)
+        results[name] = eval_source(name, kb_dir_for(name, args), out)
         print(f"{name:10s} {format_metrics(results[name])}", file=sys.stderr)
     print(table(results))
     return 0

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+from argparse import Namespace
+from pathlib import Path
 
 import pytest
 
-from kb.cli.evalsets import CHECKS, SOURCES
+from kb.cli.evalsets import CHECKS, KB_DIRS, SOURCES, kb_dir_for
 
 ROOT = CHECKS["dev_check"][0].parents[2]
 
@@ -56,3 +58,11 @@ def test_gold_evidence_is_verbatim_in_the_named_document(name):
         if f.name not in cache:
             cache[f.name] = _squash(f.read_text(encoding="utf-8"))
         assert _squash(r["evidence"]) in cache[f.name], r["id"]
+
+
+def test_a_check_set_is_asked_against_its_sources_knowledge_base():
+    none = Namespace(kb_dev=None, kb_crud_rag=None, kb_ncp=None)
+    assert kb_dir_for("seed_check", none) == KB_DIRS["dev"]
+    assert kb_dir_for("ncp_unanswerable", none) == KB_DIRS["ncp"]
+    mine = Namespace(kb_dev="/tmp/my-dev-kb", kb_crud_rag=None, kb_ncp=None)
+    assert kb_dir_for("dev_check", mine) == kb_dir_for("dev", mine) == Path("/tmp/my-dev-kb")
