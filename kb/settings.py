@@ -144,6 +144,12 @@ class AnswerSettings(_Section):
         "web address or postcode and no retrieved passage has one in that form (answerable questions almost never "
         "do either; docs/evaluation.md gives the rates).",
     )
+    quantity_check: bool = Field(
+        True,
+        description="Refuse a question asking how many or how much (多少, 几) when the sentences the answer would quote "
+        "state no quantity besides the question's own: the knowledge base does not give the figure (docs/evaluation.md, "
+        "session 16: of 146 answerable how-many questions of the sources and check sets, none refused by it).",
+    )
     doc_share_min_documents: int = Field(
         3,
         ge=0,

@@ -18,6 +18,7 @@ from kb.answer.features import (
     DocFreq,
     Question,
     analyse,
+    asks_quantity,
     bigram_share,
     context,
     coverage,
@@ -28,6 +29,7 @@ from kb.answer.features import (
     question_features,
     question_terms,
     sentence_features,
+    states_quantity,
 )
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import split_sentences
@@ -39,6 +41,7 @@ __all__ = ["REFUSAL_TEXT", "ExtractiveAnswerer", "Candidate", "Decision", "quest
 
 REFUSAL_TEXT = "知识库中没有找到能回答这个问题的内容。"
 _CLAUSE_END = re.compile(r"[。！？!?]")
+_MARKER = re.compile(r"\[\d+\]")
 _CLAUSE = re.compile(r"[，,；;：:]")
 _HOW = re.compile(r"怎么|如何|怎样|什么|哪些")
 # A legal article states a condition and its consequence in parallel clauses (…的，给予警告；情节较重的，…),
@@ -182,7 +185,14 @@ class ExtractiveAnswerer:
         d = self.decide(question, hits, documents)
         if not d.answer:
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
-        return self.compose(question, hits, d.candidates, d.question)
+        answer = self.compose(question, hits, d.candidates, d.question)
+        # Structural, like the veto: a how-many question whose best sentences state no quantity is about a figure
+        # the knowledge base does not give (男性公务员到多少岁退休 → 达到国家规定的退休年龄的，应当退休). The
+        # model cannot learn it: the sources' unanswerable questions seldom ask for one (AnswerSettings.quantity_check).
+        quoted = _MARKER.sub("", answer.text)
+        if self.cfg.quantity_check and asks_quantity(question) and not states_quantity(quoted, question):
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
+        return answer
 
     def compose(self, question: str, hits: list[Hit], ranked: list[Candidate], q: Question | None = None) -> Answer:
         """The answer text from the ranked candidates: the best, what it needs to be whole, then close seconds."""

@@ -93,6 +93,37 @@ REQUIRED_SHAPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"邮编|邮政编码"), re.compile(r"(?<!\d)\d{6}(?!\d)")),
 ]
 _SENT_END = re.compile(r"[。！？!?；;：:…”’」』）)]$")
+
+# A question asking how many or how much (多少, 几; not 哪几, which asks for a list) is answered only by a text that
+# states a quantity: digits, a Chinese numeral with a measure word or unit, a fraction or percentage, or a list of
+# items (分几种 is answered by 警告、记过、记大过…).
+_ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎|经|何|率)")
+_ASKS_KINDS = re.compile(r"几(?:个)?(?:种|类|方面|项|条|档|等|部分|环节|步)")
+# Not after 第: 第九十二条 names an article, it counts nothing.
+_QUANTITY = re.compile(
+    r"(?<![第0-9０-９])[0-9０-９]+(?:[.．][0-9０-９]+)?"
+    r"|(?<![第一二两三四五六七八九十百千万亿〇零])[一二两三四五六七八九十百千万亿〇零半]+\s*(?:分之|成|倍|%|％|个|名|人|位|年|"
+    r"月|日|天|岁|周岁|周|小时|分钟|次|项|条|款|章|种|类|级|等|档|届|批|期|轮|元|角|万|亿|座|家|户|所|套|台|辆|件|张|份|篇|部|"
+    r"支|米|公里|亩|吨|斤|方面|点)"
+    r"|百分之"
+)
+_LIST = re.compile(r"[^、，。；：\s]{1,14}、[^、，。；：\s]{1,14}[、和及与]")
+
+
+def asks_quantity(question: str) -> bool:
+    """Whether the question asks how many or how much."""
+    return _ASKS_QUANTITY.search(question) is not None
+
+
+def states_quantity(text: str, question: str) -> bool:
+    """Whether `text` states a quantity other than those the question itself gives (or, for a question asking how
+    many kinds, lists them: 分几种 is answered by 警告、记过、记大过…)."""
+    given = {m.group(0) for m in _QUANTITY.finditer(question)}
+    if any(m.group(0) not in given for m in _QUANTITY.finditer(text)):
+        return True
+    return _ASKS_KINDS.search(question) is not None and _LIST.search(text) is not None
+
+
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 
 

@@ -43,6 +43,7 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "dev_check": (_DATA / "check_dev.jsonl", "dev"),
     "seed_check": (_DATA / "check_seed.jsonl", "dev"),
     "ncp_check": (_DATA / "check_ncp.jsonl", "ncp"),
+    "quantity_check": (_DATA / "check_quantity.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }

@@ -124,6 +124,35 @@ def test_only_a_question_that_asks_for_a_contact_detail_needs_one():
     assert not answerer([text]).answer("捐赠物品动态在哪些网站能看到？", [hit(text, 0.9, title="捐赠公告")]).refused
 
 
+def test_a_how_many_question_is_refused_when_the_answer_states_no_quantity():
+    # The 公务员法 says who retires, not at what age: the age is a figure the knowledge base does not give.
+    text = "第九十二条　公务员达到国家规定的退休年龄或者完全丧失工作能力的，应当退休。"
+    qa = answerer([text, *PASSAGES])
+    assert qa.answer("公务员法规定公务员到多少岁退休？", [hit(text, 0.9)]).refused  # 第九十二条 counts nothing
+    stated = "第九十二条　公务员年满六十周岁的，应当退休。"
+    a = qa.answer("公务员法规定公务员到多少岁退休？", [hit(stated, 0.9)])
+    assert not a.refused and "六十周岁" in a.text
+    # Off, the nearest sentence is quoted as before.
+    off = ExtractiveAnswerer(AnswerSettings(quantity_check=False), qa.doc_freq)
+    assert not off.answer("公务员法规定公务员到多少岁退休？", [hit(text, 0.9)]).refused
+
+
+def test_what_counts_as_stating_the_asked_quantity():
+    from kb.answer.features import asks_quantity, states_quantity
+
+    assert asks_quantity("预备期是几年？") and asks_quantity("投入了多少钱？")
+    assert not asks_quantity("有哪几项工程？") and not asks_quantity("几乎所有单位都参加了吗？")
+    assert states_quantity("预备党员的预备期为一年。", "预备期是几年？")
+    assert states_quantity("由全国人民代表大会以全体代表的三分之二以上的多数通过。", "要多少票通过？")
+    assert states_quantity("赤字率拟按3%安排。", "2024年赤字率是多少？")
+    # The question's own figures, and article numbers, are not an answer.
+    assert not states_quantity("2024年要适当提高赤字率。", "2024年赤字率是多少？")
+    assert not states_quantity("第十四条 国家实行监察官制度。", "监察官分几等？")
+    # A question asking how many kinds is answered by naming them.
+    assert states_quantity("处分的种类为：警告、记过、记大过、降级、撤职、开除。", "处分分几种？")
+    assert not states_quantity("设立党员示范岗、劳模示范岗、志愿服务岗。", "建成了多少座驿站？")
+
+
 def test_a_question_without_a_two_character_word_is_refused():
     qa = answerer(PASSAGES)
     hits = [hit(p, 0.9, n=i) for i, p in enumerate(PASSAGES)]
