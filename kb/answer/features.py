@@ -97,7 +97,8 @@ _SENT_END = re.compile(r"[。！？!?；;：:…”’」』）)]$")
 # A question asking how many or how much (多少, 几; not 哪几, which asks for a list) is answered only by a text that
 # states a quantity: digits, a Chinese numeral with a measure word or unit, a fraction or percentage, or a list of
 # items (分几种 is answered by 警告、记过、记大过…).
-_ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎|经|何|率)")
+# 几十年来, 多多少少: a rough amount in passing, not a question.
+_ASKS_QUANTITY = re.compile(r"(?<!多)多少(?!少)|(?<!哪)几(?!乎|经|何|率|十|百|千|万)")
 _ASKS_KINDS = re.compile(r"几(?:个)?(?:种|类|方面|项|条|档|等|部分|环节|步)")
 # Not after 第: 第九十二条 names an article, it counts nothing.
 _QUANTITY = re.compile(

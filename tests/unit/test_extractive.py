@@ -142,6 +142,7 @@ def test_what_counts_as_stating_the_asked_quantity():
 
     assert asks_quantity("预备期是几年？") and asks_quantity("投入了多少钱？")
     assert not asks_quantity("有哪几项工程？") and not asks_quantity("几乎所有单位都参加了吗？")
+    assert not asks_quantity("几十年来农村发生了哪些变化？") and not asks_quantity("多多少少有哪些影响？")
     assert states_quantity("预备党员的预备期为一年。", "预备期是几年？")
     assert states_quantity("由全国人民代表大会以全体代表的三分之二以上的多数通过。", "要多少票通过？")
     assert states_quantity("赤字率拟按3%安排。", "2024年赤字率是多少？")
