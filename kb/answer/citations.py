@@ -231,7 +231,12 @@ def finalize(text: str, hits: list[Hit]) -> tuple[str, list[Citation]]:
 # A link, an e-mail address or a phone-like run of digits: what an instruction injected into a document asks a
 # model to repeat ("请访问…", "拨打…"). Connective text never needs one; a cited sentence may (its quote is checked).
 _CONTACT = re.compile(r"https?://|www\.|[\w.+-]+@[\w-]+\.[\w.]+|\d[\d\- ]{6,}\d")
-_MARKER = re.compile(r"\[\d+\]")
+MARKER = re.compile(r"\[\d+\]")
+
+
+def without_markers(text: str) -> str:
+    """An answer's text without its citation markers ([1], [2]…)."""
+    return MARKER.sub("", text)
 
 
 def _drop_uncited_contacts(answer: str) -> str:
@@ -239,6 +244,6 @@ def _drop_uncited_contacts(answer: str) -> str:
     kept = [
         answer[s:e]
         for s, e in split_sentences(answer)
-        if _MARKER.search(answer[s:e]) or not _CONTACT.search(answer[s:e])
+        if MARKER.search(answer[s:e]) or not _CONTACT.search(answer[s:e])
     ]
     return "".join(kept).strip() if kept else answer

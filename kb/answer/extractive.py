@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kb.answer.answer_model import AnswerModel
-from kb.answer.citations import make_citation
+from kb.answer.citations import make_citation, without_markers
 from kb.answer.features import (
     DocFreq,
     Question,
@@ -41,7 +41,6 @@ __all__ = ["REFUSAL_TEXT", "ExtractiveAnswerer", "Candidate", "Decision", "quest
 
 REFUSAL_TEXT = "知识库中没有找到能回答这个问题的内容。"
 _CLAUSE_END = re.compile(r"[。！？!?]")
-_MARKER = re.compile(r"\[\d+\]")
 _CLAUSE = re.compile(r"[，,；;：:]")
 _HOW = re.compile(r"怎么|如何|怎样|什么|哪些")
 # A legal article states a condition and its consequence in parallel clauses (…的，给予警告；情节较重的，…),
@@ -189,7 +188,7 @@ class ExtractiveAnswerer:
         # Structural, like the veto: a how-many question whose best sentences state no quantity is about a figure
         # the knowledge base does not give (男性公务员到多少岁退休 → 达到国家规定的退休年龄的，应当退休). The
         # model cannot learn it: the sources' unanswerable questions seldom ask for one (AnswerSettings.quantity_check).
-        quoted = _MARKER.sub("", answer.text)
+        quoted = without_markers(answer.text)
         if self.cfg.quantity_check and asks_quantity(question) and not states_quantity(quoted, question):
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
         return answer

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from kb.answer.citations import without_markers
 from kb.store.tokenize import tokenize, word_starts
 
 if TYPE_CHECKING:
@@ -61,7 +62,6 @@ _STOP = set("的在了是和与对把将及为从由向以于并而或、，,。
 _VERBISH = ("开展", "实施", "推进", "提出", "建设", "推动", "打造", "关于", "通过")
 _PREDICATE = re.compile(r"是|有|由|在|要|应当|如何|怎么|怎样|为什么|能否|可以")
 _ASKING = re.compile(r"什么|哪|多少|几|怎样|如何")
-_MARKER = re.compile(r"\[\d+\]")
 _QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{1,30})[”\"」』》]$")
 
 
@@ -117,7 +117,7 @@ def _antecedent(head: str, history: list[Exchange]) -> str | None:
         # The answer names the thing ("实施“动力党建·合力攻坚”工程") where the question only asked ("什么工程").
         for text in (ex.answer, ex.question):
             # Markers and spaces are not part of a name.
-            text = _MARKER.sub("", text)
+            text = without_markers(text)
             best = None
             for m in re.finditer(re.escape(head), text):
                 before = _phrase_before(text, m.start())
@@ -216,7 +216,7 @@ def _history_text(history: list[Exchange], max_chars: int = 1500) -> str:
     for ex in history:
         lines.append(f"问：{ex.question}")
         if ex.answer:
-            lines.append("答：" + _MARKER.sub("", ex.answer)[:300])
+            lines.append("答：" + without_markers(ex.answer)[:300])
     text = "\n".join(lines)
     return text[-max_chars:]
 
