@@ -47,6 +47,13 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
+
+
+def source_of(name: str) -> str:
+    """The source whose documents (and knowledge base) a source or check set is asked on."""
+    return CHECKS[name][1] if name in CHECKS else name
+
+
 COLUMNS = [
     "evidence",
     "answer_hit",
@@ -77,11 +84,8 @@ def _open(kb_dir: Path):
 
 def eval_source(name: str, kb_dir: Path, answers_out: Path | None = None) -> dict[str, Any]:
     """Every metric of one source (or check set), with the hidden-gold refusal rate."""
-    if name in CHECKS:
-        gold_path, source = CHECKS[name]
-        texts_dir = SOURCES[source][1]
-    else:
-        gold_path, texts_dir, _ = SOURCES[name]
+    gold_path = CHECKS[name][0] if name in CHECKS else SOURCES[name][0]
+    texts_dir = SOURCES[source_of(name)][1]
     gold = [json.loads(x) for x in gold_path.read_text(encoding="utf-8").splitlines() if x.strip()]
     texts = load_texts(texts_dir)
     kb = _open(kb_dir)
@@ -133,7 +137,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 
 def kb_dir_for(name: str, args: Any) -> Path:
     """The knowledge base a source or check set is asked against: its source's (`--kb-<source>` or the default)."""
-    source = CHECKS[name][1] if name in CHECKS else name
+    source = source_of(name)
     return Path(getattr(args, f"kb_{source}", None) or KB_DIRS[source])
 
 
