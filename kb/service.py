@@ -141,10 +141,13 @@ class KnowledgeBase:
         return collapse_near_duplicates(hits)[:k]
 
     def search_scope(self, question: str, doc_ids: list[str] | None = None) -> list[str] | None:
-        """The documents a question searches: the chosen ones; else a document it names, in force or not; else
-        the documents in force (None: all)."""
+        """The documents a question searches: a document it names among the chosen ones (or all), in force or
+        not; else the chosen ones; else the documents in force (None: all)."""
         if doc_ids is not None:
-            return doc_ids
+            # The chosen documents are the knowledge base for this question: a document named among them narrows
+            # it, and a dated name none of them carries (2023年政府工作报告) leaves nothing to answer from.
+            routed = self.route(question, among=doc_ids)
+            return doc_ids if routed is None else routed
         doc_ids = self.route(question)
         if doc_ids is None and self.settings.authority.default_in_force:
             doc_ids = in_force_scope(self.index)  # None unless some document is known to be outdated
@@ -166,15 +169,16 @@ class KnowledgeBase:
             self.glossary = dict(shared)
         return self.glossary
 
-    def route(self, question: str) -> list[str] | None:
-        """The documents a question names by the names people use for them (kb/answer/routing.py), or None."""
+    def route(self, question: str, among: list[str] | None = None) -> list[str] | None:
+        """The documents a question names by the names people use for them (kb/answer/routing.py), or None;
+        `among`: only these documents count (a person's choice)."""
         from kb.answer.routing import Router
 
         docs = self.documents()
         key = tuple((d.doc_id, d.updated_at) for d in docs)
         if self._router is None or self._router[0] != key:
             self._router = (key, Router((*_meta(d), self._head(d.doc_id)) for d in docs))
-        return self._router[1].route(question)
+        return self._router[1].route(question, among)
 
     def _head(self, doc_id: str) -> str:
         """The opening of a document (its first chunk, cut): the title block a speech's occasion is named in."""

@@ -15,6 +15,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kb.answer.terms import is_place
+from kb.store.tokenize import pos_tags
+
 _CONGRESS = re.compile(r"第([一二三四五六七八九十]+)次全国代表大会")
 _SHORT_CONGRESS = re.compile(r"([一二三四五六七八九十]+)大报告")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?")
@@ -22,6 +25,10 @@ _CN_YEAR = re.compile(r"([〇一二三四五六七八九]{4})年")
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:省|自治区|市|州|县|区))")
 # A place written right before a document's name qualifies it: 深圳市2024年政府工作报告 is Shenzhen's report.
 _PLACE_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,6}(?:省|自治区|市|州|县|区))(?:(?:19|20)\d\d年?度?)?$")
+# The year (and 度) a place may stand before: 北京2024年政府工作报告.
+_YEAR_TAIL = re.compile(r"(?:19|20)\d\d年?度?$")
+# The national issuer written before a series name: its report is the one no place issued.
+_NATIONAL = re.compile(r"(?:国务院|全国|中国|我国|国家|中央)(?:(?:19|20)\d\d年?度?)?$")
 _CN = "〇一二三四五六七八九"
 # Names that stand for a series with one document a year: the year decides which, or that none is here.
 _DATED_NAMES = frozenset({"政府工作报告"})
@@ -100,13 +107,19 @@ class Router:
         # Longest names first: 北京市政府工作报告 before 政府工作报告.
         self.named.sort(key=lambda x: len(x.name), reverse=True)
 
-    def route(self, question: str) -> list[str] | None:
-        """The documents the question names, or None when it names none (or names every document)."""
+    def route(self, question: str, among: Iterable[str] | None = None) -> list[str] | None:
+        """The documents the question names, or None when it names none (or names every document).
+
+        `among`: the documents searched (a person's choice); the others are as if not in the knowledge base, so
+        that 2024年政府工作报告 among chosen documents holding only the 2025 report routes to none.
+        """
         q = _fold(question)
+        scope = None if among is None else set(among)
+        named = self.named if scope is None else [nd for nd in self.named if nd.doc_id in scope]
         hits: list[Named] = []
         covered: list[tuple[int, int]] = []
         other_issuer = False
-        for nd in self.named:
+        for nd in named:
             i = q.find(nd.name)
             # A name inside a longer name already matched (政府工作报告 in 北京市政府工作报告) adds nothing.
             if i < 0 or any(a <= i and i + len(nd.name) <= b for a, b in covered if (a, b) != (i, i + len(nd.name))):
@@ -133,7 +146,7 @@ class Router:
             dated = [h.doc_id for h in dated_hits if h.year in years or str(int(h.year) - 1) in years]
             if dated:
                 ids = list(dict.fromkeys(dated))
-        all_ids = {nd.doc_id for nd in self.named}
+        all_ids = {nd.doc_id for nd in named} if scope is None else scope
         return None if ids and set(ids) == all_ids else ids
 
 
@@ -141,10 +154,25 @@ def _same_issuer(before: str, nd: Named) -> bool:
     """False when a place written right before a series name (政府工作报告: every city and province has one a year)
     is not the document's (its title or name lacks it). Before a document's own title (重庆市大渡口区《…工作提醒》)
     the place only says who issued it: the title alone names the document."""
-    m = _PLACE_BEFORE.search(before)
-    if m is None or not any(d in nd.name for d in _DATED_NAMES):
+    if not any(d in nd.name for d in _DATED_NAMES):
         return True
-    place = m.group(1)
+    if _NATIONAL.search(before):
+        return _PLACE.match(nd.title) is None  # 国务院政府工作报告 is not Beijing's
+    place = _place_before(before)
+    if place is None:
+        return True
     # The place is the shortest tail that is a place name (请问深圳市 → 深圳市), compared with the title and name.
-    tails = [place[-n:] for n in range(3, len(place) + 1)]
+    tails = [place[-n:] for n in range(min(3, len(place)), len(place) + 1)]
     return any(t in nd.title or t in nd.name for t in tails)
+
+
+def _place_before(before: str) -> str | None:
+    """The place written right before a series name: 深圳市(2024年) by its suffix; 北京, 上海 (as people write
+    them, without 市) when jieba takes the last word for a place name. 中国 is no issuer (it has no 中国市)."""
+    m = _PLACE_BEFORE.search(before)
+    if m:
+        return m.group(1)
+    tags = pos_tags(_YEAR_TAIL.sub("", before)[-8:])
+    if tags and tags[-1][1] == "ns" and is_place(tags[-1][0]):
+        return tags[-1][0]
+    return None

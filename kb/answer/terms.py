@@ -131,14 +131,15 @@ def key_terms(question: str) -> list[KeyTerm]:
     for word, tag in pos_tags(q_wo_titles):
         if _ASKS.search(word):
             continue
-        if tag == "ns" and _is_place(word):
+        if tag == "ns" and is_place(word):
             out.append(KeyTerm("place", word))
         elif tag in _NOUN_TAGS and len(word) >= 3 and not _LATIN.fullmatch(word):
             out.append(KeyTerm("noun", word))
     return out
 
 
-def _is_place(word: str) -> bool:
+def is_place(word: str) -> bool:
+    """Whether a word jieba tags as a place (ns) is one."""
     # jieba tags some verbs as places (上岗/ns); a real place name also exists with an administrative suffix.
     from kb.store.tokenize import in_dictionary
 

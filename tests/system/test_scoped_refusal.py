@@ -63,3 +63,14 @@ def test_a_question_that_names_its_document_counts_the_gathering_as_evidence(kb)
     assert k.search_scope(q) == [ids["xianfa"]]
     a = k.ask(q)
     assert not a.refused and a.citations[0].source == "xianfa_2018.md"
+
+
+def test_a_document_named_among_the_chosen_ones_narrows_the_search(kb):
+    k, ids = kb
+    chosen = [ids["report"], ids["xianfa"]]
+    assert k.search_scope("2024年政府工作报告提出的经济增长预期目标是多少？", chosen) == [ids["report"]]
+    # The chosen documents hold the 2024 report only: a question on the 2025 report has nothing to answer from.
+    q = "2025年政府工作报告提出的经济增长预期目标是多少？"
+    assert k.search_scope(q, chosen) == []
+    assert k.ask(q, doc_ids=chosen).refused
+    assert k.search_scope(Q_PRINCIPLE, chosen) == chosen  # naming no document: the chosen ones

@@ -78,3 +78,24 @@ def test_a_place_before_a_name_must_be_the_documents_issuer():
 def test_a_place_before_a_documents_own_title_only_says_who_issued_it():
     docs = [*DOCS, ("tx", "关于加强疫情防控期间食堂管理的工作提醒", "", "", "", "ncp_2.txt", "")]
     assert Router(docs).route("重庆市大渡口区《关于加强疫情防控期间食堂管理的工作提醒》的目的是什么？") == ["tx"]
+
+
+def test_a_place_written_without_its_suffix_is_still_the_issuer():
+    r = Router(DOCS)
+    # People write 上海, 北京 without 市: Shanghai's report is not here, Beijing's is.
+    assert r.route("上海2024年政府工作报告里，全年计划建设筹集保障性租赁住房多少套？") == []
+    assert r.route("北京2024年政府工作报告里，国际组织机构增加到了多少家？") == ["bj24"]
+    # 国务院, 中国, 我国 name the national report, not a city's.
+    assert r.route("中国2024年政府工作报告提出的经济增长目标是多少？") == ["g24"]
+    assert r.route("我国2024年政府工作报告提出的经济增长目标是多少？") == ["g24"]
+    assert r.route("2024年国务院政府工作报告把赤字率定在多少？") == ["g24"]
+
+
+def test_among_the_chosen_documents_the_others_are_as_if_absent():
+    r = Router(DOCS)
+    q = "2024年政府工作报告提出的经济增长目标是多少？"
+    assert r.route(q, among=["g24", "xf"]) == ["g24"]
+    # Only the 2025 report is chosen: the 2024 report is not there to answer, and the 2025 one does not.
+    assert r.route(q, among=["g25", "xf"]) == []
+    # A name no chosen document goes by routes nowhere: the chosen documents are searched.
+    assert r.route("宪法第一条是怎么规定的？", among=["g24", "g25"]) is None
