@@ -23,12 +23,13 @@ _SHORT_CONGRESS = re.compile(r"([一二三四五六七八九十]+)大报告")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?")
 _CN_YEAR = re.compile(r"([〇一二三四五六七八九]{4})年")
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:省|自治区|市|州|县|区))")
-# A place written right before a document's name qualifies it: 深圳市2024年政府工作报告 is Shenzhen's report.
-_PLACE_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,6}(?:省|自治区|市|州|县|区))(?:(?:19|20)\d\d年?度?)?$")
-# The year (and 度) a place may stand before: 北京2024年政府工作报告.
+# A place written right before a document's name (and its year, _YEAR_TAIL) qualifies it: 深圳市2024年政府工作报告 is
+# Shenzhen's report.
+_PLACE_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,6}(?:省|自治区|市|州|县|区))$")
+# The year (and 度) between an issuer and a series name: 北京2024年政府工作报告.
 _YEAR_TAIL = re.compile(r"(?:19|20)\d\d年?度?$")
 # The national issuer written before a series name: its report is the one no place issued.
-_NATIONAL = re.compile(r"(?:国务院|全国|中国|我国|国家|中央)(?:(?:19|20)\d\d年?度?)?$")
+_NATIONAL = re.compile(r"(?:国务院|全国|中国|我国|国家|中央)$")
 _CN = "〇一二三四五六七八九"
 # Names that stand for a series with one document a year: the year decides which, or that none is here.
 _DATED_NAMES = frozenset({"政府工作报告"})
@@ -156,6 +157,7 @@ def _same_issuer(before: str, nd: Named) -> bool:
     the place only says who issued it: the title alone names the document."""
     if not any(d in nd.name for d in _DATED_NAMES):
         return True
+    before = _YEAR_TAIL.sub("", before)
     if _NATIONAL.search(before):
         return _PLACE.match(nd.title) is None  # 国务院政府工作报告 is not Beijing's
     place = _place_before(before)
@@ -167,12 +169,13 @@ def _same_issuer(before: str, nd: Named) -> bool:
 
 
 def _place_before(before: str) -> str | None:
-    """The place written right before a series name: 深圳市(2024年) by its suffix; 北京, 上海 (as people write
-    them, without 市) when jieba takes the last word for a place name. 中国 is no issuer (it has no 中国市)."""
+    """The place that `before` (a question up to a series name, its year cut off) ends with: 深圳市 by its suffix;
+    北京, 上海 (as people write them, without 市) when jieba takes the last word for a place name. 中国 is no issuer
+    (it has no 中国市)."""
     m = _PLACE_BEFORE.search(before)
     if m:
         return m.group(1)
-    tags = pos_tags(_YEAR_TAIL.sub("", before)[-8:])
+    tags = pos_tags(before[-8:])
     if tags and tags[-1][1] == "ns" and is_place(tags[-1][0]):
         return tags[-1][0]
     return None
