@@ -147,8 +147,8 @@ class AnswerSettings(_Section):
     quantity_check: bool = Field(
         True,
         description="Refuse a question asking how many or how much (多少, 几) when the sentences the answer would quote "
-        "state no quantity besides the question's own: the knowledge base does not give the figure (docs/evaluation.md, "
-        "session 16: of 146 answerable how-many questions of the sources and check sets, none refused by it).",
+        "state no quantity besides the question's own, or none in the unit the question names (几名, 多少岁, 多少元, "
+        "多久): the knowledge base does not give the figure (docs/evaluation.md, sessions 16 and 18).",
     )
     doc_share_min_documents: int = Field(
         3,

@@ -18,18 +18,17 @@ from kb.answer.features import (
     DocFreq,
     Question,
     analyse,
-    asks_quantity,
     bigram_share,
     context,
     coverage,
     holds,
     holds_key,
     is_heading,
+    lacks_asked_quantity,
     novelty,
     question_features,
     question_terms,
     sentence_features,
-    states_quantity,
 )
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import split_sentences
@@ -189,7 +188,7 @@ class ExtractiveAnswerer:
         # the knowledge base does not give (男性公务员到多少岁退休 → 达到国家规定的退休年龄的，应当退休). The
         # model cannot learn it: the sources' unanswerable questions seldom ask for one (AnswerSettings.quantity_check).
         quoted = without_markers(answer.text)
-        if self.cfg.quantity_check and asks_quantity(question) and not states_quantity(quoted, question):
+        if self.cfg.quantity_check and lacks_asked_quantity(quoted, question):
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
         return answer
 

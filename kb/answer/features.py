@@ -125,6 +125,69 @@ def states_quantity(text: str, question: str) -> bool:
     return _ASKS_KINDS.search(question) is not None and _LIST.search(text) is not None
 
 
+# A how-many question that names the unit of what it asks (几名, 多少岁, 多少万元, 多久) is answered only by a quantity in
+# that unit: 男性公务员退休年龄是多少岁 is not answered by 连续任职不得超过两届, nor 有几名副院长 by a term of office.
+# Units are grouped by what they measure, so 多少人 is answered by 5000余名 and 多久 by 三十日内 or 每周.
+_ASK = r"(?:(?<!多)多少|(?<!哪)几)\s*[万亿千百]?\s*(?:个)?"
+_AMOUNT = (
+    r"(?:(?<![第0-9０-９.．])[0-9０-９]+(?:[.．,，][0-9０-９]+)*|(?<!第)[一二两三四五六七八九十百千万亿〇零半]+)"
+    r"\s*(?:余|多|来)?\s*(?:[万亿千百]+)?\s*"
+)
+_TIME_UNIT = r"(?:个)?(?:工作日|天|日|月|年|周|星期|季度|小时|分钟)"
+_MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    kind: (re.compile(asked), re.compile(stated))
+    for kind, asked, stated in (
+        ("people", _ASK + r"(?:名|位|人)", _AMOUNT + r"(?:名|位|人)"),
+        ("age", _ASK + r"(?:周岁|岁)|多大(?:年纪|岁数)", _AMOUNT + r"(?:周岁|岁)"),
+        ("money", _ASK + r"(?:钱|元|万元|亿元|块钱|资金|经费)", _AMOUNT + r"(?:元|块钱)"),
+        (
+            "share",
+            r"百分之(?:多少|几)|多少\s*[%％]|几成|多少个百分点",
+            _AMOUNT + r"(?:%|％|个百分点|成)|百分之[一二两三四五六七八九十百零〇点]+|分之",
+        ),
+        ("length", _ASK + r"(?:公里|千米|米)", _AMOUNT + r"(?:公里|千米|米|km)"),
+        ("area", _ASK + r"(?:平方米|平方公里|亩|公顷)", _AMOUNT + r"(?:平方米|平方公里|平米|亩|公顷)"),
+        ("weight", _ASK + r"(?:吨|公斤|千克|斤)", _AMOUNT + r"(?:吨|公斤|千克|斤)"),
+        (
+            "time",
+            _ASK + _TIME_UNIT + r"|多久|多长时间",
+            # 每周报送一次 states a period; 延长至疫情结束 a time without a number.
+            _AMOUNT + _TIME_UNIT + r"|每(?:年|月|周|天|日|季度|星期)|[至到][^，。；]{0,12}(?:结束|解除)",
+        ),
+        ("times", _ASK + r"次", _AMOUNT + r"次"),
+        ("terms", _ASK + r"届", _AMOUNT + r"届"),
+        ("firms", _ASK + r"(?:家|户)", _AMOUNT + r"(?:家|户|个)"),
+    )
+}
+
+
+def asked_measures(question: str) -> frozenset[str]:
+    """The kinds of quantity (people, age, money, time…) a question asks for by naming their unit; empty unless every
+    多少 / 几 of it names one (拟连续几年发行…今年先发行多少: the second asks for what the first does not say)."""
+    kinds, covered = set(), set()
+    for kind, (asked, _) in _MEASURES.items():
+        for m in asked.finditer(question):
+            kinds.add(kind)
+            covered.update(range(m.start(), m.end()))
+    if any(m.start() not in covered for m in _ASKS_QUANTITY.finditer(question)):
+        return frozenset()
+    return frozenset(kinds)
+
+
+def lacks_asked_quantity(text: str, question: str) -> bool:
+    """Whether a how-many question's answer `text` fails to state what it asks: a quantity in the unit the question
+    names (of a kind in `asked_measures`), or, when it names none, any quantity (`states_quantity`)."""
+    kinds = asked_measures(question)
+    if not kinds:
+        return asks_quantity(question) and not states_quantity(text, question)
+    for kind in kinds:
+        stated = _MEASURES[kind][1]
+        given = {m.group(0) for m in stated.finditer(question)}
+        if any(m.group(0) not in given for m in stated.finditer(text)):
+            return False
+    return True
+
+
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 
 
