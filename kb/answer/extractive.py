@@ -24,7 +24,7 @@ from kb.answer.features import (
     holds,
     holds_key,
     is_heading,
-    lacks_asked_quantity,
+    lacks_asked_figure,
     novelty,
     question_features,
     question_terms,
@@ -188,7 +188,7 @@ class ExtractiveAnswerer:
         # the knowledge base does not give (男性公务员到多少岁退休 → 达到国家规定的退休年龄的，应当退休). The
         # model cannot learn it: the sources' unanswerable questions seldom ask for one (AnswerSettings.quantity_check).
         quoted = without_markers(answer.text)
-        if self.cfg.quantity_check and lacks_asked_quantity(quoted, question):
+        if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
         return answer
 

@@ -125,9 +125,10 @@ def states_quantity(text: str, question: str) -> bool:
     return _ASKS_KINDS.search(question) is not None and _LIST.search(text) is not None
 
 
-# A how-many question that names the unit of what it asks (几名, 多少岁, 多少万元, 多久) is answered only by a quantity in
-# that unit: 男性公务员退休年龄是多少岁 is not answered by 连续任职不得超过两届, nor 有几名副院长 by a term of office.
-# Units are grouped by what they measure, so 多少人 is answered by 5000余名 and 多久 by 三十日内 or 每周.
+# A question that names the unit of the figure it asks (几名, 多少岁, 多少万元, 多久) is answered only by a quantity in
+# that unit, and one asking when (哪一天, 何时) only by a date: 有几名副院长 is not answered by a term of office (连续任职
+# 不得超过两届), nor 哪一天启动 by 今年以来. Units are grouped by what they measure, so 多少人 is answered by 5000余名 and
+# 多久 by 三十日内 or 每周.
 _ASK = r"(?:(?<!多)多少|(?<!哪)几)\s*[万亿千百]?\s*(?:个)?"
 _AMOUNT = (
     r"(?:(?<![第0-9０-９.．])[0-9０-９]+(?:[.．,，][0-9０-９]+)*|(?<!第)[一二两三四五六七八九十百千万亿〇零半]+)"
@@ -157,13 +158,21 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ("times", _ASK + r"次", _AMOUNT + r"次"),
         ("terms", _ASK + r"届", _AMOUNT + r"届"),
         ("firms", _ASK + r"(?:家|户)", _AMOUNT + r"(?:家|户|个)"),
+        (
+            "date",
+            r"哪一?年|何年|哪一?天|哪一日|几号|什么时候|何时|什么时间|哪个月|几月份|什么日期|截止日期",
+            _AMOUNT + r"(?:年|月|日|号|时)|[今去明次当上下本]年|次日|次月|当[月日天]|即日|[年月](?:底|初|末)|[上中下]旬"
+            r"|春节|元旦|国庆|农历|正月|(?:周|星期)[一二三四五六日天]|[0-9０-９]{1,2}[:：][0-9０-９]{2}"
+            # Law dates by events: 从预备期满转为正式党员之日算起.
+            r"|之[日时]|[日时]起|[以之][前后]",
+        ),
     )
 }
 
 
-def asked_measures(question: str) -> frozenset[str]:
-    """The kinds of quantity (people, age, money, time…) a question asks for by naming their unit; empty unless every
-    多少 / 几 of it names one (拟连续几年发行…今年先发行多少: the second asks for what the first does not say)."""
+def asked_figures(question: str) -> frozenset[str]:
+    """The kinds of figure (people, age, money, time, date…) a question asks for by naming their unit; empty unless
+    every 多少 / 几 of it names one (拟连续几年发行…今年先发行多少: the second asks for what the first does not say)."""
     kinds, covered = set(), set()
     for kind, (asked, _) in _MEASURES.items():
         for m in asked.finditer(question):
@@ -174,10 +183,10 @@ def asked_measures(question: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
-def lacks_asked_quantity(text: str, question: str) -> bool:
-    """Whether a how-many question's answer `text` fails to state what it asks: a quantity in the unit the question
-    names (of a kind in `asked_measures`), or, when it names none, any quantity (`states_quantity`)."""
-    kinds = asked_measures(question)
+def lacks_asked_figure(text: str, question: str) -> bool:
+    """Whether the answer `text` fails to state the figure a question asks for: one of the kind the question names
+    (`asked_figures`), or, for a how-many question naming none, any quantity (`states_quantity`)."""
+    kinds = asked_figures(question)
     if not kinds:
         return asks_quantity(question) and not states_quantity(text, question)
     for kind in kinds:

@@ -44,6 +44,8 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "seed_check": (_DATA / "check_seed.jsonl", "dev"),
     "ncp_check": (_DATA / "check_ncp.jsonl", "ncp"),
     "quantity_check": (_DATA / "check_quantity.jsonl", "dev"),
+    "measure_dev_check": (_DATA / "check_measure_dev.jsonl", "dev"),
+    "measure_ncp_check": (_DATA / "check_measure_ncp.jsonl", "ncp"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }

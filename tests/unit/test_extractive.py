@@ -155,29 +155,40 @@ def test_what_counts_as_stating_the_asked_quantity():
 
 
 def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
-    from kb.answer.features import asked_measures, lacks_asked_quantity
+    from kb.answer.features import asked_figures, lacks_asked_figure
 
-    assert asked_measures("最高人民法院设有几名副院长？") == {"people"}
-    assert asked_measures("男性公务员到多大年纪退休？") == {"age"}
-    assert asked_measures("党费比例是工资的百分之几？") == {"share"}
-    assert asked_measures("支部党员大会多久召开一次？") == {"time"}
-    assert asked_measures("专项资金安排了多少万元？") == {"money"}
+    assert asked_figures("最高人民法院设有几名副院长？") == {"people"}
+    assert asked_figures("男性公务员到多大年纪退休？") == {"age"}
+    assert asked_figures("党费比例是工资的百分之几？") == {"share"}
+    assert asked_figures("支部党员大会多久召开一次？") == {"time"}
+    assert asked_figures("专项资金安排了多少万元？") == {"money"}
     # A 多少 or 几 naming no unit leaves the question to the plain quantity check; so does one of two that names none.
-    assert asked_measures("党费交多少？") == frozenset() and asked_measures("分几种？") == frozenset()
-    assert asked_measures("拟连续几年发行超长期特别国债，今年先发行多少？") == frozenset()
+    assert asked_figures("党费交多少？") == frozenset() and asked_figures("分几种？") == frozenset()
+    assert asked_figures("拟连续几年发行超长期特别国债，今年先发行多少？") == frozenset()
     # A term of office is a quantity, but not of people; the question's own figure is not an answer.
-    assert lacks_asked_quantity("院长连续任职不得超过两届。", "最高人民法院设有几名副院长？")
-    assert lacks_asked_quantity("国家监察委员会由主任、副主任若干人、委员若干人组成。", "国家监察委员会有几位副主任？")
-    assert lacks_asked_quantity("今年有3名同志受到表彰。", "今年受表彰的3名同志每人奖励多少元？")
+    assert lacks_asked_figure("院长连续任职不得超过两届。", "最高人民法院设有几名副院长？")
+    assert lacks_asked_figure("国家监察委员会由主任、副主任若干人、委员若干人组成。", "国家监察委员会有几位副主任？")
+    assert lacks_asked_figure("今年有3名同志受到表彰。", "今年受表彰的3名同志每人奖励多少元？")
     # Units of one kind answer each other.
-    assert not lacks_asked_quantity("城管系统5000余名党员干部奋战一线。", "城管系统有多少人奋战一线？")
-    assert not lacks_asked_quantity("自接到申请之日起三十日内予以审批。", "机关多长时间内要审批？")
-    assert not lacks_asked_quantity("每周报送1次企业复工复产进展情况。", "多久报送一次进展情况？")
-    assert not lacks_asked_quantity("延期缴纳至疫情结束后。", "最长可以延期多久？")
-    assert not lacks_asked_quantity("赤字规模4.06万亿元。", "赤字规模是多少亿元？")
+    assert not lacks_asked_figure("城管系统5000余名党员干部奋战一线。", "城管系统有多少人奋战一线？")
+    assert not lacks_asked_figure("自接到申请之日起三十日内予以审批。", "机关多长时间内要审批？")
+    assert not lacks_asked_figure("每周报送1次企业复工复产进展情况。", "多久报送一次进展情况？")
+    assert not lacks_asked_figure("延期缴纳至疫情结束后。", "最长可以延期多久？")
+    assert not lacks_asked_figure("赤字规模4.06万亿元。", "赤字规模是多少亿元？")
+    # A question asking when is answered by a date, written any of the ways notices write one.
+    assert asked_figures("该工程是在哪一天正式启动的？") == {"date"}
+    assert lacks_asked_figure("今年以来，工委实施“动力党建”工程。", "工委是在今年哪一天启动该工程的？")
+    for stated in (
+        "自2020年1月24日起闭馆。",
+        "到2025年底前建立长效机制。",
+        "从退休次月起补发。",
+        "每天8：00-17：00预约。",
+        "党龄从转为正式党员之日算起。",
+    ):
+        assert not lacks_asked_figure(stated, "什么时候开始？"), stated
     # Without a unit named, any quantity but the question's own answers (the plain check).
-    assert lacks_asked_quantity("要适当提高赤字率。", "2024年赤字率是多少？")
-    assert not lacks_asked_quantity("赤字率拟按3%安排。", "2024年赤字率是多少？")
+    assert lacks_asked_figure("要适当提高赤字率。", "2024年赤字率是多少？")
+    assert not lacks_asked_figure("赤字率拟按3%安排。", "2024年赤字率是多少？")
 
 
 def test_a_question_without_a_two_character_word_is_refused():
