@@ -150,6 +150,12 @@ class AnswerSettings(_Section):
         "state no quantity besides the question's own, or none in the unit the question names (几名, 多少岁, 多少元, "
         "多久): the knowledge base does not give the figure (docs/evaluation.md, sessions 16 and 18).",
     )
+    shorthand_check: bool = Field(
+        True,
+        description="Refuse a question asking what a numbered shorthand stands for (“三严三实”是指什么) when the "
+        "sentences the answer would quote only mention it: nothing around it explains, lists or counts off its parts "
+        "(docs/evaluation.md, session 18).",
+    )
     doc_share_min_documents: int = Field(
         3,
         ge=0,

@@ -25,6 +25,7 @@ from kb.answer.features import (
     holds_key,
     is_heading,
     lacks_asked_figure,
+    lacks_shorthand_content,
     novelty,
     question_features,
     question_terms,
@@ -189,6 +190,9 @@ class ExtractiveAnswerer:
         # model cannot learn it: the sources' unanswerable questions seldom ask for one (AnswerSettings.quantity_check).
         quoted = without_markers(answer.text)
         if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
+        # Likewise a question asking what a numbered shorthand stands for, answered by a sentence that only uses it.
+        if self.cfg.shorthand_check and lacks_shorthand_content(quoted, question):
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
         return answer
 

@@ -197,6 +197,62 @@ def lacks_asked_figure(text: str, question: str) -> bool:
     return True
 
 
+# A question asking what a numbered shorthand stands for (“三严三实”是指什么, “两新”包括哪些) is answered only by a text
+# that says it: the term followed by 即, 是指, a colon…, its parts listed after it, or its items counted off (一是…,
+# 一条线…). Policy texts mention such terms far more often than they explain them (坚持“三严三实”，坚持民主集中制).
+_NUMERAL = "一二两三四五六七八九十百千万双0-9０-９"
+_SHORTHAND_QUOTED = re.compile(rf"[“\"‘「]([^”\"’」]{{0,12}}[{_NUMERAL}][^”\"’」]{{0,12}})[”\"’」]")
+_SHORTHAND_BARE = re.compile(rf"[{_NUMERAL}][^\W{_NUMERAL}]{{1,2}}[{_NUMERAL}][^\W{_NUMERAL}]{{1,2}}?")
+_ASKS_CONTENT = re.compile(
+    r"指(?:的是)?(?:什么|哪)|什么意思|(?:什么|哪些)含义|含义是什么|具体内容|内容是什么|具体是什么|分别是(?:什么|哪)"
+    r"|包括哪|包含哪|有哪些内容|是哪[几些]|哪[几些]个方面"
+)
+_EXPLAINS = re.compile(
+    r"[”\"’」]?\s*[，,]?\s*(?:即|也就是|就是|是指|指的是|：|:|（|\(|包括|分别是|分别为|主要是|具体是|具体为)"
+)
+_ENUMERATES = re.compile(r"一是|二是|其一|第一[，、,是]|（一）|\(一\)|①|(?<![0-9])1[、.．](?![0-9])")
+
+
+def asked_shorthand(question: str) -> str | None:
+    """The numbered shorthand whose content the question asks for (三严三实 in “三严三实”具体是指什么), if any."""
+    # The last named is the one asked about (“三个高地”指挥部的“一办七组”分别是哪几个组); a figure or a date in
+    # quotes is no shorthand.
+    quoted = [
+        q for q in _SHORTHAND_QUOTED.finditer(question) if not re.fullmatch(rf"[{_NUMERAL}.．%％年月日]+", q.group(1))
+    ]
+    m = quoted[-1] if quoted else None
+    m = m or _SHORTHAND_BARE.search(question)
+    if m is None:
+        return None
+    term = m.group(1) if m.re is _SHORTHAND_QUOTED else m.group(0)
+    # “三严三实”是什么 asks it directly; 八闽健康码的用途是什么 asks something else about a name.
+    if _ASKS_CONTENT.search(question) or re.match(r"[”\"’」]?(?:是|指)(?:什么|啥)", question[m.end() :]):
+        return term
+    return None
+
+
+def lacks_shorthand_content(text: str, question: str) -> bool:
+    """Whether the answer `text` to a question asking what a numbered shorthand stands for (`asked_shorthand`) only
+    mentions it: nothing after the term explains, lists or counts off its parts."""
+    term = asked_shorthand(question)
+    if term is None:
+        return False
+    if term not in text:
+        # The parts named without the term (懂政治、懂业务、… for 五懂五会).
+        return not (_LIST.search(text) or _ENUMERATES.search(text))
+    lead = re.match(rf"[{_NUMERAL}]+([个条项批点类种])", term)
+    for m in re.finditer(re.escape(term), text):
+        before = re.split(r"[，,。；;：:]", text[: m.start()])[-1]
+        if "、" in before:  # 电动汽车、锂电池、光伏产品“新三样”: the parts, then their name
+            return False
+        after = text[m.end() :]
+        if _EXPLAINS.match(after) or _LIST.search(after) or _ENUMERATES.search(after):
+            return False
+        if lead and "一" + lead.group(1) in after:  # 两条线: “一条线”是…
+            return False
+    return True
+
+
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 
 

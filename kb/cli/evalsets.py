@@ -46,6 +46,8 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "quantity_check": (_DATA / "check_quantity.jsonl", "dev"),
     "measure_dev_check": (_DATA / "check_measure_dev.jsonl", "dev"),
     "measure_ncp_check": (_DATA / "check_measure_ncp.jsonl", "ncp"),
+    "shorthand_dev_check": (_DATA / "check_shorthand_dev.jsonl", "dev"),
+    "shorthand_ncp_check": (_DATA / "check_shorthand_ncp.jsonl", "ncp"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }

@@ -191,6 +191,39 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert not lacks_asked_figure("赤字率拟按3%安排。", "2024年赤字率是多少？")
 
 
+def test_a_shorthand_the_passages_only_mention_is_not_explained_by_them():
+    from kb.answer.features import asked_shorthand, lacks_shorthand_content
+
+    assert asked_shorthand("十九大报告里提到的“三严三实”具体是指什么？") == "三严三实"
+    assert asked_shorthand("三高四新是什么？") == "三高四新"
+    assert asked_shorthand("“三个高地”指挥部的“一办七组”分别是哪几个组？") == "一办七组"
+    # A name with a numeral in it, asked something else; a quoted figure.
+    assert asked_shorthand("“八闽健康码”的用途是什么？") is None
+    assert asked_shorthand("“12345”热线包括哪些服务？") is None
+    question = "“三严三实”具体是指什么？"
+    assert lacks_shorthand_content("抓住“关键少数”，坚持“三严三实”，坚持民主集中制。", question)
+    for explained in (
+        "“三严三实”，即严以修身、严以用权、严以律己，谋事要实、创业要实、做人要实。",
+        "“三严三实”：严以修身、严以用权、严以律己。",
+        "践行“三严三实”要求，一是严以修身，二是严以用权。",
+        "严以修身、严以用权、严以律己，谋事要实、创业要实、做人要实。",  # the parts, without the name
+    ):
+        assert not lacks_shorthand_content(explained, question), explained
+    # The parts before their name, and items counted off.
+    assert not lacks_shorthand_content("电动汽车、锂电池、光伏产品“新三样”出口增长。", "“新三样”指的是什么？")
+    assert not lacks_shorthand_content("做好“两条线”作战的准备。“一条线”是抗击疫情前线。", "“两条线”具体指什么？")
+    # Not asked: nothing to check.
+    assert not lacks_shorthand_content("坚持“三严三实”。", "十九大报告提出了哪些要求？")
+
+
+def test_a_shorthand_question_is_refused_when_the_passage_only_mentions_it():
+    text = "必须抓住“关键少数”，坚持“三严三实”，坚持民主集中制，严肃党内政治生活，严明党的纪律。"
+    qa = answerer([text, *PASSAGES])
+    assert qa.answer("十九大报告里的“三严三实”具体是指什么？", [hit(text, 0.9)]).refused
+    off = ExtractiveAnswerer(AnswerSettings(shorthand_check=False), qa.doc_freq)
+    assert not off.answer("十九大报告里的“三严三实”具体是指什么？", [hit(text, 0.9)]).refused
+
+
 def test_a_question_without_a_two_character_word_is_refused():
     qa = answerer(PASSAGES)
     hits = [hit(p, 0.9, n=i) for i, p in enumerate(PASSAGES)]
