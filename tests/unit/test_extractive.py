@@ -197,6 +197,7 @@ def test_a_shorthand_the_passages_only_mention_is_not_explained_by_them():
     assert asked_shorthand("十九大报告里提到的“三严三实”具体是指什么？") == "三严三实"
     assert asked_shorthand("三高四新是什么？") == "三高四新"
     assert asked_shorthand("“三个高地”指挥部的“一办七组”分别是哪几个组？") == "一办七组"
+    assert asked_shorthand("“四下基层”具体是哪四个方面？") == "四下基层"
     # A name with a numeral in it, asked something else; a quoted figure.
     assert asked_shorthand("“八闽健康码”的用途是什么？") is None
     assert asked_shorthand("“12345”热线包括哪些服务？") is None
