@@ -185,9 +185,10 @@ class ExtractiveAnswerer:
         if not d.answer:
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
         answer = self.compose(question, hits, d.candidates, d.question)
-        # Structural, like the veto: a how-many question whose best sentences state no quantity is about a figure
-        # the knowledge base does not give (男性公务员到多少岁退休 → 达到国家规定的退休年龄的，应当退休). The
-        # model cannot learn it: the sources' unanswerable questions seldom ask for one (AnswerSettings.quantity_check).
+        # Structural, like the veto: a how-many question whose best sentences state no quantity (or none in the unit it
+        # names), or a when question they give no date, is about a figure the knowledge base does not give
+        # (男性公务员到多少岁退休 → 达到国家规定的退休年龄的，应当退休). The model cannot learn it: the sources'
+        # unanswerable questions seldom ask for one (AnswerSettings.quantity_check).
         quoted = without_markers(answer.text)
         if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])

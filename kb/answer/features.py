@@ -135,7 +135,7 @@ _AMOUNT = (
     r"\s*(?:余|多|来)?\s*(?:[万亿千百]+)?\s*"
 )
 _TIME_UNIT = r"(?:个)?(?:工作日|天|日|月|年|周|星期|季度|小时|分钟)"
-_MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+_FIGURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     kind: (re.compile(asked), re.compile(stated))
     for kind, asked, stated in (
         ("people", _ASK + r"(?:名|位|人)", _AMOUNT + r"(?:名|位|人)"),
@@ -174,7 +174,7 @@ def asked_figures(question: str) -> frozenset[str]:
     """The kinds of figure (people, age, money, time, date…) a question asks for by naming their unit; empty unless
     every 多少 / 几 of it names one (拟连续几年发行…今年先发行多少: the second asks for what the first does not say)."""
     kinds, covered = set(), set()
-    for kind, (asked, _) in _MEASURES.items():
+    for kind, (asked, _) in _FIGURES.items():
         for m in asked.finditer(question):
             kinds.add(kind)
             covered.update(range(m.start(), m.end()))
@@ -190,7 +190,7 @@ def lacks_asked_figure(text: str, question: str) -> bool:
     if not kinds:
         return asks_quantity(question) and not states_quantity(text, question)
     for kind in kinds:
-        stated = _MEASURES[kind][1]
+        stated = _FIGURES[kind][1]
         given = {m.group(0) for m in stated.finditer(question)}
         if any(m.group(0) not in given for m in stated.finditer(text)):
             return False
@@ -235,7 +235,7 @@ def asked_shorthand(question: str) -> str | None:
 
 def lacks_shorthand_content(text: str, question: str) -> bool:
     """Whether the answer `text` to a question asking what a numbered shorthand stands for (`asked_shorthand`) only
-    mentions it: nothing after the term explains, lists or counts off its parts."""
+    mentions it: nothing around the term explains, lists or counts off its parts."""
     term = asked_shorthand(question)
     if term is None:
         return False
