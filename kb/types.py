@@ -118,6 +118,8 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     # Warnings about the sources: outdated or repealed documents, older versions that say otherwise.
     notices: list[str] = field(default_factory=list)
+    # Why a refusal refused, when a check can say (最相关的段落提到了“三保”，但没有说明它具体指什么。).
+    reason: str = ""
 
     def to_record(self, qid: str | None = None) -> dict[str, Any]:
         """The JSON line `python -m kb ask --batch` writes."""
@@ -130,6 +132,7 @@ class Answer:
             refused=self.refused,
             citations=[c.to_dict() for c in self.citations],
             notices=list(self.notices),
+            reason=self.reason,
             latency_ms=round(self.timings.get("total_ms", 0.0), 1),
         )
         return rec

@@ -137,7 +137,8 @@ def answer_message(a: Answer, context: ContextFn | None = None) -> str:
     """The whole assistant message: how the question was understood, the answer, then its sources or 相关内容."""
     head = rewritten_line(a)
     if a.refused:
-        body = f'<div class="kb-refusal"><b>未找到</b>　{html_text(a.text)}</div>'
+        why = f'<br><small class="kb-reason">{html_text(a.reason)}</small>' if a.reason else ""
+        body = f'<div class="kb-refusal"><b>未找到</b>　{html_text(a.text)}{why}</div>'
         extra = related_html(a.related) if a.related else ""
         return head + body + ("\n\n" + extra if extra else "")
     cards = "".join(source_card_html(c, context) for c in a.citations)

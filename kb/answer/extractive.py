@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from kb.answer.answer_model import AnswerModel
 from kb.answer.citations import make_citation, without_markers
 from kb.answer.features import (
+    FIGURE_NAMES,
     DocFreq,
     Question,
     analyse,
+    asked_figures,
+    asked_shorthand,
     bigram_share,
     context,
     coverage,
@@ -191,10 +194,13 @@ class ExtractiveAnswerer:
         # unanswerable questions seldom ask for one (AnswerSettings.quantity_check).
         quoted = without_markers(answer.text)
         if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
-            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
+            kinds = "、".join(FIGURE_NAMES[k] for k in sorted(asked_figures(question))) or "数字"
+            reason = f"最相关的段落没有给出所问的{kinds}。"
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
         # Likewise a question asking what a numbered shorthand stands for, answered by a sentence that only uses it.
         if self.cfg.shorthand_check and lacks_shorthand_content(quoted, question):
-            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
+            reason = f"最相关的段落提到了“{asked_shorthand(question)}”，但没有说明它具体指什么。"
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
         return answer
 
     def compose(self, question: str, hits: list[Hit], ranked: list[Candidate], q: Question | None = None) -> Answer:

@@ -159,14 +159,39 @@ _FIGURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ("terms", _ASK + r"届", _AMOUNT + r"届"),
         ("firms", _ASK + r"(?:家|户)", _AMOUNT + r"(?:家|户|个)"),
         (
+            # 哪一天 asks for a day: 今年以来 or 2月 does not give one.
+            "day",
+            r"哪一?天|哪一日|几号|几月几[日号]",
+            _AMOUNT
+            + r"(?:日|号)|[次当即]日|当天|(?:周|星期)[一二三四五六日天]|之日|日起|[0-9０-９]{1,2}[:：][0-9０-９]{2}",
+        ),
+        (
             "date",
-            r"哪一?年|何年|哪一?天|哪一日|几号|什么时候|何时|什么时间|哪个月|几月份|什么日期|截止日期",
+            r"哪一?年|何年|什么时候|何时|什么时间|哪个月|几月份|什么日期|截止日期",
             _AMOUNT + r"(?:年|月|日|号|时)|[今去明次当上下本]年|次日|次月|当[月日天]|即日|[年月](?:底|初|末)|[上中下]旬"
             r"|春节|元旦|国庆|农历|正月|(?:周|星期)[一二三四五六日天]|[0-9０-９]{1,2}[:：][0-9０-９]{2}"
             # Law dates by events: 从预备期满转为正式党员之日算起.
             r"|之[日时]|[日时]起|[以之][前后]",
         ),
     )
+}
+
+
+# What each kind of figure is called when a refusal says which one the passages do not give.
+FIGURE_NAMES = {
+    "people": "人数",
+    "age": "年龄",
+    "money": "金额",
+    "share": "比例",
+    "length": "长度",
+    "area": "面积",
+    "weight": "重量",
+    "time": "时长或期限",
+    "times": "次数",
+    "terms": "届数",
+    "firms": "家数",
+    "day": "日期",
+    "date": "时间",
 }
 
 
@@ -218,9 +243,11 @@ _ENUMERATES = re.compile(r"一是|二是|其一|第一[，、,是]|（一）|\(�
 def asked_shorthand(question: str) -> str | None:
     """The numbered shorthand whose content the question asks for (三严三实 in “三严三实”具体是指什么), if any."""
     # The last named is the one asked about (“三个高地”指挥部的“一办七组”分别是哪几个组); a figure or a date in
-    # quotes is no shorthand.
+    # quotes is no shorthand, nor an ordinal (“第二个答案” names one thing, not a set of parts).
     quoted = [
-        q for q in _SHORTHAND_QUOTED.finditer(question) if not re.fullmatch(rf"[{_NUMERAL}.．%％年月日]+", q.group(1))
+        q
+        for q in _SHORTHAND_QUOTED.finditer(question)
+        if not re.fullmatch(rf"[{_NUMERAL}.．%％年月日]+", q.group(1)) and not q.group(1).startswith("第")
     ]
     m = quoted[-1] if quoted else None
     m = m or _SHORTHAND_BARE.search(question)
@@ -243,13 +270,22 @@ def lacks_shorthand_content(text: str, question: str) -> bool:
         # The parts named without the term (懂政治、懂业务、… for 五懂五会).
         return not (_LIST.search(text) or _ENUMERATES.search(text))
     lead = re.match(rf"[{_NUMERAL}]+([个条项批点类种])", term)
+    core = set(re.sub(rf"[{_NUMERAL}个大项类种条点]", "", term))
     for m in re.finditer(re.escape(term), text):
         before = re.split(r"[，,。；;：:]", text[: m.start()])[-1]
         if "、" in before:  # 电动汽车、锂电池、光伏产品“新三样”: the parts, then their name
             return False
         after = text[m.end() :]
-        if _EXPLAINS.match(after) or _LIST.search(after) or _ENUMERATES.search(after):
+        # Its parts listed in its own clause, or further in its sentence by items repeating a word of it (“四个全面”
+        # 战略布局，…协调推进全面深化改革、全面依法治国…), or counted off in its sentence; another list is about
+        # something else (聚焦“三高四新”战略定位和使命任务,在培育制造名城、建设幸福株洲、乡村振兴等重点工作中).
+        own = re.match(r"[^，,；;。！？!?]*", after).group(0)
+        sentence = re.split(r"[。；;！？!?]", after)[0]
+        if _EXPLAINS.match(after) or _LIST.search(own) or _ENUMERATES.search(sentence):
             return False
+        for clause in re.split(r"[，,：:]", sentence[len(own) :]):
+            if sum(bool(core & set(item)) for item in re.split(r"[、和及与]", clause)) >= 2 and "、" in clause:
+                return False
         if lead and "一" + lead.group(1) in after:  # 两条线: “一条线”是…
             return False
     return True

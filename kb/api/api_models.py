@@ -72,6 +72,9 @@ class AnswerOut(BaseModel):
     notices: list[str] = Field(
         default_factory=list, description="Warnings under the answer: an outdated source, another version differs."
     )
+    reason: str = Field(
+        "", description="On refusal, why, when a check can say: the passages mention a term but do not explain it."
+    )
     latency_ms: float
     kb: str
 

@@ -129,6 +129,7 @@ def chat_completions(request: Request, body: ChatRequest, who: Caller) -> Any:
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
             "citations": [c.model_dump() for c in out.citations],
             "refused": answer.refused,
+            "reason": answer.reason,
             "rewritten_question": answer.rewritten_question,
         }
 
@@ -159,6 +160,7 @@ def chat_completions(request: Request, body: ChatRequest, who: Caller) -> Any:
                     "stop",
                     citations=[c.model_dump() for c in out.citations],
                     refused=piece.refused,
+                    reason=piece.reason,
                     answer=piece.text,
                 )
             else:

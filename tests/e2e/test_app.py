@@ -90,6 +90,17 @@ def test_a_question_the_knowledge_base_cannot_answer_is_refused_with_related_pas
     shot(page, "chat-refusal")
 
 
+def test_a_refusal_says_why_when_the_page_only_mentions_the_term_asked_about(page: Page, server: Server):
+    # The newspaper page names 三高四新 again and again and never says what it stands for.
+    login(page, server, USER)
+    ask(page, "“三高四新”具体是指什么？")
+    answer = last_answer(page)
+    expect(answer.locator(".kb-refusal")).to_contain_text("知识库中没有找到")
+    expect(answer.locator(".kb-reason")).to_have_text("最相关的段落提到了“三高四新”，但没有说明它具体指什么。")
+    expect(answer.locator(".kb-sources")).to_have_count(0)
+    shot(page, "chat-refusal-reason")
+
+
 def test_feedback_history_and_markdown_export_belong_to_the_user(page: Page, server: Server, browser):
     login(page, server, USER)
     # The export is made when asked for: with nothing asked yet there is nothing to download.

@@ -53,6 +53,16 @@ def test_a_refusal_looks_different_and_offers_related_passages_not_an_answer():
     assert 'class="kb-refusal"' in msg and "知识库中没有找到" in msg
     assert "相关内容" in msg and "仅供参考" in msg and "党组织对预备党员" in msg
     assert "kb-source" not in msg and "<sup>" not in msg
+    assert "kb-reason" not in msg
+    # A refusal that can say why says it, escaped like the rest.
+    why = Answer(
+        "q",
+        "知识库中没有找到能回答这个问题的内容。",
+        True,
+        reason="最相关的段落提到了“<b>三保</b>”，但没有说明它具体指什么。",
+    )
+    msg = answer_message(why)
+    assert '<small class="kb-reason">最相关的段落提到了“&lt;b&gt;三保&lt;/b&gt;”' in msg
 
 
 def test_an_answer_shows_how_a_follow_up_was_understood():

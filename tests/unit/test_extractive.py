@@ -128,7 +128,9 @@ def test_a_how_many_question_is_refused_when_the_answer_states_no_quantity():
     # The 公务员法 says who retires, not at what age: the age is a figure the knowledge base does not give.
     text = "第九十二条　公务员达到国家规定的退休年龄或者完全丧失工作能力的，应当退休。"
     qa = answerer([text, *PASSAGES])
-    assert qa.answer("公务员法规定公务员到多少岁退休？", [hit(text, 0.9)]).refused  # 第九十二条 counts nothing
+    refused = qa.answer("公务员法规定公务员到多少岁退休？", [hit(text, 0.9)])  # 第九十二条 counts nothing
+    assert refused.refused and refused.reason == "最相关的段落没有给出所问的年龄。"
+    assert qa.answer("公务员法规定公务员到多少退休？", [hit(text, 0.9)]).reason == "最相关的段落没有给出所问的数字。"
     stated = "第九十二条　公务员年满六十周岁的，应当退休。"
     a = qa.answer("公务员法规定公务员到多少岁退休？", [hit(stated, 0.9)])
     assert not a.refused and "六十周岁" in a.text
@@ -175,9 +177,14 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert not lacks_asked_figure("每周报送1次企业复工复产进展情况。", "多久报送一次进展情况？")
     assert not lacks_asked_figure("延期缴纳至疫情结束后。", "最长可以延期多久？")
     assert not lacks_asked_figure("赤字规模4.06万亿元。", "赤字规模是多少亿元？")
-    # A question asking when is answered by a date, written any of the ways notices write one.
-    assert asked_figures("该工程是在哪一天正式启动的？") == {"date"}
-    assert lacks_asked_figure("今年以来，工委实施“动力党建”工程。", "工委是在今年哪一天启动该工程的？")
+    # A question asking when is answered by a date, written any of the ways notices write one; one asking which day
+    # by a day.
+    assert asked_figures("该工程是在什么时候正式启动的？") == {"date"}
+    assert asked_figures("该工程是在哪一天正式启动的？") == {"day"}
+    assert lacks_asked_figure("近日，工委实施“动力党建”工程。", "工委是在什么时候启动该工程的？")
+    assert lacks_asked_figure("今年以来，工委实施“动力党建”工程。", "工委是在哪一天启动该工程的？")
+    assert not lacks_asked_figure("今年以来，工委实施“动力党建”工程。", "工委是在什么时候启动该工程的？")
+    assert not lacks_asked_figure("工委于3月5日启动“动力党建”工程。", "工委是在哪一天启动该工程的？")
     for stated in (
         "自2020年1月24日起闭馆。",
         "到2025年底前建立长效机制。",
@@ -210,6 +217,17 @@ def test_a_shorthand_the_passages_only_mention_is_not_explained_by_them():
         "严以修身、严以用权、严以律己，谋事要实、创业要实、做人要实。",  # the parts, without the name
     ):
         assert not lacks_shorthand_content(explained, question), explained
+    # A list further on in the sentence is about something else, unless its items repeat the term's words.
+    assert lacks_shorthand_content(
+        "聚焦“三高四新”战略定位和使命任务,在培育制造名城、建设幸福株洲、长株潭一体化等重点工作中,建立机制。",
+        "“三高四新”具体是指什么？",
+    )
+    assert not lacks_shorthand_content(
+        "按照“四个全面”战略布局，统筹推进各项建设，协调推进全面建成小康社会、全面深化改革、全面依法治国、全面从严治党。",
+        "“四个全面”包括哪几个方面？",
+    )
+    # An ordinal names one thing, not a set of parts.
+    assert asked_shorthand("党找到的“第二个答案”是什么？") is None
     # The parts before their name, and items counted off.
     assert not lacks_shorthand_content("电动汽车、锂电池、光伏产品“新三样”出口增长。", "“新三样”指的是什么？")
     assert not lacks_shorthand_content("做好“两条线”作战的准备。“一条线”是抗击疫情前线。", "“两条线”具体指什么？")
@@ -220,7 +238,8 @@ def test_a_shorthand_the_passages_only_mention_is_not_explained_by_them():
 def test_a_shorthand_question_is_refused_when_the_passage_only_mentions_it():
     text = "必须抓住“关键少数”，坚持“三严三实”，坚持民主集中制，严肃党内政治生活，严明党的纪律。"
     qa = answerer([text, *PASSAGES])
-    assert qa.answer("十九大报告里的“三严三实”具体是指什么？", [hit(text, 0.9)]).refused
+    refused = qa.answer("十九大报告里的“三严三实”具体是指什么？", [hit(text, 0.9)])
+    assert refused.refused and refused.reason == "最相关的段落提到了“三严三实”，但没有说明它具体指什么。"
     off = ExtractiveAnswerer(AnswerSettings(shorthand_check=False), qa.doc_freq)
     assert not off.answer("十九大报告里的“三严三实”具体是指什么？", [hit(text, 0.9)]).refused
 
