@@ -73,7 +73,9 @@ class AnswerOut(BaseModel):
         default_factory=list, description="Warnings under the answer: an outdated source, another version differs."
     )
     reason: str = Field(
-        "", description="On refusal, why, when a check can say: the passages mention a term but do not explain it."
+        "",
+        description="On refusal, why, when a check can say: no quoted sentence gives the figure asked for, or the "
+        "passages mention the term asked about without explaining it.",
     )
     latency_ms: float
     kb: str
