@@ -235,7 +235,7 @@ class HistoryStore:
             lines += [f"## 问：{t.question}", ""]
             if a.rewritten_question and a.rewritten_question != t.question:
                 lines += [f"*按上下文理解为：{a.rewritten_question}*", ""]
-            lines += [a.text, ""]
+            lines += [a.text, ""] + ([a.reason, ""] if a.refused and a.reason else [])
             for c in a.citations:
                 who = "，".join(x for x in (c.author, c.affiliation) if x)
                 where = " · ".join(x for x in (who, c.date, c.heading_path or c.location, c.source) if x)

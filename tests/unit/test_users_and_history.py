@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 
 import pytest
@@ -76,6 +77,11 @@ def test_the_users_command_adds_lists_and_removes_with_the_password_from_stdin(t
 def test_an_answer_survives_the_trip_through_json():
     for a in (_answer(), _answer("知识库中没有找到能回答这个问题的内容。", refused=True)):
         assert answer_from_json(answer_to_json(a)) == a
+    a.reason = "最相关的段落提到了“三保”，但没有说明它具体指什么。"
+    assert answer_from_json(answer_to_json(a)).reason == a.reason
+    # Turns stored before refusals carried a reason read back without one.
+    old = {k: v for k, v in json.loads(answer_to_json(a)).items() if k != "reason"}
+    assert answer_from_json(json.dumps(old, ensure_ascii=False)).reason == ""
 
 
 def test_a_user_sees_and_rates_only_their_own_conversations(sessions):
@@ -116,6 +122,9 @@ def test_a_conversation_exports_as_markdown_with_sources_and_feedback(sessions):
     conv = history.new_conversation("li")
     t = history.add_turn("li", conv, "那预备党员呢？", _answer())
     history.add_turn("li", conv, "党费怎么交？", _answer("知识库中没有找到能回答这个问题的内容。", refused=True))
+    why = _answer("知识库中没有找到能回答这个问题的内容。", refused=True)
+    why.reason = "最相关的段落没有给出所问的金额。"
+    history.add_turn("li", conv, "党费每月交多少元？", why)
     history.feedback("li", t, rating=-1, comment="想看原文")
     md = history.export_markdown("li", conv)
     assert md.startswith("# 那预备党员呢？\n")
@@ -123,6 +132,8 @@ def test_a_conversation_exports_as_markdown_with_sources_and_feedback(sessions):
     assert "[1] 《党章》 第七条 · dz.txt" in md and "> 预备党员的预备期为一年。" in md
     assert "反馈：👎 想看原文" in md
     assert "相关内容：" in md
+    # A refusal that said why says it in the export too.
+    assert "知识库中没有找到能回答这个问题的内容。\n\n最相关的段落没有给出所问的金额。\n" in md
 
 
 def test_deleting_a_conversation_removes_its_turns_and_feedback(sessions):
