@@ -135,64 +135,52 @@ _AMOUNT = (
     r"\s*(?:余|多|来)?\s*(?:[万亿千百]+)?\s*"
 )
 _TIME_UNIT = r"(?:个)?(?:工作日|天|日|月|年|周|星期|季度|小时|分钟)"
+# Each kind: what a refusal calls it (最相关的段落没有给出所问的人数), how a question asks it, how a text states it.
+_FIGURE_TABLE = (
+    ("people", "人数", _ASK + r"(?:名|位|人)", _AMOUNT + r"(?:名|位|人)"),
+    ("age", "年龄", _ASK + r"(?:周岁|岁)|多大(?:年纪|岁数)", _AMOUNT + r"(?:周岁|岁)"),
+    ("money", "金额", _ASK + r"(?:钱|元|万元|亿元|块钱|资金|经费)", _AMOUNT + r"(?:元|块钱)"),
+    (
+        "share",
+        "比例",
+        r"百分之(?:多少|几)|多少\s*[%％]|几成|多少个百分点",
+        _AMOUNT + r"(?:%|％|个百分点|成)|百分之[一二两三四五六七八九十百零〇点]+|分之",
+    ),
+    ("length", "长度", _ASK + r"(?:公里|千米|米)", _AMOUNT + r"(?:公里|千米|米|km)"),
+    ("area", "面积", _ASK + r"(?:平方米|平方公里|亩|公顷)", _AMOUNT + r"(?:平方米|平方公里|平米|亩|公顷)"),
+    ("weight", "重量", _ASK + r"(?:吨|公斤|千克|斤)", _AMOUNT + r"(?:吨|公斤|千克|斤)"),
+    (
+        "time",
+        "时长或期限",
+        _ASK + _TIME_UNIT + r"|多久|多长时间",
+        # 每周报送一次 states a period; 延长至疫情结束 a time without a number.
+        _AMOUNT + _TIME_UNIT + r"|每(?:年|月|周|天|日|季度|星期)|[至到][^，。；]{0,12}(?:结束|解除)",
+    ),
+    ("times", "次数", _ASK + r"次", _AMOUNT + r"次"),
+    ("terms", "届数", _ASK + r"届", _AMOUNT + r"届"),
+    ("firms", "家数", _ASK + r"(?:家|户)", _AMOUNT + r"(?:家|户|个)"),
+    (
+        # 哪一天 asks for a day: 今年以来 or 2月 does not give one.
+        "day",
+        "日期",
+        r"哪一?天|哪一日|几号|几月几[日号]",
+        _AMOUNT
+        + r"(?:日|号)|[次当即]日|当天|(?:周|星期)[一二三四五六日天]|之日|日起|[0-9０-９]{1,2}[:：][0-9０-９]{2}",
+    ),
+    (
+        "date",
+        "时间",
+        r"哪一?年|何年|什么时候|何时|什么时间|哪个月|几月份|什么日期|截止日期",
+        _AMOUNT + r"(?:年|月|日|号|时)|[今去明次当上下本]年|次日|次月|当[月日天]|即日|[年月](?:底|初|末)|[上中下]旬"
+        r"|春节|元旦|国庆|农历|正月|(?:周|星期)[一二三四五六日天]|[0-9０-９]{1,2}[:：][0-9０-９]{2}"
+        # Law dates by events: 从预备期满转为正式党员之日算起.
+        r"|之[日时]|[日时]起|[以之][前后]",
+    ),
+)
 _FIGURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    kind: (re.compile(asked), re.compile(stated))
-    for kind, asked, stated in (
-        ("people", _ASK + r"(?:名|位|人)", _AMOUNT + r"(?:名|位|人)"),
-        ("age", _ASK + r"(?:周岁|岁)|多大(?:年纪|岁数)", _AMOUNT + r"(?:周岁|岁)"),
-        ("money", _ASK + r"(?:钱|元|万元|亿元|块钱|资金|经费)", _AMOUNT + r"(?:元|块钱)"),
-        (
-            "share",
-            r"百分之(?:多少|几)|多少\s*[%％]|几成|多少个百分点",
-            _AMOUNT + r"(?:%|％|个百分点|成)|百分之[一二两三四五六七八九十百零〇点]+|分之",
-        ),
-        ("length", _ASK + r"(?:公里|千米|米)", _AMOUNT + r"(?:公里|千米|米|km)"),
-        ("area", _ASK + r"(?:平方米|平方公里|亩|公顷)", _AMOUNT + r"(?:平方米|平方公里|平米|亩|公顷)"),
-        ("weight", _ASK + r"(?:吨|公斤|千克|斤)", _AMOUNT + r"(?:吨|公斤|千克|斤)"),
-        (
-            "time",
-            _ASK + _TIME_UNIT + r"|多久|多长时间",
-            # 每周报送一次 states a period; 延长至疫情结束 a time without a number.
-            _AMOUNT + _TIME_UNIT + r"|每(?:年|月|周|天|日|季度|星期)|[至到][^，。；]{0,12}(?:结束|解除)",
-        ),
-        ("times", _ASK + r"次", _AMOUNT + r"次"),
-        ("terms", _ASK + r"届", _AMOUNT + r"届"),
-        ("firms", _ASK + r"(?:家|户)", _AMOUNT + r"(?:家|户|个)"),
-        (
-            # 哪一天 asks for a day: 今年以来 or 2月 does not give one.
-            "day",
-            r"哪一?天|哪一日|几号|几月几[日号]",
-            _AMOUNT
-            + r"(?:日|号)|[次当即]日|当天|(?:周|星期)[一二三四五六日天]|之日|日起|[0-9０-９]{1,2}[:：][0-9０-９]{2}",
-        ),
-        (
-            "date",
-            r"哪一?年|何年|什么时候|何时|什么时间|哪个月|几月份|什么日期|截止日期",
-            _AMOUNT + r"(?:年|月|日|号|时)|[今去明次当上下本]年|次日|次月|当[月日天]|即日|[年月](?:底|初|末)|[上中下]旬"
-            r"|春节|元旦|国庆|农历|正月|(?:周|星期)[一二三四五六日天]|[0-9０-９]{1,2}[:：][0-9０-９]{2}"
-            # Law dates by events: 从预备期满转为正式党员之日算起.
-            r"|之[日时]|[日时]起|[以之][前后]",
-        ),
-    )
+    kind: (re.compile(asked), re.compile(stated)) for kind, _, asked, stated in _FIGURE_TABLE
 }
-
-
-# What each kind of figure is called when a refusal says which one the passages do not give.
-FIGURE_NAMES = {
-    "people": "人数",
-    "age": "年龄",
-    "money": "金额",
-    "share": "比例",
-    "length": "长度",
-    "area": "面积",
-    "weight": "重量",
-    "time": "时长或期限",
-    "times": "次数",
-    "terms": "届数",
-    "firms": "家数",
-    "day": "日期",
-    "date": "时间",
-}
+FIGURE_NAMES = {kind: name for kind, name, _, _ in _FIGURE_TABLE}
 
 
 def asked_figures(question: str) -> frozenset[str]:
@@ -223,8 +211,8 @@ def lacks_asked_figure(text: str, question: str) -> bool:
 
 
 # A question asking what a numbered shorthand stands for (“三严三实”是指什么, “两新”包括哪些) is answered only by a text
-# that says it: the term followed by 即, 是指, a colon…, its parts listed after it, or its items counted off (一是…,
-# 一条线…). Policy texts mention such terms far more often than they explain them (坚持“三严三实”，坚持民主集中制).
+# that says it: the term followed by 即, 是指, a colon…, its parts listed beside it, or its items counted off (一是…,
+# 一条线…); `lacks_shorthand_content` says which lists count. Policy texts mention such terms far more often than they explain them (坚持“三严三实”，坚持民主集中制).
 _NUMERAL = "一二两三四五六七八九十百千万双0-9０-９"
 _SHORTHAND_QUOTED = re.compile(rf"[“\"‘「]([^”\"’」]{{0,12}}[{_NUMERAL}][^”\"’」]{{0,12}})[”\"’」]")
 _SHORTHAND_BARE = re.compile(rf"[{_NUMERAL}][^\W{_NUMERAL}]{{1,2}}[{_NUMERAL}][^\W{_NUMERAL}]{{1,2}}?")
