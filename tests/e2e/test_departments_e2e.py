@@ -165,10 +165,11 @@ def test_a_self_test_asks_from_the_chosen_departments_documents(page: Page, app:
     assert docs and all("组织部" in d for d in docs), docs
     page.locator("#quiz-start").click()
     expect(page.locator("#quiz-question")).to_contain_text("第 1/", timeout=TIMEOUT)
-    if page.locator("#quiz-choice").is_visible():
-        page.locator("#quiz-choice label").first.click()
+    # The header names the kind; the radio or text box may render a moment after it, so wait for the one named.
+    if "选择题" in page.locator("#quiz-question strong").inner_text():
+        page.locator("#quiz-choice label").first.click(timeout=TIMEOUT)
     else:
-        page.locator("#quiz-blank textarea, #quiz-blank input").first.fill("培训")
+        page.locator("#quiz-blank textarea, #quiz-blank input").first.fill("培训", timeout=TIMEOUT)
     page.locator("#quiz-submit").click()
     feedback = page.locator("#quiz-feedback")
     expect(feedback).to_contain_text("组织部党员教育管理办法", timeout=TIMEOUT)

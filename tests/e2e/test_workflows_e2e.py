@@ -176,21 +176,37 @@ def _right_option(stem: str, options: list[str]) -> str:
     return right[0]
 
 
+def _fresh_right_option(page, stem: str) -> str:  # type: ignore[no-untyped-def]
+    """The right option once the radio shows this question's options (they may lag the header a moment)."""
+    for _ in range(100):
+        labels = [x.strip() for x in page.locator("#quiz-choice label").all_inner_texts()]
+        right = [o for o in labels if ". " in o and norm(stem.replace("（　　）", o.split(". ", 1)[1])) in DZ_TEXT]
+        if len(right) == 1:
+            return right[0]
+        page.wait_for_timeout(100)
+    return _right_option(stem, labels)  # fails with the stem and the options shown
+
+
 def test_a_self_test_grades_answers_shows_the_source_and_keeps_progress(page, app_url):
+    from playwright.sync_api import expect
+
     _open(page, app_url, "自测")
     _pick(page, "quiz-docs", "中国共产党章程")
     page.keyboard.press("Escape")
     page.locator("#quiz-start").click()
     page.locator("#quiz-question strong").wait_for(timeout=TIMEOUT)
     answered = right = 0
-    for _ in range(4):
+    for k in range(1, 5):
+        # The header names the question's kind; the radio or the text box it needs may render a moment later,
+        # so wait for that one rather than asking which is visible now (CI once read neither as visible).
+        page.wait_for_function(f"() => document.querySelector('#quiz-question').innerText.includes('第 {k}/')")
         stem = page.locator("#quiz-question p").last.inner_text().strip()
-        if page.locator("#quiz-choice").is_visible():
-            labels = [x.strip() for x in page.locator("#quiz-choice label").all_inner_texts()]
-            page.locator("#quiz-choice label").filter(has_text=_right_option(stem, labels)).click()
+        if "选择题" in page.locator("#quiz-question strong").inner_text():
+            expect(page.locator("#quiz-choice")).to_be_visible(timeout=TIMEOUT)
+            page.locator("#quiz-choice label").filter(has_text=_fresh_right_option(page, stem)).click()
             expect_right = True
         else:
-            page.locator("#quiz-blank textarea").fill("不是这个答案")
+            page.locator("#quiz-blank textarea").fill("不是这个答案", timeout=TIMEOUT)
             expect_right = False
         page.locator("#quiz-submit").click()
         answered += 1
