@@ -23,7 +23,9 @@ from kb.answer.features import (
     asked_shorthand,
     bigram_share,
     context,
+    counted_noun,
     coverage,
+    figure_off_subject,
     holds,
     holds_key,
     is_heading,
@@ -196,6 +198,9 @@ class ExtractiveAnswerer:
         if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
             kinds = "、".join(FIGURE_NAMES[k] for k in sorted(asked_figures(question))) or "数字"
             reason = f"最相关的段落没有给出所问的{kinds}。"
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+        if self.cfg.quantity_check and figure_off_subject(quoted, question):
+            reason = f"最相关的段落给出的数字说的不是所问的“{counted_noun(question)}”。"
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
         # Likewise a question asking what a numbered shorthand stands for, answered by a sentence that only uses it.
         if self.cfg.shorthand_check and lacks_shorthand_content(quoted, question):

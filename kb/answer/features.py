@@ -103,10 +103,15 @@ _ASKS_KINDS = re.compile(r"几(?:个)?(?:种|类|方面|项|条|档|等|部分|�
 # Not after 第: 第九十二条 names an article, it counts nothing.
 _QUANTITY = re.compile(
     r"(?<![第0-9０-９])[0-9０-９]+(?:[.．][0-9０-９]+)?"
-    r"|(?<![第一二两三四五六七八九十百千万亿〇零])[一二两三四五六七八九十百千万亿〇零半]+\s*(?:分之|成|倍|%|％|个|名|人|位|年|"
+    # 一千五百多项, 三十余家, 十来个: an approximate count is a count.
+    r"|(?<![第一二两三四五六七八九十百千万亿〇零])[一二两三四五六七八九十百千万亿〇零半]+\s*(?:多|余|来)?\s*(?:分之|成|倍|%|％|个|名|人|位|年|"
     r"月|日|天|岁|周岁|周|小时|分钟|次|项|条|款|章|种|类|级|等|档|届|批|期|轮|元|角|万|亿|座|家|户|所|套|台|辆|件|张|份|篇|部|"
     r"支|米|公里|亩|吨|斤|方面|点)"
     r"|百分之"
+    # 十大政策, 三大战役: a count of named parts (一大批 counts nothing).
+    r"|(?<![第一二两三四五六七八九十百千万亿〇零])[二两三四五六七八九十]+大(?=[\u4e00-\u9fff])"
+    # Water and road grades: 保持Ⅱ类水质.
+    r"|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]+"
 )
 _LIST = re.compile(r"[^、，。；：\s]{1,14}、[^、，。；：\s]{1,14}[、和及与]")
 
@@ -208,6 +213,52 @@ def lacks_asked_figure(text: str, question: str) -> bool:
         if any(m.group(0) not in given for m in stated.finditer(text)):
             return False
     return True
+
+
+# What a how-many question counts: the noun after its measure word (多少张床位, 几名队员) or the one it asks the figure
+# of (复工率是多少). A figure answers it only in a sentence that names that thing: 重庆4个集中救治医院一共有多少张床位 is
+# not answered by 收治99%以上确诊病例, nor 个人养老金每人每年缴费上限是多少元 by 基础养老金最低标准提高20元. Words that only
+# say "the figure" (金额, 数量, 上限, 比例) or how it is asked (一共, 目前) name nothing counted; contact details have
+# their own shapes (REQUIRED_SHAPES).
+_MEASURE_WORD = "个|名|位|张|辆|家|所|项|条|套|件|批|种|类|户|座|台|份|篇|部|支|间|处|只|头|艘|架"
+_COUNTED_AFTER = re.compile(
+    rf"(?:(?<!多)多少|(?<!哪)几)[万亿千百]?(?:{_MEASURE_WORD})([\u4e00-\u9fff]{{2,8}})(?=[？?，,。；;、]|$)"
+)
+_COUNTED_BEFORE = re.compile(
+    r"([\u4e00-\u9fff]{2,}?)(?:是|为|有|达到|达|约)(?:(?<!多)多少|(?<!哪)几)[\u4e00-\u9fff%％]{0,3}(?=[？?，,。；;]|$)"
+)
+_NOT_COUNTED = frozenset(
+    "一共 总共 分别 大约 大概 至少 最多 最少 现在 目前 如今 到底 究竟 具体 总计 合计 已经 每天 每年 每月 一般 通常 预计 计划 "
+    "金额 总额 数额 数量 总量 总数 规模 数字 人数 次数 天数 时间 时长 期限 标准 水平 比例 比重 目标 上限 下限 幅度 额度 "
+    "增速 速度 增幅 最高 最低 年龄".split()
+)
+_CONTACT = frozenset("电话 号码 电话号码 联系电话 热线 手机 邮箱 网址 网站 地址 邮编".split())
+_FIGURE_SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
+
+
+def counted_noun(question: str) -> str | None:
+    """The thing a how-many question counts or measures (床位 in 有多少张床位, 复工率 in 复工率是多少), if it names one."""
+    m = _COUNTED_AFTER.search(question) or _COUNTED_BEFORE.search(question)
+    if m is None:
+        return None
+    words = [t for t in tokenize(m.group(1)) if len(t) >= 2]
+    if any(t in _CONTACT for t in words):
+        return None  # the REQUIRED_SHAPES of contact details decide
+    words = [t for t in words if t not in _NOT_COUNTED]
+    return words[-1] if words else None
+
+
+def figure_off_subject(text: str, question: str) -> bool:
+    """Whether the answer `text` states the asked figure only in sentences that name none of what the question counts
+    (`counted_noun`, whole or by a part: 产量 answers 总产量): the figure is another thing's."""
+    noun = counted_noun(question) if asks_quantity(question) else None
+    if noun is None:
+        return False
+    figures = [s for s in _FIGURE_SENTENCE.findall(text) if not lacks_asked_figure(s, question)]
+    if not figures:
+        return False  # no figure at all is lacks_asked_figure's to refuse
+    forms = [noun] + [t for t in tokenize(noun) if len(t) >= 2 and t != noun and t not in _NOT_COUNTED]
+    return not any(holds(form, s) for s in figures for form in forms)
 
 
 # A question asking what a numbered shorthand stands for (“三严三实”是指什么, “两新”包括哪些) is answered only by a text

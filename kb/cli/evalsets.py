@@ -48,6 +48,8 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "measure_ncp_check": (_DATA / "check_measure_ncp.jsonl", "ncp"),
     "shorthand_dev_check": (_DATA / "check_shorthand_dev.jsonl", "dev"),
     "shorthand_ncp_check": (_DATA / "check_shorthand_ncp.jsonl", "ncp"),
+    "figure_dev_check": (_DATA / "check_figure_dev.jsonl", "dev"),
+    "figure_ncp_check": (_DATA / "check_figure_ncp.jsonl", "ncp"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }

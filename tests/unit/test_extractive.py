@@ -139,6 +139,19 @@ def test_a_how_many_question_is_refused_when_the_answer_states_no_quantity():
     assert not off.answer("公务员法规定公务员到多少岁退休？", [hit(text, 0.9)]).refused
 
 
+def test_a_how_many_question_is_refused_when_the_figure_counts_something_else():
+    # The report gives the hospitals' share of patients, not their beds.
+    text = "目前重庆4个集中救治医院收治99%以上确诊病例，集中患者、集中专家、集中资源、集中救治。"
+    qa = answerer([text, *PASSAGES])
+    question = "重庆4个集中救治医院一共有多少张床位？"
+    refused = qa.answer(question, [hit(text, 0.9)])
+    assert refused.refused and refused.reason == "最相关的段落给出的数字说的不是所问的“床位”。"
+    stated = "目前重庆4个集中救治医院共开放床位2000张，集中患者、集中专家、集中资源、集中救治。"
+    assert not qa.answer(question, [hit(stated, 0.9)]).refused
+    off = ExtractiveAnswerer(AnswerSettings(quantity_check=False), qa.doc_freq)
+    assert not off.answer(question, [hit(text, 0.9)]).refused
+
+
 def test_what_counts_as_stating_the_asked_quantity():
     from kb.answer.features import asks_quantity, states_quantity
 
@@ -154,6 +167,34 @@ def test_what_counts_as_stating_the_asked_quantity():
     # A question asking how many kinds is answered by naming them.
     assert states_quantity("处分的种类为：警告、记过、记大过、降级、撤职、开除。", "处分分几种？")
     assert not states_quantity("设立党员示范岗、劳模示范岗、志愿服务岗。", "建成了多少座驿站？")
+    # Approximate counts and counts of named parts are counts; a grade is a figure.
+    assert states_quantity("推出一千五百多项改革举措。", "推出了多少项改革举措？")
+    assert states_quantity("新设三十余家企业。", "新设了多少家企业？")
+    assert states_quantity("提出了十大执法司法政策。", "提出了几大政策？")
+    assert not states_quantity("一大批企业复工。", "有多少家企业复工？")
+    assert states_quantity("湘江株洲段稳定保持Ⅱ类水质。", "湘江株洲段保持几类水质？")
+
+
+def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_counts():
+    from kb.answer.features import counted_noun, figure_off_subject
+
+    assert counted_noun("重庆4个集中救治医院一共有多少张床位？") == "床位"
+    assert counted_noun("北京的森林覆盖率现在是多少？") == "覆盖率"
+    assert counted_noun("2025年全国高校毕业生预计有多少万人？") == "毕业生"
+    # What only says "the figure" names nothing counted, nor does a question with no such noun; contact details
+    # are left to their own shapes.
+    assert counted_noun("小微企业减税的金额是多少？") == "减税"
+    assert counted_noun("考察多久才能转正？") is None
+    assert counted_noun("举报违反防疫要求的单位和个人的电话是多少？") is None
+    assert figure_off_subject("目前重庆4个集中救治医院收治99%以上确诊病例。", "重庆4个集中救治医院一共有多少张床位？")
+    assert figure_off_subject("城乡居民基础养老金月最低标准提高20元。", "个人养老金每人每年缴费上限是多少元？")
+    assert not figure_off_subject("4个集中救治医院共开放床位2000张。", "重庆4个集中救治医院一共有多少张床位？")
+    # The noun by a part (产量 for 总产量), in any sentence holding a figure.
+    assert not figure_off_subject("粮食产量1.39万亿斤，再创历史新高。", "2023年全国粮食总产量是多少？")
+    assert not figure_off_subject("森林城市创建成功。森林覆盖率44.9%。", "北京的森林覆盖率现在是多少？")
+    # No figure at all, or a question that counts nothing named, is another check's business.
+    assert not figure_off_subject("要提高床位供给。", "一共有多少张床位？")
+    assert not figure_off_subject("预备期为一年。", "考察多久才能转正？")
 
 
 def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
