@@ -152,6 +152,13 @@ class AnswerSettings(_Section):
         "以上确诊病例), and a question asking when (哪一天, 何时) when they state no date: the knowledge base does not "
         "give the figure (docs/evaluation.md, sessions 16, 18 and 21).",
     )
+    year_check: bool = Field(
+        True,
+        description="Refuse a question about one year (2025年…有多少) when every sentence the answer would quote speaks "
+        "of another: by the year it names, or by 今年 / 去年 read against its document's date (预计今年高校毕业生超过"
+        "1170万人 in the 2024 report). A year that names a document (2024年政府工作报告) is not asked about; a sentence "
+        "that names no year is not judged (docs/evaluation.md, session 21).",
+    )
     shorthand_check: bool = Field(
         True,
         description="Refuse a question asking what a numbered shorthand stands for (“三严三实”是指什么) when the "

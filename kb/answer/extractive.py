@@ -39,6 +39,7 @@ from kb.answer.features import (
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import split_sentences
 from kb.answer.terms import KeyTerm, small_number
+from kb.answer.year_check import another_year, question_year
 from kb.settings import AnswerSettings
 from kb.types import Answer, Chunk, Citation, Hit
 
@@ -201,6 +202,11 @@ class ExtractiveAnswerer:
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
         if self.cfg.quantity_check and figure_off_subject(quoted, question):
             reason = f"最相关的段落给出的数字说的不是所问的“{counted_noun(question)}”。"
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+        # A question about one year answered from sentences about another (kb/answer/year_check.py).
+        spoken = another_year(answer.text, answer.citations, question) if self.cfg.year_check else None
+        if spoken is not None:
+            reason = f"最相关的段落说的是{spoken}年的情况，不是所问的{question_year(question)}年。"
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
         # Likewise a question asking what a numbered shorthand stands for, answered by a sentence that only uses it.
         if self.cfg.shorthand_check and lacks_shorthand_content(quoted, question):
