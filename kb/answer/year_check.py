@@ -19,10 +19,8 @@ _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
 _YEAR = re.compile(r"(?<![0-9０-９])((?:19|20)[0-9]{2})\s*年(?!代|度|级)")
 _CN_YEAR = re.compile(r"((?:一九|二〇|二零)[〇零一二三四五六七八九]{2})年(?!代|度|级)")
 _RELATIVE = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
-# 2024年政府工作报告, 2020年度…通知: the year names a document, whose sentences speak of several years.
-_NAMES_DOCUMENT = re.compile(
-    r"\s*(?:度)?[^，,。？?；;]{0,8}?(?:报告|规定|条例|办法|通知|意见|决定|方案|纲要|规划|公告|通告)"
-)
+# 2024年政府工作报告, 2020年稳岗返还通知: the year names a document, whose sentences speak of several years.
+_NAMES_DOCUMENT = re.compile(r"\s*[^，,。？?；;]{0,8}?(?:报告|规定|条例|办法|通知|意见|决定|方案|纲要|规划|公告|通告)")
 _MARKED = re.compile(r"((?:\[\d+\])+)")
 
 
@@ -35,12 +33,12 @@ def years_named(text: str) -> set[int]:
 
 def question_year(question: str) -> int | None:
     """The one year a question asks about; None when it names none, several, or names a document by its year."""
-    matches = list(_YEAR.finditer(question)) + list(_CN_YEAR.finditer(question))
-    if len(years_named(question)) != 1:
+    years = years_named(question)
+    if len(years) != 1:
         return None
-    if any(_NAMES_DOCUMENT.match(question, m.end()) for m in matches):
+    if any(_NAMES_DOCUMENT.match(question, m.end()) for m in (*_YEAR.finditer(question), *_CN_YEAR.finditer(question))):
         return None
-    return next(iter(years_named(question)))
+    return next(iter(years))
 
 
 def document_year(date: str) -> int | None:

@@ -15,11 +15,12 @@ def test_the_year_a_question_asks_about():
     assert question_year("到二〇三五年人均国内生产总值要达到什么水平？") == 2035
     # A year that names a document, several years, or none: nothing to check.
     assert question_year("2024年政府工作报告提出的赤字率是多少？") is None
-    assert question_year("2020年度稳岗返还通知规定返还多少？") is None
+    assert question_year("2020年稳岗返还通知规定返还多少？") is None
     assert question_year("2020年至2022年粮食产量各是多少？") is None
     assert question_year("高校毕业生有多少万人？") is None
-    # 80年代 and 2024年度 are no year asked about in that sense; 2024年度 names a period of a document.
+    # A decade, or a year's accounts (年度), is not one year's figure.
     assert question_year("上世纪80年代的改革有哪些？") is None
+    assert question_year("2020年度考核优秀的比例是多少？") is None
 
 
 def test_the_year_a_sentence_speaks_of():
