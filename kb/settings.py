@@ -156,8 +156,9 @@ class AnswerSettings(_Section):
         True,
         description="Refuse a question about one year (2025年…有多少) when every sentence the answer would quote speaks "
         "of another: by the year it names, or by 今年 / 去年 read against its document's date (预计今年高校毕业生超过"
-        "1170万人 in the 2024 report). A year that names a document (2024年政府工作报告) is not asked about; a sentence "
-        "that names no year is not judged (docs/evaluation.md, session 21).",
+        "1170万人 in the 2024 report); a report's or an article's sentence naming no year speaks of its document's year "
+        "or the one before. A year that names a document (2024年政府工作报告) is not asked about; a law's sentence "
+        "naming no year is not judged (docs/evaluation.md, session 21).",
     )
     shorthand_check: bool = Field(
         True,

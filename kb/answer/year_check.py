@@ -3,8 +3,9 @@
 A question naming one year (2025年全国高校毕业生有多少) is often answered from the same kind of sentence in another
 year's document (预计今年高校毕业生超过1170万人, in the 2024 report): the figure is right for its year and wrong for the
 question. The key-term veto cannot see it, since the year is named somewhere in the knowledge base. A sentence's year
-is the one it names, or, for 今年 / 去年 / 明年, the one its document's date makes of them; a sentence that says
-neither is not judged. So that a comparison year (比2019年增长) does not count against a figure of the document's own
+is the one it names, or, for 今年 / 去年 / 明年, the one its document's date makes of them; a sentence of a report or
+an article that says neither speaks of its document's year or the one before (a work report reviews last year and
+plans this one); a sentence of any other document that says neither is not judged (a law's rule holds every year). So that a comparison year (比2019年增长) does not count against a figure of the document's own
 year, a sentence naming other years does not contradict a question about its document's year.
 """
 
@@ -22,6 +23,9 @@ _RELATIVE = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
 # 2024年政府工作报告, 2020年稳岗返还通知: the year names a document, whose sentences speak of several years.
 _NAMES_DOCUMENT = re.compile(r"\s*[^，,。？?；;]{0,8}?(?:报告|规定|条例|办法|通知|意见|决定|方案|纲要|规划|公告|通告)")
 _MARKED = re.compile(r"((?:\[\d+\])+)")
+# Kinds of document (the first field of a citation's authority line, kb/store/authority.py) whose sentences speak of
+# their own time; a law's or a regulation's rules hold in every year it is in force.
+TIME_BOUND = frozenset({"报告", "报刊文章"})
 
 
 def years_named(text: str) -> set[int]:
@@ -58,14 +62,14 @@ def sentence_years(sentence: str, doc_year: int | None) -> tuple[set[int], bool]
     return {doc_year + d for word, d in _RELATIVE.items() if word in sentence}, False
 
 
-def _quoted(text: str, citations: Iterable[Citation]) -> list[tuple[str, int | None]]:
-    """Each sentence of a marked answer with its cited document's year."""
-    year_of = {c.marker: document_year(c.date) for c in citations}
+def _quoted(text: str, citations: Iterable[Citation]) -> list[tuple[str, int | None, bool]]:
+    """Each sentence of a marked answer with its cited document's year and whether that document is of its time."""
+    of = {c.marker: (document_year(c.date), c.authority.split(" · ")[0] in TIME_BOUND) for c in citations}
     parts = _MARKED.split(text)
     out = []
     for sentence, markers in zip(parts[::2], parts[1::2]):
         first = int(re.search(r"\d+", markers).group(0))
-        out.append((sentence, year_of.get(first)))
+        out.append((sentence, *of.get(first, (None, False))))
     return out
 
 
@@ -76,8 +80,11 @@ def another_year(text: str, citations: Iterable[Citation], question: str) -> int
     if asked is None:
         return None
     spoken = []
-    for sentence, doc_year in _quoted(text, citations):
+    for sentence, doc_year, of_its_time in _quoted(text, citations):
         years, own = sentence_years(sentence, doc_year)
+        if not years and of_its_time and doc_year is not None:
+            # A report or an article speaks of its own year and the one it looks back on.
+            years = {doc_year - 1, doc_year}
         if not years or asked in years or (own and doc_year == asked):
             return None
         spoken.append(min(years, key=lambda y: abs(y - asked)))

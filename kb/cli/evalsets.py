@@ -50,6 +50,7 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "shorthand_ncp_check": (_DATA / "check_shorthand_ncp.jsonl", "ncp"),
     "figure_dev_check": (_DATA / "check_figure_dev.jsonl", "dev"),
     "figure_ncp_check": (_DATA / "check_figure_ncp.jsonl", "ncp"),
+    "year_dev_check": (_DATA / "check_year_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }

@@ -6,8 +6,18 @@ from kb.answer.year_check import another_year, document_year, question_year, sen
 from kb.types import Citation
 
 
-def cite(marker: int, date: str) -> Citation:
-    return Citation(marker=marker, source="d.txt", title="t", author="", location="", quote="", passage="", date=date)
+def cite(marker: int, date: str, authority: str = "") -> Citation:
+    return Citation(
+        marker=marker,
+        source="d.txt",
+        title="t",
+        author="",
+        location="",
+        quote="",
+        passage="",
+        date=date,
+        authority=authority,
+    )
 
 
 def test_the_year_a_question_asks_about():
@@ -67,3 +77,17 @@ def test_the_answerer_refuses_with_the_year_it_found_and_answers_with_the_check_
     assert not same_year.refused and "1170万人" in same_year.text
     off = ExtractiveAnswerer(AnswerSettings(key_term_veto=False, year_check=False), qa.doc_freq)
     assert not off.answer(question, [hit(text, 0.9, title="政府工作报告", date="2024年3月5日")]).refused
+
+
+def test_a_report_speaks_of_its_year_and_the_one_before_and_a_law_of_every_year():
+    report_2025 = [cite(1, "2025年", "报告 · 国务院")]
+    said = "新能源汽车年产量突破1300万辆；[1]"
+    # The 2025 report's unmarked sentences speak of 2024 or 2025, never of 2023.
+    assert another_year(said, report_2025, "2023年我国新能源汽车年产量是多少辆？") == 2024
+    assert another_year(said, report_2025, "2024年我国新能源汽车年产量是多少辆？") is None
+    assert another_year(said, report_2025, "2025年新能源汽车要生产多少辆？") is None
+    # A law's rule holds whatever year is asked; an undated page cannot be placed.
+    law = [cite(1, "2017年10月24日通过", "党内法规 · 中国共产党全国代表大会")]
+    assert another_year("党员必须按期交纳党费。[1]", law, "2024年党员要按期交纳党费吗？") is None
+    page = [cite(1, "", "报刊文章 · 中共株洲市直属机关工作委员会")]
+    assert another_year("新增市场主体6.3万户。[1]", page, "2021年株洲新增市场主体多少户？") is None
