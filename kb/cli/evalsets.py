@@ -51,6 +51,7 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "figure_dev_check": (_DATA / "check_figure_dev.jsonl", "dev"),
     "figure_ncp_check": (_DATA / "check_figure_ncp.jsonl", "ncp"),
     "year_dev_check": (_DATA / "check_year_dev.jsonl", "dev"),
+    "year2_dev_check": (_DATA / "check_year2_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
