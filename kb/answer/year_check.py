@@ -5,8 +5,9 @@ year's document (预计今年高校毕业生超过1170万人, in the 2024 report
 question. The key-term veto cannot see it, since the year is named somewhere in the knowledge base. A sentence's year
 is the one it names, or, for 今年 / 去年 / 明年, the one its document's date makes of them; a sentence of a report or
 an article that says neither speaks of its document's year or the one before (a work report reviews last year and
-plans this one); a sentence of any other document that says neither is not judged (a law's rule holds every year). So that a comparison year (比2019年增长) does not count against a figure of the document's own
-year, a sentence naming other years does not contradict a question about its document's year.
+plans this one); a sentence of any other document that says neither is not judged (a law's rule holds every year).
+So that a comparison year (比2019年增长) does not count against a figure of the document's own year, a sentence naming
+other years does not contradict a question about its document's year.
 """
 
 from __future__ import annotations
