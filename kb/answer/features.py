@@ -217,9 +217,9 @@ def lacks_asked_figure(text: str, question: str) -> bool:
 
 # What a how-many question counts: the noun after its measure word (多少张床位, 几名队员) or the one it asks the figure
 # of (复工率是多少). A figure answers it only in a sentence that names that thing: 重庆4个集中救治医院一共有多少张床位 is
-# not answered by 收治99%以上确诊病例, nor 个人养老金每人每年缴费上限是多少元 by 基础养老金最低标准提高20元. Words that only
-# say "the figure" (金额, 数量, 上限, 比例) or how it is asked (一共, 目前) name nothing counted; contact details have
-# their own shapes (REQUIRED_SHAPES).
+# not answered by 收治99%以上确诊病例. A question whose noun only says "the figure" (金额, 上限, 目标) names nothing
+# counted; words saying how it is asked (一共, 目前) are passed over; contact details have their own shapes
+# (REQUIRED_SHAPES).
 _MEASURE_WORD = "个|名|位|张|辆|家|所|项|条|套|件|批|种|类|户|座|台|份|篇|部|支|间|处|只|头|艘|架"
 _COUNTED_AFTER = re.compile(
     rf"(?:(?<!多)多少|(?<!哪)几)[万亿千百]?(?:{_MEASURE_WORD})([\u4e00-\u9fff]{{2,8}})(?=[？?，,。；;、]|$)"
@@ -227,8 +227,11 @@ _COUNTED_AFTER = re.compile(
 _COUNTED_BEFORE = re.compile(
     r"([\u4e00-\u9fff]{2,}?)(?:是|为|有|达到|达|约)(?:(?<!多)多少|(?<!哪)几)[\u4e00-\u9fff%％]{0,3}(?=[？?，,。；;]|$)"
 )
-_NOT_COUNTED = frozenset(
-    "一共 总共 分别 大约 大概 至少 最多 最少 现在 目前 如今 到底 究竟 具体 总计 合计 已经 每天 每年 每月 一般 通常 预计 计划 "
+_HOW_ASKED = frozenset(
+    "一共 总共 分别 大约 大概 至少 最多 最少 现在 目前 如今 到底 究竟 具体 总计 合计 已经 每天 每年 每月 一般 通常 预计 计划".split()
+)
+# The figure itself: what it is of is named before it (国内生产总值增长的预期目标), often far from the figure's clause.
+_FIGURE_WORDS = frozenset(
     "金额 总额 数额 数量 总量 总数 规模 数字 人数 次数 天数 时间 时长 期限 标准 水平 比例 比重 目标 上限 下限 幅度 额度 "
     "增速 速度 增幅 最高 最低 年龄".split()
 )
@@ -241,11 +244,10 @@ def counted_noun(question: str) -> str | None:
     m = _COUNTED_AFTER.search(question) or _COUNTED_BEFORE.search(question)
     if m is None:
         return None
-    words = [t for t in tokenize(m.group(1)) if len(t) >= 2]
-    if any(t in _CONTACT for t in words):
-        return None  # the REQUIRED_SHAPES of contact details decide
-    words = [t for t in words if t not in _NOT_COUNTED]
-    return words[-1] if words else None
+    words = [t for t in tokenize(m.group(1)) if len(t) >= 2 and t not in _HOW_ASKED]
+    if not words or any(t in _CONTACT for t in words) or words[-1] in _FIGURE_WORDS:
+        return None  # nothing counted named, or contact details (REQUIRED_SHAPES decide), or the figure itself
+    return words[-1]
 
 
 def figure_off_subject(text: str, question: str) -> bool:
@@ -257,7 +259,7 @@ def figure_off_subject(text: str, question: str) -> bool:
     figures = [s for s in _FIGURE_SENTENCE.findall(text) if not lacks_asked_figure(s, question)]
     if not figures:
         return False  # no figure at all is lacks_asked_figure's to refuse
-    forms = [noun] + [t for t in tokenize(noun) if len(t) >= 2 and t != noun and t not in _NOT_COUNTED]
+    forms = [noun] + [t for t in tokenize(noun) if len(t) >= 2 and t != noun and t not in _FIGURE_WORDS]
     return not any(holds(form, s) for s in figures for form in forms)
 
 

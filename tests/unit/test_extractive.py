@@ -50,12 +50,15 @@ def test_answer_type_of_a_how_long_question_is_a_duration():
 
 
 def test_refuses_when_a_year_no_passage_or_document_date_holds():
-    report = "今年发展主要预期目标是：国内生产总值增长5%左右。"
+    report = "过去一年，国内生产总值增长5%，经济总量突破130万亿元。"
     hits = [hit(report, 0.9, title="政府工作报告", date="2025年")]
     qa = answerer([report])
     assert qa.answer("2026年政府工作报告提出的国内生产总值增长目标是多少？", hits).text == REFUSAL_TEXT
     # A report reviews the year before it: the 2025 report answers about 2024.
-    assert not qa.answer("2024年国内生产总值增长目标是多少？", hits).refused
+    assert not qa.answer("2024年国内生产总值增长了多少？", hits).refused
+    # But not with this year's target (kb/answer/year_check.py).
+    target = [hit("今年发展主要预期目标是：国内生产总值增长5%左右。", 0.9, title="政府工作报告", date="2025年")]
+    assert answerer([report]).answer("2024年国内生产总值增长目标是多少？", target).refused
 
 
 def test_refuses_a_title_or_latin_token_absent_from_the_passages():
@@ -183,11 +186,11 @@ def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_
     assert counted_noun("2025年全国高校毕业生预计有多少万人？") == "毕业生"
     # What only says "the figure" names nothing counted, nor does a question with no such noun; contact details
     # are left to their own shapes.
-    assert counted_noun("小微企业减税的金额是多少？") == "减税"
+    assert counted_noun("小微企业减税的金额是多少？") is None
+    assert counted_noun("2024年国内生产总值增长的预期目标是多少？") is None
     assert counted_noun("考察多久才能转正？") is None
     assert counted_noun("举报违反防疫要求的单位和个人的电话是多少？") is None
     assert figure_off_subject("目前重庆4个集中救治医院收治99%以上确诊病例。", "重庆4个集中救治医院一共有多少张床位？")
-    assert figure_off_subject("城乡居民基础养老金月最低标准提高20元。", "个人养老金每人每年缴费上限是多少元？")
     assert not figure_off_subject("4个集中救治医院共开放床位2000张。", "重庆4个集中救治医院一共有多少张床位？")
     # The noun by a part (产量 for 总产量), in any sentence holding a figure.
     assert not figure_off_subject("粮食产量1.39万亿斤，再创历史新高。", "2023年全国粮食总产量是多少？")
