@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kb.answer.sentences import sentences
 from kb.answer.terms import KeyTerm, key_terms, noun_parts, place_stem, small_number, variants
 from kb.store.tokenize import pos_tags, tokenize
 from kb.types import Chunk, Hit
@@ -236,7 +237,6 @@ _FIGURE_WORDS = frozenset(
     "增速 速度 增幅 最高 最低 年龄".split()
 )
 _CONTACT = frozenset("电话 号码 电话号码 联系电话 热线 手机 邮箱 网址 网站 地址 邮编".split())
-_FIGURE_SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 
 
 def counted_noun(question: str) -> str | None:
@@ -256,7 +256,7 @@ def figure_off_subject(text: str, question: str) -> bool:
     noun = counted_noun(question) if asks_quantity(question) else None
     if noun is None:
         return False
-    figures = [s for s in _FIGURE_SENTENCE.findall(text) if not lacks_asked_figure(s, question)]
+    figures = [s for s in sentences(text) if not lacks_asked_figure(s, question)]
     if not figures:
         return False  # no figure at all is lacks_asked_figure's to refuse
     forms = [noun] + [t for t in tokenize(noun) if len(t) >= 2 and t != noun and t not in _FIGURE_WORDS]
