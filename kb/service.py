@@ -64,6 +64,7 @@ class KnowledgeBase:
         self.glossary: Mapping[str, str] = dict(glossary or {})
         self._shared_glossary: Mapping[str, str] | None = None  # the index's glossary last taken (Index.glossary)
         self._router: tuple[tuple, Router] | None = None  # (documents' ids and versions, Router)
+        self._opening_cache: tuple[tuple, dict[str, str]] | None = None  # (the same, each one's title and opening)
 
     def ask(self, question: str, doc_ids: list[str] | None = None) -> Answer:
         """Answer a question with citations, or refuse when the knowledge base does not hold the answer."""
@@ -95,6 +96,8 @@ class KnowledgeBase:
             # The documents the person chose, or all: a document the question names narrows the search, but the
             # question's naming it is itself a sign that the answer is there (as in the training rows).
             answer = self.extractive.answer(question, hits, documents=self._count_searched(doc_ids))
+            if self.settings.answer.place_check and not answer.refused:
+                hits, answer = self._own_place(question, scope, doc_ids, hits, answer)
         streamed = False
         if self.llm is not None and not answer.refused:
             from kb.answer.llm_answerer import LLMUnavailable
@@ -152,6 +155,43 @@ class KnowledgeBase:
         if doc_ids is None and self.settings.authority.default_in_force:
             doc_ids = in_force_scope(self.index)  # None unless some document is known to be outdated
         return doc_ids
+
+    def _own_place(
+        self, question: str, scope: list[str] | None, chosen: list[str] | None, hits: list[Hit], answer: Answer
+    ) -> tuple[list[Hit], Answer]:
+        """An answer citing only another place's documents (kb/answer/place_check.py): searched again among the
+        asked place's own documents (in `scope`), refused if they do not answer; the passages and answer used."""
+        from kb.answer.extractive import REFUSAL_TEXT
+        from kb.answer.place_check import another_place, names
+
+        cited: dict[str, tuple[str, str]] = {}
+        for c in answer.citations:
+            cited.setdefault(c.chunk_id.rsplit(":", 1)[0], (c.title, c.passage))
+        mismatch = another_place(question, [(*tp, self.index.doc_text(d)) for d, tp in cited.items()])
+        if mismatch is None:
+            return hits, answer
+        place, other = mismatch
+        among = None if scope is None else set(scope)
+        own = [d for d, opening in self._openings().items() if (among is None or d in among) and names(opening, place)]
+        if own:
+            again_hits = self.retrieve(question, doc_ids=own, routed=True)
+            # Few documents name a place, so the hits gather in them whatever they say: counted as a chosen scope.
+            again = self.extractive.answer(question, again_hits, documents=len(own))
+            if not again.refused:
+                return again_hits, again
+            reason = f"最相关的段落出自{other}的文件；知识库中关于{place}的文件没有给出答案。"
+        else:
+            reason = f"最相关的段落出自{other}的文件；知识库中没有关于{place}的文件。"
+        return hits, Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+
+    def _openings(self) -> dict[str, str]:
+        """Each ready document's title and opening (where a notice names its issuing place), kept until the
+        documents change."""
+        docs = self.documents()
+        key = tuple((d.doc_id, d.updated_at) for d in docs)
+        if self._opening_cache is None or self._opening_cache[0] != key:
+            self._opening_cache = (key, {d.doc_id: f"{d.title}\n{self._head(d.doc_id)}" for d in docs})
+        return self._opening_cache[1]
 
     def _count_searched(self, scope: list[str] | None) -> int:
         """How many ready documents a search over `scope` could draw from."""

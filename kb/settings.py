@@ -160,6 +160,13 @@ class AnswerSettings(_Section):
         "or the one before. A year that names a document (2024年政府工作报告) is not asked about; a law's sentence "
         "naming no year is not judged (docs/evaluation.md, session 21).",
     )
+    place_check: bool = Field(
+        True,
+        description="When every document an answer cites is another place's (its title names a place, and neither "
+        "title nor text names the one the question asks about: 吉林省… answered from 遂宁市's notice), search again "
+        "among the asked place's own documents and refuse if they do not answer; an answer citing a document of no "
+        "place (a ministry's) is not judged (docs/evaluation.md, session 22).",
+    )
     shorthand_check: bool = Field(
         True,
         description="Refuse a question asking what a numbered shorthand stands for (“三严三实”是指什么) when the "

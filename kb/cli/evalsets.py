@@ -52,6 +52,10 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "figure_ncp_check": (_DATA / "check_figure_ncp.jsonl", "ncp"),
     "year_dev_check": (_DATA / "check_year_dev.jsonl", "dev"),
     "year2_dev_check": (_DATA / "check_year2_dev.jsonl", "dev"),
+    "place_ncp_check": (_DATA / "check_place_ncp.jsonl", "ncp"),
+    "place_crud_check": (_DATA / "check_place_crud.jsonl", "crud_rag"),
+    "list_dev_check": (_DATA / "check_list_dev.jsonl", "dev"),
+    "list_ncp_check": (_DATA / "check_list_ncp.jsonl", "ncp"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }

@@ -1,0 +1,42 @@
+"""An answer citing only another place's documents is no answer to a question about this place
+(kb/answer/place_check.py)."""
+
+from __future__ import annotations
+
+from kb.answer.place_check import another_place, question_places
+
+FEES = "自治区药监局对疫情防控所需医疗器械产品注册费实行零收费，执行期限为2020年1月1日至2020年6月30日。"
+
+
+def test_the_places_a_question_asks_about():
+    assert question_places("云南省对医疗器械注册费是否实行零收费？") == ["云南省"]
+    # A place written right before another is the wider one: the district's documents need not name the city.
+    assert question_places("北京密云区图书馆下辖有多少个镇街分馆？") == ["密云"]
+    assert question_places("四川省血液中心向湖北支援了多少毫升血液？") == ["四川省", "湖北"]
+    # A place inside a quoted title names the document, not the place asked about.
+    assert question_places("《广东省保障企业复工复产工作指引》提出了哪些要求？") == []
+
+
+def test_another_place_s_notice():
+    guangxi = ("广西免收疫情防控所需药品医疗器械注册费", FEES, FEES)
+    assert another_place("云南省对医疗器械注册费是否实行零收费？", [guangxi]) == ("云南省", "广西")
+    assert another_place("广西对医疗器械注册费是否实行零收费？", [guangxi]) is None
+    # The text naming the asked place is enough (a notice of one province on aid to another).
+    told = ("广西免收注册费", FEES, FEES + "对支援云南省的企业同样适用。")
+    assert another_place("云南省对医疗器械注册费是否实行零收费？", [told]) is None
+    assert another_place("医疗器械注册费是否实行零收费？", [guangxi]) is None
+
+
+def test_a_national_document_speaks_for_every_place():
+    national = ("国家药监局关于疫情防控所需医疗器械注册费的公告", FEES, FEES)
+    assert another_place("云南省对医疗器械注册费是否实行零收费？", [national]) is None
+    guangxi = ("广西免收疫情防控所需药品医疗器械注册费", FEES, FEES)
+    assert another_place("云南省对医疗器械注册费是否实行零收费？", [guangxi, national]) is None
+
+
+def test_a_document_without_a_title_is_judged_by_its_passage_not_its_dateline():
+    hangzhou = "杭州：8月18日起，市区出租车将收取1元燃油附加费。"
+    asked = "南京市区出租车从哪天开始收取燃油附加费？"
+    assert another_place(asked, [("crud_d218", hangzhou, hangzhou)]) == ("南京市", "杭州")
+    wire = "新华社北京2月15日电 财政部预拨第二批疫情防控补助资金80亿元。"
+    assert another_place("财政部为武汉预拨了多少补助资金？", [("crud_d001", wire, wire)]) is None
