@@ -160,6 +160,12 @@ class AnswerSettings(_Section):
         "or the one before. A year that names a document (2024年政府工作报告) is not asked about; a law's sentence "
         "naming no year is not judged (docs/evaluation.md, session 21).",
     )
+    list_check: bool = Field(
+        True,
+        description="Refuse a question asking which members a counted set holds (19家定点医院分别是哪些, 32项事项具体"
+        "包括哪些) when the sentences the answer would quote list fewer than all but one of them: they only announce "
+        "the set (docs/evaluation.md, session 22).",
+    )
     place_check: bool = Field(
         True,
         description="When every document an answer cites is another place's (its title names a place, and neither "

@@ -36,6 +36,7 @@ from kb.answer.features import (
     question_terms,
     sentence_features,
 )
+from kb.answer.list_check import asked_count, lists_too_few
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import split_sentences
 from kb.answer.terms import KeyTerm, small_number
@@ -211,6 +212,10 @@ class ExtractiveAnswerer:
         # Likewise a question asking what a numbered shorthand stands for, answered by a sentence that only uses it.
         if self.cfg.shorthand_check and lacks_shorthand_content(quoted, question):
             reason = f"最相关的段落提到了“{asked_shorthand(question)}”，但没有说明它具体指什么。"
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+        # And a question asking which members a counted set holds, answered by a sentence that only announces it.
+        if self.cfg.list_check and lists_too_few(quoted, question):
+            reason = f"最相关的段落没有逐一列出所问的{asked_count(question)}项。"
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
         return answer
 

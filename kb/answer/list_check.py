@@ -1,0 +1,66 @@
+"""Whether an answer lists the members a question asks for by their count.
+
+A question asking which ones a counted set holds (19家市级定点医院分别是哪些, 32项事项具体包括哪些) is often answered
+by the sentence that only announces the set (确定了19家市级定点医院并向社会公布): on topic, and without a single member.
+The answerability model cannot see it, since the sentence shares the question's words. Such an answer names fewer
+items than the question counts; a listing answer names about as many (separated by 、 and ；, or counted off 一是,
+（一）, 1.).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb.answer.terms import small_number
+
+# A count right before what it counts: 19家, 五个, 32项 (not 二十大: 大 is a name's part there, and a year is no count).
+_COUNT = re.compile(
+    r"(?<![0-9一二两三四五六七八九十])([0-9]{1,3}|[一二两三四五六七八九十]{1,3})(?:个|家|项|种|条|类|所|件|位|名|批)"
+)
+# Asking for the members, after the count: 分别是哪些, 具体包括哪些, 还包括哪些, 另外…是哪些.
+_WHICH = re.compile(r"分别(?:是|由|为|有)|具体(?:包括|是|有)|包括哪|还包括|另外|是哪[些几]")
+_ASPECTS = re.compile(r"方面|领域|类别|几类|哪类")
+_ITEM_SEP = re.compile(r"[、；;]")
+_COUNTED_OFF = re.compile(
+    r"(?:^|[。；;：:\s])(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十]+）|[0-9]+[.．、]|第[一二三四五六七八九十]+[，,、])"
+)
+_CN = {"两": 2, "十": 10}
+# Two members are a pair the question may name itself; a count of three or more is a list to be given.
+MIN_COUNT = 3
+
+
+def asked_count(question: str) -> int | None:
+    """How many members the question asks for: the count written last before its asking words; None if it asks
+    for no counted set's members."""
+    which = _WHICH.search(question)
+    # 九条措施包括哪些方面: the aspects asked for are fewer than the items counted.
+    if which is None or _ASPECTS.search(question, which.start()):
+        return None
+    counts = [m for m in _COUNT.finditer(question, 0, which.start())]
+    if not counts:
+        return None
+    n = _number(counts[-1].group(1))
+    return n if n >= MIN_COUNT else None
+
+
+def _number(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    if len(s) == 1:
+        return small_number(s) or _CN.get(s, 0)
+    if s.startswith("十"):
+        return 10 + small_number(s[1:])
+    if s.endswith("十"):
+        return 10 * (small_number(s[0]) or _CN.get(s[0], 0))
+    return 10 * (small_number(s[0]) or _CN.get(s[0], 0)) + small_number(s[2:]) if len(s) == 3 else 0
+
+
+def items_listed(text: str) -> int:
+    """How many items a text lists at most: its separators plus one, or the items it counts off."""
+    return max(len(_ITEM_SEP.findall(text)) + 1, len(_COUNTED_OFF.findall(text)))
+
+
+def lists_too_few(text: str, question: str) -> bool:
+    """Whether the question asks for a counted set's members and the text lists fewer than all but one of them."""
+    n = asked_count(question)
+    return n is not None and items_listed(text) < n - 1

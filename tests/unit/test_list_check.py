@@ -1,0 +1,36 @@
+"""A question asking which members a counted set holds is not answered by a sentence that only announces the set
+(kb/answer/list_check.py)."""
+
+from __future__ import annotations
+
+from kb.answer.list_check import asked_count, items_listed, lists_too_few
+
+HOSPITALS = "河南省2月12日向社会公布的19家市级孕产妇救治定点医院分别是哪些医院？"
+
+
+def test_the_count_a_question_asks_the_members_of():
+    assert asked_count(HOSPITALS) == 19
+    assert asked_count("“三个高地”指挥部的“一办七组”，七个组分别是哪几个组？") == 7
+    # The count written last before the asking words: 8种, not the 5 left after the three it names.
+    assert asked_count("热线提供8种外语服务，除英语、法语、德语外，另外5种是哪些语种？") == 8
+    # An ordinal (第三个) and a name's number (二十大) count nothing; a pair is no list.
+    assert asked_count("二十大报告提到的第三个历史决议总结的十条历史经验具体是哪些？") == 10
+    assert asked_count("二十大报告中“分两步走”的战略安排具体是怎样的？") is None
+    assert asked_count("“两条线”分别指什么？") is None
+    # Aspects asked of counted measures are fewer than the measures.
+    assert asked_count("该区出台的九条“干货”包括哪些方面？") is None
+    assert asked_count("复工复产有哪些措施？") is None
+
+
+def test_items_a_text_lists():
+    assert items_listed("坚持社会主义道路、坚持人民民主专政、坚持中国共产党的领导、坚持马克思列宁主义毛泽东思想。") == 4
+    assert items_listed("一是加强监测。二是保障供应。三是稳定价格。") == 3
+    assert items_listed("我省确定了19家市级孕产妇救治定点医院并向社会公布。") == 1
+
+
+def test_an_announcement_is_no_list():
+    announced = "2月12日，我省确定了2家省级、19家市级孕产妇救治定点医院并向社会公布。[1]"
+    assert lists_too_few(announced, HOSPITALS)
+    listed = "四项基本原则是：坚持社会主义道路、坚持人民民主专政、坚持中国共产党的领导、坚持马克思列宁主义毛泽东思想。"
+    assert not lists_too_few(listed, "党章中的“四项基本原则”具体是指哪些？")
+    assert not lists_too_few(announced, "河南省确定了多少家市级定点医院？")
