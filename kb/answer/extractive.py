@@ -38,7 +38,7 @@ from kb.answer.features import (
 )
 from kb.answer.list_check import asked_count, lists_too_few
 from kb.answer.sentence_similarity import SentenceSimilarity
-from kb.answer.sentences import split_sentences
+from kb.answer.sentences import split_sentences, without_datelines
 from kb.answer.terms import KeyTerm, small_number
 from kb.answer.year_check import another_year, question_year
 from kb.settings import AnswerSettings
@@ -196,7 +196,7 @@ class ExtractiveAnswerer:
         # names), or a when question they give no date, is about a figure the knowledge base does not give
         # (男性公务员到多少岁退休 → 达到国家规定的退休年龄的，应当退休). The model cannot learn it: the sources'
         # unanswerable questions seldom ask for one (AnswerSettings.quantity_check).
-        quoted = without_markers(answer.text)
+        quoted = without_datelines(without_markers(answer.text))
         if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
             kinds = "、".join(FIGURE_NAMES[k] for k in sorted(asked_figures(question))) or "数字"
             reason = f"最相关的段落没有给出所问的{kinds}。"

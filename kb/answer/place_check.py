@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from kb.answer.sentences import without_datelines
 from kb.answer.terms import is_place, place_stem
 from kb.store.tokenize import pos_tags
 
 _TITLE = re.compile(r"《[^》]*》")
 _WORD = re.compile(r"[\u4e00-\u9fff]")
-_DATELINE = re.compile(r"[^，。,\s]{0,12}?[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日电")
 
 
 def places_named(text: str) -> list[str]:
@@ -61,7 +61,7 @@ def another_place(question: str, cited: Iterable[tuple[str, str, str]]) -> tuple
     for title, passage, _ in docs:
         # A document without a title of words (crud_d218, a file's id) is judged by the passage cited, its dateline
         # left out: 新华社北京2月15日电 says where the news was filed, not what it is about.
-        places = places_named(title) if _WORD.search(title) else places_named(_DATELINE.sub("", passage))
+        places = places_named(title) if _WORD.search(title) else places_named(without_datelines(passage))
         if not places:
             return None  # a document of no place (national) may hold the answer for every place
         own.append(places[0])

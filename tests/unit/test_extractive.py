@@ -184,6 +184,9 @@ def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_
     assert counted_noun("重庆4个集中救治医院一共有多少张床位？") == "床位"
     assert counted_noun("北京的森林覆盖率现在是多少？") == "覆盖率"
     assert counted_noun("2025年全国高校毕业生预计有多少万人？") == "毕业生"
+    # 要 before 达到 is no part of the noun; 能 of 产能 is.
+    assert counted_noun("特殊困难老年人的月探访率要达到多少？") == "探访"
+    assert counted_noun("上海市口罩企业投产后产能有多少？") == "产能"
     # What only says "the figure" names nothing counted, nor does a question with no such noun; contact details
     # are left to their own shapes.
     assert counted_noun("小微企业减税的金额是多少？") is None

@@ -23,3 +23,14 @@ def test_a_number_with_a_decimal_point_is_not_a_sentence_end():
 def test_empty_text_has_no_sentences():
     assert sentences("") == []
     assert sentences("  \n ") == []
+
+
+def test_a_dateline_is_no_date_nor_place_an_answer_gives():
+    from kb.answer.sentences import without_datelines
+
+    assert without_datelines("新华社杭州2月11日电（记者 王俊禄）温州将设立2亿元稳岗专项资金。") == (
+        "（记者 王俊禄）温州将设立2亿元稳岗专项资金。"
+    )
+    assert without_datelines("2023-08-17 10:48，正文：原标题：杭州：8月18日起收取燃油附加费") == (
+        "原标题：杭州：8月18日起收取燃油附加费"
+    )
