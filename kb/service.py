@@ -164,9 +164,10 @@ class KnowledgeBase:
         from kb.answer.extractive import REFUSAL_TEXT
         from kb.answer.place_check import another_place, names
 
-        cited: dict[str, tuple[str, str]] = {}
+        cited: dict[str, tuple[str, str, str]] = {}
         for c in answer.citations:
-            cited.setdefault(c.chunk_id.rsplit(":", 1)[0], (c.title, c.passage))
+            # The authority line (kind · issuer · number …) names the issuing body (kb/store/authority.py).
+            cited.setdefault(c.chunk_id.rsplit(":", 1)[0], (c.title, c.authority, c.passage))
         mismatch = another_place(question, [(*tp, self.index.doc_text(d)) for d, tp in cited.items()])
         if mismatch is None:
             return hits, answer

@@ -22,17 +22,27 @@ from kb.store.tokenize import pos_tags
 
 _TITLE = re.compile(r"《[^》]*》")
 _WORD = re.compile(r"[\u4e00-\u9fff]")
+# Words jieba tags as places (新建区, 高新区) that questions use as common words: 上海市新建了多少张床位.
+_HOMOGRAPHS = frozenset({"新建", "高新", "开发", "城关"})
+_PLACE_HEAD = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:省|市|自治区|自治州|县|区)")
 
 
 def places_named(text: str) -> list[str]:
-    """The places a text (a title, a question) names, as jieba tags them, in order."""
-    return list(dict.fromkeys(w for w, tag in pos_tags(text) if tag == "ns" and is_place(w)))
+    """The places a text (a title, an issuer) names, as jieba tags them, in order; a body's name tagged whole
+    (北京市人民政府, 江西省人民政府办公厅) names the place it begins with."""
+    out = []
+    for word, tag in pos_tags(text):
+        if tag == "ns" and is_place(word):
+            out.append(word)
+        elif tag == "nt" and (m := _PLACE_HEAD.match(word)) and is_place(m.group(0)):
+            out.append(m.group(0))
+    return list(dict.fromkeys(out))
 
 
 def question_places(question: str) -> list[str]:
     """The places a question asks about (outside any 《title》 it quotes); of a place written right before another
     (北京密云区, 广东省深圳市) only the narrower one, which its documents name without the wider."""
-    tags = pos_tags(_TITLE.sub("，", question))
+    tags = [(w, t) for w, t in pos_tags(_TITLE.sub("，", question)) if w not in _HOMOGRAPHS]
     out: list[str] = []
     for i, (word, tag) in enumerate(tags):
         if tag != "ns" or not is_place(word):
@@ -49,23 +59,27 @@ def names(text: str, place: str) -> bool:
     return place in text or place_stem(place) in text
 
 
-def another_place(question: str, cited: Iterable[tuple[str, str, str]]) -> tuple[str, str] | None:
-    """(asked place, a cited document's place) when every cited document, given as (title, cited passage, text), is
-    of a place (its title names one; a document without a title, its cited passage) and none names a place the question
-    asks about; None otherwise."""
+def another_place(question: str, cited: Iterable[tuple[str, str, str, str]]) -> tuple[str, str] | None:
+    """(asked place, a cited document's place) when every cited document, given as (title, issuer, cited passage,
+    text), is of a place (its title names one, else its issuer; a document without a title, its cited passage) and
+    none names a place the question asks about; None otherwise."""
     asked = question_places(question)
     docs = list(cited)
     if not asked or not docs:
         return None
     own: list[str] = []
-    for title, passage, _ in docs:
+    for title, issuer, passage, _ in docs:
         # A document without a title of words (crud_d218, a file's id) is judged by the passage cited, its dateline
-        # left out: 新华社北京2月15日电 says where the news was filed, not what it is about.
-        places = places_named(title) if _WORD.search(title) else places_named(without_datelines(passage))
+        # left out: 新华社北京2月15日电 says where the news was filed, not what it is about. A titled one whose
+        # title names no place is its issuer's (a city paper's article: 中共株洲市直属机关工作委员会).
+        if _WORD.search(title):
+            places = places_named(title) or places_named(issuer)
+        else:
+            places = places_named(without_datelines(passage))
         if not places:
             return None  # a document of no place (national) may hold the answer for every place
         own.append(places[0])
     for place in asked:
-        if not any(names(title, place) or names(text, place) for title, _, text in docs):
+        if not any(names(title, place) or names(text, place) for title, _, _, text in docs):
             return place, own[0]
     return None
