@@ -19,6 +19,8 @@ _COUNT = re.compile(
 )
 # Asking for the members, after the count: 分别是哪些, 具体包括哪些, 还包括哪些, 另外…是哪些.
 _WHICH = re.compile(r"分别(?:是|由|为|有)|具体(?:包括|是|有)|包括哪|还包括|另外|是哪[些几]")
+_ASKED_COUNT = re.compile(r"哪([0-9]{1,3}|[一二两三四五六七八九十]{1,3})(?:个|家|项|种|条|类|所|件|位|名|批)")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’|「[^」]*」")
 _ASPECTS = re.compile(r"方面|领域|类别|几类|哪类")
 _ITEM_SEP = re.compile(r"[、；;]")
 _COUNTED_OFF = re.compile(
@@ -36,7 +38,14 @@ def asked_count(question: str) -> int | None:
     # 九条措施包括哪些方面: the aspects asked for are fewer than the items counted.
     if which is None or _ASPECTS.search(question, which.start()):
         return None
-    counts = [m for m in _COUNT.finditer(question, 0, which.start())]
+    # 具体是哪七条: the asking words restate the count.
+    restated = _ASKED_COUNT.search(question, which.start())
+    if restated:
+        n = _number(restated.group(1))
+        return n if n >= MIN_COUNT else None
+    # A count inside quotes names a policy (“制造业当家22条”, “税十条”), it does not count what is asked.
+    unquoted = _QUOTED.sub(lambda m: "·" * len(m.group(0)), question)
+    counts = list(_COUNT.finditer(unquoted, 0, which.start()))
     if not counts:
         return None
     n = _number(counts[-1].group(1))

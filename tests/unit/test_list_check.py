@@ -20,6 +20,10 @@ def test_the_count_a_question_asks_the_members_of():
     # Aspects asked of counted measures are fewer than the measures.
     assert asked_count("该区出台的九条“干货”包括哪些方面？") is None
     assert asked_count("复工复产有哪些措施？") is None
+    # A count in quotes names the policy; the members asked for are another set's.
+    assert asked_count("广东“制造业当家22条”提出的五大提升行动分别是什么？") is None
+    assert asked_count("四川税务“税十条”明确提出的十个方面分别是什么？") == 10
+    assert asked_count("“保障四川省公路畅通的七条措施”具体是哪七条？") == 7
 
 
 def test_items_a_text_lists():
