@@ -63,8 +63,8 @@ class KnowledgeBase:
         # a question using a term also searches for its definition. The service never imports the glossary.
         self.glossary: Mapping[str, str] = dict(glossary or {})
         self._shared_glossary: Mapping[str, str] | None = None  # the index's glossary last taken (Index.glossary)
-        self._router: tuple[tuple, Router] | None = None  # (documents' ids and versions, Router)
-        self._opening_cache: tuple[tuple, dict[str, str]] | None = None  # (the same, each one's title and opening)
+        # (documents' ids and versions, Router, each one's title and opening), read together once per change.
+        self._router: tuple[tuple, Router, dict[str, str]] | None = None
 
     def ask(self, question: str, doc_ids: list[str] | None = None) -> Answer:
         """Answer a question with citations, or refuse when the knowledge base does not hold the answer."""
@@ -188,11 +188,7 @@ class KnowledgeBase:
     def _openings(self) -> dict[str, str]:
         """Each ready document's title and opening (where a notice names its issuing place), kept until the
         documents change."""
-        docs = self.documents()
-        key = tuple((d.doc_id, d.updated_at) for d in docs)
-        if self._opening_cache is None or self._opening_cache[0] != key:
-            self._opening_cache = (key, {d.doc_id: f"{d.title}\n{self._head(d.doc_id)}" for d in docs})
-        return self._opening_cache[1]
+        return self._documents_read()[2]
 
     def _count_searched(self, scope: list[str] | None) -> int:
         """How many ready documents a search over `scope` could draw from."""
@@ -213,13 +209,20 @@ class KnowledgeBase:
     def route(self, question: str, among: list[str] | None = None) -> list[str] | None:
         """The documents a question names by the names people use for them (kb/answer/routing.py), or None;
         `among`: only these documents count (a person's choice)."""
+        return self._documents_read()[1].route(question, among)
+
+    def _documents_read(self) -> tuple[tuple, Router, dict[str, str]]:
+        """The router and the documents' openings, rebuilt when a document changed: one read of every opening
+        serves both."""
         from kb.answer.routing import Router
 
         docs = self.documents()
         key = tuple((d.doc_id, d.updated_at) for d in docs)
         if self._router is None or self._router[0] != key:
-            self._router = (key, Router((*_meta(d), self._head(d.doc_id)) for d in docs))
-        return self._router[1].route(question, among)
+            heads = {d.doc_id: self._head(d.doc_id) for d in docs}
+            router = Router((*_meta(d), heads[d.doc_id]) for d in docs)
+            self._router = (key, router, {d.doc_id: f"{d.title}\n{heads[d.doc_id]}" for d in docs})
+        return self._router
 
     def _head(self, doc_id: str) -> str:
         """The opening of a document (its first chunk, cut): the title block a speech's occasion is named in."""
