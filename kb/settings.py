@@ -168,8 +168,9 @@ class AnswerSettings(_Section):
     )
     place_check: bool = Field(
         True,
-        description="When every document an answer cites is another place's (its title names a place, and neither "
-        "title nor text names the one the question asks about: 吉林省… answered from 遂宁市's notice), search again "
+        description="When every document an answer cites is another place's (its title, or else its issuer, names a "
+        "place, and neither title nor text names the one the question asks about: 吉林省… answered from 遂宁市's "
+        "notice), search again "
         "among the asked place's own documents and refuse if they do not answer; an answer citing a document of no "
         "place (a ministry's) is not judged (docs/evaluation.md, session 22).",
     )

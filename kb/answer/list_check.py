@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from kb.answer.terms import small_number
+from kb.answer.terms import chinese_number, small_number
 
 # A count right before what it counts: 19家, 五个, 32项 (not 二十大: 大 is a name's part there, and a year is no count).
 _COUNT = re.compile(
@@ -26,7 +26,6 @@ _ITEM_SEP = re.compile(r"[、；;]")
 _COUNTED_OFF = re.compile(
     r"(?:^|[。；;：:\s])(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十]+）|[0-9]+[.．、]|第[一二三四五六七八九十]+[，,、])"
 )
-_CN = {"两": 2, "十": 10}
 # Two members are a pair the question may name itself; a count of three or more is a list to be given.
 MIN_COUNT = 3
 
@@ -53,15 +52,10 @@ def asked_count(question: str) -> int | None:
 
 
 def _number(s: str) -> int:
+    """19, 十二, 两 as a number (a set asked for member by member has fewer than a hundred); 0 otherwise."""
     if s.isdigit():
         return int(s)
-    if len(s) == 1:
-        return small_number(s) or _CN.get(s, 0)
-    if s.startswith("十"):
-        return 10 + small_number(s[1:])
-    if s.endswith("十"):
-        return 10 * (small_number(s[0]) or _CN.get(s[0], 0))
-    return 10 * (small_number(s[0]) or _CN.get(s[0], 0)) + small_number(s[2:]) if len(s) == 3 else 0
+    return small_number(s) or next((n for n in range(11, 100) if chinese_number(n) == s), 0)
 
 
 def items_listed(text: str) -> int:

@@ -3,8 +3,9 @@
 A question naming a place (吉林省…水电气费最长可以延期多久) is often answered from the same kind of notice of another
 place (遂宁市's): the measure is right for its place and wrong for the question. The key-term veto cannot see it, since
 the place is named somewhere in the knowledge base. A cited document is another place's when its title names a place
-and neither its title nor its text names the one asked (上海市 found as 上海). A document whose title names no place
-(a ministry's notice) speaks for every place, so an answer citing one is not judged.
+(or, naming none, its issuer; a document without a title, its cited passage) and neither its title nor its text names
+the one asked (上海市 found as 上海). A document of no place (a ministry's notice) speaks for every place, so an answer
+citing one is not judged.
 
 The knowledge base then searches again among the documents that name the asked place in their title or opening (the
 place's own notices) before it refuses: the first search often prefers a sibling notice that words the same national
