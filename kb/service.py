@@ -162,13 +162,16 @@ class KnowledgeBase:
         """An answer citing only another place's documents (kb/answer/place_check.py): searched again among the
         asked place's own documents (in `scope`), refused if they do not answer; the passages and answer used."""
         from kb.answer.extractive import REFUSAL_TEXT
-        from kb.answer.place_check import another_place, names
+        from kb.answer.place_check import another_place, names, question_places
 
+        asked = question_places(question)
+        if not asked:
+            return hits, answer  # before reading the cited documents' texts: most questions name no place
         cited: dict[str, tuple[str, str, str]] = {}
         for c in answer.citations:
             # The authority line (kind · issuer · number …) names the issuing body (kb/store/authority.py).
             cited.setdefault(c.chunk_id.rsplit(":", 1)[0], (c.title, c.authority, c.passage))
-        mismatch = another_place(question, [(*tp, self.index.doc_text(d)) for d, tp in cited.items()])
+        mismatch = another_place(asked, [(*tp, self.index.doc_text(d)) for d, tp in cited.items()])
         if mismatch is None:
             return hits, answer
         place, other = mismatch

@@ -60,11 +60,10 @@ def names(text: str, place: str) -> bool:
     return place in text or place_stem(place) in text
 
 
-def another_place(question: str, cited: Iterable[tuple[str, str, str, str]]) -> tuple[str, str] | None:
+def another_place(asked: list[str], cited: Iterable[tuple[str, str, str, str]]) -> tuple[str, str] | None:
     """(asked place, a cited document's place) when every cited document, given as (title, issuer, cited passage,
     text), is of a place (its title names one, else its issuer; a document without a title, its cited passage) and
-    none names a place the question asks about; None otherwise."""
-    asked = question_places(question)
+    none names a place the question asks about (`asked`, its `question_places`); None otherwise."""
     docs = list(cited)
     if not asked or not docs:
         return None

@@ -19,34 +19,34 @@ def test_the_places_a_question_asks_about():
 
 def test_another_place_s_notice():
     guangxi = ("广西免收疫情防控所需药品医疗器械注册费", "", FEES, FEES)
-    assert another_place("云南省对医疗器械注册费是否实行零收费？", [guangxi]) == ("云南省", "广西")
-    assert another_place("广西对医疗器械注册费是否实行零收费？", [guangxi]) is None
+    assert another_place(question_places("云南省对医疗器械注册费是否实行零收费？"), [guangxi]) == ("云南省", "广西")
+    assert another_place(question_places("广西对医疗器械注册费是否实行零收费？"), [guangxi]) is None
     # The text naming the asked place is enough (a notice of one province on aid to another).
     told = ("广西免收注册费", "", FEES, FEES + "对支援云南省的企业同样适用。")
-    assert another_place("云南省对医疗器械注册费是否实行零收费？", [told]) is None
-    assert another_place("医疗器械注册费是否实行零收费？", [guangxi]) is None
+    assert another_place(question_places("云南省对医疗器械注册费是否实行零收费？"), [told]) is None
+    assert another_place(question_places("医疗器械注册费是否实行零收费？"), [guangxi]) is None
 
 
 def test_a_national_document_speaks_for_every_place():
     national = ("国家药监局关于疫情防控所需医疗器械注册费的公告", "公告 · 国家药品监督管理局", FEES, FEES)
-    assert another_place("云南省对医疗器械注册费是否实行零收费？", [national]) is None
+    assert another_place(question_places("云南省对医疗器械注册费是否实行零收费？"), [national]) is None
     guangxi = ("广西免收疫情防控所需药品医疗器械注册费", "", FEES, FEES)
-    assert another_place("云南省对医疗器械注册费是否实行零收费？", [guangxi, national]) is None
+    assert another_place(question_places("云南省对医疗器械注册费是否实行零收费？"), [guangxi, national]) is None
 
 
 def test_a_document_without_a_title_is_judged_by_its_passage_not_its_dateline():
     hangzhou = "杭州：8月18日起，市区出租车将收取1元燃油附加费。"
     asked = "南京市区出租车从哪天开始收取燃油附加费？"
-    assert another_place(asked, [("crud_d218", "", hangzhou, hangzhou)]) == ("南京市", "杭州")
+    assert another_place(question_places(asked), [("crud_d218", "", hangzhou, hangzhou)]) == ("南京市", "杭州")
     wire = "新华社北京2月15日电 财政部预拨第二批疫情防控补助资金80亿元。"
-    assert another_place("财政部为武汉预拨了多少补助资金？", [("crud_d001", "", wire, wire)]) is None
+    assert another_place(question_places("财政部为武汉预拨了多少补助资金？"), [("crud_d001", "", wire, wire)]) is None
 
 
 def test_a_title_naming_no_place_is_its_issuer_s():
     # A city paper's article, and a report whose place is inside its issuer's name (北京市人民政府 is one word).
     article = ("坚持以党建引领生态", "报刊文章 · 中共株洲市直属机关工作委员会", "市区优良天数达到124天。", "")
-    assert another_place("湘潭市区优良天数是多少天？", [article]) == ("湘潭市", "株洲市")
+    assert another_place(question_places("湘潭市区优良天数是多少天？"), [article]) == ("湘潭市", "株洲市")
     report = ("北京市人民政府工作报告", "报告 · 北京市人民政府", "新建养老护理床位6232张。", "")
-    assert another_place("上海市新建了多少张养老护理床位？", [report]) == ("上海市", "北京市")
+    assert another_place(question_places("上海市新建了多少张养老护理床位？"), [report]) == ("上海市", "北京市")
     national = ("政府工作报告", "报告 · 国务院", "城乡居民基础养老金最低标准再提高20元。", "")
-    assert another_place("湖南省城乡居民基础养老金最低标准是多少？", [national]) is None
+    assert another_place(question_places("湖南省城乡居民基础养老金最低标准是多少？"), [national]) is None
