@@ -152,6 +152,13 @@ class AnswerSettings(_Section):
         "以上确诊病例), and a question asking when (哪一天, 何时) when they state no date: the knowledge base does not "
         "give the figure (docs/evaluation.md, sessions 16, 18 and 21).",
     )
+    contact_check: bool = Field(
+        True,
+        description="Refuse a question asking for a contact detail (an address, phone number, web or e-mail address, "
+        "postcode: 举报电话是多少, 收件地址是什么) when the sentences the answer would quote give none in that form: "
+        "the passage names the hotline or office but the knowledge base does not give its number (docs/evaluation.md, "
+        "session 23).",
+    )
     year_check: bool = Field(
         True,
         description="Refuse a question about one year (2025年…有多少) when every sentence the answer would quote speaks "

@@ -19,6 +19,7 @@ from kb.answer.features import (
     DocFreq,
     Question,
     analyse,
+    asked_contact,
     asked_figures,
     asked_shorthand,
     bigram_share,
@@ -48,7 +49,9 @@ __all__ = ["REFUSAL_TEXT", "ExtractiveAnswerer", "Candidate", "Decision", "quest
 
 REFUSAL_TEXT = "知识库中没有找到能回答这个问题的内容。"
 _CLAUSE_END = re.compile(r"[。！？!?]")
-_CLAUSE = re.compile(r"[，,；;：:]")
+# Where a long sentence may be cut: after a clause, or at a space, which in flattened notices stands for a line break
+# (…热线：12366 （二）系统服务电话 …: items run on with no punctuation at all).
+_CLAUSE = re.compile(r"[，,；;：:]|\s+(?=\S)")
 _HOW = re.compile(r"怎么|如何|怎样|什么|哪些")
 # A legal article states a condition and its consequence in parallel clauses (…的，给予警告；情节较重的，…),
 # and a lead-in ending in ： is followed by its list: the next clause belongs to the answer.
@@ -192,11 +195,17 @@ class ExtractiveAnswerer:
         if not d.answer:
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
         answer = self.compose(question, hits, d.candidates, d.question)
+        quoted = without_datelines(without_markers(answer.text))
+        # A contact detail asked (举报电话是多少) and none in the sentences: the passage names the hotline, not its number
+        # (before the figure checks, whose 多少 it also is).
+        contact = asked_contact(question) if self.cfg.contact_check else None
+        if contact is not None and not contact[1].search(quoted):
+            reason = f"最相关的段落没有给出所问的{contact[0]}。"
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
         # Structural, like the veto: a how-many question whose best sentences state no quantity (or none in the unit it
         # names), or a when question they give no date, is about a figure the knowledge base does not give
         # (男性公务员到多少岁退休 → 达到国家规定的退休年龄的，应当退休). The model cannot learn it: the sources'
         # unanswerable questions seldom ask for one (AnswerSettings.quantity_check).
-        quoted = without_datelines(without_markers(answer.text))
         if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
             kinds = "、".join(FIGURE_NAMES[k] for k in sorted(asked_figures(question))) or "数字"
             reason = f"最相关的段落没有给出所问的{kinds}。"
@@ -301,6 +310,9 @@ class ExtractiveAnswerer:
         # Where the question's words stand in the sentence: the answer may follow them (做到"三个逐一"，即…) or
         # precede them (…的"一网通办"新格局), so of the runs that hold as much, the one centred on them wins.
         at = [m.start() for t in q.idf for m in re.finditer(re.escape(t), c.text)]
+        if q.required_shape is not None:
+            # A contact detail asked: centred on the detail, so that what it is the number of comes with it.
+            at = [m.start() for m in q.required_shape.finditer(c.text)] or at
         best: tuple[float, float, int, int] | None = None
         for i in range(len(bounds) - 1):
             j = i + 1
@@ -309,6 +321,8 @@ class ExtractiveAnswerer:
             a, b = bounds[i], bounds[j]
             piece = c.text[a:b]
             fit = 0.3 if q.atype is not None and q.atype[1].search(piece) else 0.0
+            # A contact detail asked: the run that gives it (热线：12366), not the one that only names the hotline.
+            fit += 0.5 if q.required_shape is not None and q.required_shape.search(piece) else 0.0
             # Shared word pairs (地区生产总值增长) break ties between runs holding the same words (0.1–0.4 alike).
             score = round(coverage(q, piece) + fit + 0.2 * bigram_share(q, piece), 9)
             inside = [p for p in at if a <= p < b]

@@ -76,23 +76,36 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
 # not hold it, however well the rest of the question matches. Only a question that asks for one counts; one that
 # names a hotline or a website as its topic (12345热线共受理…多少件, 门户网站在哪些方面升级) does not.
 _ASKED = r"(?:是|为)?(?:多少|什么|哪里|哪儿|哪个)"
-REQUIRED_SHAPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+REQUIRED_SHAPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     (
-        re.compile(rf"(?:地址|住址|办公地点|门牌){_ASKED}|(?:地址|住址|办公地点)在哪|在哪办公"),
+        "地址",
+        re.compile(
+            rf"(?:地址|住址|办公地点|门牌){_ASKED}|(?:地址|住址|办公地点)在哪|在哪办公|(?:收件|邮寄|寄送|通讯|通信|办公)地址"
+        ),
         re.compile(
             r"[\u4e00-\u9fff]{1,12}(?:路|街|大道|大街|巷|胡同|里)\s*[0-9０-９一二三四五六七八九十百]+\s*号|\d+号"
         ),
     ),
     (
+        "电话号码",
         re.compile(rf"(?:电话|热线|联系方式|手机号|号码){_ASKED}[？?]?$|(?:哪个|什么)(?:电话|热线|号码)"),
-        re.compile(r"\d{3,4}-?\d{7,8}|1\d{10}|\b123\d\d\b|\d{5,}"),
+        # 0851-86822440, （010）8403-8327, 400-886-9888, 0771—5860326, 13557710711, 12366.
+        re.compile(r"(?:[（(]?\d{3,4}[）)]?\s*[-—－]?\s*)?\d{3,4}\s*[-—－]\s*\d{4}|\d{3,4}[-—－]?\d{7,8}|\d{5,}"),
     ),
     (
-        re.compile(rf"网址|(?:网站|邮箱|电子邮件)(?:地址)?{_ASKED}[？?]?$"),
+        "网址或邮箱",
+        re.compile(rf"网址|(?:网站|邮箱|电子邮件)(?:地址)?{_ASKED}[？?]?$|(?:哪个|什么)(?:电子)?(?:邮箱|网址)"),
         re.compile(r"https?://|www\.|@[\w.]+|\.(?:com|cn|org|net)\b"),
     ),
-    (re.compile(r"邮编|邮政编码"), re.compile(r"(?<!\d)\d{6}(?!\d)")),
+    ("邮政编码", re.compile(r"邮编|邮政编码"), re.compile(r"(?<!\d)\d{6}(?!\d)")),
 ]
+
+
+def asked_contact(question: str) -> tuple[str, re.Pattern[str]] | None:
+    """The contact detail a question asks for (its name, as a refusal says it, and its written form), if any."""
+    return next(((name, shape) for name, asks, shape in REQUIRED_SHAPES if asks.search(question)), None)
+
+
 _SENT_END = re.compile(r"[。！？!?；;：:…”’」』）)]$")
 
 # A question asking how many or how much (多少, 几; not 哪几, which asks for a list) is answered only by a text that
@@ -211,9 +224,34 @@ def lacks_asked_figure(text: str, question: str) -> bool:
     for kind in kinds:
         stated = _FIGURES[kind][1]
         given = {m.group(0) for m in stated.finditer(question)}
-        if any(m.group(0) not in given for m in stated.finditer(text)):
-            return False
+        dates = _calendar_dates(text) if kind == "time" else []
+        for m in stated.finditer(text):
+            if m.group(0) not in given and not any(a <= m.start() and m.end() <= b for a, b in dates):
+                return False
     return True
+
+
+# A calendar date (2月19日, 2020年) is when something happened, not how long it lasts: 记者2月19日获悉 does not answer
+# 最长可以延期多久. A date that ends a period does (延期至3月31日, 2020年6月30日前), so a date after 至/到/截至 or
+# before 前/止/为止 is kept.
+_CALENDAR = re.compile(
+    r"(?:(?:19|20)\d\d\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?"
+    r"|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]"
+)
+_PERIOD_END_BEFORE = re.compile(r"(?:至|到|截至|截止|截止到|延长至|延至|之前|前)\s*$")
+_PERIOD_END_AFTER = re.compile(r"^\s*(?:前|之前|以前|止|为止|截止|到期)")
+
+
+def _calendar_dates(text: str) -> list[tuple[int, int]]:
+    """Spans of the calendar dates in `text` that are points in time, not the end of a period."""
+    out = []
+    for m in _CALENDAR.finditer(text):
+        if _PERIOD_END_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) or _PERIOD_END_AFTER.match(
+            text[m.end() : m.end() + 3]
+        ):
+            continue
+        out.append(m.span())
+    return out
 
 
 # What a how-many question counts: the noun after its measure word (多少张床位, 几名队员) or the one it asks the figure
@@ -476,7 +514,8 @@ def analyse(question: str, doc_freq: DocFreq) -> Question:
     for m in _NUMBER.finditer(_without_years(question)):
         keys.append(KeyTerm("number", m.group(0)))
     unknown_nouns = [kt.text for kt in keys if kt.kind == "noun" and _unknown_noun(kt.text, doc_freq)]
-    required = next((shape for asks, shape in REQUIRED_SHAPES if asks.search(question)), None)
+    contact = asked_contact(question)
+    required = contact[1] if contact else None
     return Question(
         text=question,
         terms=terms,

@@ -62,6 +62,12 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "list2_ncp_check": (_DATA / "check_list2_ncp.jsonl", "ncp"),
     "list2_crud_check": (_DATA / "check_list2_crud.jsonl", "crud_rag"),
     "list2_dev_check": (_DATA / "check_list2_dev.jsonl", "dev"),
+    "contact_ncp_check": (_DATA / "check_contact_ncp.jsonl", "ncp"),
+    "contact_crud_check": (_DATA / "check_contact_crud.jsonl", "crud_rag"),
+    "contact_dev_check": (_DATA / "check_contact_dev.jsonl", "dev"),
+    "time_ncp_check": (_DATA / "check_time_ncp.jsonl", "ncp"),
+    "time_crud_check": (_DATA / "check_time_crud.jsonl", "crud_rag"),
+    "time_dev_check": (_DATA / "check_time_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }

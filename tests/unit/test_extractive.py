@@ -115,7 +115,7 @@ def test_only_a_question_that_asks_for_a_contact_detail_needs_one():
     from kb.answer.features import REQUIRED_SHAPES
 
     def asks(q: str) -> bool:
-        return any(a.search(q) for a, _ in REQUIRED_SHAPES)
+        return any(a.search(q) for _, a, _ in REQUIRED_SHAPES)
 
     assert asks("泰州市海陵区审批服务热线是多少？") and asks("可拨打哪个电话进行咨询？")
     assert asks("门头沟区信访办公室收信地址是什么？") and asks("举报邮箱是什么？")
@@ -125,6 +125,45 @@ def test_only_a_question_that_asks_for_a_contact_detail_needs_one():
     assert not asks("捐赠物品动态在哪些网站能看到？")
     text = "捐赠动态也将在中央统战部官网、国务院侨办官网、中国侨网和中华医学会官网公布。"
     assert not answerer([text]).answer("捐赠物品动态在哪些网站能看到？", [hit(text, 0.9, title="捐赠公告")]).refused
+
+
+def test_a_contact_detail_question_is_refused_when_the_quoted_sentences_give_none():
+    named = "金堂县税务局通过税企交流群大力宣传网上办税，公布疫情防控期间涉税预约及咨询电话。"
+    q = "金堂县税务局公布的涉税预约及咨询电话号码是多少？"
+    # A number is among the passages (so the veto on none at all does not decide), but not in what is quoted.
+    other = "简阳市市场监管局开通价格举报专线：12315。"
+    hits = [hit(named, 0.9, title="金堂县税务局通告"), hit(other, 0.3, title="简阳市市场监管局通告", n=1)]
+    a = answerer([named, other]).answer(q, hits)
+    assert a.refused and a.reason == "最相关的段落没有给出所问的电话号码。"
+    given = "金堂县税务局公布疫情防控期间涉税预约及咨询电话：028-84932210。"
+    assert not answerer([given]).answer(q, [hit(given, 0.9, title="金堂县税务局通告")]).refused
+    # Phone numbers as notices write them: area code in brackets, a 400 line, a dash of any width.
+    from kb.answer.features import asked_contact
+
+    _, phone = asked_contact(q)
+    for number in ("（010）8403-8327", "400-886-9888", "0771—5860326", "13557710711", "12366"):
+        assert phone.search(f"咨询电话：{number}"), number
+    assert not phone.search("2020-02") and not phone.search("1-5月")
+    # The detail asked, however the question puts it.
+    assert asked_contact("应发送到哪个电子邮箱？")[0] == "网址或邮箱"
+    assert asked_contact("邮寄的收件地址和收件人是什么？")[0] == "地址"
+    assert asked_contact("12345热线共受理咨询多少件？") is None
+    # The setting off: only the plain how-many check is left, which reads a phone number as any figure.
+    off = ExtractiveAnswerer(AnswerSettings(contact_check=False), answerer([named, other]).doc_freq)
+    assert off.answer(q, hits).reason == "最相关的段落没有给出所问的数字。"
+
+
+def test_a_long_flattened_line_is_cut_at_its_spaces_to_keep_the_asked_number_with_its_label():
+    # Paragraphs flattened to spaces: no punctuation between the items, only the space where a line broke.
+    line = (
+        "一、纳税人如需咨询问题或办理业务，可拨打下列电话：（一）咨询电话 西藏自治区纳税服务热线：12366（二）系统服务电话 "
+        "（三）预约办税电话 "
+        + " ".join(f"{c}税务局办税预约电话" for c in ("拉萨市", "日喀则市", "山南市", "林芝市", "昌都市", "那曲市"))
+        + " 二、错峰办税，选择24小时自助办税终端，实现了发票领用、代开发票、完税证明打印等七大类功能。"
+    )
+    a = answerer([line]).answer("西藏自治区纳税服务热线是什么？", [hit(line, 0.9, title="西藏自治区税务局通告")])
+    assert not a.refused
+    assert "纳税服务热线：12366" in a.text
 
 
 def test_a_how_many_question_is_refused_when_the_answer_states_no_quantity():
@@ -223,6 +262,13 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert not lacks_asked_figure("自接到申请之日起三十日内予以审批。", "机关多长时间内要审批？")
     assert not lacks_asked_figure("每周报送1次企业复工复产进展情况。", "多久报送一次进展情况？")
     assert not lacks_asked_figure("延期缴纳至疫情结束后。", "最长可以延期多久？")
+    # When something happened is not how long it lasts; the date that ends a period is.
+    how_long = "小贷公司对客户延期还款最长可以延期多久？"
+    assert lacks_asked_figure("记者2月19日从市金融监管局获悉，该局印发通知，引导小贷公司缓解还款压力。", how_long)
+    assert lacks_asked_figure("2020年，小贷公司为受疫情影响的客户办理延期还款。", how_long)
+    assert not lacks_asked_figure("还款可延期至2020年6月30日。", how_long)
+    assert not lacks_asked_figure("客户可申请延期还款，6月30日前还清即可。", how_long)
+    assert not lacks_asked_figure("2月19日起，还款可延期3个月。", how_long)
     assert not lacks_asked_figure("赤字规模4.06万亿元。", "赤字规模是多少亿元？")
     # A question asking when is answered by a date, written any of the ways notices write one; one asking which day
     # by a day.
