@@ -269,6 +269,12 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert not lacks_asked_figure("还款可延期至2020年6月30日。", how_long)
     assert not lacks_asked_figure("客户可申请延期还款，6月30日前还清即可。", how_long)
     assert not lacks_asked_figure("2月19日起，还款可延期3个月。", how_long)
+    # A time of day asked is answered by a clock time, not by a count (每天8位专家) nor by being open.
+    assert asked_figures("专线每天几点到几点提供服务？") == {"clock"} and asked_figures("接听时间是？") == {"clock"}
+    assert asked_figures("提出了几点建议？") == frozenset() and asked_figures("哪些措施延长了营业时间？") == frozenset()
+    assert lacks_asked_figure("专线每天有8位医学专家参与咨询。", "专线每天几点到几点提供服务？")
+    for stated in ("服务时间为8:00-20:00。", "每日八时至二十时接听。", "自8月9日24时起执行。", "24小时接听。"):
+        assert not lacks_asked_figure(stated, "专线每天几点到几点提供服务？"), stated
     assert not lacks_asked_figure("赤字规模4.06万亿元。", "赤字规模是多少亿元？")
     # A question asking when is answered by a date, written any of the ways notices write one; one asking which day
     # by a day.
