@@ -10,6 +10,9 @@ FEES = "自治区药监局对疫情防控所需医疗器械产品注册费实行
 
 def test_the_places_a_question_asks_about():
     assert question_places("云南省对医疗器械注册费是否实行零收费？") == ["云南省"]
+    # Regions written without 自治区 or 特别行政区, which the key-term veto's place test does not take.
+    assert question_places("内蒙古对中小企业的贷款利率有什么变化？") == ["内蒙古"]
+    assert question_places("西藏对小微企业有哪些税收优惠？") == ["西藏"]
     # A place written right before another is the wider one: the district's documents need not name the city.
     assert question_places("北京密云区图书馆下辖有多少个镇街分馆？") == ["密云"]
     assert question_places("四川省血液中心向湖北支援了多少毫升血液？") == ["四川省", "湖北"]
