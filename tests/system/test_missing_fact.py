@@ -10,7 +10,6 @@ import re
 import pytest
 
 from kb.factory import build
-from kb.store.index import Index
 from tests.conftest import make_doc
 
 
@@ -27,16 +26,11 @@ def _report_sentences(corpus_dir, terms: tuple[str, ...]) -> list[tuple[str, str
 
 
 @pytest.fixture
-def kb(tmp_settings, embedder, corpus_dir, dangzhang):
-    index = Index(tmp_settings, embedder)
+def kb(kb_over, tmp_settings, corpus_dir, dangzhang):
     report = make_doc(
         "gwr_2024_guowuyuan.txt", "2024年政府工作报告", _report_sentences(corpus_dir, ("新三样", "“三保”", "四下基层"))
     )
-    for doc, chunks in (dangzhang, report):
-        index.upsert(doc, chunks)
-    k = build(tmp_settings, index=index)
-    yield k, tmp_settings
-    k.close()
+    return kb_over(dangzhang, report), tmp_settings
 
 
 def test_a_figure_in_the_unit_asked_is_answered_and_one_in_no_quoted_sentence_is_refused(kb):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from kb.factory import build
-from kb.store.index import Index
 from tests.conftest import make_doc
 
 GUANGXI = make_doc(
@@ -43,13 +42,8 @@ MIYUN = make_doc(
 
 
 @pytest.fixture
-def kb(tmp_settings, embedder):
-    index = Index(tmp_settings, embedder)
-    for doc, chunks in (GUANGXI, YUNNAN, SHENZHEN, CHONGQING, MIYUN):
-        index.upsert(doc, chunks)
-    k = build(tmp_settings, index=index)
-    yield k, tmp_settings
-    k.close()
+def kb(kb_over, tmp_settings):
+    return kb_over(GUANGXI, YUNNAN, SHENZHEN, CHONGQING, MIYUN), tmp_settings
 
 
 def test_a_place_is_answered_from_its_own_notice(kb):

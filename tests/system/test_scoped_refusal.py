@@ -7,8 +7,6 @@ import re
 
 import pytest
 
-from kb.factory import build
-from kb.store.index import Index
 from tests.conftest import make_doc
 
 Q_PRINCIPLE = "国家机构按照什么原则组织运行？"
@@ -20,16 +18,12 @@ def _xianfa_articles(corpus_dir, numbers: tuple[str, ...]) -> list[tuple[str, st
 
 
 @pytest.fixture
-def kb(tmp_settings, embedder, corpus_dir, dangzhang, report):
-    index = Index(tmp_settings, embedder)
+def kb(kb_over, corpus_dir, dangzhang, report):
     xianfa = make_doc(
         "xianfa_2018.md", "中华人民共和国宪法", _xianfa_articles(corpus_dir, ("一", "二", "三", "五", "六十四"))
     )
-    for doc, chunks in (dangzhang, report, xianfa):
-        index.upsert(doc, chunks)
-    k = build(tmp_settings, index=index)
-    yield k, {"dangzhang": dangzhang[0].doc_id, "xianfa": xianfa[0].doc_id, "report": report[0].doc_id}
-    k.close()
+    k = kb_over(dangzhang, report, xianfa)
+    return k, {"dangzhang": dangzhang[0].doc_id, "xianfa": xianfa[0].doc_id, "report": report[0].doc_id}
 
 
 def test_a_question_scoped_to_a_document_without_the_answer_is_refused(kb):
