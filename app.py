@@ -109,8 +109,11 @@ def login_required(settings: Settings) -> bool:
     return UserStore.open(settings).count() > 0 or bool(settings.ldap.url)
 
 
-def create_server(settings: Settings, auth_enabled: bool) -> FastAPI:
-    """The HTTP API (/api/v1, /v1, /mcp, OpenAPI at /docs) with the Gradio app mounted on /."""
+def create_server(settings: Settings, auth_enabled: bool, warm_up: bool = False) -> FastAPI:
+    """The HTTP API (/api/v1, /v1, /mcp, OpenAPI at /docs) with the Gradio app mounted on /; `warm_up`: answer a
+    question in the background at start, so that the first visitor does not wait for the models to load."""
+    import threading
+
     from kb.api.http_api import create_api
 
     # Gradio's queue recomputes a pandas summary of up to 10,000 past events after every event (for its monitoring
@@ -119,6 +122,8 @@ def create_server(settings: Settings, auth_enabled: bool) -> FastAPI:
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
     svc = create_services(settings, auth_enabled)
+    if warm_up:
+        threading.Thread(target=svc.kb().warm_up, name="kb-warm-up", daemon=True).start()
     demo = create_app(settings, auth_enabled, services=svc)
     api = create_api(svc)
     if auth_enabled:
@@ -180,7 +185,7 @@ def main() -> int:
 
     try:
         ensure_sample(settings)
-        server = create_server(settings, auth_enabled)
+        server = create_server(settings, auth_enabled, warm_up=True)
     except (IndexCorrupt, VectorsMissing) as exc:  # refuse to serve answers from a broken index
         print(exc, file=sys.stderr)
         return 2
