@@ -81,6 +81,8 @@ REQUIRED_SHAPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
         "地址",
         re.compile(
             rf"(?:地址|住址|办公地点|门牌){_ASKED}|(?:地址|住址|办公地点)在哪|在哪办公|(?:收件|邮寄|寄送|通讯|通信|办公)地址"
+            # 在哪个区、哪条路: a street asked for is an address.
+            r"|(?:哪|什么)条(?:路|街|大道|大街)"
         ),
         re.compile(
             r"[\u4e00-\u9fff]{1,12}(?:路|街|大道|大街|巷|胡同|里)\s*[0-9０-９一二三四五六七八九十百]+\s*号|\d+号"
@@ -320,6 +322,8 @@ _SHORTHAND_BARE = re.compile(rf"[{_NUMERAL}][^\W{_NUMERAL}]{{1,2}}[{_NUMERAL}][^
 _ASKS_CONTENT = re.compile(
     r"指(?:的是)?(?:什么|哪)|什么意思|(?:什么|哪些)含义|含义是什么|具体内容|内容是什么|具体是什么|分别是(?:什么|哪)"
     r"|包括哪|包含哪|有哪些内容|是哪[几些]|哪[几些]个方面"
+    # 具体表述是什么, 原文怎么说: its wording.
+    r"|表述(?:是|为)?(?:什么|怎样|如何)|(?:怎么|如何)表述|原文(?:是|怎么)"
     # 是指保哪三项, 是哪四个方面: which of its parts, counted.
     rf"|哪[{_NUMERAL}]+(?:个|项|类|种|条|方面|部分|大|点|件|批)"
 )

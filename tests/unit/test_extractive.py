@@ -147,6 +147,7 @@ def test_a_contact_detail_question_is_refused_when_the_quoted_sentences_give_non
     # The detail asked, however the question puts it.
     assert asked_contact("应发送到哪个电子邮箱？")[0] == "网址或邮箱"
     assert asked_contact("邮寄的收件地址和收件人是什么？")[0] == "地址"
+    assert asked_contact("建宁驿站具体在哪个区、哪条路？")[0] == "地址"
     assert asked_contact("12345热线共受理咨询多少件？") is None
     # The setting off: only the plain how-many check is left, which reads a phone number as any figure.
     off = ExtractiveAnswerer(AnswerSettings(contact_check=False), answerer([named, other]).doc_freq)
@@ -302,6 +303,7 @@ def test_a_shorthand_the_passages_only_mention_is_not_explained_by_them():
 
     assert asked_shorthand("十九大报告里提到的“三严三实”具体是指什么？") == "三严三实"
     assert asked_shorthand("三高四新是什么？") == "三高四新"
+    assert asked_shorthand("“两个确立”的具体表述是什么？") == "两个确立"
     assert asked_shorthand("“三个高地”指挥部的“一办七组”分别是哪几个组？") == "一办七组"
     assert asked_shorthand("“四下基层”具体是哪四个方面？") == "四下基层"
     # A name with a numeral in it, asked something else; a quoted figure.
