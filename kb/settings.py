@@ -148,8 +148,9 @@ class AnswerSettings(_Section):
         True,
         description="Refuse a question asking how many or how much (多少, 几) when the sentences the answer would quote "
         "state no quantity besides the question's own, or none in the unit the question names (几名, 多少岁, 多少元, "
-        "多久: a calendar date is no period; 几点: a time of day), or state it only in sentences that name none of what the question counts (多少张床位 answered by 收治99%"
-        "以上确诊病例), and a question asking when (哪一天, 何时) when they state no date: the knowledge base does not "
+        "多久: a calendar date is no period; 几点: a time of day), or state it only in sentences that name none of what "
+        "the question counts (多少张床位 answered by 收治99%以上确诊病例), and a question asking when (哪一天, 何时) "
+        "when they state no date: the knowledge base does not "
         "give the figure (docs/evaluation.md, sessions 16, 18, 21 and 23).",
     )
     contact_check: bool = Field(
