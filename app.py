@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 import gradio as gr
@@ -112,8 +113,6 @@ def login_required(settings: Settings) -> bool:
 def create_server(settings: Settings, auth_enabled: bool, warm_up: bool = False) -> FastAPI:
     """The HTTP API (/api/v1, /v1, /mcp, OpenAPI at /docs) with the Gradio app mounted on /; `warm_up`: answer a
     question in the background at start, so that the first visitor does not wait for the models to load."""
-    import threading
-
     from kb.api.http_api import create_api
 
     # Gradio's queue recomputes a pandas summary of up to 10,000 past events after every event (for its monitoring

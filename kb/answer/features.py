@@ -248,7 +248,7 @@ _CALENDAR = re.compile(
     r"(?:(?:19|20)\d\d\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?"
     r"|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]"
 )
-_PERIOD_END_BEFORE = re.compile(r"(?:至|到|截至|截止|截止到|延长至|延至|之前|前)\s*$")
+_PERIOD_END_BEFORE = re.compile(r"(?:至|到|截止|前)\s*$")  # also 截至, 截止到, 延长至, 之前: anchored at the end
 _PERIOD_END_AFTER = re.compile(r"^\s*(?:前|之前|以前|止|为止|截止|到期)")
 
 
