@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kb.answer.sentences import sentences
-from kb.answer.terms import KeyTerm, key_terms, noun_parts, place_stem, small_number, variants
+from kb.answer.terms import KeyTerm, article_forms, key_terms, noun_parts, place_stem, small_number, variants
 from kb.store.tokenize import pos_tags, tokenize
 from kb.types import Chunk, Hit
 
@@ -388,9 +388,9 @@ _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 
 
 # Key terms that name one specific thing (a document title, a quoted name, a numbered event, a year, a Latin
-# token such as 5G, a number): when no retrieved document holds one, the question is about something else.
-# Places and nouns are left to the model: documents write 沪 for 上海 and paraphrase nouns.
-STRONG_KEY_KINDS = frozenset({"title", "quoted", "event", "year", "latin", "number"})
+# token such as 5G, an article of a law, a number): when no retrieved document holds one, the question is about
+# something else. Places and nouns are left to the model: documents write 沪 for 上海 and paraphrase nouns.
+STRONG_KEY_KINDS = frozenset({"title", "quoted", "event", "year", "latin", "article", "number"})
 
 
 def question_terms(question: str) -> list[str]:
@@ -465,6 +465,9 @@ def holds_key(kt: KeyTerm, chunk: Chunk, text: str | None = None) -> bool:
         return holds(term, flat) or place_stem(term) in flat
     if kt.kind == "quoted":
         return holds(term, flat) or _enumerated(term, flat)
+    if kt.kind == "article":
+        # 第 and 条 bound the number: 第四十八条 is not inside 第一百四十八条.
+        return any(f in flat for f in article_forms(term))
     return holds(term, flat)
 
 

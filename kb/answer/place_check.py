@@ -33,9 +33,9 @@ def places_named(text: str) -> list[str]:
     (北京市人民政府, 江西省人民政府办公厅) names the place it begins with."""
     out = []
     for word, tag in pos_tags(text):
-        if tag == "ns" and _place(word):
+        if tag == "ns" and is_place(word):
             out.append(word)
-        elif tag == "nt" and (m := _PLACE_HEAD.match(word)) and _place(m.group(0)):
+        elif tag == "nt" and (m := _PLACE_HEAD.match(word)) and is_place(m.group(0)):
             out.append(m.group(0))
     return list(dict.fromkeys(out))
 
@@ -46,21 +46,13 @@ def question_places(question: str) -> list[str]:
     tags = [(w, t) for w, t in pos_tags(_TITLE.sub("，", question)) if w not in _HOMOGRAPHS]
     out: list[str] = []
     for i, (word, tag) in enumerate(tags):
-        if tag != "ns" or not _place(word):
+        if tag != "ns" or not is_place(word):
             continue
         after = tags[i + 1] if i + 1 < len(tags) else ("", "")
-        if after[1] == "ns" and _place(after[0]):
+        if after[1] == "ns" and is_place(after[0]):
             continue
         out.append(word)
     return list(dict.fromkeys(out))
-
-
-def _place(word: str) -> bool:
-    """`terms.is_place`, and the regions it misses by name alone (内蒙古, 西藏, 香港: named without 自治区 or
-    特别行政区). Kept here: the key-term veto's learned features read `is_place` as it is."""
-    from kb.store.tokenize import in_dictionary
-
-    return is_place(word) or (len(word) >= 2 and any(in_dictionary(word + s) for s in ("自治区", "特别行政区")))
 
 
 def names(text: str, place: str) -> bool:

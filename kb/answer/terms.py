@@ -29,6 +29,8 @@ _QUOTED = re.compile(r"[“\"「]([^”\"」]{2,30})[”\"」]")
 _EVENT = re.compile(
     r"第[一二三四五六七八九十百\d]+[届次](?:[^，。？！、\s“”]{0,20}?)(?:大会|大赛|会议|论坛|博览会|峰会|展览会|运动会|金奖|奖|赛)"
 )
+# An article of a law or rule (第一百四十八条, 第34条): a constitution without a 148th article does not answer for it.
+_ARTICLE = re.compile(r"第([一二三四五六七八九十百千零〇两\d]{1,8})条")
 _ASKS = re.compile(
     r"[哪怎几谁啥]|什么|多[少长久大远高重]|何时|时候"
 )  # question words are not topics, whatever jieba tags them
@@ -67,6 +69,31 @@ def chinese_number(n: int) -> str:
 
 
 _SMALL = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
+
+
+def parse_chinese_number(s: str) -> int | None:
+    """一百四十八 -> 148, 二十 -> 20, 十二 -> 12 (below 10000); None when `s` is not such a number."""
+    digits = {c: i for i, c in enumerate(_CN_DIGIT)} | {"零": 0, "两": 2}
+    units = {"十": 10, "百": 100, "千": 1000}
+    total, digit = 0, None
+    for c in s:
+        if c in digits:
+            digit = digits[c]
+        elif c in units:
+            total += (1 if digit is None else digit) * units[c]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0) if s else None
+
+
+def article_forms(term: str) -> list[str]:
+    """An article number as documents may write it: 第148条 and 第一百四十八条."""
+    m = _ARTICLE.fullmatch(term)
+    if not m:
+        return [term]
+    n = int(m.group(1)) if m.group(1).isdigit() else parse_chinese_number(m.group(1))
+    return [term] if n is None else list(dict.fromkeys([term, f"第{chinese_number(n)}条", f"第{n}条"]))
 
 
 def small_number(s: str) -> int:
@@ -109,7 +136,7 @@ def expand_query(question: str) -> str:
 class KeyTerm:
     """A term that pins a question to a topic: if the evidence lacks it, the evidence is about something else."""
 
-    kind: str  # title | quoted | event | year | latin | place | noun | shape (a missing contact-detail form)
+    kind: str  # title | quoted | event | year | latin | article | place | noun | number
     text: str
 
 
@@ -126,6 +153,8 @@ def key_terms(question: str) -> list[KeyTerm]:
         out.append(KeyTerm("event", m.group(0)))
     for m in _YEAR.finditer(q_wo_titles):
         out.append(KeyTerm("year", m.group(1)))
+    for m in _ARTICLE.finditer(q_wo_titles):
+        out.append(KeyTerm("article", m.group(0)))
     for m in _LATIN.finditer(q_wo_titles):
         out.append(KeyTerm("latin", m.group(0)))
     for word, tag in pos_tags(q_wo_titles):
@@ -144,8 +173,9 @@ def is_place(word: str) -> bool:
     from kb.store.tokenize import in_dictionary
 
     # 城市, 都市 end like places but are common nouns: a suffix only counts after a name of two characters or more.
+    # Regions are named without 自治区 or 特别行政区 as often as with them (内蒙古, 西藏, 香港).
     return (len(word) >= 3 and word.endswith(_PLACE_SUFFIX)) or (
-        len(word) >= 2 and any(in_dictionary(word + s) for s in "市省县")
+        len(word) >= 2 and any(in_dictionary(word + s) for s in ("市", "省", "县", "自治区", "特别行政区"))
     )
 
 

@@ -68,6 +68,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "time_ncp_check": (_DATA / "check_time_ncp.jsonl", "ncp"),
     "time_crud_check": (_DATA / "check_time_crud.jsonl", "crud_rag"),
     "time_dev_check": (_DATA / "check_time_dev.jsonl", "dev"),
+    "general_ncp_check": (_DATA / "check_general_ncp.jsonl", "ncp"),
+    "general_crud_check": (_DATA / "check_general_crud.jsonl", "crud_rag"),
+    "general_dev_check": (_DATA / "check_general_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }

@@ -44,6 +44,17 @@ def test_answer_quotes_the_sentence_holding_the_topic_noun_with_a_verbatim_citat
     assert set(re.findall(r"\[(\d+)\]", a.text)) == {str(c.marker) for c in a.citations}
 
 
+def test_refuses_an_article_no_retrieved_document_has():
+    # 第三十条 is not 第一百三十条 and not 第30条's absence: 第 and 条 bound the number, and either form counts.
+    qa = answerer(PASSAGES)
+    hits = [hit(p, 1.0 - i / 10, n=i) for i, p in enumerate(PASSAGES)]
+    assert qa.answer("党章第一百三十条规定了什么？", hits).refused
+    assert qa.answer("党章第十条规定了什么？", hits).refused
+    for asked in ("党章第三十条规定了什么？", "党章第30条规定了什么？"):
+        a = qa.answer(asked, hits)
+        assert not a.refused and "凡是有正式党员三人以上的" in a.text
+
+
 def test_answer_type_of_a_how_long_question_is_a_duration():
     kind, shape = answer_type("要考察多久？")
     assert kind == "duration" and shape.search("预备期为一年") and not shape.search("党组织应当认真考察")

@@ -10,7 +10,7 @@ FEES = "自治区药监局对疫情防控所需医疗器械产品注册费实行
 
 def test_the_places_a_question_asks_about():
     assert question_places("云南省对医疗器械注册费是否实行零收费？") == ["云南省"]
-    # Regions written without 自治区 or 特别行政区, which the key-term veto's place test does not take.
+    # Regions written without 自治区 or 特别行政区.
     assert question_places("内蒙古对中小企业的贷款利率有什么变化？") == ["内蒙古"]
     assert question_places("西藏对小微企业有哪些税收优惠？") == ["西藏"]
     # A place written right before another is the wider one: the district's documents need not name the city.

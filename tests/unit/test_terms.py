@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from kb.answer.terms import chinese_number, expand_query, key_terms, noun_parts, number_forms, place_stem, variants
+from kb.answer.terms import (
+    article_forms,
+    chinese_number,
+    expand_query,
+    key_terms,
+    noun_parts,
+    number_forms,
+    parse_chinese_number,
+    place_stem,
+    variants,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,12 +56,29 @@ def test_key_terms_find_titles_years_places_and_latin_tokens():
     k = kinds("深圳市2024年的GDP增长目标是多少？")
     assert k["year"] == {"2024"} and "深圳市" in k["place"] and "GDP" in k["latin"]
     assert "5G" in kinds("株洲市新建了多少个5G基站？")["latin"]
+    # Regions are named without 自治区 or 特别行政区 as often as with them.
+    assert "内蒙古" in kinds("内蒙古对中小企业的贷款利率有什么变化？")["place"]
+    assert "香港" in kinds("香港的防疫物资由哪个部门统筹？")["place"]
 
 
 def test_question_words_and_verbs_tagged_as_places_are_not_key_terms():
     k = kinds("新任国家工作人员上岗时要履行什么仪式？")
     assert "上岗" not in k.get("place", set())
     assert not any("哪" in t or "怎" in t for ts in kinds("公务员的处分有哪几种？怎么办？").values() for t in ts)
+
+
+def test_an_article_of_a_law_is_a_key_term_in_both_written_forms():
+    assert kinds("宪法第一百四十八条规定了什么内容？")["article"] == {"第一百四十八条"}
+    assert set(article_forms("第148条")) == {"第148条", "第一百四十八条"}
+    assert set(article_forms("第一百零八条")) == {"第一百零八条", "第108条"}
+    assert article_forms("第十条") == ["第十条", "第10条"]
+    assert [parse_chinese_number(s) for s in ("十二", "二十", "两千零五", "一百四十八", "第")] == [
+        12,
+        20,
+        2005,
+        148,
+        None,
+    ]
 
 
 def test_place_stem_and_noun_parts():
