@@ -156,16 +156,22 @@ _AMOUNT = (
     r"\s*(?:余|多|来)?\s*(?:[万亿千百]+)?\s*"
 )
 _TIME_UNIT = r"(?:个)?(?:工作日|天|日|月|年|周|星期|季度|小时|分钟)"
+_FOREIGN_MONEY = r"(?:美元|美金|欧元|日元|港元|港币|英镑)"
 # Each kind: what a refusal calls it (最相关的段落没有给出所问的人数), how a question asks it, how a text states it.
 _FIGURE_TABLE = (
     ("people", "人数", _ASK + r"(?:名|位|人)", _AMOUNT + r"(?:名|位|人)"),
     ("age", "年龄", _ASK + r"(?:周岁|岁)|多大(?:年纪|岁数)", _AMOUNT + r"(?:周岁|岁)"),
     ("money", "金额", _ASK + r"(?:钱|元|万元|亿元|块钱|资金|经费)", _AMOUNT + r"(?:元|块钱)"),
+    # 多少美元 is not answered by an amount in 元.
+    ("foreign_money", "外币金额", _ASK + _FOREIGN_MONEY, _AMOUNT + _FOREIGN_MONEY),
     (
         "share",
         "比例",
-        r"百分之(?:多少|几)|多少\s*[%％]|几成|多少个百分点",
-        _AMOUNT + r"(?:%|％|个百分点|成)|百分之[一二两三四五六七八九十百零〇点]+|分之",
+        r"百分之(?:多少|几)|多少\s*[%％]|几成|多少个百分点"
+        r"|多大(?:的)?(?:比例|比重)|什么比例|(?:比例|比重|占比)(?:是|为|有)?多少|多少(?:的)?(?:比例|比重)",
+        # 按2:1分担, 全额补助: a ratio or a whole share answers too.
+        _AMOUNT + r"(?:%|％|个百分点|成)|百分之[一二两三四五六七八九十百零〇点]+|分之"
+        r"|[0-9０-９]+\s*[:：比]\s*[0-9０-９]+|全额|足额|各半|减半|一半|半数",
     ),
     ("length", "长度", _ASK + r"(?:公里|千米|米)", _AMOUNT + r"(?:公里|千米|米|km)"),
     ("area", "面积", _ASK + r"(?:平方米|平方公里|亩|公顷)", _AMOUNT + r"(?:平方米|平方公里|平米|亩|公顷)"),

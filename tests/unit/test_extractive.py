@@ -288,6 +288,17 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     for stated in ("服务时间为8:00-20:00。", "每日八时至二十时接听。", "自8月9日24时起执行。", "24小时接听。"):
         assert not lacks_asked_figure(stated, "专线每天几点到几点提供服务？"), stated
     assert not lacks_asked_figure("赤字规模4.06万亿元。", "赤字规模是多少亿元？")
+    # A share asked (多大比例, 比重是多少) is answered by a percentage, a ratio or a whole share; a foreign currency
+    # by an amount in it, not in 元.
+    share = "党员每月按收入的多大比例交纳党费？"
+    assert asked_figures(share) == {"share"} and asked_figures("数字经济占GDP的比重是多少？") == {"share"}
+    assert lacks_asked_figure("按期交纳党费的，可以申请加入中国共产党。", share)
+    for stated in ("按收入的1%交纳党费。", "路费由政府和企业按2:1比例分担。", "剩余部分由财政全额补助。"):
+        assert not lacks_asked_figure(stated, "费用按什么比例分担？"), stated
+    dollars = "人均国内生产总值要达到多少美元？"
+    assert asked_figures(dollars) == {"foreign_money"} and asked_figures("外汇储备有多少亿美元？") == {"foreign_money"}
+    assert lacks_asked_figure("人均国内生产总值从三万九千八百元增加到八万一千元。", dollars)
+    assert not lacks_asked_figure("外汇储备超过3万亿美元。", "外汇储备有多少亿美元？")
     # A question asking when is answered by a date, written any of the ways notices write one; one asking which day
     # by a day.
     assert asked_figures("该工程是在什么时候正式启动的？") == {"date"}
