@@ -157,11 +157,19 @@ _AMOUNT = (
 )
 _TIME_UNIT = r"(?:个)?(?:工作日|天|日|月|年|周|星期|季度|小时|分钟)"
 _FOREIGN_MONEY = r"(?:美元|美金|欧元|日元|港元|港币|英镑)"
+_IS_HOW_MUCH = r"(?:是|为|有|达到?|共|一共)?多少"
 # Each kind: what a refusal calls it (最相关的段落没有给出所问的人数), how a question asks it, how a text states it.
 _FIGURE_TABLE = (
-    ("people", "人数", _ASK + r"(?:名|位|人)", _AMOUNT + r"(?:名|位|人)"),
+    ("people", "人数", _ASK + r"(?:名|位|人)|人数" + _IS_HOW_MUCH, _AMOUNT + r"(?:名|位|人)"),
     ("age", "年龄", _ASK + r"(?:周岁|岁)|多大(?:年纪|岁数)", _AMOUNT + r"(?:周岁|岁)"),
     ("money", "金额", _ASK + r"(?:钱|元|万元|亿元|块钱|资金|经费)", _AMOUNT + r"(?:元|块钱)"),
+    # 补助标准是多少, 票价是多少: a sum of money named by what it pays, answered in 元, or as a share (补贴50%).
+    (
+        "sum",
+        "金额",
+        r"(?:金额|数额|保额|票价|罚款|罚金|工资|津贴|奖金|补贴|补助|奖励|费用|价格)(?:标准)?" + _IS_HOW_MUCH,
+        _AMOUNT + r"(?:元|块钱|%|％|成)|百分之[一二两三四五六七八九十百零〇点]+|分之|全额|减半",
+    ),
     # 多少美元 is not answered by an amount in 元.
     ("foreign_money", "外币金额", _ASK + _FOREIGN_MONEY, _AMOUNT + _FOREIGN_MONEY),
     (
@@ -171,7 +179,7 @@ _FIGURE_TABLE = (
         r"|多大(?:的)?(?:比例|比重)|什么比例|(?:比例|比重|占比)(?:是|为|有)?多少|多少(?:的)?(?:比例|比重)",
         # 按2:1分担, 全额补助: a ratio or a whole share answers too.
         _AMOUNT + r"(?:%|％|个百分点|成)|百分之[一二两三四五六七八九十百零〇点]+|分之"
-        r"|[0-9０-９]+\s*[:：比]\s*[0-9０-９]+|全额|足额|各半|减半|一半|半数",
+        r"|[0-9０-９]+\s*[:：比]\s*[0-9０-９]+|全额|各半|减半|一半|半数",
     ),
     ("length", "长度", _ASK + r"(?:公里|千米|米)", _AMOUNT + r"(?:公里|千米|米|km)"),
     ("area", "面积", _ASK + r"(?:平方米|平方公里|亩|公顷)", _AMOUNT + r"(?:平方米|平方公里|平米|亩|公顷)"),
@@ -228,6 +236,8 @@ def asked_figures(question: str) -> frozenset[str]:
             covered.update(range(m.start(), m.end()))
     if any(m.start() not in covered for m in _ASKS_QUANTITY.finditer(question)):
         return frozenset()
+    if "money" in kinds:
+        kinds.discard("sum")  # 津贴是多少钱 names its unit: a share (足额发放) does not answer it
     return frozenset(kinds)
 
 

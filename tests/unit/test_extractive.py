@@ -295,6 +295,16 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert lacks_asked_figure("按期交纳党费的，可以申请加入中国共产党。", share)
     for stated in ("按收入的1%交纳党费。", "路费由政府和企业按2:1比例分担。", "剩余部分由财政全额补助。"):
         assert not lacks_asked_figure(stated, "费用按什么比例分担？"), stated
+    # A sum named by what it pays (补助标准是多少, 票价是多少) is answered in 元 or as a share; 人数是多少 by people.
+    fare = "新开通的608路公交线路单程票价是多少？"
+    assert asked_figures(fare) == {"sum"} and asked_figures("新增就业人数是多少？") == {"people"}
+    assert lacks_asked_figure("自2月10日13时起开通运营608路公交线路。", fare)
+    assert not lacks_asked_figure("单程票价2元。", fare)
+    assert not lacks_asked_figure("按不超过实际缴纳场租费用50%的标准给予补贴。", "展会的场租补贴标准是多少？")
+    # Asked in 元 (多少钱), it is answered in 元 only: paid in full (足额发放) is no sum.
+    allowance = "一线医务人员每月的卫生防疫津贴是多少钱？"
+    assert asked_figures(allowance) == {"money"}
+    assert lacks_asked_figure("按照国家卫生防疫津贴标准及时足额发放。", allowance)
     dollars = "人均国内生产总值要达到多少美元？"
     assert asked_figures(dollars) == {"foreign_money"} and asked_figures("外汇储备有多少亿美元？") == {"foreign_money"}
     assert lacks_asked_figure("人均国内生产总值从三万九千八百元增加到八万一千元。", dollars)
