@@ -168,7 +168,9 @@ _FIGURE_TABLE = (
         "sum",
         "金额",
         r"(?:金额|数额|保额|票价|罚款|罚金|工资|津贴|奖金|补贴|补助|奖励|费用|价格)(?:标准)?" + _IS_HOW_MUCH,
-        _AMOUNT + r"(?:元|块钱|%|％|成)|百分之[一二两三四五六七八九十百零〇点]+|分之|全额|减半",
+        _AMOUNT + r"(?:元|块钱|%|％|成)|百分之[一二两三四五六七八九十百零〇点]+|分之|全额|减半"
+        # Headlines drop 元: 被罚款20万.
+        r"|[0-9０-９]+(?:[.．][0-9０-９]+)?\s*[万亿]",
     ),
     # 多少美元 is not answered by an amount in 元.
     ("foreign_money", "外币金额", _ASK + _FOREIGN_MONEY, _AMOUNT + _FOREIGN_MONEY),

@@ -300,6 +300,7 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert asked_figures(fare) == {"sum"} and asked_figures("新增就业人数是多少？") == {"people"}
     assert lacks_asked_figure("自2月10日13时起开通运营608路公交线路。", fare)
     assert not lacks_asked_figure("单程票价2元。", fare)
+    assert not lacks_asked_figure("一公司涉数据泄露被罚款20万。", "这家公司被罚款多少？")
     assert not lacks_asked_figure("按不超过实际缴纳场租费用50%的标准给予补贴。", "展会的场租补贴标准是多少？")
     # Asked in 元 (多少钱), it is answered in 元 only: paid in full (足额发放) is no sum.
     allowance = "一线医务人员每月的卫生防疫津贴是多少钱？"
