@@ -71,6 +71,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general_ncp_check": (_DATA / "check_general_ncp.jsonl", "ncp"),
     "general_crud_check": (_DATA / "check_general_crud.jsonl", "crud_rag"),
     "general_dev_check": (_DATA / "check_general_dev.jsonl", "dev"),
+    "figs_ncp_check": (_DATA / "check_figs_ncp.jsonl", "ncp"),
+    "figs_crud_check": (_DATA / "check_figs_crud.jsonl", "crud_rag"),
+    "figs_dev_check": (_DATA / "check_figs_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
