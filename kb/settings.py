@@ -140,9 +140,9 @@ class AnswerSettings(_Section):
     key_term_veto: bool = Field(
         True,
         description="Refuse, whatever the model says, when a 《title》, quoted name, numbered event, year, Latin token, "
-        "article of a law (第一百四十八条) or number of the question is in none of the retrieved documents, or it asks for an address, phone number, "
-        "web address or postcode and no retrieved passage has one in that form (answerable questions almost never "
-        "do either; docs/evaluation.md gives the rates).",
+        "article of a law (第一百四十八条) or number of the question is in none of the retrieved documents, or it "
+        "asks for an address, phone number, web address or postcode and no retrieved passage has one in that form "
+        "(answerable questions almost never do either; docs/evaluation.md gives the rates).",
     )
     quantity_check: bool = Field(
         True,

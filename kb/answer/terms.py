@@ -71,16 +71,18 @@ def chinese_number(n: int) -> str:
 _SMALL = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
 
 
+_CN_VALUE = {c: i for i, c in enumerate(_CN_DIGIT)} | {"零": 0, "两": 2}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
 def parse_chinese_number(s: str) -> int | None:
     """一百四十八 -> 148, 二十 -> 20, 十二 -> 12 (below 10000); None when `s` is not such a number."""
-    digits = {c: i for i, c in enumerate(_CN_DIGIT)} | {"零": 0, "两": 2}
-    units = {"十": 10, "百": 100, "千": 1000}
     total, digit = 0, None
     for c in s:
-        if c in digits:
-            digit = digits[c]
-        elif c in units:
-            total += (1 if digit is None else digit) * units[c]
+        if c in _CN_VALUE:
+            digit = _CN_VALUE[c]
+        elif c in _CN_UNIT:
+            total += (1 if digit is None else digit) * _CN_UNIT[c]
             digit = None
         else:
             return None
