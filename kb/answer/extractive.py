@@ -38,9 +38,10 @@ from kb.answer.features import (
     sentence_features,
 )
 from kb.answer.list_check import asked_count, lists_too_few
+from kb.answer.numbers import small_number
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import split_sentences, without_datelines
-from kb.answer.terms import KeyTerm, small_number
+from kb.answer.terms import KeyTerm
 from kb.answer.year_check import another_year, question_year
 from kb.settings import AnswerSettings
 from kb.types import Answer, Chunk, Citation, Hit

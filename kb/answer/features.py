@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kb.answer.numbers import small_number
 from kb.answer.sentences import sentences
-from kb.answer.terms import KeyTerm, article_forms, key_terms, noun_parts, place_stem, small_number, variants
+from kb.answer.terms import KeyTerm, article_forms, key_terms, noun_parts, place_stem, variants
 from kb.store.tokenize import pos_tags, tokenize
 from kb.types import Chunk, Hit
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from kb.answer.terms import chinese_number, small_number
+from kb.answer.numbers import chinese_number, small_number
 
 # A count right before what it counts: 19家, 五个, 32项 (not 二十大: 大 is a name's part there, and a year is no count).
 _COUNT = re.compile(

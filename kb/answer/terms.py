@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from kb.answer.numbers import chinese_number, digit_by_digit, parse_chinese_number
 from kb.store.tokenize import pos_tags, search_parts
 
 ALIASES_FILE = Path(__file__).with_name("aliases.toml")
 
-_CN_DIGIT = "〇一二三四五六七八九"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 _LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-]*[A-Za-z][A-Za-z0-9.+\-]*|[A-Za-z]{2,}")
 _TITLE = re.compile(r"《([^《》]{2,40})》")
@@ -49,46 +49,6 @@ def load_aliases(path: Path = ALIASES_FILE) -> dict[str, tuple[str, ...]]:
     return {k.lower(): tuple(v) for k, v in data.get("aliases", {}).items()}
 
 
-def chinese_number(n: int) -> str:
-    """18 -> 十八, 120 -> 一百二十 (for matching Arabic numbers in questions to Chinese in documents)."""
-    if n == 0:
-        return "零"
-    units = ["", "十", "百", "千"]
-    digits = [int(d) for d in str(n)]
-    out, zero = "", False
-    for i, d in enumerate(digits):
-        place = len(digits) - 1 - i
-        if d == 0:
-            zero = True
-            continue
-        if zero and out:
-            out += "零"
-        zero = False
-        out += _CN_DIGIT[d] + units[place]
-    return out[1:] if out.startswith("一十") else out
-
-
-_SMALL = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
-
-
-_CN_VALUE = {c: i for i, c in enumerate(_CN_DIGIT)} | {"零": 0, "两": 2}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
-
-
-def parse_chinese_number(s: str) -> int | None:
-    """一百四十八 -> 148, 二十 -> 20, 十二 -> 12 (below 10000); None when `s` is not such a number."""
-    total, digit = 0, None
-    for c in s:
-        if c in _CN_VALUE:
-            digit = _CN_VALUE[c]
-        elif c in _CN_UNIT:
-            total += (1 if digit is None else digit) * _CN_UNIT[c]
-            digit = None
-        else:
-            return None
-    return total + (digit or 0) if s else None
-
-
 def article_forms(term: str) -> list[str]:
     """An article number as documents may write it: 第148条 and 第一百四十八条."""
     m = _ARTICLE.fullmatch(term)
@@ -98,18 +58,13 @@ def article_forms(term: str) -> list[str]:
     return [term] if n is None else list(dict.fromkeys([term, f"第{chinese_number(n)}条", f"第{n}条"]))
 
 
-def small_number(s: str) -> int:
-    """一 … 十 (and 两) or Arabic digits as a number, the way items and slogans are counted; 0 for anything else."""
-    return int(s) if s.isdigit() else _SMALL.get(s, 0)
-
-
 def number_forms(token: str) -> list[str]:
     """The forms an Arabic number is written in Chinese documents: 2035 -> 二〇三五; 18 -> 十八."""
     if not token.isdigit() or len(token) > 4:
         return []
     forms = []
     if len(token) == 4:
-        forms.append("".join(_CN_DIGIT[int(d)] for d in token))
+        forms.append(digit_by_digit(token))
     if int(token) < 10000 and not (len(token) == 4 and token.startswith(("19", "20"))):
         forms.append(chinese_number(int(token)))
     return forms

@@ -19,6 +19,7 @@ from itertools import zip_longest as _zip_longest
 from typing import TYPE_CHECKING
 
 from kb.answer.citations import make_citation, norm
+from kb.answer.numbers import parse_chinese_number
 from kb.answer.sentences import split_sentences
 from kb.types import Chunk, Citation
 
@@ -34,7 +35,6 @@ _NUMERIC = re.compile(
     rf"(?:[{_CN}]+分之[{_CN}]+(?:以上|以下)?|(?:[{_CN}]+|\d+(?:\.\d+)?)(?:个月|周年|年|岁|次|名|人|种|项|届|级|倍|天|小时|%))"
 )
 _YEAR = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年$")  # a date, not an amount
-_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _QUOTED = re.compile(r"“([^“”\n]{2,10})”")
 _PREFIX = re.compile(r"^\s*(?:第[一二三四五六七八九十百零]+[章节条][\s\u3000]*)+")
 _NOUN_FLAGS = {"n", "nz", "vn", "nt", "nl"}
@@ -143,17 +143,8 @@ def _cn_value(numeral: str) -> float | None:
         den, _, num = numeral.partition("分之")
         d, n = _cn_value(den), _cn_value(num)
         return n / d if d and n is not None else None
-    total, current = 0, 0
-    for ch in numeral:
-        if ch in _DIGIT:
-            current = _DIGIT[ch]
-        elif ch in "十百千万":
-            unit = {"十": 10, "百": 100, "千": 1000, "万": 10000}[ch]
-            total += (current or 1) * unit
-            current = 0
-        else:
-            return None
-    return float(total + current)
+    n = parse_chinese_number(numeral)
+    return None if n is None else float(n)
 
 
 def same_amount(a: str, b: str) -> bool:

@@ -10,6 +10,8 @@ def test_amounts_written_differently_are_the_same_amount():
     assert same_amount("两名", "二名") and same_amount("2名", "两名") and same_amount("十八岁", "18岁")
     assert same_amount("三分之二以上", "三分之二以上")
     assert not same_amount("一年", "二年") and not same_amount("五年", "五次")
+    # 万 closes a section: 十万 is 100000 (it read as 10010 before the numerals had one parser)
+    assert same_amount("十万人", "100000人") and not same_amount("十万人", "10010人")
 
 
 def test_questions_have_one_right_option_that_restores_the_cited_sentence(dangzhang):

@@ -1,0 +1,71 @@
+"""Chinese numerals both ways: 148 <-> 一百四十八, 十万 -> 100000, 二〇三五 -> 2035.
+
+One module for the answer library (article numbers, number forms of a question's terms, counted lists) and for
+self-tests (amounts written differently). The scorer in `kb/cli/evaluation.py` keeps its own copy on purpose: it
+mirrors `score.py` character for character, leading zeros included (〇五 -> "05"), which an int cannot.
+"""
+
+from __future__ import annotations
+
+_DIGIT_CHARS = "〇一二三四五六七八九"
+_DIGITS = {c: i for i, c in enumerate(_DIGIT_CHARS)} | {"零": 0, "两": 2}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+# 万 and 亿 close a section: 三千五百万 is 3500 × 10000, 一亿二千万 is 1 × 10^8 + 2000 × 10^4.
+_SECTIONS = {"万": 10_000, "亿": 100_000_000}
+_SMALL = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
+
+
+def chinese_number(n: int) -> str:
+    """18 -> 十八, 120 -> 一百二十, 2005 -> 二千零五 (below 10000: article numbers and counts)."""
+    if n == 0:
+        return "零"
+    units = ["", "十", "百", "千"]
+    digits = [int(d) for d in str(n)]
+    out, zero = "", False
+    for i, d in enumerate(digits):
+        place = len(digits) - 1 - i
+        if d == 0:
+            zero = True
+            continue
+        if zero and out:
+            out += "零"
+        zero = False
+        out += _DIGIT_CHARS[d] + units[place]
+    return out[1:] if out.startswith("一十") else out
+
+
+def digit_by_digit(token: str) -> str:
+    """2035 -> 二〇三五: how years and codes are written, digit by digit."""
+    return "".join(_DIGIT_CHARS[int(d)] for d in token)
+
+
+def parse_chinese_number(s: str) -> int | None:
+    """一百四十八 -> 148, 十万 -> 100000, 一亿二千万 -> 120000000, 二〇三五 -> 2035; None when `s` is not a numeral."""
+    if not s:
+        return None
+    if all(c in _DIGITS for c in s):  # no unit at all: digit by digit, as years are written
+        return int("".join(str(_DIGITS[c]) for c in s))
+    total, section, digit = 0, 0, None
+    for c in s:
+        if c in _DIGITS:
+            digit = _DIGITS[c]
+        elif c in _UNITS:
+            section += (1 if digit is None else digit) * _UNITS[c]
+            digit = None
+        elif c in _SECTIONS:
+            section += digit or 0
+            if not section and not total:
+                return None  # 万 alone is a word, not a number
+            if _SECTIONS[c] > 10_000:
+                total = (total + section) * _SECTIONS[c]
+            else:
+                total += section * _SECTIONS[c]
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def small_number(s: str) -> int:
+    """一 … 十 (and 两) or Arabic digits as a number, the way items and slogans are counted; 0 for anything else."""
+    return int(s) if s.isdigit() else _SMALL.get(s, 0)
