@@ -49,13 +49,16 @@ def load_aliases(path: Path = ALIASES_FILE) -> dict[str, tuple[str, ...]]:
     return {k.lower(): tuple(v) for k, v in data.get("aliases", {}).items()}
 
 
-def article_forms(term: str) -> list[str]:
-    """An article number as documents may write it: 第148条 and 第一百四十八条."""
+@lru_cache(maxsize=256)
+def article_forms(term: str) -> tuple[str, ...]:
+    """An article number as documents may write it: 第148条 and 第一百四十八条.
+
+    Remembered: the key-term check asks for every top passage of a question."""
     m = _ARTICLE.fullmatch(term)
     if not m:
-        return [term]
+        return (term,)
     n = int(m.group(1)) if m.group(1).isdigit() else parse_chinese_number(m.group(1))
-    return [term] if n is None else list(dict.fromkeys([term, f"第{chinese_number(n)}条", f"第{n}条"]))
+    return (term,) if n is None else tuple(dict.fromkeys([term, f"第{chinese_number(n)}条", f"第{n}条"]))
 
 
 def number_forms(token: str) -> list[str]:

@@ -120,6 +120,9 @@ def eval_source(name: str, kb_dir: Path, answers_out: Path | None = None) -> dic
     texts = load_texts(texts_dir)
     kb = _open(kb_dir)
     try:
+        # As the server does at start: otherwise each set's first question (cold jieba, embedder, document
+        # openings; 0.15–1.3 s) is its p95 on the sets of 20–40 questions, a wait no served question has.
+        kb.warm_up()
         answers = {q["id"]: kb.ask(q["question"]).to_record(q["id"]) for q in gold}
         by_source = {d.source: d.doc_id for d in kb.documents()}
         m, _, rows = evaluate(gold, answers, texts)

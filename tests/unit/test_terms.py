@@ -71,7 +71,7 @@ def test_an_article_of_a_law_is_a_key_term_in_both_written_forms():
     assert kinds("宪法第一百四十八条规定了什么内容？")["article"] == {"第一百四十八条"}
     assert set(article_forms("第148条")) == {"第148条", "第一百四十八条"}
     assert set(article_forms("第一百零八条")) == {"第一百零八条", "第108条"}
-    assert article_forms("第十条") == ["第十条", "第10条"]
+    assert article_forms("第十条") == ("第十条", "第10条")
     assert [parse_chinese_number(s) for s in ("十二", "二十", "两千零五", "一百四十八", "第")] == [
         12,
         20,
