@@ -74,6 +74,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "figs_ncp_check": (_DATA / "check_figs_ncp.jsonl", "ncp"),
     "figs_crud_check": (_DATA / "check_figs_crud.jsonl", "crud_rag"),
     "figs_dev_check": (_DATA / "check_figs_dev.jsonl", "dev"),
+    "general2_ncp_check": (_DATA / "check_general2_ncp.jsonl", "ncp"),
+    "general2_crud_check": (_DATA / "check_general2_crud.jsonl", "crud_rag"),
+    "general2_dev_check": (_DATA / "check_general2_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
