@@ -309,6 +309,8 @@ _FIGURE_WORDS = frozenset(
     "增速 速度 增幅 最高 最低 年龄".split()
 )
 _CONTACT = frozenset("电话 号码 电话号码 联系电话 热线 手机 邮箱 网址 网站 地址 邮编".split())
+# What X是多少 asks as a code: 编号, 文号, 批号, 航班号, 代码, 车次, 班次 (多少个车次 counts them).
+_IDENTIFIER = re.compile(r"[号码]$|^[车班]次$")
 
 
 def counted_noun(question: str) -> str | None:
@@ -319,6 +321,8 @@ def counted_noun(question: str) -> str | None:
     words = [t for t in tokenize(m.group(1)) if len(t) >= 2 and t not in _HOW_ASKED]
     if not words or any(t in _CONTACT for t in words) or words[-1] in _FIGURE_WORDS:
         return None  # nothing counted named, or contact details (REQUIRED_SHAPES decide), or the figure itself
+    if m.re is _COUNTED_BEFORE and _IDENTIFIER.search(words[-1]):
+        return None  # 车次是多少, 文号是多少: a code (G9383次), named where it stands, not a count of anything
     return words[-1]
 
 

@@ -244,6 +244,13 @@ def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_
     assert counted_noun("2024年国内生产总值增长的预期目标是多少？") is None
     assert counted_noun("考察多久才能转正？") is None
     assert counted_noun("举报违反防疫要求的单位和个人的电话是多少？") is None
+    # A code asked for is no count: the figure that answers it (G9383次) names nothing beside it.
+    assert counted_noun("阜阳开往宁波的首趟定制专列车次是多少？") is None
+    assert counted_noun("这份通知的文号是多少？") is None
+    assert counted_noun("当天一共开行了多少个车次？") == "车次"
+    assert not figure_off_subject(
+        "阜阳直达宁波的定制专列G9383次列车从阜阳西站开出。", "阜阳开往宁波的首趟定制专列车次是多少？"
+    )
     assert figure_off_subject("目前重庆4个集中救治医院收治99%以上确诊病例。", "重庆4个集中救治医院一共有多少张床位？")
     assert not figure_off_subject("4个集中救治医院共开放床位2000张。", "重庆4个集中救治医院一共有多少张床位？")
     # The noun by a part (产量 for 总产量), in any sentence holding a figure.
