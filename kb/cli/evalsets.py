@@ -77,6 +77,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general2_ncp_check": (_DATA / "check_general2_ncp.jsonl", "ncp"),
     "general2_crud_check": (_DATA / "check_general2_crud.jsonl", "crud_rag"),
     "general2_dev_check": (_DATA / "check_general2_dev.jsonl", "dev"),
+    "general3_ncp_check": (_DATA / "check_general3_ncp.jsonl", "ncp"),
+    "general3_crud_check": (_DATA / "check_general3_crud.jsonl", "crud_rag"),
+    "general3_dev_check": (_DATA / "check_general3_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
