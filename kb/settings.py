@@ -188,6 +188,12 @@ class AnswerSettings(_Section):
         "sentences the answer would quote only mention it: nothing around it explains, lists or counts off its parts "
         "(docs/evaluation.md, session 18).",
     )
+    deferral_check: bool = Field(
+        True,
+        description="Refuse a question asking for a specific (a date, a figure, which ones, a name) when the best "
+        "sentence puts that very thing off: 恢复时间另行通知 asked 哪天恢复, 定点生产企业名单见附件 asked 有哪些"
+        "定点生产企业 (docs/evaluation.md, session 28).",
+    )
     doc_share_min_documents: int = Field(
         3,
         ge=0,

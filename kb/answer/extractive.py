@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from kb.answer.answer_model import AnswerModel
 from kb.answer.citations import make_citation, without_markers
+from kb.answer.deferral_check import deferred_asked
 from kb.answer.features import (
     FIGURE_NAMES,
     DocFreq,
@@ -197,6 +198,12 @@ class ExtractiveAnswerer:
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
         answer = self.compose(question, hits, d.candidates, d.question)
         quoted = without_datelines(without_markers(answer.text))
+        # A question asking for a detail the best sentence puts off (恢复时间另行通知, 名单见附件): the
+        # sentence itself says the knowledge base does not hold it, the plainest reason to give (so it goes first).
+        deferred = deferred_asked(d.candidates[0].text, question) if self.cfg.deferral_check else None
+        if deferred is not None:
+            reason = f"最相关的段落只说“{deferred}”，没有给出所问的内容。"
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
         # A contact detail asked (举报电话是多少) and none in the sentences: the passage names the hotline, not its number
         # (before the figure checks, whose 多少 it also is).
         contact = asked_contact(question) if self.cfg.contact_check else None

@@ -152,6 +152,8 @@ def states_quantity(text: str, question: str) -> bool:
 # 不得超过两届), nor 哪一天启动 by 今年以来. Units are grouped by what they measure, so 多少人 is answered by 5000余名 and
 # 多久 by 三十日内 or 每周.
 _ASK = r"(?:(?<!多)多少|(?<!哪)几)\s*[万亿千百]?\s*(?:个)?"
+# After 多少, a measure word or unit says a count or another unit is asked (多少家, 多少人, 多少天), not a sum.
+_MEASURE_CHARS = "个名位张辆家所项条套件批种类户座台份篇部支间处只头艘架人次天年月日周岁倍万亿千百"
 _AMOUNT = (
     r"(?:(?<![第0-9０-９.．])[0-9０-９]+(?:[.．,，][0-9０-９]+)*|(?<!第)[一二两三四五六七八九十百千万亿〇零半]+)"
     r"\s*(?:余|多|来)?\s*(?:[万亿千百]+)?\s*"
@@ -169,7 +171,14 @@ _FIGURE_TABLE = (
     (
         "sum",
         "金额",
-        r"(?:金额|数额|保额|票价|罚款|罚金|工资|津贴|奖金|补贴|补助|奖励|费用|价格)(?:标准)?" + _IS_HOW_MUCH,
+        r"(?:金额|总额|数额|保额|票价|罚款|罚金|工资|津贴|奖金|补贴|补助|奖励|费用|价格)(?:标准)?"
+        + _IS_HOW_MUCH
+        # 给予多少奖补资金, 发多少工资, 加收多少费用: the sum named after 多少 (多少家企业获得补贴 counts firms, 多少比例
+        # 奖励 asks a share).
+        + r"|(?:(?<!多)多少|(?<!哪)几)(?!["
+        + _MEASURE_CHARS
+        + r"]|比例|比重|百分)[\u4e00-\u9fff]{0,4}?"
+        r"(?:资金|经费|工资|津贴|奖金|补贴|补助|奖补|奖励|费用|罚款|罚金|捐款|贷款|薪酬)",
         _AMOUNT + r"(?:元|块钱|%|％|成)|" + _PERCENT_WORDS + r"|全额|减半"
         # Headlines drop 元: 被罚款20万.
         r"|[0-9０-９]+(?:[.．][0-9０-９]+)?\s*[万亿]",

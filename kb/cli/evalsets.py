@@ -80,6 +80,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general3_ncp_check": (_DATA / "check_general3_ncp.jsonl", "ncp"),
     "general3_crud_check": (_DATA / "check_general3_crud.jsonl", "crud_rag"),
     "general3_dev_check": (_DATA / "check_general3_dev.jsonl", "dev"),
+    "general4_ncp_check": (_DATA / "check_general4_ncp.jsonl", "ncp"),
+    "general4_crud_check": (_DATA / "check_general4_crud.jsonl", "crud_rag"),
+    "general4_dev_check": (_DATA / "check_general4_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }

@@ -309,6 +309,15 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert not lacks_asked_figure("单程票价2元。", fare)
     assert not lacks_asked_figure("一公司涉数据泄露被罚款20万。", "这家公司被罚款多少？")
     assert not lacks_asked_figure("按不超过实际缴纳场租费用50%的标准给予补贴。", "展会的场租补贴标准是多少？")
+    # The sum named after 多少 (给予多少奖补资金, 发多少工资): an announcement of the award is no sum; a count or a share
+    # asked before the money noun (多少家企业获得补贴, 多少比例奖励) keeps its own kind.
+    award = "对评为示范养老机构的单位给予多少奖补资金？"
+    assert asked_figures(award) == {"sum"} and asked_figures("每人每月发多少工资或补贴？") == {"sum"}
+    assert asked_figures("首批投放的贷款总额是多少？") == {"sum"}
+    assert lacks_asked_figure("今年全省将创建50家标准化示范养老机构，床位数不少于100张。", award)
+    assert not lacks_asked_figure("每家给予一次性奖补资金20万元。", award)
+    assert asked_figures("有多少家企业获得补贴？") == {"firms"}
+    assert asked_figures("按单笔贷款金额的多少比例奖励？") == {"share"}
     # Asked in 元 (多少钱), it is answered in 元 only: paid in full (足额发放) is no sum.
     allowance = "一线医务人员每月的卫生防疫津贴是多少钱？"
     assert asked_figures(allowance) == {"money"}

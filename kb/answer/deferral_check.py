@@ -1,0 +1,42 @@
+"""Whether an answer's sentences put off the very thing a question asks for.
+
+Notices often say where or when a detail will be given instead of giving it: 恢复时间另行通知, 第一批定点生产企业
+名单见附件. Asked 哪天恢复 or 定点生产企业有哪些, the retriever finds exactly that sentence, since it shares the
+question's words, and the answerability model, which sees only that overlap, answers with it. The sentence itself
+says the knowledge base does not hold the answer: what it defers (the words just before 另行通知 or 见附件) is what
+the question asks about. A deferral of something else (恢复时间另行通知 beside 中医门诊每周一、周五出诊, asked 哪几天
+出诊) does not count.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb.store.tokenize import tokenize
+
+# Where a text says the detail is given elsewhere or later.
+_DEFERS = re.compile(
+    r"(?:详)?见附件|另行(?:通知|公布|发布|告知|明确|下达|制定|安排)|另文(?:通知|下达|印发)|(?:时间|日期)待定"
+)
+# The deferred thing runs back from the deferral to the clause's start.
+_CLAUSE_START = re.compile(r"[，,。；;：:（(）)、！？!?\s]")
+# Words that say how or when something is deferred, not what: 具体恢复时间视疫情情况另行通知 defers 恢复.
+_HOW_DEFERRED = frozenset(
+    "具体 时间 日期 情况 视情 根据 疫情 防控 形势 缓解 结束 有关 相关 事项 工作 届时 另行 将 待 由 按 等 后 再".split()
+)
+# A question asking for a specific (a date, a figure, which ones, a name), not one asking how or why.
+_ASKS_SPECIFIC = re.compile(r"哪|几|多少|何时|什么时候|什么时间|什么日期|名单|名称|叫什么|具体")
+
+
+def deferred_asked(text: str, question: str) -> str | None:
+    """The clause of `text` that defers what `question` asks for (恢复时间另行通知 for 哪天恢复), or None."""
+    if not _ASKS_SPECIFIC.search(question):
+        return None
+    for m in _DEFERS.finditer(text):
+        head = text[: m.start()]
+        starts = [c.end() for c in _CLAUSE_START.finditer(head)]
+        clause = head[starts[-1] if starts else 0 :]
+        words = {t for t in tokenize(clause) if len(t) >= 2 and t not in _HOW_DEFERRED}
+        if any(w in question for w in words):
+            return clause + m.group(0)
+    return None

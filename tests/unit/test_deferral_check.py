@@ -1,0 +1,31 @@
+"""A sentence that puts off the detail asked for (恢复时间另行通知, 名单见附件) does not answer it
+(kb/answer/deferral_check.py)."""
+
+from __future__ import annotations
+
+from kb.answer.deferral_check import deferred_asked
+
+CLINICS = "以下科室暂停门诊，恢复时间另行通知：（1）口腔科暂停门诊（2）中医门诊每周一、周五上午出诊"
+MAKERS = "防护服应当由医疗物资保障组确定的定点生产企业生产（第一批定点生产企业名单见附件)。"
+
+
+def test_what_is_put_off_is_what_is_asked():
+    assert deferred_asked(CLINICS, "口腔科门诊从哪天起恢复接诊？") == "恢复时间另行通知"
+    assert deferred_asked(MAKERS, "第一批防护服定点生产企业有哪几家？") == "第一批定点生产企业名单见附件"
+    assert deferred_asked("婚姻登记处暂停办理，恢复办理登记视疫情防控情况另行通知。", "婚姻登记处哪天恢复办理？")
+
+
+def test_a_deferral_of_something_else_answers():
+    # The same sentence answers what it does state (中医门诊每周一、周五出诊).
+    assert deferred_asked(CLINICS, "中医门诊哪几天出诊？") is None
+    assert deferred_asked(MAKERS, "紧急医用物资防护服用在哪些场合？") is None
+    # How it is put off (具体, 时间, 疫情) is no topic: 暂停…起 answers when the pause began.
+    stopped = "从1月28日10时起，全市所有公交线路暂停运营，恢复时间另行通知。"
+    assert deferred_asked(stopped, "全市公交线路从什么时间起暂停运营？") is None
+    assert deferred_asked(stopped, "全市公交停运以后什么时候恢复运营？") == "恢复时间另行通知"
+
+
+def test_only_a_question_asking_for_a_specific_is_judged():
+    # How a centre responds is answered by its pausing, whatever it puts off.
+    paused = "政务服务中心2月3日起暂停对外办公，具体恢复办理时间待疫情缓解後另行通知。"
+    assert deferred_asked(paused, "政务服务中心如何恢复办理业务？") is None
