@@ -32,11 +32,12 @@ def sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in split_sentences(text)]
 
 
-# A news item's dateline (新华社杭州2月11日电, 本报北京7月28日电) and a crawled page's stamp (2023-08-17 10:48，正文：)
+# A news item's dateline (新华社杭州2月11日电, 本报北京7月28日电) and a crawled page's stamp (2023-08-17 10:48，正文：,
+# 07/20 11:23，正文：, 来源：央视网 | 2023年08月12日 12:30:21，正文：: whatever runs into 正文 with no clause break)
 # say where and when it was filed, not what it is about nor any date or figure it states.
 _DATELINE = re.compile(
     r"[^，。,；;\s]{0,12}?[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日电"
-    r"|(?:\d{4}-)?\d{2}-\d{2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*，正文："
+    r"|[^，。,；;！？!?\n]{0,60}?，正文："
 )
 
 

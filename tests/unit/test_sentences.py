@@ -34,3 +34,6 @@ def test_a_dateline_is_no_date_nor_place_an_answer_gives():
     assert without_datelines("2023-08-17 10:48，正文：原标题：杭州：8月18日起收取燃油附加费") == (
         "原标题：杭州：8月18日起收取燃油附加费"
     )
+    # Crawled pages stamp it many ways; a clock time there (11:23) answers no 几点 question.
+    assert without_datelines("07/20 11:23，正文：日前，省卫生健康委印发通知。") == "日前，省卫生健康委印发通知。"
+    assert without_datelines("来源：央视网 | 2023年08月12日 12:30:21，正文：据报道") == "据报道"
