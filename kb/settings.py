@@ -149,9 +149,10 @@ class AnswerSettings(_Section):
         description="Refuse a question asking how many or how much (多少, 几) when the sentences the answer would quote "
         "state no quantity besides the question's own, or none in the unit the question names (几名, 多少岁, 多少元, "
         "多久: a calendar date is no period; 几点: a time of day), or state it only in sentences that name none of what "
-        "the question counts (多少张床位 answered by 收治99%以上确诊病例), and a question asking when (哪一天, 何时) "
-        "when they state no date: the knowledge base does not "
-        "give the figure (docs/evaluation.md, sessions 16, 18, 21 and 23).",
+        "the question counts (多少张床位 answered by 收治99%以上确诊病例), a question asking when (哪一天, 何时) "
+        "when they state no date, and one asking when a period ends (截止到哪天, 最晚什么时候前) when they state no end "
+        "(至2月29日, 3月15日前, 疫情解除后两个月内): the knowledge base does not "
+        "give the figure (docs/evaluation.md, sessions 16, 18, 21, 23 and 28).",
     )
     contact_check: bool = Field(
         True,

@@ -162,6 +162,11 @@ _TIME_UNIT = r"(?:个)?(?:工作日|天|日|月|年|周|星期|季度|小时|分
 _FOREIGN_MONEY = r"(?:美元|美金|欧元|日元|港元|港币|英镑)"
 _IS_HOW_MUCH = r"(?:是|为|有|达到?|共|一共)?多少"
 _PERCENT_WORDS = r"百分之[一二两三四五六七八九十百零〇点]+|分之"  # 百分之十八点五, 三分之一
+# A day or month a period can end on: 2020年6月30日, 2月29日, 28日, 5月底, 年底, 下旬.
+_DATE_POINT = (
+    r"(?:(?:(?:19|20)[0-9]{2}\s*年\s*)?(?:[0-9０-９一二三四五六七八九十]{1,2}\s*月\s*)?[0-9０-９一二三四五六七八九十]{1,3}\s*[日号]"
+    r"|(?:(?:19|20)[0-9]{2}\s*年\s*)?[0-9０-９一二三四五六七八九十]{1,2}\s*月(?:底|末|[上中下]旬)?|[年月](?:底|末))"
+)
 # Each kind: what a refusal calls it (最相关的段落没有给出所问的人数), how a question asks it, how a text states it.
 _FIGURE_TABLE = (
     ("people", "人数", _ASK + r"(?:名|位|人)|人数" + _IS_HOW_MUCH, _AMOUNT + r"(?:名|位|人)"),
@@ -234,6 +239,24 @@ _FIGURE_TABLE = (
         # Law dates by events: 从预备期满转为正式党员之日算起.
         r"|之[日时]|[日时]起|[以之][前后]",
     ),
+    (
+        # 截止日期是哪天, 最晚什么时候前, 延长到哪一天: the day a period ends, which a date only gives as an end (延长至
+        # 2月28日, 3月15日前, 截止到10月28日) or a span after an event (疫情解除后两个月内); 记者11日获悉 does not.
+        "deadline",
+        "截止时间",
+        r"(?:截止|截至|最晚|最迟|为止|之前|以前|[延推]长?(?:到|至))[^，,。？?]{0,12}?"
+        r"(?:哪一?天|哪一日|几号|几月几[日号]|什么时候|何时|什么时间|什么日期)"
+        r"|截止(?:日期|时间)(?:是|为)?(?:哪|什么|何)",
+        r"(?:至|到|截至|截止)\s*"
+        + _DATE_POINT
+        + r"|"
+        + _DATE_POINT
+        + r"\s*(?:[0-9０-９]{1,2}\s*[时点:：][0-9０-９]{0,2})?\s*(?:之前|以前|前|止|为止|截止|到期)"
+        r"|(?:后|之日起|起)[^，,。；;]{0,10}?(?:[0-9０-９一二两三四五六七八九十]+\s*个?(?:工作日|日|天|月|年|小时))(?:以?内|之内)"
+        r"|[0-9０-９一二两三四五六七八九十]+\s*个?(?:工作日|日|天|月|年)(?:以前|之前)"
+        # 延长至疫情结束: an end named by the event.
+        r"|[至到][^，,。；;]{0,12}?(?:结束|解除)",
+    ),
 )
 _FIGURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     kind: (re.compile(asked), re.compile(stated)) for kind, _, asked, stated in _FIGURE_TABLE
@@ -253,6 +276,8 @@ def asked_figures(question: str) -> frozenset[str]:
         return frozenset()
     if "money" in kinds:
         kinds.discard("sum")  # 津贴是多少钱 names its unit: a share (足额发放) does not answer it
+    if "deadline" in kinds:
+        kinds -= {"day", "date"}  # any date answers 哪天; only a period's end answers 截止到哪天
     return frozenset(kinds)
 
 

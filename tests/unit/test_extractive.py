@@ -318,6 +318,21 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert not lacks_asked_figure("每家给予一次性奖补资金20万元。", award)
     assert asked_figures("有多少家企业获得补贴？") == {"firms"}
     assert asked_figures("按单笔贷款金额的多少比例奖励？") == {"share"}
+    # The day a period ends (截止到哪天, 最晚什么时候前) is given only as an end: 至…日, …日前, …解除后两个月内.
+    deadline = "稳岗专项资金的申请截止日期是哪一天？"
+    assert asked_figures(deadline) == {"deadline"} and asked_figures("缴费期最晚能延到哪天？") == {"deadline"}
+    assert asked_figures("门诊哪天恢复？") == {"day"}
+    assert lacks_asked_figure("记者11日从温州市政府获悉，将设立2亿元稳岗专项资金。", deadline)
+    assert lacks_asked_figure("到2025年，标准体系基本建立。", deadline)
+    for stated in (
+        "明确从2月9日00:00起至2月29日24:00免收邮寄费用。",
+        "缴费期可以延长至2020年5月31日。",
+        "于2月10日24时前主动登记。",
+        "延长至宣布疫情解除后两个月内。",
+        "延期缴纳至疫情结束。",
+        "2024年5月底前完成。",
+    ):
+        assert not lacks_asked_figure(stated, deadline), stated
     # Asked in 元 (多少钱), it is answered in 元 only: paid in full (足额发放) is no sum.
     allowance = "一线医务人员每月的卫生防疫津贴是多少钱？"
     assert asked_figures(allowance) == {"money"}
