@@ -22,7 +22,7 @@ _DEFERS = re.compile(
 _CLAUSE_START = re.compile(r"[，,。；;：:（(）)、！？!?\s]")
 # Words that say how or when something is deferred, not what: 具体恢复时间视疫情情况另行通知 defers 恢复.
 _HOW_DEFERRED = frozenset(
-    "具体 时间 日期 情况 视情 根据 疫情 防控 形势 缓解 结束 有关 相关 事项 工作 届时 另行 将 待 由 按 等 后 再".split()
+    "具体 时间 日期 情况 视情 根据 疫情 防控 形势 缓解 结束 有关 相关 事项 工作 届时 另行".split()
 )
 # A question asking for a specific (a date, a figure, which ones, a name), not one asking how or why.
 _ASKS_SPECIFIC = re.compile(r"哪|几|多少|何时|什么时候|什么时间|什么日期|名单|名称|叫什么|具体")

@@ -152,8 +152,11 @@ def states_quantity(text: str, question: str) -> bool:
 # 不得超过两届), nor 哪一天启动 by 今年以来. Units are grouped by what they measure, so 多少人 is answered by 5000余名 and
 # 多久 by 三十日内 or 每周.
 _ASK = r"(?:(?<!多)多少|(?<!哪)几)\s*[万亿千百]?\s*(?:个)?"
+_MEASURE_WORD = "个|名|位|张|辆|家|所|项|条|套|件|批|种|类|户|座|台|份|篇|部|支|间|处|只|头|艘|架"
 # After 多少, a measure word or unit says a count or another unit is asked (多少家, 多少人, 多少天), not a sum.
-_MEASURE_CHARS = "个名位张辆家所项条套件批种类户座台份篇部支间处只头艘架人次天年月日周岁倍万亿千百"
+_MEASURE_CHARS = _MEASURE_WORD.replace("|", "") + "人次天年月日周岁倍万亿千百"
+# The words after a date that make it the end of a period (3月15日前, 2月29日止), for the time and deadline kinds.
+_ENDS_AFTER = r"(?:之前|以前|前|止|为止|截止|到期)"
 _AMOUNT = (
     r"(?:(?<![第0-9０-９.．])[0-9０-９]+(?:[.．,，][0-9０-９]+)*|(?<!第)[一二两三四五六七八九十百千万亿〇零半]+)"
     r"\s*(?:余|多|来)?\s*(?:[万亿千百]+)?\s*"
@@ -251,8 +254,9 @@ _FIGURE_TABLE = (
         + _DATE_POINT
         + r"|"
         + _DATE_POINT
-        + r"\s*(?:[0-9０-９]{1,2}\s*[时点:：][0-9０-９]{0,2})?\s*(?:之前|以前|前|止|为止|截止|到期)"
-        r"|(?:后|之日起|起)[^，,。；;]{0,10}?(?:[0-9０-９一二两三四五六七八九十]+\s*个?(?:工作日|日|天|月|年|小时))(?:以?内|之内)"
+        + r"\s*(?:[0-9０-９]{1,2}\s*[时点:：][0-9０-９]{0,2})?\s*"
+        + _ENDS_AFTER
+        + r"|(?:后|之日起|起)[^，,。；;]{0,10}?(?:[0-9０-９一二两三四五六七八九十]+\s*个?(?:工作日|日|天|月|年|小时))(?:以?内|之内)"
         r"|[0-9０-９一二两三四五六七八九十]+\s*个?(?:工作日|日|天|月|年)(?:以前|之前)"
         # 延长至疫情结束: an end named by the event.
         r"|[至到][^，,。；;]{0,12}?(?:结束|解除)",
@@ -305,7 +309,7 @@ _CALENDAR = re.compile(
     r"|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]"
 )
 _PERIOD_END_BEFORE = re.compile(r"(?:至|到|截止|前)\s*$")  # also 截至, 截止到, 延长至, 之前: anchored at the end
-_PERIOD_END_AFTER = re.compile(r"^\s*(?:前|之前|以前|止|为止|截止|到期)")
+_PERIOD_END_AFTER = re.compile(r"^\s*" + _ENDS_AFTER)
 
 
 def _calendar_dates(text: str) -> list[tuple[int, int]]:
@@ -325,7 +329,6 @@ def _calendar_dates(text: str) -> list[tuple[int, int]]:
 # not answered by 收治99%以上确诊病例. A question whose noun only says "the figure" (金额, 上限, 目标) names nothing
 # counted; words saying how it is asked (一共, 目前) are passed over; contact details have their own shapes
 # (REQUIRED_SHAPES).
-_MEASURE_WORD = "个|名|位|张|辆|家|所|项|条|套|件|批|种|类|户|座|台|份|篇|部|支|间|处|只|头|艘|架"
 _COUNTED_AFTER = re.compile(
     rf"(?:(?<!多)多少|(?<!哪)几)[万亿千百]?(?:{_MEASURE_WORD})([\u4e00-\u9fff]{{2,8}})(?=[？?，,。；;、]|$)"
 )
