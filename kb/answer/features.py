@@ -161,7 +161,7 @@ _AMOUNT = (
     r"(?:(?<![第0-9０-９.．])[0-9０-９]+(?:[.．,，][0-9０-９]+)*|(?<!第)[一二两三四五六七八九十百千万亿〇零半]+)"
     r"\s*(?:余|多|来)?\s*(?:[万亿千百]+)?\s*"
 )
-_TIME_UNIT = r"(?:个)?(?:工作日|天|日|月|年|周|星期|季度|小时|分钟)"
+_TIME_UNIT = r"(?:个)?(?:工作日|天|日|月|年|周|星期|季度|小时|分钟|秒钟|秒)"
 _FOREIGN_MONEY = r"(?:美元|美金|欧元|日元|港元|港币|英镑)"
 _IS_HOW_MUCH = r"(?:是|为|有|达到?|共|一共)?多少"
 _PERCENT_WORDS = r"百分之[一二两三四五六七八九十百零〇点]+|分之"  # 百分之十八点五, 三分之一
@@ -172,7 +172,13 @@ _DATE_POINT = (
 )
 # Each kind: what a refusal calls it (最相关的段落没有给出所问的人数), how a question asks it, how a text states it.
 _FIGURE_TABLE = (
-    ("people", "人数", _ASK + r"(?:名|位|人)|人数" + _IS_HOW_MUCH, _AMOUNT + r"(?:名|位|人)"),
+    # 成为一名选调生: after 成为, 作为, 是 or 当, 一名 is an article, not a count.
+    (
+        "people",
+        "人数",
+        _ASK + r"(?:名|位|人)|人数" + _IS_HOW_MUCH,
+        r"(?:(?<!成为)(?<!作为)(?<!是)(?<!当)|(?!一))" + _AMOUNT + r"(?:名|位|人)",
+    ),
     ("age", "年龄", _ASK + r"(?:周岁|岁)|多大(?:年纪|岁数)", _AMOUNT + r"(?:周岁|岁)"),
     ("money", "金额", _ASK + r"(?:钱|元|万元|亿元|块钱|资金|经费)", _AMOUNT + r"(?:元|块钱)"),
     # 补助标准是多少, 票价是多少: a sum of money named by what it pays, answered in 元, or as a share (补贴50%).
@@ -204,6 +210,8 @@ _FIGURE_TABLE = (
         + _PERCENT_WORDS
         + r"|[0-9０-９]+\s*[:：比]\s*[0-9０-９]+|全额|各半|减半|一半|半数",
     ),
+    # 打几折: a discount, stated as 5折 or 半价 (or a share off: 优惠50%).
+    ("discount", "折扣", r"[打享给]?(?:几|多少)折", _AMOUNT + r"折|半价|[0-9０-９.．]+\s*[%％]"),
     ("length", "长度", _ASK + r"(?:公里|千米|米)", _AMOUNT + r"(?:公里|千米|米|km)"),
     ("area", "面积", _ASK + r"(?:平方米|平方公里|亩|公顷)", _AMOUNT + r"(?:平方米|平方公里|平米|亩|公顷)"),
     ("weight", "重量", _ASK + r"(?:吨|公斤|千克|斤)", _AMOUNT + r"(?:吨|公斤|千克|斤)"),
@@ -229,7 +237,7 @@ _FIGURE_TABLE = (
         # 哪一天 asks for a day: 今年以来 or 2月 does not give one.
         "day",
         "日期",
-        r"哪一?天|哪一日|几号|几月几[日号]",
+        r"哪一?天|哪一日|哪个日期|几号|几月几[日号]",
         _AMOUNT
         + r"(?:日|号)|[次当即]日|当天|(?:周|星期)[一二三四五六日天]|之日|日起|[0-9０-９]{1,2}[:：][0-9０-９]{2}",
     ),
@@ -248,8 +256,11 @@ _FIGURE_TABLE = (
         "deadline",
         "截止时间",
         r"(?:截止|截至|最晚|最迟|为止|之前|以前|[延推]长?(?:到|至))[^，,。？?]{0,12}?"
-        r"(?:哪一?天|哪一日|几号|几月几[日号]|什么时候|何时|什么时间|什么日期)"
-        r"|截止(?:日期|时间)(?:是|为)?(?:哪|什么|何)",
+        r"(?:哪一?天|哪一日|哪个日期|几号|几月几[日号]|什么时候|何时|什么时间|什么日期)"
+        r"|截止(?:日期|时间)(?:是|为)?(?:哪|什么|何)"
+        # 哪个日期之前完成, 执行到什么时候, 有效期到何时, 什么时候截止: the end asked after or before the when.
+        r"|(?:哪一?天|哪一日|哪个日期|几号|几月几[日号]|什么时候|何时|什么时间|什么日期)(?:之前|以前|前(?![来往去进])|截止|到期|为止)"
+        r"|(?:执行|实施|持续|有效|适用|开放|延续|暂停|关闭|停止)(?:期)?(?:到|至)(?:哪一?天|哪一日|哪个日期|几号|什么时候|何时|什么时间)",
         r"(?:至|到|截至|截止)\s*"
         + _DATE_POINT
         + r"|"
@@ -381,7 +392,8 @@ def figure_off_subject(text: str, question: str) -> bool:
 # 一条线…); `lacks_shorthand_content` says which lists count. Policy texts mention such terms far more often than they explain them (坚持“三严三实”，坚持民主集中制).
 _NUMERAL = "一二两三四五六七八九十百千万双0-9０-９"
 _SHORTHAND_QUOTED = re.compile(rf"[“\"‘「]([^”\"’」]{{0,12}}[{_NUMERAL}][^”\"’」]{{0,12}})[”\"’」]")
-_SHORTHAND_BARE = re.compile(rf"[{_NUMERAL}][^\W{_NUMERAL}]{{1,2}}[{_NUMERAL}][^\W{_NUMERAL}]{{1,2}}?")
+# Not inside a longer number: 2020年第8号 is a document's number, not 0年第8号.
+_SHORTHAND_BARE = re.compile(rf"(?<![{_NUMERAL}])[{_NUMERAL}][^\W{_NUMERAL}]{{1,2}}[{_NUMERAL}][^\W{_NUMERAL}]{{1,2}}?")
 _ASKS_CONTENT = re.compile(
     r"指(?:的是)?(?:什么|哪)|什么意思|(?:什么|哪些)含义|含义是什么|具体内容|内容是什么|具体是什么|分别是(?:什么|哪)"
     r"|包括哪|包含哪|有哪些内容|是哪[几些]|哪[几些]个方面"
@@ -438,6 +450,9 @@ def lacks_shorthand_content(text: str, question: str) -> bool:
         own = re.match(r"[^，,；;。！？!?]*", after).group(0)
         sentence = re.split(r"[。；;！？!?]", after)[0]
         if _EXPLAINS.match(after) or _LIST.search(own) or _ENUMERATES.search(sentence):
+            return False
+        # Explained in a parenthesis of its clause: “1+17”心理援助热线整合（即12320-5心理援助热线+16个区的心理热线）.
+        if re.search(r"[（(]\s*(?:即|也就是|就是|是指|指|包括|含)", own):
             return False
         for clause in re.split(r"[，,：:]", sentence[len(own) :]):
             if sum(bool(core & set(item)) for item in re.split(r"[、和及与]", clause)) >= 2 and "、" in clause:

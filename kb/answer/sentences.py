@@ -34,10 +34,13 @@ def sentences(text: str) -> list[str]:
 
 # A news item's dateline (新华社杭州2月11日电, 本报北京7月28日电) and a crawled page's stamp (2023-08-17 10:48，正文：,
 # 07/20 11:23，正文：, 来源：央视网 | 2023年08月12日 12:30:21，正文：: whatever runs into 正文 with no clause break)
-# say where and when it was filed, not what it is about nor any date or figure it states.
+# say where and when it was filed, not what it is about nor any date or figure it states; so do a page's credits
+# (2018年1月24日 来源：中国银监会, 2020-02-25 16:10来源：中证网, 来源：重庆日报 时间： 2020-02-21 07:39).
+_STAMP_DATE = r"(?:19|20)[0-9]{2}(?:年[0-9]{1,2}月[0-9]{1,2}日|[-/.][0-9]{1,2}[-/.][0-9]{1,2})(?:\s*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?"
 _DATELINE = re.compile(
     r"[^，。,；;\s]{0,12}?[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日电"
     r"|[^，。,；;！？!?\n]{0,60}?，正文："
+    rf"|(?:{_STAMP_DATE}\s*)?来源[：:]\s*[^\s，。,；;]{{1,20}}(?:\s*时间[：:]\s*{_STAMP_DATE})?"
 )
 
 

@@ -333,6 +333,23 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
         "2024年5月底前完成。",
     ):
         assert not lacks_asked_figure(stated, deadline), stated
+    # The end asked after the when (哪个日期之前, 什么时候截止) or by what runs until it (执行到什么时候); 前来 is no end.
+    for asked in ("要求在哪个日期之前完成？", "政策执行到什么时候？", "减免什么时候截止？", "措施执行到哪天为止？"):
+        assert asked_figures(asked) == {"deadline"}, asked
+    assert asked_figures("专家什么时候前来指导？") == {"date"}
+    assert lacks_asked_figure("自2023年8月1日起实施差异化收费。", "政策执行到什么时候？")
+    assert not lacks_asked_figure("本通知暂执行至2020年6月30日止。", "政策执行到什么时候？")
+    # A discount (打几折) is given as 5折 or 半价; a count of seconds (至少搓多长时间) by 60秒.
+    discount = "入盟商家给退役军人打几折优惠？"
+    assert asked_figures(discount) == {"discount"}
+    assert lacks_asked_figure("入盟商家集中签约，为退役军人提供优惠。", discount)
+    assert not lacks_asked_figure("凭优待证可享受8折优惠。", discount)
+    assert not lacks_asked_figure("认真搓揉双手至少60秒。", "洗手至少搓多长时间？")
+    # After 成为, 作为, 是 or 当, 一名 is an article: 成为一名选调生 counts nobody.
+    graduates = "今年一共有多少名毕业生考上了选调生？"
+    assert lacks_asked_figure("他选择回到家乡，成为一名选调生。", graduates)
+    assert not lacks_asked_figure("今年有32名毕业生成为选调生。", graduates)
+    assert not lacks_asked_figure("共有一名选调生。", graduates)
     # Asked in 元 (多少钱), it is answered in 元 only: paid in full (足额发放) is no sum.
     allowance = "一线医务人员每月的卫生防疫津贴是多少钱？"
     assert asked_figures(allowance) == {"money"}
@@ -398,6 +415,13 @@ def test_a_shorthand_the_passages_only_mention_is_not_explained_by_them():
     assert not lacks_shorthand_content("做好“两条线”作战的准备。“一条线”是抗击疫情前线。", "“两条线”具体指什么？")
     # Not asked: nothing to check.
     assert not lacks_shorthand_content("坚持“三严三实”。", "十九大报告提出了哪些要求？")
+    # A document's number (2020年第8号) is no shorthand; a parenthesis of the term's clause explains it.
+    assert asked_shorthand("财政部税务总局2020年第8号公告所说的困难行业包括哪几大类？") is None
+    hotline = "“1+17”心理援助热线整合里的“1”指的是哪条热线？"
+    assert not lacks_shorthand_content(
+        "推进“1+17”心理援助热线整合（即12320-5心理援助热线+16个区的心理热线）。", hotline
+    )
+    assert lacks_shorthand_content("推进“1+17”心理援助热线整合，加强规范管理。", hotline)
 
 
 def test_a_shorthand_question_is_refused_when_the_passage_only_mentions_it():

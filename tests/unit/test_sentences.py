@@ -37,3 +37,7 @@ def test_a_dateline_is_no_date_nor_place_an_answer_gives():
     # Crawled pages stamp it many ways; a clock time there (11:23) answers no 几点 question.
     assert without_datelines("07/20 11:23，正文：日前，省卫生健康委印发通知。") == "日前，省卫生健康委印发通知。"
     assert without_datelines("来源：央视网 | 2023年08月12日 12:30:21，正文：据报道") == "据报道"
+    # A page's credits: the date it was posted is no date the text gives (从哪一天起施行 is not answered by it).
+    assert without_datelines("2018年1月24日 来源：中国银监会 为规范委托贷款业务") == " 为规范委托贷款业务"
+    assert without_datelines("作者：齐金钊 2020-02-25 16:10来源：中证网 中证网讯") == "作者：齐金钊  中证网讯"
+    assert without_datelines("来源：重庆日报 时间： 2020-02-19 07:33 璧山区") == " 璧山区"
