@@ -83,6 +83,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general4_ncp_check": (_DATA / "check_general4_ncp.jsonl", "ncp"),
     "general4_crud_check": (_DATA / "check_general4_crud.jsonl", "crud_rag"),
     "general4_dev_check": (_DATA / "check_general4_dev.jsonl", "dev"),
+    "general5_ncp_check": (_DATA / "check_general5_ncp.jsonl", "ncp"),
+    "general5_crud_check": (_DATA / "check_general5_crud.jsonl", "crud_rag"),
+    "general5_dev_check": (_DATA / "check_general5_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
