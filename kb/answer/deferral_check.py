@@ -16,7 +16,7 @@ from kb.store.tokenize import tokenize
 
 # Where a text says the detail is given elsewhere or later.
 _DEFERS = re.compile(
-    r"(?:详)?见附件|另行(?:通知|公布|发布|告知|明确|下达|制定|安排)|另文(?:通知|下达|印发)|(?:时间|日期)待定"
+    r"(?:详)?见附件|另行(?:通知|通告|公告|公布|发布|告知|明确|下达|制定|安排)|另文(?:通知|下达|印发)|(?:时间|日期)待定"
 )
 # The deferred thing runs back from the deferral to the clause's start.
 _CLAUSE_START = re.compile(r"[，,。；;：:（(）)、！？!?\s]")
@@ -34,9 +34,13 @@ def deferred_asked(text: str, question: str) -> str | None:
         return None
     for m in _DEFERS.finditer(text):
         head = text[: m.start()]
-        starts = [c.end() for c in _CLAUSE_START.finditer(head)]
-        clause = head[starts[-1] if starts else 0 :]
+        starts = [0] + [c.end() for c in _CLAUSE_START.finditer(head)]
+        clause = head[starts[-1] :]
         words = {t for t in tokenize(clause) if len(t) >= 2 and t not in _HOW_DEFERRED}
+        if not words and len(starts) > 1:
+            # The deferral opens its clause (停止时间由指挥部研究确定，另行通告): what it defers is the clause before.
+            clause = head[starts[-2] :]
+            words = {t for t in tokenize(clause) if len(t) >= 2 and t not in _HOW_DEFERRED}
         if any(w in question for w in words):
             return clause + m.group(0)
     return None

@@ -13,6 +13,12 @@ def test_what_is_put_off_is_what_is_asked():
     assert deferred_asked(CLINICS, "口腔科门诊从哪天起恢复接诊？") == "恢复时间另行通知"
     assert deferred_asked(MAKERS, "第一批防护服定点生产企业有哪几家？") == "第一批定点生产企业名单见附件"
     assert deferred_asked("婚姻登记处暂停办理，恢复办理登记视疫情防控情况另行通知。", "婚姻登记处哪天恢复办理？")
+    # The deferral opening its own clause defers the clause before it.
+    scan = "扫码行动停止时间由指挥部根据疫情防控工作需要研究确定，另行通告。"
+    assert (
+        deferred_asked(scan, "扫码行动是哪天停止的？")
+        == "扫码行动停止时间由指挥部根据疫情防控工作需要研究确定，另行通告"
+    )
 
 
 def test_a_deferral_of_something_else_answers():
