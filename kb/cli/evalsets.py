@@ -4,7 +4,9 @@ A source is a gold question file and the knowledge base its documents were inges
 scorer's metrics, each source reports `refusal_hidden`: answerable questions asked with their gold
 document hidden from retrieval (a `doc_ids` filter), which must then be refused, except where the
 remaining passages still hold the gold answer (another document states the same fact); that is how the
-NCP set, which has no NOT_IN_KB questions, tests refusal. The `miss_*` rows count where the missed answerable
+NCP set, which has no NOT_IN_KB questions, tests refusal. `refusal_withheld` asks them again with every passage
+stating the gold answer withheld and the rest of its document kept: a missing fact on a topic the knowledge base
+covers, the unanswerable question that the document filter cannot make (`withheld_refusal`). The `miss_*` rows count where the missed answerable
 questions failed (kb/cli/evaluation.py `failure`). The check sets (data/questions/) are questions on the same
 documents that nothing is trained or tuned on; `kb train` reads only the sources.
 """
@@ -102,6 +104,7 @@ COLUMNS = [
     "verbatim",
     "refusal",
     "refusal_hidden",
+    "refusal_withheld",
     "false_refusal",
     "answer_chars_p50",
     "attribution",
@@ -157,6 +160,7 @@ def eval_source(name: str, kb_dir: Path, answers_out: Path | None = None) -> dic
                 continue  # another document holds the same fact: answering is right
             hidden_n += 1
             hidden_ok += kb.ask(q["question"], doc_ids=others).refused
+        withheld_ok, withheld_n = withheld_refusal(kb, gold)
     finally:
         kb.close()
     if answers_out:
@@ -165,13 +169,39 @@ def eval_source(name: str, kb_dir: Path, answers_out: Path | None = None) -> dic
     m.update({f"miss_{k}": v for k, v in failures.items()})
     m["refusal_hidden"] = hidden_ok / hidden_n if hidden_n else float("nan")
     m["hidden_n"] = hidden_n
+    m["refusal_withheld"] = withheld_ok / withheld_n if withheld_n else float("nan")
+    m["withheld_n"] = withheld_n
     return m
+
+
+def withheld_refusal(kb: Any, gold: list[dict[str, Any]]) -> tuple[int, int]:
+    """How many answerable questions are refused, of how many asked, when every retrieved passage that states the
+    gold answer is withheld and the rest kept (other passages of its document among them).
+
+    The question then asks for a fact the knowledge base, as the answerer sees it, does not state, on a topic it
+    covers: the kind of unanswerable question on-topic retrieval answers with confidence, which written NOT_IN_KB
+    questions are few of and hiding the document (`refusal_hidden`) never makes. The passages go to the extractive
+    answerer directly: the place check's search of the asked place's own documents would find the withheld passage.
+    Skipped: questions whose remaining passages still hold the answer together.
+    """
+    k = kb.settings.retrieval.top_k
+    refused = asked = 0
+    for q in gold:
+        if q["answer"] == "NOT_IN_KB":
+            continue
+        # Twice as many, so that k remain after the withheld ones.
+        hits = [h for h in kb.retrieve(q["question"], k=2 * k) if not _holds_gold([h], q)][:k]
+        if not hits or _holds_gold(hits, q):
+            continue
+        asked += 1
+        refused += kb.extractive.answer(q["question"], hits).refused
+    return refused, asked
 
 
 def table(results: dict[str, dict[str, Any]]) -> str:
     names = list(results)
     lines = ["| metric | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
-    for col in COLUMNS + ["questions", "hidden_n"] + [f"miss_{k}" for k in FAILURES]:
+    for col in COLUMNS + ["questions", "hidden_n", "withheld_n"] + [f"miss_{k}" for k in FAILURES]:
         cells = []
         for n in names:
             v = results[n].get(col)
