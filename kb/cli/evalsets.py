@@ -6,9 +6,10 @@ document hidden from retrieval (a `doc_ids` filter), which must then be refused,
 remaining passages still hold the gold answer (another document states the same fact); that is how the
 NCP set, which has no NOT_IN_KB questions, tests refusal. `refusal_withheld` asks them again with every passage
 stating the gold answer withheld and the rest of its document kept: a missing fact on a topic the knowledge base
-covers, the unanswerable question that the document filter cannot make (`withheld_refusal`). The `miss_*` rows count where the missed answerable
-questions failed (kb/cli/evaluation.py `failure`). The check sets (data/questions/) are questions on the same
-documents that nothing is trained or tuned on; `kb train` reads only the sources.
+covers, the unanswerable question that the document filter cannot make (`withheld_refusal`). The `miss_*` rows
+count where the missed answerable questions failed (kb/cli/evaluation.py `failure`). The check sets
+(data/questions/) are questions on the same documents that nothing is trained or tuned on; `kb train` reads only
+the sources.
 """
 
 from __future__ import annotations
