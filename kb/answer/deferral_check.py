@@ -36,11 +36,16 @@ def deferred_asked(text: str, question: str) -> str | None:
         head = text[: m.start()]
         starts = [0] + [c.end() for c in _CLAUSE_START.finditer(head)]
         clause = head[starts[-1] :]
-        words = {t for t in tokenize(clause) if len(t) >= 2 and t not in _HOW_DEFERRED}
+        words = _deferred_words(clause)
         if not words and len(starts) > 1:
             # The deferral opens its clause (停止时间由指挥部研究确定，另行通告): what it defers is the clause before.
             clause = head[starts[-2] :]
-            words = {t for t in tokenize(clause) if len(t) >= 2 and t not in _HOW_DEFERRED}
+            words = _deferred_words(clause)
         if any(w in question for w in words):
             return clause + m.group(0)
     return None
+
+
+def _deferred_words(clause: str) -> set[str]:
+    """The words of `clause` naming what is deferred, not how (two characters or more)."""
+    return {t for t in tokenize(clause) if len(t) >= 2 and t not in _HOW_DEFERRED}
