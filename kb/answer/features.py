@@ -234,6 +234,25 @@ _FIGURE_TABLE = (
         r"[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}|[0-9０-９一二三四五六七八九十]{1,3}\s*(?:点|时)(?!间|期|代|候)|全天|24小时|二十四小时",
     ),
     ("times", "次数", _ASK + r"次", _AMOUNT + r"次"),
+    # Counts in a measure word of their own (多少条措施, 几个方面, 多少场活动, 多少所高校): answered by a count in that
+    # word or one counting the same things (场次 for 场, 家 for 所), not by any figure of the passage (195个事项 does
+    # not say 多少条). Not after 第: 第几批 asks which one. 几条/几个方面 may also be answered by listing them
+    # (`_LISTED_KINDS`).
+    ("items", "条数", r"(?<!第)" + _ASK + r"(?:条|项|款)", _AMOUNT + r"(?:个)?(?:条|项|款|件)"),
+    (
+        "aspects",
+        "方面数",
+        r"(?<!第)" + _ASK + r"(?:方面|部分)",
+        _AMOUNT + r"(?:个)?(?:方面|部分)|[二两三四五六七八九十]大",
+    ),
+    ("events", "场次", r"(?<!第)" + _ASK + r"(?:场|批|轮)", _AMOUNT + r"(?:场|批|轮)"),
+    ("vehicles", "车辆数", r"(?<!第)" + _ASK + r"(?:辆|架|艘)", _AMOUNT + r"(?:辆|台|架|艘)"),
+    (
+        "pieces",
+        "数量",
+        r"(?<!第)" + _ASK + r"(?:张|套|台|座|所|处|支|只|部|份|篇|件)",
+        _AMOUNT + r"(?:个)?(?:张|套|台|座|所|处|支|只|部|份|篇|件|个|家|户)",
+    ),
     ("terms", "届数", _ASK + r"届", _AMOUNT + r"届"),
     ("firms", "家数", _ASK + r"(?:家|户)", _AMOUNT + r"(?:家|户|个)"),
     (
@@ -279,6 +298,7 @@ _FIGURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     kind: (re.compile(asked), re.compile(stated)) for kind, _, asked, stated in _FIGURE_TABLE
 }
 FIGURE_NAMES = {kind: name for kind, name, _, _ in _FIGURE_TABLE}
+_LISTED_KINDS = frozenset({"items", "aspects"})
 
 
 def asked_figures(question: str) -> frozenset[str]:
@@ -304,6 +324,8 @@ def lacks_asked_figure(text: str, question: str) -> bool:
     kinds = asked_figures(question)
     if not kinds:
         return asks_quantity(question) and not states_quantity(text, question)
+    if kinds & _LISTED_KINDS and _ASKS_KINDS.search(question) and (_LIST.search(text) or _ENUMERATES.search(text)):
+        return False
     for kind in kinds:
         stated = _FIGURES[kind][1]
         given = {m.group(0) for m in stated.finditer(question)}

@@ -194,8 +194,8 @@ def test_a_how_many_question_is_refused_when_the_answer_states_no_quantity():
 
 
 def test_a_how_many_question_is_refused_when_the_figure_counts_something_else():
-    # The report gives the hospitals' share of patients, not their beds.
-    text = "目前重庆4个集中救治医院收治99%以上确诊病例，集中患者、集中专家、集中资源、集中救治。"
+    # The report gives the hospitals' share of patients and a count of leaflets, not their beds.
+    text = "目前重庆4个集中救治医院收治99%以上确诊病例，印发防护手册2万张。"
     qa = answerer([text, *PASSAGES])
     question = "重庆4个集中救治医院一共有多少张床位？"
     refused = qa.answer(question, [hit(text, 0.9)])
@@ -251,7 +251,8 @@ def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_
     assert not figure_off_subject(
         "阜阳直达宁波的定制专列G9383次列车从阜阳西站开出。", "阜阳开往宁波的首趟定制专列车次是多少？"
     )
-    assert figure_off_subject("目前重庆4个集中救治医院收治99%以上确诊病例。", "重庆4个集中救治医院一共有多少张床位？")
+    beds = "重庆4个集中救治医院一共有多少张床位？"
+    assert figure_off_subject("目前重庆4个集中救治医院收治99%以上确诊病例。印发防护手册2万张。", beds)
     assert not figure_off_subject("4个集中救治医院共开放床位2000张。", "重庆4个集中救治医院一共有多少张床位？")
     # The noun by a part (产量 for 总产量), in any sentence holding a figure.
     assert not figure_off_subject("粮食产量1.39万亿斤，再创历史新高。", "2023年全国粮食总产量是多少？")
@@ -350,6 +351,16 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert lacks_asked_figure("他选择回到家乡，成为一名选调生。", graduates)
     assert not lacks_asked_figure("今年有32名毕业生成为选调生。", graduates)
     assert not lacks_asked_figure("共有一名选调生。", graduates)
+    # A count in its own measure word (多少条, 几个方面, 多少场, 多少所) is answered by a count in that word, not by
+    # another figure of the passage; 几条 and 几个方面 also by listing them; 第几批 asks which one.
+    measures = "出台了多少条措施？"
+    assert asked_figures(measures) == {"items"} and asked_figures("开展了多少场活动？") == {"events"}
+    assert asked_figures("有多少所医疗机构开设了发热门诊？") == {"pieces"} and asked_figures("第几批？") == frozenset()
+    assert lacks_asked_figure("梳理了195个涉税缴费事项可在网上办理。", measures)
+    assert not lacks_asked_figure("从四个方面出台了15项措施。", measures)
+    assert not lacks_asked_figure("宣讲队开展宣讲300余场次。", "开展了多少场活动？")
+    assert not lacks_asked_figure("从生产、流通、消费等方面出台支持政策。", "分为几个方面？")
+    assert lacks_asked_figure("政策覆盖全省所有企业。", "分为几个方面？")
     # Asked in 元 (多少钱), it is answered in 元 only: paid in full (足额发放) is no sum.
     allowance = "一线医务人员每月的卫生防疫津贴是多少钱？"
     assert asked_figures(allowance) == {"money"}
