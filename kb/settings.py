@@ -149,7 +149,7 @@ class AnswerSettings(_Section):
         description="Refuse a question asking how many or how much (多少, 几) when the sentences the answer would quote "
         "state no quantity besides the question's own, or none in the unit the question names (几名, 多少岁, 多少元, "
         "多久: a calendar date is no period; 几点: a time of day; 多少条, 几个方面, 多少场, 多少所: a count in that measure "
-        "word), or state it only in sentences that name none of what "
+        "word; 复工率是多少: a share), or state it only in sentences that name none of what "
         "the question counts (多少张床位 answered by 收治99%以上确诊病例), a question asking when (哪一天, 何时) "
         "when they state no date, and one asking when a period ends (截止到哪天, 最晚什么时候前) when they state no end "
         "(至2月29日, 3月15日前, 疫情解除后两个月内): the knowledge base does not "

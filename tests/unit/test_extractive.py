@@ -361,6 +361,13 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert not lacks_asked_figure("宣讲队开展宣讲300余场次。", "开展了多少场活动？")
     assert not lacks_asked_figure("从生产、流通、消费等方面出台支持政策。", "分为几个方面？")
     assert lacks_asked_figure("政策覆盖全省所有企业。", "分为几个方面？")
+    # A rate is a share: a count of firms does not give it; 汇率 and 频率 are no shares.
+    rate = "辽宁省规模以上工业企业复工率是多少？"
+    assert asked_figures(rate) == {"share"} and asked_figures("逆回购利率下调了多少个基点？") == {"share"}
+    assert asked_figures("人民币汇率是多少？") == frozenset() and asked_figures("巡查频率是多少？") == frozenset()
+    assert lacks_asked_figure("全省已有4262户规模以上工业企业恢复开工。", rate)
+    assert not lacks_asked_figure("规模以上工业企业复工率达57.7%。", rate)
+    assert not lacks_asked_figure("7天逆回购利率下调10个基点。", "逆回购利率下调了多少个基点？")
     # Asked in 元 (多少钱), it is answered in 元 only: paid in full (足额发放) is no sum.
     allowance = "一线医务人员每月的卫生防疫津贴是多少钱？"
     assert asked_figures(allowance) == {"money"}
