@@ -41,7 +41,7 @@ from kb.answer.features import (
 from kb.answer.list_check import asked_count, lists_too_few
 from kb.answer.numbers import small_number
 from kb.answer.sentence_similarity import SentenceSimilarity
-from kb.answer.sentences import split_sentences, without_datelines
+from kb.answer.sentences import dateline_length, split_sentences, without_datelines
 from kb.answer.terms import KeyTerm
 from kb.answer.year_check import another_year, question_year
 from kb.settings import AnswerSettings
@@ -266,6 +266,9 @@ class ExtractiveAnswerer:
         # right after the one it continues (it may be ranked above it).
         continued = follow[1][0].hit_rank if follow and follow[1] else None
         chosen.sort(key=lambda u: (best.hit_rank + 0.5 if u.hit_rank == continued else u.hit_rank, u.start))
+        # A news item's dateline (2023-07-31，正文：光明日报北京7月30日电（记者董蓓）) says where it was filed, not
+        # what it states: the reader gets the sentence from its first word; the citation still shows the passage.
+        chosen = [_after_dateline(u) for u in chosen]
         citations: list[Citation] = []
         marker_of: dict[int, int] = {}
         parts: list[str] = []
@@ -364,6 +367,14 @@ class ExtractiveAnswerer:
             elif kt.kind != "number" and not any(holds_key(kt, h.chunk) for h in top):
                 return kt
         return None
+
+
+def _after_dateline(u: Candidate) -> Candidate:
+    """`u` from the first word after a leading dateline (itself when it has none)."""
+    cut = dateline_length(u.text)
+    if not cut:
+        return u
+    return Candidate(u.hit_rank, u.start + cut, u.end, u.text[cut:], u.features, u.logit)
 
 
 def _asks(unit: str) -> bool:

@@ -47,3 +47,15 @@ _DATELINE = re.compile(
 def without_datelines(text: str) -> str:
     """`text` without news datelines and page stamps (the rest verbatim)."""
     return _DATELINE.sub("", text)
+
+
+# Datelines opening a sentence, with the reporters' credit after them (新华社武汉2月4日电（记者邹伟、徐海波）).
+_LEADING_DATELINE = re.compile(
+    rf"(?:\s*(?:{_DATELINE.pattern})(?:\s*[（(](?:记者|通讯员|实习生|特约记者)[^）)]{{0,40}}[）)])?\s*)+"
+)
+
+
+def dateline_length(sentence: str) -> int:
+    """How many characters of `sentence` a leading dateline or page stamp takes (0: none, or nothing after it)."""
+    m = _LEADING_DATELINE.match(sentence)
+    return m.end() if m and m.end() < len(sentence) else 0

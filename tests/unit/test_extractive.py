@@ -643,3 +643,11 @@ def test_a_close_second_joins_a_long_first_sentence_while_both_fit():
     assert not a.refused
     assert a.text.startswith(long) and f"{second}[2]" in a.text
     assert [c.title for c in a.citations] == ["通知", "农业农村厅通知"]
+
+
+def test_an_answer_starts_after_a_news_dateline_and_its_quote_stays_verbatim():
+    text = "2023-07-31，正文：光明日报北京7月30日电（记者董蓓）国家统计局30日发布数据显示，上半年文化企业营业收入增长7.3%。"
+    a = answerer([text, *PASSAGES]).answer("上半年文化企业营业收入增长了多少？", [hit(text, 0.9)])
+    assert not a.refused
+    assert a.text.startswith("国家统计局30日发布数据显示")
+    assert all(c.quote in c.passage for c in a.citations) and "正文" not in a.citations[0].quote

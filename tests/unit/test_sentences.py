@@ -41,3 +41,15 @@ def test_a_dateline_is_no_date_nor_place_an_answer_gives():
     assert without_datelines("2018年1月24日 来源：中国银监会 为规范委托贷款业务") == " 为规范委托贷款业务"
     assert without_datelines("作者：齐金钊 2020-02-25 16:10来源：中证网 中证网讯") == "作者：齐金钊  中证网讯"
     assert without_datelines("来源：重庆日报 时间： 2020-02-19 07:33 璧山区") == " 璧山区"
+
+
+def test_a_leading_dateline_and_its_credit_are_measured_only_before_a_sentence():
+    from kb.answer.sentences import dateline_length
+
+    stamped = "2023-07-31，正文：光明日报北京7月30日电（记者董蓓）国家统计局30日发布数据。"
+    assert stamped[dateline_length(stamped) :] == "国家统计局30日发布数据。"
+    wired = "新华社武汉2月4日电（记者邹伟、徐海波）2月3日晚，患者抵达。"
+    assert wired[dateline_length(wired) :] == "2月3日晚，患者抵达。"
+    # Inside a sentence it stays, and a dateline with nothing after it is the whole unit.
+    assert dateline_length("国家统计局发布数据，新华社北京2月7日电。") == 0
+    assert dateline_length("新华社北京2月7日电") == 0
