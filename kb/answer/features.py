@@ -182,7 +182,7 @@ _FIGURE_TABLE = (
         _ASK + r"(?:名|位|人)|人数" + _IS_HOW_MUCH,
         r"(?:(?<!成为)(?<!作为)(?<!是)(?<!当)|(?!一))" + _AMOUNT + r"(?:名|位|人)",
     ),
-    ("age", "年龄", _ASK + r"(?:周岁|岁)|多大(?:年纪|岁数)", _AMOUNT + r"(?:周岁|岁)"),
+    ("age", "年龄", _ASK + r"(?:周岁|岁)|多大(?:年纪|岁数|年龄)", _AMOUNT + r"(?:周岁|岁)"),
     ("money", "金额", _ASK + r"(?:钱|元|万元|亿元|块钱|资金|经费)", _AMOUNT + r"(?:元|块钱)"),
     # 补助标准是多少, 票价是多少: a sum of money named by what it pays, answered in 元, or as a share (补贴50%).
     (
@@ -217,13 +217,22 @@ _FIGURE_TABLE = (
     ),
     # 打几折: a discount, stated as 5折 or 半价 (or a share off: 优惠50%).
     ("discount", "折扣", r"[打享给]?(?:几|多少)折", _AMOUNT + r"折|半价|[0-9０-９.．]+\s*[%％]"),
-    ("length", "长度", _ASK + r"(?:公里|千米|米)", _AMOUNT + r"(?:公里|千米|米|km)"),
+    (
+        "length",
+        "长度",
+        # 总里程有多长, 保持多大距离: a length asked by what it measures.
+        _ASK + r"(?:公里|千米|米)|(?:里程|距离|长度)(?:现在|目前)?(?:是|为|有)?多[长远]|多[长远大](?:的)?距离",
+        _AMOUNT + r"(?:公里|千米|米|km)",
+    ),
     ("area", "面积", _ASK + r"(?:平方米|平方公里|亩|公顷)", _AMOUNT + r"(?:平方米|平方公里|平米|亩|公顷)"),
     ("weight", "重量", _ASK + r"(?:吨|公斤|千克|斤)", _AMOUNT + r"(?:吨|公斤|千克|斤)"),
     (
         "time",
         "时长或期限",
-        _ASK + _TIME_UNIT + r"|多久|多长时间",
+        # 预备期有多长, 处分期间是多长, 多长党龄: a period named before or after 多长.
+        _ASK
+        + _TIME_UNIT
+        + r"|多久|多长时间|(?:期|期间|期限|党龄|时长|时间|任期|刑期|工期)(?:现在|目前)?(?:是|为|有)?多长|多长(?:的)?(?:党龄|期限)",
         # 每周报送一次 states a period; 延长至疫情结束 a time without a number.
         _AMOUNT + _TIME_UNIT + r"|每(?:年|月|周|天|日|季度|星期)|[至到][^，。；]{0,12}(?:结束|解除)",
     ),

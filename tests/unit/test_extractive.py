@@ -361,6 +361,11 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert not lacks_asked_figure("宣讲队开展宣讲300余场次。", "开展了多少场活动？")
     assert not lacks_asked_figure("从生产、流通、消费等方面出台支持政策。", "分为几个方面？")
     assert lacks_asked_figure("政策覆盖全省所有企业。", "分为几个方面？")
+    # 多长 after a period (预备期有多长, 处分期间是多长) asks a time; after a distance (总里程有多长) a length.
+    assert asked_figures("预备党员的预备期有多长？") == {"time"} and asked_figures("处分期间是多长？") == {"time"}
+    assert asked_figures("总里程现在有多长？") == {"length"} and asked_figures("多大年龄可以入党？") == {"age"}
+    assert lacks_asked_figure("预备党员必须面向党旗进行入党宣誓。", "预备党员的预备期有多长？")
+    assert not lacks_asked_figure("预备党员的预备期为一年。", "预备党员的预备期有多长？")
     # A rate is a share: a count of firms does not give it; 汇率 and 频率 are no shares.
     rate = "辽宁省规模以上工业企业复工率是多少？"
     assert asked_figures(rate) == {"share"} and asked_figures("逆回购利率下调了多少个基点？") == {"share"}
