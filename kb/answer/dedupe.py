@@ -16,7 +16,7 @@ NEAR_DUPLICATE = 0.85
 _NOISE = re.compile(r"[\s\W_]+")
 
 
-def _shingles(text: str, n: int = 4) -> frozenset[str]:
+def shingles(text: str, n: int = 4) -> frozenset[str]:
     t = _NOISE.sub("", text)
     if len(t) <= n:
         return frozenset({t}) if t else frozenset()
@@ -36,7 +36,7 @@ def collapse_near_duplicates(hits: list[Hit]) -> list[Hit]:
     kept: list[Hit] = []
     seen: list[frozenset[str]] = []
     for hit in hits:
-        sh = _shingles(hit.chunk.text)
+        sh = shingles(hit.chunk.text)
         if any(near_duplicate(sh, other) for other in seen):
             continue
         kept.append(hit)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from kb.answer.answer_model import AnswerModel
 from kb.answer.citations import make_citation, without_markers
+from kb.answer.dedupe import near_duplicate, shingles
 from kb.answer.deferral_check import deferred_asked
 from kb.answer.features import (
     FIGURE_NAMES,
@@ -249,6 +250,7 @@ class ExtractiveAnswerer:
             question, best, hits[best.hit_rank].chunk.text, ranked, self.cfg.max_chars, self.cfg.lead_in_novelty, follow
         )
         length = sum(len(u.text) for u in chosen)
+        also: dict[int, list[Candidate]] = {}  # a chosen unit's twins in other passages, by id(unit)
         p_best = _sigmoid(best.logit)
         # A close second joins whenever it fits in max_chars: stopping once the answer reached 0.6 of it turned away
         # the seconds that held the evidence after a long first sentence, and kept no wrong one out (docs/evaluation.md).
@@ -260,6 +262,13 @@ class ExtractiveAnswerer:
             overlaps = any(u.hit_rank == c.hit_rank and u.start < c.end and c.start < u.end for c in chosen)
             if overlaps or length + len(u.text) > self.cfg.max_chars:
                 continue
+            # The same sentence in another passage (a notice reprinted, a summary repeating its source) says nothing
+            # new: it is stated once, and cited with both passages.
+            twin = next((c for c in chosen if near_duplicate(shingles(u.text), shingles(c.text))), None)
+            if twin is not None:
+                if u.hit_rank != twin.hit_rank and len(also.setdefault(id(twin), [])) < 2:
+                    also[id(twin)].append(u)
+                continue
             chosen.append(u)
             length += len(u.text)
         # Reading order: passages by rank, a passage's sentences in order, and the passage an answer read on into
@@ -268,11 +277,12 @@ class ExtractiveAnswerer:
         chosen.sort(key=lambda u: (best.hit_rank + 0.5 if u.hit_rank == continued else u.hit_rank, u.start))
         # A news item's dateline (2023-07-31，正文：光明日报北京7月30日电（记者董蓓）) says where it was filed, not
         # what it states: the reader gets the sentence from its first word; the citation still shows the passage.
-        chosen = [_after_dateline(u) for u in chosen]
+        stated = [(_after_dateline(u), [_after_dateline(t) for t in also.get(id(u), [])]) for u in chosen]
         citations: list[Citation] = []
         marker_of: dict[int, int] = {}
         parts: list[str] = []
-        for u in chosen:
+
+        def cite(u: Candidate) -> int:
             chunk = hits[u.hit_rank].chunk
             if u.hit_rank not in marker_of:
                 marker_of[u.hit_rank] = len(citations) + 1
@@ -280,7 +290,11 @@ class ExtractiveAnswerer:
             else:
                 c = citations[marker_of[u.hit_rank] - 1]
                 c.quote = _join_quotes(chunk.text, c.quote, u.text)
-            parts.append(f"{u.text}[{marker_of[u.hit_rank]}]")
+            return marker_of[u.hit_rank]
+
+        for u, twins in stated:
+            markers = dict.fromkeys([cite(u), *(cite(t) for t in twins)])
+            parts.append(u.text + "".join(f"[{m}]" for m in markers))
         return Answer(question=question, text="".join(parts), refused=False, citations=citations)
 
     def _continuation(self, hits: list[Hit], best: Candidate) -> tuple[list[Hit], tuple[str, list[Candidate]] | None]:

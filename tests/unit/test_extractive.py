@@ -656,3 +656,15 @@ def test_an_answer_starts_after_a_news_dateline_and_its_quote_stays_verbatim():
     assert not a.refused
     assert a.text.startswith("国家统计局30日发布数据显示")
     assert all(c.quote in c.passage for c in a.citations) and "正文" not in a.citations[0].quote
+
+
+def test_a_sentence_two_passages_state_is_said_once_and_cited_with_both():
+    # A notice reprinted by another site: the answer does not repeat it, it cites both.
+    same = "个人发生公益捐赠时不能及时取得捐赠票据的，应在捐赠之日起90日内向扣缴义务人补充提供捐赠票据。"
+    texts = [f"为支持疫情防控，现就有关事项公告如下。{same}", f"{same}本公告自发布之日起施行。"]
+    a = answerer([*texts, *PASSAGES]).answer(
+        "拿不到捐赠票据的，多长时间内要补交？", [hit(t, 0.9 - i / 100, n=i) for i, t in enumerate(texts)]
+    )
+    assert not a.refused
+    assert a.text.count("捐赠之日起90日内") == 1 and a.text.endswith("[1][2]")
+    assert [c.marker for c in a.citations] == [1, 2] and all(same in c.quote for c in a.citations)
