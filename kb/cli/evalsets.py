@@ -89,6 +89,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general5_ncp_check": (_DATA / "check_general5_ncp.jsonl", "ncp"),
     "general5_crud_check": (_DATA / "check_general5_crud.jsonl", "crud_rag"),
     "general5_dev_check": (_DATA / "check_general5_dev.jsonl", "dev"),
+    "general6_ncp_check": (_DATA / "check_general6_ncp.jsonl", "ncp"),
+    "general6_crud_check": (_DATA / "check_general6_crud.jsonl", "crud_rag"),
+    "general6_dev_check": (_DATA / "check_general6_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
