@@ -131,6 +131,10 @@ _QUANTITY = re.compile(
     r"|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]+"
 )
 _LIST = re.compile(r"[^、，。；：\s]{1,14}、[^、，。；：\s]{1,14}[、和及与]")
+_NOT_COUNTS = re.compile(
+    r"(?:(?:19|20)[0-9]{2}\s*年\s*)?[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*[日号]|(?:19|20)[0-9]{2}\s*年(?:\s*[0-9]{1,2}\s*月)?"
+    r"|(?:19|20)[0-9]{2}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[:：][0-9]{2}|[〔\[（(][0-9]{4}[〕\]）)]\s*[0-9]+\s*号|第[0-9]+号"
+)
 
 
 def asks_quantity(question: str) -> bool:
@@ -142,6 +146,8 @@ def states_quantity(text: str, question: str) -> bool:
     """Whether `text` states a quantity other than those the question itself gives (or, for a question asking how
     many kinds, lists them: 分几种 is answered by 警告、记过、记大过…)."""
     given = {m.group(0) for m in _QUANTITY.finditer(question)}
+    # A date, a time of day or a document's number counts nothing (2月16日发布, 渝府办发〔2020〕15号).
+    text = _NOT_COUNTS.sub(" ", text)
     if any(m.group(0) not in given for m in _QUANTITY.finditer(text)):
         return True
     return _ASKS_KINDS.search(question) is not None and _LIST.search(text) is not None

@@ -361,6 +361,9 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert not lacks_asked_figure("宣讲队开展宣讲300余场次。", "开展了多少场活动？")
     assert not lacks_asked_figure("从生产、流通、消费等方面出台支持政策。", "分为几个方面？")
     assert lacks_asked_figure("政策覆盖全省所有企业。", "分为几个方面？")
+    # A date, a time of day or a document's number counts nothing: it does not answer a how-many question.
+    assert lacks_asked_figure("2月16日，市税务局发布渝税发〔2020〕15号通知。", "首批共推出多少？")
+    assert not lacks_asked_figure("2月16日，首批推出197款云服务产品。", "首批共推出多少？")
     # 多长 after a period (预备期有多长, 处分期间是多长) asks a time; after a distance (总里程有多长) a length.
     assert asked_figures("预备党员的预备期有多长？") == {"time"} and asked_figures("处分期间是多长？") == {"time"}
     assert asked_figures("总里程现在有多长？") == {"length"} and asked_figures("多大年龄可以入党？") == {"age"}
