@@ -250,7 +250,7 @@ class ExtractiveAnswerer:
             question, best, hits[best.hit_rank].chunk.text, ranked, self.cfg.max_chars, self.cfg.lead_in_novelty, follow
         )
         length = sum(len(u.text) for u in chosen)
-        also: dict[int, list[Candidate]] = {}  # a chosen unit's twins in other passages, by id(unit)
+        also: dict[tuple[int, int], list[Candidate]] = {}  # a chosen unit's twins in other passages, by its place
         p_best = _sigmoid(best.logit)
         # A close second joins whenever it fits in max_chars: stopping once the answer reached 0.6 of it turned away
         # the seconds that held the evidence after a long first sentence, and kept no wrong one out (docs/evaluation.md).
@@ -266,8 +266,9 @@ class ExtractiveAnswerer:
             # new: it is stated once, and cited with both passages.
             twin = next((c for c in chosen if near_duplicate(shingles(u.text), shingles(c.text))), None)
             if twin is not None:
-                if u.hit_rank != twin.hit_rank and len(also.setdefault(id(twin), [])) < 2:
-                    also[id(twin)].append(u)
+                twins = also.setdefault((twin.hit_rank, twin.start), [])
+                if u.hit_rank != twin.hit_rank and len(twins) < 2:
+                    twins.append(u)
                 continue
             chosen.append(u)
             length += len(u.text)
@@ -277,7 +278,9 @@ class ExtractiveAnswerer:
         chosen.sort(key=lambda u: (best.hit_rank + 0.5 if u.hit_rank == continued else u.hit_rank, u.start))
         # A news item's dateline (2023-07-31，正文：光明日报北京7月30日电（记者董蓓）) says where it was filed, not
         # what it states: the reader gets the sentence from its first word; the citation still shows the passage.
-        stated = [(_after_dateline(u), [_after_dateline(t) for t in also.get(id(u), [])]) for u in chosen]
+        stated = [
+            (_after_dateline(u), [_after_dateline(t) for t in also.get((u.hit_rank, u.start), [])]) for u in chosen
+        ]
         citations: list[Citation] = []
         marker_of: dict[int, int] = {}
         parts: list[str] = []

@@ -131,10 +131,6 @@ _QUANTITY = re.compile(
     r"|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]+"
 )
 _LIST = re.compile(r"[^、，。；：\s]{1,14}、[^、，。；：\s]{1,14}[、和及与]")
-_NOT_COUNTS = re.compile(
-    r"(?:(?:19|20)[0-9]{2}\s*年\s*)?[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*[日号]|(?:19|20)[0-9]{2}\s*年(?:\s*[0-9]{1,2}\s*月)?"
-    r"|(?:19|20)[0-9]{2}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[:：][0-9]{2}|[〔\[（(][0-9]{4}[〕\]）)]\s*[0-9]+\s*号|第[0-9]+号"
-)
 
 
 def asks_quantity(question: str) -> bool:
@@ -146,7 +142,6 @@ def states_quantity(text: str, question: str) -> bool:
     """Whether `text` states a quantity other than those the question itself gives (or, for a question asking how
     many kinds, lists them: 分几种 is answered by 警告、记过、记大过…)."""
     given = {m.group(0) for m in _QUANTITY.finditer(question)}
-    # A date, a time of day or a document's number counts nothing (2月16日发布, 渝府办发〔2020〕15号).
     text = _NOT_COUNTS.sub(" ", text)
     if any(m.group(0) not in given for m in _QUANTITY.finditer(text)):
         return True
@@ -359,6 +354,12 @@ def lacks_asked_figure(text: str, question: str) -> bool:
 _CALENDAR = re.compile(
     r"(?:(?:19|20)\d\d\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?"
     r"|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}[日号]"
+)
+# What counts nothing in a how-many answer (`states_quantity`): a calendar date, a numeric date or time of day, a
+# document's number (2月16日发布, 2020-02-16, 9:00, 渝府办发〔2020〕15号).
+_NOT_COUNTS = re.compile(
+    _CALENDAR.pattern
+    + r"|(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[:：]\d{2}|[〔\[（(]\d{4}[〕\]）)]\s*\d+\s*号|第\d+号"
 )
 _PERIOD_END_BEFORE = re.compile(r"(?:至|到|截止|前)\s*$")  # also 截至, 截止到, 延长至, 之前: anchored at the end
 _PERIOD_END_AFTER = re.compile(r"^\s*" + _ENDS_AFTER)
