@@ -361,6 +361,11 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert not lacks_asked_figure("宣讲队开展宣讲300余场次。", "开展了多少场活动？")
     assert not lacks_asked_figure("从生产、流通、消费等方面出台支持政策。", "分为几个方面？")
     assert lacks_asked_figure("政策覆盖全省所有企业。", "分为几个方面？")
+    # A sum named by what it is (资金规模, 营业收入, 总投资) is answered in 元 or 万/亿, not by a count of measures.
+    fund = "污染防治奖惩资金账户的资金规模是多少？"
+    assert asked_figures(fund) == {"sum"} and asked_figures("上半年营业收入是多少？") == {"sum"}
+    assert lacks_asked_figure("设立污染防治攻坚奖惩资金账户，出台六项硬性措施。", fund)
+    assert not lacks_asked_figure("赤字规模4.06万亿元。", "赤字规模是多少？")
     # A date, a time of day or a document's number counts nothing: it does not answer a how-many question.
     assert lacks_asked_figure("2月16日，市税务局发布渝税发〔2020〕15号通知。", "首批共推出多少？")
     assert not lacks_asked_figure("2月16日，首批推出197款云服务产品。", "首批共推出多少？")
