@@ -264,7 +264,8 @@ class ExtractiveAnswerer:
                 continue
             # The same sentence in another passage (a notice reprinted, a summary repeating its source) says nothing
             # new: it is stated once, and cited with both passages.
-            twin = next((c for c in chosen if near_duplicate(shingles(u.text), shingles(c.text))), None)
+            own = shingles(u.text)
+            twin = next((c for c in chosen if near_duplicate(own, shingles(c.text))), None)
             if twin is not None:
                 twins = also.setdefault((twin.hit_rank, twin.start), [])
                 if u.hit_rank != twin.hit_rank and len(twins) < 2:
