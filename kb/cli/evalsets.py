@@ -92,6 +92,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general6_ncp_check": (_DATA / "check_general6_ncp.jsonl", "ncp"),
     "general6_crud_check": (_DATA / "check_general6_crud.jsonl", "crud_rag"),
     "general6_dev_check": (_DATA / "check_general6_dev.jsonl", "dev"),
+    "general7_ncp_check": (_DATA / "check_general7_ncp.jsonl", "ncp"),
+    "general7_crud_check": (_DATA / "check_general7_crud.jsonl", "crud_rag"),
+    "general7_dev_check": (_DATA / "check_general7_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
