@@ -170,6 +170,15 @@ class AnswerSettings(_Section):
         "or the one before. A year that names a document (2024年政府工作报告) is not asked about; a law's sentence "
         "naming no year is not judged (docs/evaluation.md, session 21).",
     )
+    person_check: bool = Field(
+        True,
+        description="A question asking who holds a post (书记是谁, 由哪位市长作的报告, 联系人叫什么名字) is answered "
+        "from the likeliest sentence that names a person (of the first `person_candidates`), and refused when none "
+        "does: the documents often describe a post without naming its holder (docs/evaluation.md, session 31).",
+    )
+    person_candidates: int = Field(
+        20, ge=1, description="Ranked candidate sentences searched for a name when the best ones name no one."
+    )
     list_check: bool = Field(
         True,
         description="Refuse a question asking which members a counted set holds (19家定点医院分别是哪些, 32项事项具体"

@@ -41,6 +41,7 @@ from kb.answer.features import (
 )
 from kb.answer.list_check import asked_count, lists_too_few
 from kb.answer.numbers import small_number
+from kb.answer.person_check import asked_post, names_holder
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import dateline_length, split_sentences, without_datelines
 from kb.answer.terms import KeyTerm
@@ -198,6 +199,17 @@ class ExtractiveAnswerer:
         if not d.answer:
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
         answer = self.compose(question, hits, d.candidates, d.question)
+        # A question asking who holds a post, answered by sentences that describe the post without naming anyone: the
+        # likeliest sentence that names someone answers it, or nothing does (kb/answer/person_check.py).
+        post = asked_post(question) if self.cfg.person_check else None
+        if post is not None and not names_holder(_named_text(answer, question), post):
+            # Only sentences naming someone in the asked office (会长罗时雨, not 局长顾占雷 for a 会长) answer, the
+            # likeliest first.
+            named = [c for c in d.candidates[: self.cfg.person_candidates] if names_holder(c.text, post)]
+            if not named:
+                reason = "最相关的段落没有给出所问的人名。"
+                return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+            answer = self.compose(question, hits, named, d.question)
         quoted = without_datelines(without_markers(answer.text))
         # A question asking for a detail the best sentence puts off (恢复时间另行通知, 名单见附件): the
         # sentence itself says the knowledge base does not hold it, the plainest reason to give (so it goes first).
@@ -393,6 +405,15 @@ def _after_dateline(u: Candidate) -> Candidate:
     if not cut:
         return u
     return Candidate(u.hit_rank, u.start + cut, u.end, u.text[cut:], u.features, u.logit)
+
+
+def _named_text(answer: Answer, question: str) -> str:
+    """What an answer says of people: its sentences, and for a question asking a text's author, its citations' authors
+    (an article's byline is its author's name, 作者系… only the post)."""
+    text = without_markers(answer.text)
+    if "作者" in question:
+        text += "".join(f"。作者{c.author}。" for c in answer.citations if c.author)
+    return text
 
 
 def _asks(unit: str) -> bool:

@@ -1,0 +1,40 @@
+"""A question asking who holds a post is answered only by a person's name (kb/answer/person_check.py)."""
+
+from __future__ import annotations
+
+from kb.answer.person_check import asked_post, names_holder, names_person
+
+
+def test_the_post_a_question_asks_the_holder_of():
+    assert asked_post("遵义市环保产业协会的首任会长是谁？") == "会长"
+    assert asked_post("株洲市直机关工委书记叫什么名字？") == "书记"
+    assert asked_post("德阳市办理通行证的联系人是谁？") == "联系人"
+    assert asked_post("北京市2024年政府工作报告是由哪位市长作的？") == "市长"
+    assert asked_post("是哪位总局领导出席并回答网友提问的？") == "领导"
+    assert asked_post("2023年度科技创新杰出贡献奖授予了哪位？") == ""
+    # A document's or an office's name, and a post answered by a post (市委书记任第一指挥长), are no person asked.
+    assert asked_post("安徽省早夜市摊点管理的文件叫什么名字？") is None
+    assert asked_post("指挥部是谁挂帅？") is None
+    assert asked_post("领导小组办公室设在哪个部门？") is None
+
+
+def test_a_name_is_read_from_its_setting():
+    assert names_person("领导小组人员如下：组长：林中麟 福州市政府副市长")
+    assert names_person("税务总局党委委员、副局长王陆进出席活动并回答网友提问。")
+    assert names_person("当选的协会首任会长罗时雨在讲话中表示，")
+    assert names_person("联系人：宋克难，联系电话：01084207245")
+    assert names_person("市路政处李勇（联系电话13990220997）")
+    assert names_person("欧阳修同志指出")
+    # A post described, not filled: its holder is not named.
+    assert not names_person("国家监察委员会由主任、副主任若干人、委员若干人组成，主任由全国人民代表大会选举。")
+    assert not names_person("成立由市委书记担任组长的市委退役军人工作领导小组。")
+    assert not names_person("大会选举产生了协会首届会长、常务副会长、副会长、秘书长和监事。")
+    assert not names_person("现在，我代表北京市人民政府，向大会报告政府工作。")
+
+
+def test_the_holder_named_is_of_the_asked_office():
+    sentence = "遵义市生态环境局党委书记、局长顾占雷在总结讲话中强调，希望协会发挥行业组织的优势。"
+    assert names_holder(sentence, "局长")
+    assert not names_holder(sentence, asked_post("遵义市环保产业协会首届秘书长是谁？"))
+    # A leader is named by his office, not as a leader.
+    assert names_holder("税务总局党委委员、副局长王陆进出席活动。", asked_post("是哪位总局领导出席的？"))
