@@ -134,6 +134,10 @@ def test_only_a_question_that_asks_for_a_contact_detail_needs_one():
     assert not asks("截至目前，北京12345热线共受理涉及16条措施咨询多少件？")
     assert not asks("吉林省的新版省政府门户网站在哪些方面进行了升级？")
     assert not asks("捐赠物品动态在哪些网站能看到？")
+    # An e-mail address is asked as an e-mail, not as a place.
+    from kb.answer.features import asked_contact
+
+    assert asked_contact("受理行政复议申请的电子邮箱地址是什么？")[0] == "网址或邮箱"
     text = "捐赠动态也将在中央统战部官网、国务院侨办官网、中国侨网和中华医学会官网公布。"
     assert not answerer([text]).answer("捐赠物品动态在哪些网站能看到？", [hit(text, 0.9, title="捐赠公告")]).refused
 
@@ -676,3 +680,12 @@ def test_a_sentence_two_passages_state_is_said_once_and_cited_with_both():
     assert not a.refused
     assert a.text.count("捐赠之日起90日内") == 1 and a.text.endswith("[1][2]")
     assert [c.marker for c in a.citations] == [1, 2] and all(same in c.quote for c in a.citations)
+
+
+def test_a_door_number_is_no_date():
+    from kb.answer.features import lacks_asked_figure
+
+    q = "门头沟区信访办公室什么时候恢复现场接待？"
+    assert lacks_asked_figure("来信地址:北京市门头沟区新桥大街12号;邮政编码:102300。", q)
+    assert not lacks_asked_figure("信访办公室自3月12号起恢复现场接待。", q)
+    assert not lacks_asked_figure("办公室12号恢复接待。", "哪一天恢复接待？")
