@@ -35,6 +35,7 @@ from kb.answer.features import (
     lacks_asked_figure,
     lacks_shorthand_content,
     novelty,
+    per_unit_missing,
     question_features,
     question_terms,
     sentence_features,
@@ -230,6 +231,9 @@ class ExtractiveAnswerer:
         if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
             kinds = "、".join(FIGURE_NAMES[k] for k in sorted(asked_figures(question))) or "数字"
             reason = f"最相关的段落没有给出所问的{kinds}。"
+            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+        if self.cfg.quantity_check and per_unit_missing(quoted, question):
+            reason = "最相关的段落给出的数字不是所问的每人、每户或每月等单位的数。"
             return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
         if self.cfg.quantity_check and figure_off_subject(quoted, question):
             reason = f"最相关的段落给出的数字说的不是所问的“{counted_noun(question)}”。"

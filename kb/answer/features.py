@@ -440,6 +440,19 @@ def figure_off_subject(text: str, question: str) -> bool:
     return not any(holds(form, s) for s in figures for form in forms)
 
 
+# 每人每月多少元, 每家最高补贴多少, 人均多少: a figure per person, month or firm, which a total or a change does not
+# give (惠及231万名退休人员; 最低标准再提高20元). The sentences that give one say so: 每人每月300元, 人均34元, 300元/人,
+# 早晚各1次.
+# (每天几点: a time of day, which the time kinds judge.)
+_ASKS_PER_UNIT = re.compile(r"(?:每|人均|户均)[^，,。；;？?]{0,12}?(?:(?<!多)多少|(?<!哪)几(?![点时]))")
+_STATES_PER_UNIT = re.compile(r"每|[人户生]均|[/／]\s*[\u4e00-\u9fff]|各\s*[0-9０-９一二两三四五六七八九十]")
+
+
+def per_unit_missing(text: str, question: str) -> bool:
+    """Whether a question asks for a figure per unit (每人每月多少元) and the answer `text` gives none per anything."""
+    return _ASKS_PER_UNIT.search(question) is not None and not _STATES_PER_UNIT.search(text)
+
+
 # A question asking what a numbered shorthand stands for (“三严三实”是指什么, “两新”包括哪些) is answered only by a text
 # that says it: the term followed by 即, 是指, a colon…, its parts listed beside it, or its items counted off (一是…,
 # 一条线…); `lacks_shorthand_content` says which lists count. Policy texts mention such terms far more often than they explain them (坚持“三严三实”，坚持民主集中制).

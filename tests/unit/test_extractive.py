@@ -689,3 +689,20 @@ def test_a_door_number_is_no_date():
     assert lacks_asked_figure("来信地址:北京市门头沟区新桥大街12号;邮政编码:102300。", q)
     assert not lacks_asked_figure("信访办公室自3月12号起恢复现场接待。", q)
     assert not lacks_asked_figure("办公室12号恢复接待。", "哪一天恢复接待？")
+
+
+def test_a_figure_asked_per_person_or_month_is_answered_only_per_unit():
+    from kb.answer.features import per_unit_missing
+
+    q = "湖南省2025年把城乡居民基础养老金最低标准提高到每人每月多少元？"
+    assert per_unit_missing("城乡居民基础养老金最低标准再提高20元。", q)
+    assert not per_unit_missing("城乡居民基础养老金最低标准提高到每人每月143元。", q)
+    assert not per_unit_missing("首次购买的，给予320元/平方米补贴。", "首次购房每平方米能补贴多少钱？")
+    assert not per_unit_missing("月人均增加34元。", "每人每月增加多少？")
+    # A time of day asked every day is the time checks' to judge; a question asking no rate is not judged.
+    assert not per_unit_missing("运营时间为7:00-19:00。", "608路公交每天几点到几点运营？")
+    assert not per_unit_missing("全年共发放补贴20亿元。", "全年共发放补贴多少？")
+    text = "江西省城乡居民基础养老金最低标准再提高20元，惠及全省800万名城乡老年居民。"
+    qa = answerer([text, *PASSAGES])
+    refused = qa.answer("江西省城乡居民基础养老金最低标准是每人每月多少元？", [hit(text, 0.9)])
+    assert refused.refused and refused.reason == "最相关的段落给出的数字不是所问的每人、每户或每月等单位的数。"
