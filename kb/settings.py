@@ -173,8 +173,9 @@ class AnswerSettings(_Section):
     person_check: bool = Field(
         True,
         description="A question asking who holds a post (书记是谁, 由哪位市长作的报告, 联系人叫什么名字) is answered "
-        "from the likeliest sentence that names a person (of the first `person_candidates`), and refused when none "
-        "does: the documents often describe a post without naming its holder (docs/evaluation.md, session 31).",
+        "from the likeliest sentence that names a holder of the asked office (of the first `person_candidates`), and "
+        "refused when none does: the documents often describe a post without naming its holder (docs/evaluation.md, "
+        "session 31).",
     )
     person_candidates: int = Field(
         20, ge=1, description="Ranked candidate sentences searched for a name when the best ones name no one."

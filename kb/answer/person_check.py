@@ -38,7 +38,8 @@ _NAMED = re.compile(
 )
 # Who holds a post, asked by the post (书记是谁, 组长叫什么名字, 联系人姓名) or by 哪位; not 由谁担任 or 是谁挂帅,
 # which a post answers (市委书记任第一指挥长), nor a document's or a place's name (文件叫什么名字).
-_OFFICE = r"(?:长|书记|主任|主席|总理|委员|联系人|负责人|代表人|作者|领导|专家|科学家|主持人|发言人|记者)"
+_OFFICES = tuple("长 书记 主任 主席 总理 委员 联系人 负责人 代表人 作者 领导 专家 科学家 主持人 发言人 记者".split())
+_OFFICE = "(?:" + "|".join(_OFFICES) + ")"
 _ASKS_PERSON = re.compile(
     rf"(?P<post>(?:(?!的)[\u4e00-\u9fff])?{_OFFICE})(?:具体|分别)?(?:是谁|叫什么名字|叫什么|的?姓名|[是为]哪位)"
     rf"|哪位(?P<named_post>[\u4e00-\u9fff]{{0,2}}?{_OFFICE})?"
@@ -56,9 +57,6 @@ def asked_post(question: str) -> str | None:
     post = m.group("post") or m.group("named_post") or ""
     # 首任会长 → 会长 (长 alone names no office); 工委书记 → 书记, 总局领导 → 领导.
     return post[-2:] if post.endswith("长") else next((o for o in _OFFICES if post.endswith(o)), post)
-
-
-_OFFICES = _OFFICE[3:-1].split("|")
 
 
 def names_holder(text: str, post: str) -> bool:
