@@ -195,10 +195,10 @@ class ExtractiveAnswerer:
             return Answer(question=question, text=REFUSAL_TEXT, refused=True)
         # "1", "第", "[1]": one character matches everything and means nothing.
         if not any(len(t) >= 2 for t in question_terms(question)):
-            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
+            return _refused(question, hits)
         d = self.decide(question, hits, documents)
         if not d.answer:
-            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3])
+            return _refused(question, hits)
         answer = self.compose(question, hits, d.candidates, d.question)
         # A question asking who holds a post, answered by sentences that describe the post without naming anyone: the
         # likeliest sentence that names someone answers it, or nothing does (kb/answer/person_check.py).
@@ -209,7 +209,7 @@ class ExtractiveAnswerer:
             named = [c for c in d.candidates[: self.cfg.person_candidates] if names_holder(c.text, post)]
             if not named:
                 reason = "最相关的段落没有给出所问的人名。"
-                return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+                return _refused(question, hits, reason)
             answer = self.compose(question, hits, named, d.question)
         quoted = without_datelines(without_markers(answer.text))
         # A question asking for a detail the best sentence puts off (恢复时间另行通知, 名单见附件): the
@@ -217,13 +217,13 @@ class ExtractiveAnswerer:
         deferred = deferred_asked(d.candidates[0].text, question) if self.cfg.deferral_check else None
         if deferred is not None:
             reason = f"最相关的段落只说“{deferred}”，没有给出所问的内容。"
-            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+            return _refused(question, hits, reason)
         # A contact detail asked (举报电话是多少) and none in the sentences: the passage names the hotline, not its number
         # (before the figure checks, whose 多少 it also is).
         contact = asked_contact(question) if self.cfg.contact_check else None
         if contact is not None and not contact[1].search(quoted):
             reason = f"最相关的段落没有给出所问的{contact[0]}。"
-            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+            return _refused(question, hits, reason)
         # Structural, like the veto: a how-many question whose best sentences state no quantity (or none in the unit it
         # names), or a when question they give no date, is about a figure the knowledge base does not give
         # (男性公务员到多少岁退休 → 达到国家规定的退休年龄的，应当退休). The model cannot learn it: the sources'
@@ -231,26 +231,26 @@ class ExtractiveAnswerer:
         if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
             kinds = "、".join(FIGURE_NAMES[k] for k in sorted(asked_figures(question))) or "数字"
             reason = f"最相关的段落没有给出所问的{kinds}。"
-            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+            return _refused(question, hits, reason)
         if self.cfg.quantity_check and per_unit_missing(quoted, question):
             reason = "最相关的段落给出的数字不是所问的每人、每户或每月等单位的数。"
-            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+            return _refused(question, hits, reason)
         if self.cfg.quantity_check and figure_off_subject(quoted, question):
             reason = f"最相关的段落给出的数字说的不是所问的“{counted_noun(question)}”。"
-            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+            return _refused(question, hits, reason)
         # A question about one year answered from sentences about another (kb/answer/year_check.py).
         spoken = another_year(answer.text, answer.citations, question) if self.cfg.year_check else None
         if spoken is not None:
             reason = f"最相关的段落说的是{spoken}年的情况，不是所问的{question_year(question)}年。"
-            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+            return _refused(question, hits, reason)
         # Likewise a question asking what a numbered shorthand stands for, answered by a sentence that only uses it.
         if self.cfg.shorthand_check and lacks_shorthand_content(quoted, question):
             reason = f"最相关的段落提到了“{asked_shorthand(question)}”，但没有说明它具体指什么。"
-            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+            return _refused(question, hits, reason)
         # And a question asking which members a counted set holds, answered by a sentence that only announces it.
         if self.cfg.list_check and lists_too_few(quoted, question):
             reason = f"最相关的段落没有逐一列出所问的{asked_count(question)}项。"
-            return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+            return _refused(question, hits, reason)
         return answer
 
     def compose(self, question: str, hits: list[Hit], ranked: list[Candidate], q: Question | None = None) -> Answer:
@@ -409,6 +409,11 @@ def _after_dateline(u: Candidate) -> Candidate:
     if not cut:
         return u
     return Candidate(u.hit_rank, u.start + cut, u.end, u.text[cut:], u.features, u.logit)
+
+
+def _refused(question: str, hits: list[Hit], reason: str = "") -> Answer:
+    """A refusal that shows the nearest passages, and why when a check knows (最相关的段落没有给出…)."""
+    return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
 
 
 def _named_text(answer: Answer, question: str) -> str:
