@@ -95,6 +95,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general7_ncp_check": (_DATA / "check_general7_ncp.jsonl", "ncp"),
     "general7_crud_check": (_DATA / "check_general7_crud.jsonl", "crud_rag"),
     "general7_dev_check": (_DATA / "check_general7_dev.jsonl", "dev"),
+    "general8_ncp_check": (_DATA / "check_general8_ncp.jsonl", "ncp"),
+    "general8_crud_check": (_DATA / "check_general8_crud.jsonl", "crud_rag"),
+    "general8_dev_check": (_DATA / "check_general8_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
