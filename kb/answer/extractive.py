@@ -282,6 +282,16 @@ class ExtractiveAnswerer:
             # new: it is stated once, and cited with both passages.
             own = shingles(u.text)
             twin = next((c for c in chosen if near_duplicate(own, shingles(c.text))), None)
+            if twin is not None and u.hit_rank != twin.hit_rank and _fuller(u.text, twin.text):
+                fits = length - len(twin.text) + len(u.text) <= self.cfg.max_chars
+                # The best sentence is kept when the answer reads on from it (what follows belongs to its passage).
+                if fits and (twin is not best or len(chosen) == 1):
+                    chosen[chosen.index(twin)] = u
+                    length += len(u.text) - len(twin.text)
+                    also[(u.hit_rank, u.start)] = [twin, *also.pop((twin.hit_rank, twin.start), [])][:2]
+                    if twin is best:
+                        best = u
+                    continue
             if twin is not None:
                 twins = also.setdefault((twin.hit_rank, twin.start), [])
                 if u.hit_rank != twin.hit_rank and len(twins) < 2:
@@ -409,6 +419,16 @@ def _after_dateline(u: Candidate) -> Candidate:
     if not cut:
         return u
     return Candidate(u.hit_rank, u.start + cut, u.end, u.text[cut:], u.features, u.logit)
+
+
+def _fuller(text: str, twin: str) -> bool:
+    """Whether `text`, which restates `twin`, also gives figures it lacks (a reprint that adds the price), and drops
+    none of its figures. Other additions (a lead-in, who is in charge) say less, and a reprint may lose a word."""
+    own, other = set(_FIGURE.findall(text)), set(_FIGURE.findall(twin))
+    return bool(own - other) and other <= own
+
+
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _refused(question: str, hits: list[Hit], reason: str = "") -> Answer:

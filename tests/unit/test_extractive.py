@@ -682,6 +682,25 @@ def test_a_sentence_two_passages_state_is_said_once_and_cited_with_both():
     assert [c.marker for c in a.citations] == [1, 2] and all(same in c.quote for c in a.citations)
 
 
+def test_a_reprint_that_also_gives_the_figures_is_quoted_instead_of_the_shorter_sentence():
+    # A summary repeats its source's sentence without the price: the fuller one answers, cited with both.
+    short = "7月31日，中国四维与屹唐新程签署协议，约定将所持四维图新147843309股股份转让给屹唐新程。"
+    full = (
+        "7月31日，中国四维与屹唐新程签署协议，约定将所持四维图新147843309股股份转让给屹唐新程，转让价格为14.08元/股。"
+    )
+    texts = [f"公司收到股东通知。{short}", f"四维图新公告称，{full}"]
+    hits = [hit(texts[0], 1.0, n=0), hit(texts[1], 0.6, n=1)]
+    a = answerer([*texts, *PASSAGES]).answer("中国四维和屹唐新程签署的协议约定了什么？", hits)
+    assert not a.refused
+    assert "14.08元/股" in a.text and a.text.count("147843309股") == 1 and a.text.endswith("[1][2]")
+    assert all(c.quote in c.passage for c in a.citations)
+    # Not when the fuller one drops a figure of the shorter (a reprint that lost 每月1000元's 月 keeps the original).
+    from kb.answer.extractive import _fuller
+
+    assert not _fuller("按照每人每1000元的标准发放（市人社局牵头）。", "按照每人每月1000元的标准发放。")
+    assert not _fuller("按照每人每500元的标准发放，共2000元。", "按照每人每月1000元的标准发放。")
+
+
 def test_a_door_number_is_no_date():
     from kb.answer.features import lacks_asked_figure
 
