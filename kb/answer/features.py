@@ -419,7 +419,13 @@ def counted_noun(question: str) -> str | None:
     m = _COUNTED_AFTER.search(question) or _COUNTED_BEFORE.search(question)
     if m is None:
         return None
-    words = [t for t in tokenize(m.group(1)) if len(t) >= 2 and t not in _HOW_ASKED]
+    phrase = m.group(1)
+    if phrase.endswith("的"):
+        # 赤字率定的是多少, 赤字规模安排的是多少: what stands before 的 says how the figure was set, not what it
+        # counts; the last noun does (jieba cuts 赤字率定 into 赤字 and 率定, so it goes by part of speech).
+        nouns = [w for w, tag in pos_tags(phrase[:-1]) if tag.startswith("n")]
+        phrase = nouns[-1] if nouns else ""
+    words = [t for t in tokenize(phrase) if len(t) >= 2 and t not in _HOW_ASKED]
     if not words or any(t in _CONTACT for t in words) or words[-1] in _FIGURE_WORDS:
         return None  # nothing counted named, or contact details (REQUIRED_SHAPES decide), or the figure itself
     if m.re is _COUNTED_BEFORE and _IDENTIFIER.search(words[-1]):

@@ -252,6 +252,11 @@ def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_
     assert counted_noun("阜阳开往宁波的首趟定制专列车次是多少？") is None
     assert counted_noun("这份通知的文号是多少？") is None
     assert counted_noun("当天一共开行了多少个车次？") == "车次"
+    # 定的是多少: the verb before 的 tells how the figure was set; the noun before it is what is counted.
+    deficit = "2025年政府工作报告里赤字率定的是多少？"
+    assert counted_noun(deficit) == "赤字" and counted_noun("2025年赤字规模安排的是多少？") is None
+    assert not figure_off_subject("今年赤字率拟按4%左右安排、比上年提高1个百分点。", deficit)
+    assert counted_noun("其中当党组织书记的有多少？") == "书记"
     assert not figure_off_subject(
         "阜阳直达宁波的定制专列G9383次列车从阜阳西站开出。", "阜阳开往宁波的首趟定制专列车次是多少？"
     )
