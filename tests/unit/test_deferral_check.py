@@ -20,6 +20,19 @@ def test_what_is_put_off_is_what_is_asked():
         == "扫码行动停止时间由指挥部根据疫情防控工作需要研究确定，另行通告"
     )
 
+    # Its end, whichever word the question uses for it.
+    toll = "自2月17日起至疫情防控工作结束，所有收费公路免收车辆通行费，具体截止时间另行通知。"
+    assert deferred_asked(toll, "收费公路免费通行哪天结束？") == "具体截止时间另行通知"
+    assert deferred_asked(toll, "货车上收费公路还要不要称重？") is None
+
+
+def test_a_law_defers_one_case_and_rules_the_others():
+    guards = "省级以下监察机关留置场所的看护勤务由公安机关负责，国家监察委员会留置场所的看护勤务由国家另行规定。"
+    assert deferred_asked(guards, "国家监察委员会留置场所的看护勤务由谁负责？") == (
+        "国家监察委员会留置场所的看护勤务由国家另行规定"
+    )
+    assert deferred_asked(guards, "省级以下监察机关留置场所的看护勤务由哪个单位负责？") is None
+
 
 def test_a_deferral_of_something_else_answers():
     # The same sentence answers what it does state (中医门诊每周一、周五出诊).
