@@ -170,6 +170,12 @@ class AnswerSettings(_Section):
         "or the one before. A year that names a document (2024年政府工作报告) is not asked about; a law's sentence "
         "naming no year is not judged (docs/evaluation.md, session 21).",
     )
+    batch_check: bool = Field(
+        True,
+        description="Refuse a question about one numbered batch (重庆支援湖北的第三批血液有多少) when no passage the "
+        "answer cites, nor its title, names that batch (第三批 or 第3批): notices say of each batch what they say of "
+        "the others (docs/evaluation.md, session 32).",
+    )
     person_check: bool = Field(
         True,
         description="A question asking who holds a post (书记是谁, 由哪位市长作的报告, 联系人叫什么名字) is answered "

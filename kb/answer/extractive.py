@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kb.answer.answer_model import AnswerModel
+from kb.answer.batch_check import batch_missing
 from kb.answer.citations import make_citation, without_markers
 from kb.answer.dedupe import near_duplicate, shingles
 from kb.answer.deferral_check import deferred_asked
@@ -242,6 +243,11 @@ class ExtractiveAnswerer:
         spoken = another_year(answer.text, answer.citations, question) if self.cfg.year_check else None
         if spoken is not None:
             reason = f"最相关的段落说的是{spoken}年的情况，不是所问的{question_year(question)}年。"
+            return _refused(question, hits, reason)
+        # And a question about one numbered batch answered from passages on another (kb/answer/batch_check.py).
+        batch = batch_missing(answer.citations, question) if self.cfg.batch_check else None
+        if batch is not None:
+            reason = f"最相关的段落没有提到所问的{batch}。"
             return _refused(question, hits, reason)
         # Likewise a question asking what a numbered shorthand stands for, answered by a sentence that only uses it.
         if self.cfg.shorthand_check and lacks_shorthand_content(quoted, question):
