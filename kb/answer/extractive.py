@@ -427,14 +427,14 @@ def _after_dateline(u: Candidate) -> Candidate:
     return Candidate(u.hit_rank, u.start + cut, u.end, u.text[cut:], u.features, u.logit)
 
 
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
 def _fuller(text: str, twin: str) -> bool:
     """Whether `text`, which restates `twin`, also gives figures it lacks (a reprint that adds the price), and drops
     none of its figures. Other additions (a lead-in, who is in charge) say less, and a reprint may lose a word."""
     own, other = set(_FIGURE.findall(text)), set(_FIGURE.findall(twin))
     return bool(own - other) and other <= own
-
-
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _refused(question: str, hits: list[Hit], reason: str = "") -> Answer:
