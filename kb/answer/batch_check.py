@@ -26,14 +26,15 @@ def asked_batch(question: str) -> str | None:
 
 
 def batch_forms(term: str) -> tuple[str, ...]:
-    """A batch as documents may write it: 第三批 and 第3批."""
+    """A batch as documents may write it: 第三批 and 第3批; the first also 首批."""
     m = _BATCH.fullmatch(term)
     if m is None:
         return (term,)
     n = int(m.group(1)) if m.group(1).isdigit() else parse_chinese_number(m.group(1).replace("两", "二"))
     if n is None:
         return (term,)
-    return tuple(dict.fromkeys([term, f"第{chinese_number(n)}{m.group(2)}", f"第{n}{m.group(2)}"]))
+    first = [f"首{m.group(2)}"] if n == 1 else []
+    return tuple(dict.fromkeys([term, f"第{chinese_number(n)}{m.group(2)}", f"第{n}{m.group(2)}", *first]))
 
 
 def batch_missing(citations: Iterable[Citation], question: str) -> str | None:

@@ -21,6 +21,7 @@ def test_the_asked_batch_and_how_documents_write_it():
     assert asked_batch("第一批和第二批有什么不同？") is None  # two batches: a comparison, not one batch
     assert asked_batch("重庆支援湖北的血液有多少毫升？") is None
     assert set(batch_forms("第三批")) == {"第三批", "第3批"} and set(batch_forms("第12轮")) == {"第12轮", "第十二轮"}
+    assert set(batch_forms("第一批")) == {"第一批", "第1批", "首批"}
 
 
 def test_a_cited_passage_or_title_naming_the_batch_answers_for_it():
