@@ -402,7 +402,9 @@ _COUNTED_BEFORE = re.compile(
     r"[\u4e00-\u9fff%％]{0,3}(?=[？?，,。；;]|$)"
 )
 _HOW_ASKED = frozenset(
-    "一共 总共 分别 大约 大概 至少 最多 最少 现在 目前 如今 到底 究竟 具体 总计 合计 已经 每天 每年 每月 一般 通常 预计 计划".split()
+    "一共 总共 分别 大约 大概 至少 最多 最少 现在 目前 如今 到底 究竟 具体 总计 合计 已经 每天 每年 每月 一般 通常 预计 计划 "
+    # 烟台累计有多少人, 年限调整为多少, 利率原则上是多少, 期限最长是几年: how the figure stands, not what it counts.
+    "累计 调整 原则 原则上 平均 最长 最短 最快 最慢 最大 最小".split()
 )
 # The figure itself: what it is of is named before it (国内生产总值增长的预期目标), often far from the figure's clause.
 _FIGURE_WORDS = frozenset(

@@ -257,6 +257,10 @@ def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_
     assert counted_noun(deficit) == "赤字" and counted_noun("2025年赤字规模安排的是多少？") is None
     assert not figure_off_subject("今年赤字率拟按4%左右安排、比上年提高1个百分点。", deficit)
     assert counted_noun("其中当党组织书记的有多少？") == "书记"
+    # How the figure stands (累计, 调整为, 最长, 平均) is not what it counts.
+    assert counted_noun("困难行业企业的亏损，最长结转年限调整为多少年？") == "年限"
+    assert counted_noun("2022年全国城镇调查失业率平均是多少？") == "失业率"
+    assert counted_noun("专项贷款的期限最长是几年？") is None
     assert not figure_off_subject(
         "阜阳直达宁波的定制专列G9383次列车从阜阳西站开出。", "阜阳开往宁波的首趟定制专列车次是多少？"
     )
