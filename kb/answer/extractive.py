@@ -272,6 +272,7 @@ class ExtractiveAnswerer:
             question, best, hits[best.hit_rank].chunk.text, ranked, self.cfg.max_chars, self.cfg.lead_in_novelty, follow
         )
         length = sum(len(u.text) for u in chosen)
+        read_on = list(chosen)  # the best and what it reads on into, in its passage's order
         also: dict[tuple[int, int], list[Candidate]] = {}  # a chosen unit's twins in other passages, by its place
         p_best = _sigmoid(best.logit)
         # A close second joins whenever it fits in max_chars: stopping once the answer reached 0.6 of it turned away
@@ -290,8 +291,8 @@ class ExtractiveAnswerer:
             twin = next((c for c in chosen if near_duplicate(own, shingles(c.text))), None)
             if twin is not None and u.hit_rank != twin.hit_rank and _fuller(u.text, twin.text):
                 fits = length - len(twin.text) + len(u.text) <= self.cfg.max_chars
-                # The best sentence is kept when the answer reads on from it (what follows belongs to its passage).
-                if fits and (twin is not best or len(chosen) == 1):
+                # What the answer reads on through stays in its passage's order (the best, a condition's consequence).
+                if fits and (twin not in read_on or len(read_on) == 1):
                     chosen[chosen.index(twin)] = u
                     length += len(u.text) - len(twin.text)
                     also[(u.hit_rank, u.start)] = [twin, *also.pop((twin.hit_rank, twin.start), [])][:2]
