@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kb.answer.numbers import chinese_number, parse_chinese_number
+from kb.answer.numbers import ordinal_forms
 from kb.types import Citation
 
 # 第三批, 第3批, 第二轮: one numbered round of something (第三批次 is the same batch: it matches its first three characters).
@@ -30,11 +30,9 @@ def batch_forms(term: str) -> tuple[str, ...]:
     m = _BATCH.fullmatch(term)
     if m is None:
         return (term,)
-    n = int(m.group(1)) if m.group(1).isdigit() else parse_chinese_number(m.group(1).replace("两", "二"))
-    if n is None:
-        return (term,)
-    first = [f"首{m.group(2)}"] if n == 1 else []
-    return tuple(dict.fromkeys([term, f"第{chinese_number(n)}{m.group(2)}", f"第{n}{m.group(2)}", *first]))
+    forms = ordinal_forms(m.group(1), m.group(2))
+    first = [f"首{m.group(2)}"] if f"第1{m.group(2)}" in forms else []
+    return tuple(dict.fromkeys([term, *forms, *first]))
 
 
 def batch_missing(citations: Iterable[Citation], question: str) -> str | None:

@@ -66,6 +66,13 @@ def parse_chinese_number(s: str) -> int | None:
     return total + section + (digit or 0)
 
 
+def ordinal_forms(numeral: str, unit: str) -> list[str]:
+    """第N<unit> as documents may write it, in Chinese numerals and in digits (第一百四十八条, 第148条; 第三批, 第3批);
+    empty when `numeral` is not a number."""
+    n = int(numeral) if numeral.isdigit() else parse_chinese_number(numeral)
+    return [] if n is None else [f"第{chinese_number(n)}{unit}", f"第{n}{unit}"]
+
+
 def small_number(s: str) -> int:
     """一 … 十 (and 两) or Arabic digits as a number, the way items and slogans are counted; 0 for anything else."""
     return int(s) if s.isdigit() else _SMALL.get(s, 0)

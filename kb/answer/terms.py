@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kb.answer.numbers import chinese_number, digit_by_digit, parse_chinese_number
+from kb.answer.numbers import chinese_number, digit_by_digit, ordinal_forms
 from kb.store.tokenize import pos_tags, search_parts
 
 ALIASES_FILE = Path(__file__).with_name("aliases.toml")
@@ -57,8 +57,7 @@ def article_forms(term: str) -> tuple[str, ...]:
     m = _ARTICLE.fullmatch(term)
     if not m:
         return (term,)
-    n = int(m.group(1)) if m.group(1).isdigit() else parse_chinese_number(m.group(1))
-    return (term,) if n is None else tuple(dict.fromkeys([term, f"第{chinese_number(n)}条", f"第{n}条"]))
+    return tuple(dict.fromkeys([term, *ordinal_forms(m.group(1), "条")]))
 
 
 def number_forms(token: str) -> list[str]:

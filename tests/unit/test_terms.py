@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kb.answer.numbers import parse_chinese_number
 from kb.answer.terms import (
     article_forms,
     chinese_number,
@@ -11,7 +12,6 @@ from kb.answer.terms import (
     key_terms,
     noun_parts,
     number_forms,
-    parse_chinese_number,
     place_stem,
     variants,
 )
