@@ -176,6 +176,12 @@ class AnswerSettings(_Section):
         "answer cites, nor its title, names that batch (第三批 or 第3批): notices say of each batch what they say of "
         "the others (docs/evaluation.md, session 32).",
     )
+    law_check: bool = Field(
+        True,
+        description="Refuse a question naming a law or rule without 《》 (民法典, 监察法实施条例, 纪律处分条例) that "
+        "none of the top passages' documents is (by its title) or mentions: the nearest document's rule is not the "
+        "named one's (kb/answer/named_document.py; docs/evaluation.md, session 33).",
+    )
     person_check: bool = Field(
         True,
         description="A question asking who holds a post (书记是谁, 由哪位市长作的报告, 联系人叫什么名字) is answered "

@@ -42,6 +42,7 @@ from kb.answer.features import (
     sentence_features,
 )
 from kb.answer.list_check import asked_count, lists_too_few
+from kb.answer.named_document import missing_law
 from kb.answer.numbers import small_number
 from kb.answer.person_check import asked_post, names_holder
 from kb.answer.sentence_similarity import SentenceSimilarity
@@ -152,6 +153,15 @@ class ExtractiveAnswerer:
             return {}
         return {d: self.doc_text(d) for d in dict.fromkeys(h.chunk.doc_id for h in hits[: self.passages])}
 
+    def _documents(self, hits: list[Hit]) -> list[tuple[str, str]]:
+        """(title and headings, whole text) of each top passage's document; its passages' text without a `doc_text`."""
+        texts = self.doc_texts(hits)
+        out: dict[str, tuple[str, str]] = {}
+        for h in hits[: self.passages]:
+            title, text = out.get(h.chunk.doc_id, (context(h.chunk), ""))
+            out[h.chunk.doc_id] = (title, texts.get(h.chunk.doc_id) or f"{text} {h.chunk.text}")
+        return list(out.values())
+
     def rank(self, cands: list[Candidate]) -> list[Candidate]:
         for c in cands:
             c.logit = self.model.sentence.logit(c.features)
@@ -200,6 +210,11 @@ class ExtractiveAnswerer:
         d = self.decide(question, hits, documents)
         if not d.answer:
             return _refused(question, hits)
+        # A law or rule the question names (民法典, 监察法实施条例) that none of the passages' documents is or holds: the
+        # nearest one's rule is not the named one's (kb/answer/named_document.py).
+        law = missing_law(question, self._documents(hits)) if self.cfg.law_check else None
+        if law is not None:
+            return _refused(question, hits, f"最相关的段落出自其他文件，知识库中没有所问的{law}。")
         answer = self.compose(question, hits, d.candidates, d.question)
         # A question asking who holds a post, answered by sentences that describe the post without naming anyone: the
         # likeliest sentence that names someone answers it, or nothing does (kb/answer/person_check.py).
