@@ -95,6 +95,8 @@ def missing_law(question: str, documents: Iterable[tuple[str, str]]) -> str | No
         return None
     docs = [(_FOLD.sub("", title), _FOLD.sub("", text[:_OPENING]), text) for title, text in documents]
     for forms in laws:
-        if not any(f in text or _in_title(f, title, opening) for f in forms for title, opening, text in docs):
+        if not any(
+            f in title or f in text or _in_title(f, title, opening) for f in forms for title, opening, text in docs
+        ):
             return forms[0]
     return None

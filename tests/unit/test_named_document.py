@@ -20,7 +20,12 @@ def test_the_names_a_question_gives_a_law():
     assert ("宪法" in named_laws("按现行宪法，公民年满多少岁可以当选国家主席？")[0]) is True
     assert named_laws("党的十八大报告提出了哪些要求？")[0] == ("十八大报告",)
     # Ways and lawfulness are no laws; a 《title》 is the key-term veto's.
-    for plain in ("有什么好办法吗？", "依法办事有哪些要求？", "违法行为怎么处理？", "《中华人民共和国监察法》规定了什么？"):
+    for plain in (
+        "有什么好办法吗？",
+        "依法办事有哪些要求？",
+        "违法行为怎么处理？",
+        "《中华人民共和国监察法》规定了什么？",
+    ):
         assert named_laws(plain) == ()
 
 
@@ -40,3 +45,4 @@ def test_a_congress_report_is_there_by_the_number_under_its_theme():
     assert missing_law("十九大报告对社会主要矛盾作出了怎样的新判断？", [REPORT_19]) is None
     assert missing_law("党的十八大报告对全面建成小康社会提出了哪些要求？", [REPORT_19]) == "十八大报告"
     assert missing_law("二十大报告提出了什么？", [REPORT_19, SUPERVISION]) == "二十大报告"
+    assert missing_law("十九大报告提出了什么？", [("党的十九大报告全文", "同志们：")]) is None  # titled by its name
