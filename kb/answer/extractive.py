@@ -515,6 +515,10 @@ def _read_on(
         return [best, nxt]
     if fits and _enumeration(best.text, nxt.text):
         return _siblings(best, nxt, after, passage, budget)
+    if fits and _item_head(best.text) and not _numbered(nxt.text):
+        # A short numbered item's first sentence names its measure (六、相关单位和个人严格依法依规履行报告职责。);
+        # the sentence after it, still in the item, says what it is.
+        return [best, nxt]
     if not _HOW.search(question):
         return [best]
     if novelty(best.text, question) < lead_in:
@@ -540,6 +544,10 @@ _MARKS = [
 ]
 
 
+# How long a numbered item's first sentence may be and still be its head (the measure named, not stated).
+_ITEM_HEAD_CHARS = 30
+
+
 def _enumeration(a: str, b: str) -> bool:
     """Whether `b` is the item after one `a` holds or opens (第一步… then 第二步…; （一）… then （二）…)."""
     for mark, anywhere in _MARKS:
@@ -548,6 +556,16 @@ def _enumeration(a: str, b: str) -> bool:
         if ma and mb and small_number(mb.group(1)) == small_number(ma[-1].group(1)) + 1 > 1:
             return True
     return False
+
+
+def _numbered(unit: str) -> bool:
+    """Whether a unit opens with an item number (（二）, 三、, 4.)."""
+    return any(not anywhere and mark.search(unit.lstrip()) for mark, anywhere in _MARKS)
+
+
+def _item_head(unit: str) -> bool:
+    """A numbered item's short first sentence, as a notice's item opens (六、…报告职责。)."""
+    return _numbered(unit) and len(unit) <= _ITEM_HEAD_CHARS and unit.rstrip().endswith("。")
 
 
 def _siblings(best: Candidate, nxt: Candidate, after: list[Candidate], passage: str, budget: int) -> list[Candidate]:

@@ -616,6 +616,22 @@ def test_a_numbered_step_reads_on_into_the_steps_after_it():
     assert "如有问题" not in body
 
 
+def test_a_numbered_item_s_short_first_sentence_reads_on_into_what_the_item_says():
+    passage = (
+        "五、各地依法依规对新冠肺炎患者和疑似病人开展流行病学调查。六、相关单位和个人严格依法依规履行报告职责。"
+        "对瞒报、谎报、迟报疫情，或者阻碍防控工作人员履行职责的，依法依规从严处理。七、本通告自发布之日起施行。"
+    )
+    cfg = AnswerSettings(second_sentence_ratio=1.0)  # no close seconds: what joins follows the item
+    qa = ExtractiveAnswerer(cfg, answerer([passage]).doc_freq)
+    a = qa.answer("四川省要求相关单位和个人履行报告职责吗？", [hit(passage, 0.9, title="四川省疫情防控通告")])
+    assert not a.refused
+    body = re.sub(r"\[\d+\]", "", a.text)
+    assert body == (
+        "六、相关单位和个人严格依法依规履行报告职责。"
+        "对瞒报、谎报、迟报疫情，或者阻碍防控工作人员履行职责的，依法依规从严处理。"
+    )
+
+
 def test_a_heading_is_never_an_answer_sentence_of_its_own():
     passage = "党建引领别样红 真心服务为尊崇\n组建退役军人医疗义诊队，服务退役军人及优抚对象2000余人次。"
     qa = answerer([passage])
