@@ -170,6 +170,12 @@ class AnswerSettings(_Section):
         "or the one before. A year that names a document (2024年政府工作报告) is not asked about; a law's sentence "
         "naming no year is not judged (docs/evaluation.md, session 21).",
     )
+    period_check: bool = Field(
+        True,
+        description="Refuse a question about one part of a year (前三季度, 二季度, 1-7月) when every sentence the answer "
+        "quotes names another (上半年): statistics give a figure for each period (kb/answer/period_check.py; "
+        "docs/evaluation.md, session 33).",
+    )
     batch_check: bool = Field(
         True,
         description="Refuse a question about one numbered batch (重庆支援湖北的第三批血液有多少) when no passage the "

@@ -44,6 +44,8 @@ from kb.answer.features import (
 from kb.answer.list_check import asked_count, lists_too_few
 from kb.answer.named_document import missing_law
 from kb.answer.numbers import small_number
+from kb.answer.period_check import another_period, question_period
+from kb.answer.period_check import label as period_label
 from kb.answer.person_check import asked_post, names_holder
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import dateline_length, split_sentences, without_datelines
@@ -258,6 +260,13 @@ class ExtractiveAnswerer:
         spoken = another_year(answer.text, answer.citations, question) if self.cfg.year_check else None
         if spoken is not None:
             reason = f"最相关的段落说的是{spoken}年的情况，不是所问的{question_year(question)}年。"
+            return _refused(question, hits, reason)
+        # Likewise a question about one part of a year (前三季度) answered from sentences about another (上半年).
+        period = another_period(answer.text, question) if self.cfg.period_check else None
+        if period is not None:
+            reason = (
+                f"最相关的段落说的是{period_label(period)}的情况，不是所问的{period_label(question_period(question))}。"
+            )
             return _refused(question, hits, reason)
         # And a question about one numbered batch answered from passages on another (kb/answer/batch_check.py).
         batch = batch_missing(answer.citations, question) if self.cfg.batch_check else None

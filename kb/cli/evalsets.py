@@ -98,6 +98,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general8_ncp_check": (_DATA / "check_general8_ncp.jsonl", "ncp"),
     "general8_crud_check": (_DATA / "check_general8_crud.jsonl", "crud_rag"),
     "general8_dev_check": (_DATA / "check_general8_dev.jsonl", "dev"),
+    "general9_ncp_check": (_DATA / "check_general9_ncp.jsonl", "ncp"),
+    "general9_crud_check": (_DATA / "check_general9_crud.jsonl", "crud_rag"),
+    "general9_dev_check": (_DATA / "check_general9_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
