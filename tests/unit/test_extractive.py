@@ -309,6 +309,12 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     for stated in ("服务时间为8:00-20:00。", "每日八时至二十时接听。", "自8月9日24时起执行。", "24小时接听。"):
         assert not lacks_asked_figure(stated, "专线每天几点到几点提供服务？"), stated
     assert not lacks_asked_figure("赤字规模4.06万亿元。", "赤字规模是多少亿元？")
+    # A year asked (哪一年) is answered by a year, not by a day of some month.
+    which_year = "最高检前两批涉军犯罪典型案例分别是哪一年发布的？"
+    assert asked_figures(which_year) == {"year"}
+    assert lacks_asked_figure("7月28日，最高人民检察院发布9起典型案例。", which_year)
+    for stated in ("该机制于2017年发起建立。", "力争到二〇三五年基本实现。", "今年发布了第三批。"):
+        assert not lacks_asked_figure(stated, which_year), stated
     # A share asked (多大比例, 比重是多少) is answered by a percentage, a ratio or a whole share; a foreign currency
     # by an amount in it, not in 元.
     share = "党员每月按收入的多大比例交纳党费？"
