@@ -15,6 +15,7 @@ from kb.settings import AnswerSettings
 from kb.types import Answer, Chunk, Hit
 
 DANGZHANG = "中国共产党章程"
+LAW = "中华人民共和国公务员法"  # a question naming the 公务员法 is answered from it (kb/answer/named_document.py)
 
 
 def hit(text: str, score: float, title: str = DANGZHANG, date: str = "", n: int = 0) -> Hit:
@@ -186,15 +187,18 @@ def test_a_how_many_question_is_refused_when_the_answer_states_no_quantity():
     # The 公务员法 says who retires, not at what age: the age is a figure the knowledge base does not give.
     text = "第九十二条　公务员达到国家规定的退休年龄或者完全丧失工作能力的，应当退休。"
     qa = answerer([text, *PASSAGES])
-    refused = qa.answer("公务员法规定公务员到多少岁退休？", [hit(text, 0.9)])  # 第九十二条 counts nothing
+    refused = qa.answer("公务员法规定公务员到多少岁退休？", [hit(text, 0.9, title=LAW)])  # 第九十二条 counts nothing
     assert refused.refused and refused.reason == "最相关的段落没有给出所问的年龄。"
-    assert qa.answer("公务员法规定公务员到多少退休？", [hit(text, 0.9)]).reason == "最相关的段落没有给出所问的数字。"
+    assert (
+        qa.answer("公务员法规定公务员到多少退休？", [hit(text, 0.9, title=LAW)]).reason
+        == "最相关的段落没有给出所问的数字。"
+    )
     stated = "第九十二条　公务员年满六十周岁的，应当退休。"
-    a = qa.answer("公务员法规定公务员到多少岁退休？", [hit(stated, 0.9)])
+    a = qa.answer("公务员法规定公务员到多少岁退休？", [hit(stated, 0.9, title=LAW)])
     assert not a.refused and "六十周岁" in a.text
     # Off, the nearest sentence is quoted as before.
     off = ExtractiveAnswerer(AnswerSettings(quantity_check=False), qa.doc_freq)
-    assert not off.answer("公务员法规定公务员到多少岁退休？", [hit(text, 0.9)]).refused
+    assert not off.answer("公务员法规定公务员到多少岁退休？", [hit(text, 0.9, title=LAW)]).refused
 
 
 def test_a_how_many_question_is_refused_when_the_figure_counts_something_else():
@@ -477,10 +481,12 @@ def test_a_shorthand_the_passages_only_mention_is_not_explained_by_them():
 def test_a_shorthand_question_is_refused_when_the_passage_only_mentions_it():
     text = "必须抓住“关键少数”，坚持“三严三实”，坚持民主集中制，严肃党内政治生活，严明党的纪律。"
     qa = answerer([text, *PASSAGES])
-    refused = qa.answer("十九大报告里的“三严三实”具体是指什么？", [hit(text, 0.9)])
+    refused = qa.answer("十九大报告里的“三严三实”具体是指什么？", [hit(text, 0.9, title="党的十九大报告全文")])
     assert refused.refused and refused.reason == "最相关的段落提到了“三严三实”，但没有说明它具体指什么。"
     off = ExtractiveAnswerer(AnswerSettings(shorthand_check=False), qa.doc_freq)
-    assert not off.answer("十九大报告里的“三严三实”具体是指什么？", [hit(text, 0.9)]).refused
+    assert not off.answer(
+        "十九大报告里的“三严三实”具体是指什么？", [hit(text, 0.9, title="党的十九大报告全文")]
+    ).refused
 
 
 def test_a_question_without_a_two_character_word_is_refused():
