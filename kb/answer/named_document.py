@@ -34,6 +34,7 @@ _NUMBERED = frozenset({"m", "d", "q"})
 # A congress report by its number (十九大报告, 党的二十大的报告): routing narrows a question to the one the knowledge base
 # holds; one it does not hold is named all the same.
 _CONGRESS_REPORT = re.compile(r"([一二三四五六七八九十]{1,3})大的?报告")
+_NTH_CONGRESS = re.compile(r"第([一二三四五六七八九十]{1,3})次全国代表大会")
 # How much of a document's opening may hold a congress report's number (under its theme).
 _OPENING = 200
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -95,8 +96,18 @@ def missing_law(question: str, documents: Iterable[tuple[str, str]]) -> str | No
         return None
     docs = [(_FOLD.sub("", title), _FOLD.sub("", text[:_OPENING]), text) for title, text in documents]
     for forms in laws:
-        if not any(
-            f in title or f in text or _in_title(f, title, opening) for f in forms for title, opening, text in docs
-        ):
+        if any(f in title or f in text or _in_title(f, title, opening) for f in forms for title, opening, text in docs):
+            continue
+        congress = _CONGRESS_REPORT.fullmatch(forms[0])
+        # A report titled by its theme alone (no number under it) may be the one asked: only when the passages come
+        # from another congress's report is the asked one known to be missing.
+        if congress is None or any(_other_congress(congress.group(1), t, o) for t, o, _ in docs):
             return forms[0]
     return None
+
+
+def _other_congress(number: str, title: str, opening: str) -> bool:
+    """Whether a document is the report of a congress other than the `number`th (第十九次…报告 for 十八大报告)."""
+    nth = [m.group(1) for t in (title, opening) if "报告" in t for m in _NTH_CONGRESS.finditer(t)]
+    short = [m.group(1) for m in _CONGRESS_REPORT.finditer(title)]
+    return any(n != number for n in nth + short)

@@ -30,11 +30,13 @@ _POST = (
     r"(?:长|书记|主任|主席|总理|委员|助理|巡视员|经理|理事|秘书|联系人|负责人|代表人|作者|记者|同志|教授|院士|专家"
     r"|选举|推选|推举|任命|聘任|授予)"
 )
-_AFTER = r"(?=\s|[，,、。；;：:（(）)”和与等在]|说|表示|介绍|指出|强调|主持|出席|当选|同志|担任|任|为|$)"
+# What follows a name: a pause, a speech verb, an office taken, or (in news) where the person went (先后前往, 到, 赴).
+_DOES = r"说|表示|介绍|指出|强调|要求|主持|出席|当选|先后|前往|来到|到|赴|深入|带队|率队|一行"
+_AFTER = rf"(?=\s|[，,、。；;：:（(）)”和与等在]|{_DOES}|同志|担任|任|为|$)"
 _NAMED = re.compile(
     rf"{_POST}\s*[：:]?\s*{_NAME}{_AFTER}"
     # 李勇（联系电话13990220997）, 王陆进出席, ，张三同志: a name before what only a person does.
-    rf"|{_NAME}(?=\s*[（(]?\s*(?:联系)?(?:电话|手机)|\s*1\d{{10}}|同志|说|表示|介绍|指出|强调|主持|出席|当选)"
+    rf"|{_NAME}(?=\s*[（(]?\s*(?:联系)?(?:电话|手机)|\s*1\d{{10}}|同志|说|表示|介绍|指出|强调|要求|主持|出席|当选)"
 )
 # Who holds a post, asked by the post (书记是谁, 组长叫什么名字, 联系人姓名) or by 哪位; not 由谁担任 or 是谁挂帅,
 # which a post answers (市委书记任第一指挥长), nor a document's or a place's name (文件叫什么名字).
@@ -44,8 +46,9 @@ _ASKS_PERSON = re.compile(
     rf"(?P<post>(?:(?!的)[\u4e00-\u9fff])?{_OFFICE})(?:具体|分别)?(?:是谁|叫什么名字|叫什么|的?姓名|[是为]哪位)"
     rf"|哪位(?P<named_post>[\u4e00-\u9fff]{{0,2}}?{_OFFICE})?"
 )
-# Posts that name a kind of person, not an office: a leader (哪位总局领导) is named by his office (副局长王陆进).
-_VAGUE = ("", "领导", "专家", "科学家")
+# Posts that name a kind of person, not an office: a leader (哪位总局领导) or a body's 负责人 is named by his office
+# (副局长王陆进, 党委副书记、局长郭顺民).
+_VAGUE = ("", "领导", "负责人", "专家", "科学家")
 
 
 def asked_post(question: str) -> str | None:

@@ -46,3 +46,7 @@ def test_a_congress_report_is_there_by_the_number_under_its_theme():
     assert missing_law("党的十八大报告对全面建成小康社会提出了哪些要求？", [REPORT_19]) == "十八大报告"
     assert missing_law("二十大报告提出了什么？", [REPORT_19, SUPERVISION]) == "二十大报告"
     assert missing_law("十九大报告提出了什么？", [("党的十九大报告全文", "同志们：")]) is None  # titled by its name
+    # A report titled by its theme alone may be the one asked; only another congress's report says it is missing.
+    themed = ("决胜全面建成小康社会 夺取新时代中国特色社会主义伟大胜利", "综合分析国际国内形势和我国发展条件。")
+    assert missing_law("十九大报告提出了什么？", [themed, SUPERVISION]) is None
+    assert missing_law("十九大报告提出了什么？", [("中华人民共和国监察法", "第一条")]) is None  # no report: the gate's

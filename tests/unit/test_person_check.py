@@ -38,3 +38,9 @@ def test_the_holder_named_is_of_the_asked_office():
     assert not names_holder(sentence, asked_post("遵义市环保产业协会首届秘书长是谁？"))
     # A leader is named by his office, not as a leader.
     assert names_holder("税务总局党委委员、副局长王陆进出席活动。", asked_post("是哪位总局领导出席的？"))
+    # So is a body's 负责人.
+    who = asked_post("到办税服务厅检查工作的是自治区税务局哪位负责人？")
+    assert who == "负责人" and names_holder(
+        "自治区税务局党委副书记、局长郭顺民先后前往拉萨市的办税服务厅实地检查。", who
+    )
+    assert not names_holder("自治区税务局主要负责人到办税服务厅检查。", who)
