@@ -234,6 +234,15 @@ _CONTACT = re.compile(r"https?://|www\.|[\w.+-]+@[\w-]+\.[\w.]+|\d[\d\- ]{6,}\d"
 MARKER = re.compile(r"\[\d+\]")
 
 
+_MARKED = re.compile(f"((?:{MARKER.pattern})+)")
+
+
+def marked_sentences(text: str) -> list[tuple[str, int]]:
+    """Each sentence of a composed answer (…。[1][2]…) with the first marker that cites it."""
+    parts = _MARKED.split(text)
+    return [(s, int(MARKER.search(m).group(0)[1:-1])) for s, m in zip(parts[::2], parts[1::2])]
+
+
 def without_markers(text: str) -> str:
     """An answer's text without its citation markers ([1], [2]…)."""
     return MARKER.sub("", text)

@@ -9,7 +9,7 @@ stored passage, so it cannot invent a number; its weakness is that it cannot par
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from kb.answer.answer_model import AnswerModel
@@ -155,14 +155,15 @@ class ExtractiveAnswerer:
             return {}
         return {d: self.doc_text(d) for d in dict.fromkeys(h.chunk.doc_id for h in hits[: self.passages])}
 
-    def _documents(self, hits: list[Hit]) -> list[tuple[str, str]]:
-        """(title and headings, whole text) of each top passage's document; its passages' text without a `doc_text`."""
+    def _documents(self, hits: list[Hit]) -> Iterator[tuple[str, str]]:
+        """(title and headings, whole text) of each top passage's document; its passages' text without a `doc_text`.
+        Lazy: most questions name no law, and `missing_law` reads none then."""
         texts = self.doc_texts(hits)
         out: dict[str, tuple[str, str]] = {}
         for h in hits[: self.passages]:
             title, text = out.get(h.chunk.doc_id, (context(h.chunk), ""))
             out[h.chunk.doc_id] = (title, texts.get(h.chunk.doc_id) or f"{text} {h.chunk.text}")
-        return list(out.values())
+        yield from out.values()
 
     def rank(self, cands: list[Candidate]) -> list[Candidate]:
         for c in cands:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from kb.answer.routing import strip_marks
 from kb.store.tokenize import pos_tags
 
 # The kinds of normative document whose name people write bare. 办法, 规定, 意见, 通知 also name documents, but far
@@ -39,7 +40,6 @@ _NTH_CONGRESS = re.compile(r"第([一二三四五六七八九十]{1,3})次全国
 _OPENING = 200
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _TITLE = re.compile(r"《[^《》]*》")
-_FOLD = re.compile(r"[\s《》〈〉“”\"'（）()·]")
 
 
 @lru_cache(maxsize=1024)
@@ -94,7 +94,7 @@ def missing_law(question: str, documents: Iterable[tuple[str, str]]) -> str | No
     laws = named_laws(question)
     if not laws:
         return None
-    docs = [(_FOLD.sub("", title), _FOLD.sub("", text[:_OPENING]), text) for title, text in documents]
+    docs = [(strip_marks(title), strip_marks(text[:_OPENING]), text) for title, text in documents]
     for forms in laws:
         if any(f in title or f in text or _in_title(f, title, opening) for f in forms for title, opening, text in docs):
             continue

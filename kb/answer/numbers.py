@@ -66,10 +66,15 @@ def parse_chinese_number(s: str) -> int | None:
     return total + section + (digit or 0)
 
 
+def parse_number(s: str) -> int | None:
+    """A numeral as documents write it, in digits (148, full-width ３ too) or in Chinese (一百四十八); None otherwise."""
+    return int(s) if s.isdigit() else parse_chinese_number(s)
+
+
 def ordinal_forms(numeral: str, unit: str) -> list[str]:
     """第N<unit> as documents may write it, in Chinese numerals and in digits (第一百四十八条, 第148条; 第三批, 第3批);
     empty when `numeral` is not a number."""
-    n = int(numeral) if numeral.isdigit() else parse_chinese_number(numeral)
+    n = parse_number(numeral)
     return [] if n is None else [f"第{chinese_number(n)}{unit}", f"第{n}{unit}"]
 
 

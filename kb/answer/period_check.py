@@ -11,40 +11,31 @@ from __future__ import annotations
 
 import re
 
-from kb.answer.citations import MARKER
-from kb.answer.numbers import parse_chinese_number
+from kb.answer.citations import marked_sentences
+from kb.answer.numbers import parse_number
 
 _NUM = r"[0-9０-９]{1,2}|[一二两三四五六七八九十]{1,3}"
 _QUARTER = re.compile(rf"(前)?(?:第)?({_NUM})\s*(?:个)?季度")
 _HALF = re.compile(r"([上下])半年")
 _MONTHS = re.compile(rf"({_NUM})\s*(?:月份?)?\s*[-—–~～至到]\s*({_NUM})\s*月")
 _FIRST_MONTHS = re.compile(rf"前\s*({_NUM})\s*(?:个)?月")
-_MARKED = re.compile(f"(?:{MARKER.pattern})+")
-
-
-def _n(text: str) -> int | None:
-    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if text.isdigit():
-        return int(text)
-    value = parse_chinese_number(text)
-    return int(value) if value is not None else None
 
 
 def _periods_at(text: str) -> list[tuple[int, tuple[int, int]]]:
     """Each part of a year a text names, with where it starts."""
     out: list[tuple[int, tuple[int, int]]] = []
     for m in _QUARTER.finditer(text):
-        q = _n(m.group(2))
+        q = parse_number(m.group(2))
         if q and 1 <= q <= 4:
             out.append((m.start(), (1, 3 * q) if m.group(1) else (3 * q - 2, 3 * q)))
     for m in _HALF.finditer(text):
         out.append((m.start(), (1, 6) if m.group(1) == "上" else (7, 12)))
     for m in _MONTHS.finditer(text):
-        a, b = _n(m.group(1)), _n(m.group(2))
+        a, b = parse_number(m.group(1)), parse_number(m.group(2))
         if a and b and 1 <= a < b <= 12:
             out.append((m.start(), (a, b)))
     for m in _FIRST_MONTHS.finditer(text):
-        b = _n(m.group(1))
+        b = parse_number(m.group(1))
         if b and 1 < b <= 12:
             out.append((m.start(), (1, b)))
     return sorted(out)
@@ -75,9 +66,7 @@ def another_period(text: str, question: str) -> tuple[int, int] | None:
     if asked is None:
         return None
     spoken = []
-    for sentence in _MARKED.split(text):
-        if not sentence.strip():
-            continue
+    for sentence, _ in marked_sentences(text):
         periods = [p for _, p in _periods_at(sentence)]
         if not periods or asked in periods:
             return None

@@ -30,13 +30,14 @@ _POST = (
     r"(?:长|书记|主任|主席|总理|委员|助理|巡视员|经理|理事|秘书|联系人|负责人|代表人|作者|记者|同志|教授|院士|专家"
     r"|选举|推选|推举|任命|聘任|授予)"
 )
-# What follows a name: a pause, a speech verb, an office taken, or (in news) where the person went (先后前往, 到, 赴).
-_DOES = r"说|表示|介绍|指出|强调|要求|主持|出席|当选|先后|前往|来到|到|赴|深入|带队|率队|一行"
+# What only a person does after his name (说, 主持, 当选), and, after a post, also where he went (先后前往, 到, 赴).
+_SPEAKS = r"说|表示|介绍|指出|强调|要求|主持|出席|当选"
+_DOES = _SPEAKS + r"|先后|前往|来到|到|赴|深入|带队|率队|一行"
 _AFTER = rf"(?=\s|[，,、。；;：:（(）)”和与等在]|{_DOES}|同志|担任|任|为|$)"
 _NAMED = re.compile(
     rf"{_POST}\s*[：:]?\s*{_NAME}{_AFTER}"
     # 李勇（联系电话13990220997）, 王陆进出席, ，张三同志: a name before what only a person does.
-    rf"|{_NAME}(?=\s*[（(]?\s*(?:联系)?(?:电话|手机)|\s*1\d{{10}}|同志|说|表示|介绍|指出|强调|要求|主持|出席|当选)"
+    rf"|{_NAME}(?=\s*[（(]?\s*(?:联系)?(?:电话|手机)|\s*1\d{{10}}|同志|{_SPEAKS})"
 )
 # Who holds a post, asked by the post (书记是谁, 组长叫什么名字, 联系人姓名) or by 哪位; not 由谁担任 or 是谁挂帅,
 # which a post answers (市委书记任第一指挥长), nor a document's or a place's name (文件叫什么名字).

@@ -37,8 +37,13 @@ _REPORT_OF_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?度?[\u4e00-\u9fff]{0,8}?�
 _STRIP = re.compile(r"[《》〈〉“”\"'（）()\s·]")
 
 
+def strip_marks(s: str) -> str:
+    """A title without the marks and spaces people write around or inside it (《》, “”, （）, ·)."""
+    return _STRIP.sub("", s)
+
+
 def _fold(s: str) -> str:
-    return _STRIP.sub("", unicodedata.normalize("NFKC", s or ""))
+    return strip_marks(unicodedata.normalize("NFKC", s or ""))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kb.answer.citations import MARKER
+from kb.answer.citations import marked_sentences
 from kb.types import Citation
 
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -24,7 +24,6 @@ _CN_YEAR = re.compile(r"((?:一九|二〇|二零)[〇零一二三四五六七八
 _RELATIVE = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
 # 2024年政府工作报告, 2020年稳岗返还通知: the year names a document, whose sentences speak of several years.
 _NAMES_DOCUMENT = re.compile(r"\s*[^，,。？?；;]{0,8}?(?:报告|规定|条例|办法|通知|意见|决定|方案|纲要|规划|公告|通告)")
-_MARKED = re.compile(f"((?:{MARKER.pattern})+)")
 # Kinds of document (the first field of a citation's authority line, kb/store/authority.py) whose sentences speak of
 # their own time; a law's or a regulation's rules hold in every year it is in force.
 TIME_BOUND = frozenset({"报告", "报刊文章"})
@@ -67,12 +66,7 @@ def sentence_years(sentence: str, doc_year: int | None) -> tuple[set[int], bool]
 def _quoted(text: str, citations: Iterable[Citation]) -> list[tuple[str, int | None, bool]]:
     """Each sentence of a marked answer with its cited document's year and whether that document is of its time."""
     of = {c.marker: (document_year(c.date), c.authority.split(" · ")[0] in TIME_BOUND) for c in citations}
-    parts = _MARKED.split(text)
-    out = []
-    for sentence, markers in zip(parts[::2], parts[1::2]):
-        first = int(re.search(r"\d+", markers).group(0))
-        out.append((sentence, *of.get(first, (None, False))))
-    return out
+    return [(sentence, *of.get(first, (None, False))) for sentence, first in marked_sentences(text)]
 
 
 def another_year(text: str, citations: Iterable[Citation], question: str) -> int | None:

@@ -614,16 +614,21 @@ def test_an_answer_never_reads_on_into_another_article_of_the_page():
     assert _read_across(first, following, True).text == "此外，该区还实施“红黄蓝”挂牌管理机制。[1]"
 
 
+def _read_on_alone(passage: str, question: str, title: str) -> str:
+    """The answer's text, markers dropped, with no close seconds: what joins the best sentence is what it reads on
+    into (the numbering, the item)."""
+    qa = ExtractiveAnswerer(AnswerSettings(second_sentence_ratio=1.0), answerer([passage]).doc_freq)
+    a = qa.answer(question, [hit(passage, 0.9, title=title)])
+    assert not a.refused
+    return re.sub(r"\[\d+\]", "", a.text)
+
+
 def test_a_numbered_step_reads_on_into_the_steps_after_it():
     passage = (
         "2月份金税盘便捷清卡解锁的操作步骤：第一步，纳税人登陆开票系统。第二步，系统自动上报汇总发票数据。"
         "第三步，系统自动完成清卡。第四步，查询设备状态。如有问题请咨询主管税务机关。"
     )
-    cfg = AnswerSettings(second_sentence_ratio=1.0)  # no close seconds: what joins follows the numbering
-    qa = ExtractiveAnswerer(cfg, answerer([passage]).doc_freq)
-    a = qa.answer("2月份金税盘便捷清卡解锁的操作步骤是什么？", [hit(passage, 0.9, title="便捷清卡解锁")])
-    assert not a.refused
-    body = re.sub(r"\[\d+\]", "", a.text)
+    body = _read_on_alone(passage, "2月份金税盘便捷清卡解锁的操作步骤是什么？", "便捷清卡解锁")
     assert "第一步，纳税人登陆开票系统。第二步" in body and "第四步，查询设备状态。" in body
     assert "如有问题" not in body
 
@@ -633,11 +638,7 @@ def test_a_numbered_item_s_short_first_sentence_reads_on_into_what_the_item_says
         "五、各地依法依规对新冠肺炎患者和疑似病人开展流行病学调查。六、相关单位和个人严格依法依规履行报告职责。"
         "对瞒报、谎报、迟报疫情，或者阻碍防控工作人员履行职责的，依法依规从严处理。七、本通告自发布之日起施行。"
     )
-    cfg = AnswerSettings(second_sentence_ratio=1.0)  # no close seconds: what joins follows the item
-    qa = ExtractiveAnswerer(cfg, answerer([passage]).doc_freq)
-    a = qa.answer("四川省要求相关单位和个人履行报告职责吗？", [hit(passage, 0.9, title="四川省疫情防控通告")])
-    assert not a.refused
-    body = re.sub(r"\[\d+\]", "", a.text)
+    body = _read_on_alone(passage, "四川省要求相关单位和个人履行报告职责吗？", "四川省疫情防控通告")
     assert body == (
         "六、相关单位和个人严格依法依规履行报告职责。"
         "对瞒报、谎报、迟报疫情，或者阻碍防控工作人员履行职责的，依法依规从严处理。"
