@@ -101,6 +101,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general9_ncp_check": (_DATA / "check_general9_ncp.jsonl", "ncp"),
     "general9_crud_check": (_DATA / "check_general9_crud.jsonl", "crud_rag"),
     "general9_dev_check": (_DATA / "check_general9_dev.jsonl", "dev"),
+    "general10_ncp_check": (_DATA / "check_general10_ncp.jsonl", "ncp"),
+    "general10_crud_check": (_DATA / "check_general10_crud.jsonl", "crud_rag"),
+    "general10_dev_check": (_DATA / "check_general10_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
