@@ -116,7 +116,19 @@ _SENT_END = re.compile(r"[。！？!?；;：:…”’」』）)]$")
 # states a quantity: digits, a Chinese numeral with a measure word or unit, a fraction or percentage, or a list of
 # items (分几种 is answered by 警告、记过、记大过…).
 # 几十年来, 多多少少: a rough amount in passing, not a question.
-_ASKS_QUANTITY = re.compile(r"(?<!多)多少(?!少)|(?<!哪)几(?!乎|经|何|率|十|百|千|万)")
+# What counts or points at one of a kind (一家, 两个, 该, 某): no name.
+_COUNTER = "[一两二三四五六七八九十几多每某该各这那]"
+# A name before its kind (公司, 银行, 医院…): not 一家上市公司, 两家居民服务公司, 某公司 (no counted 家 or 某 in the six
+# characters before the kind).
+_NAMED = r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,24}?" + "".join(
+    rf"(?<!{_COUNTER}[家个所].{{{n}}})(?<!某.{{{n}}})" for n in range(7)
+)
+_SIZE = r"(?:规模|容量|面积|体量|产能|功率|排量|总量|数额|金额|总额)"
+_ASKS_QUANTITY = re.compile(
+    r"(?<!多)多少(?!少)|(?<!哪)几(?!乎|经|何|率|十|百|千|万)"
+    # 资金规模有多大, 装机容量有多大: a size asked (多大作用, 多大影响 ask no figure).
+    rf"|{_SIZE}(?:现在|目前|大约|大概|一共|共)?(?:是|为|有)?多大"
+)
 _ASKS_KINDS = re.compile(r"几(?:个)?(?:种|类|方面|项|条|档|等|部分|环节|步)")
 # Not after 第: 第九十二条 names an article, it counts nothing.
 _QUANTITY = re.compile(
@@ -197,6 +209,8 @@ _FIGURE_TABLE = (
         # 资金规模是多少, 营业收入是多少, 总投资是多少: a sum named by what it is (not 用户规模, 收入增长多少).
         + r"|(?:(?:资金|赤字|基金|预算)规模|总投资|投资额|营业收入|收入|营收|销售额|交易额|成交额|税款)"
         + _IS_HOW_MUCH
+        # 资金规模有多大: a sum asked as a size.
+        + r"|(?:(?:资金|赤字|基金|预算|投资|融资|贷款)规模|总投资|投资额|金额|总额|数额)(?:现在|目前|大约|大概|一共|共)?(?:是|为|有)?多大"
         # 给予多少奖补资金, 发多少工资, 加收多少费用: the sum named after 多少 (多少家企业获得补贴 counts firms, 多少比例
         # 奖励 asks a share).
         + r"|(?:(?<!多)多少|(?<!哪)几)(?!["
@@ -275,6 +289,22 @@ _FIGURE_TABLE = (
     ),
     ("terms", "届数", _ASK + r"届", _AMOUNT + r"届"),
     ("firms", "家数", _ASK + r"(?:家|户)", _AMOUNT + r"(?:家|户|个)"),
+    (
+        # 由哪家公司开发, 哪家银行, 哪个集团: a firm asked by name, which a sentence gives by its name (中国银行天津市分行,
+        # 北京北铃专用汽车有限公司); one naming none, or only 一家上市公司 or 某公司, or only a public body, does not.
+        "firm",
+        "企业名称",
+        r"哪一?家[\u4e00-\u9fff]{0,8}?(?:公司|企业|银行|集团|厂)|哪一?个(?:公司|集团|企业|银行)",
+        _NAMED + r"(?:公司|集团|银行|分行|支行|厂|药业|物流|股份|合作社)",
+    ),
+    (
+        # 和哪家单位签了协议, 在哪家医院的基础上: a body asked by name (a firm, an office or a hospital answers).
+        "body",
+        "单位名称",
+        r"哪一?家[\u4e00-\u9fff]{0,8}?(?:医院|机构|单位)",
+        _NAMED
+        + r"(?:公司|集团|银行|分行|支行|厂|医院|研究院|研究所|设计院|学院|大学|中心|协会|商会|合作社|局|委员会|委|厅|署|部|办公室)",
+    ),
     (
         # 哪一天 asks for a day: 今年以来 or 2月 does not give one.
         "day",
