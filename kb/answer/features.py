@@ -391,7 +391,7 @@ def lacks_asked_figure(text: str, question: str) -> bool:
     for kind in kinds:
         stated = _FIGURES[kind][1]
         given = {m.group(0) for m in stated.finditer(question)}
-        dates = _calendar_dates(text) if kind == "time" else []
+        dates = _calendar_dates(text) if kind == "time" else _reported_dates(text) if kind in _WHEN_KINDS else []
         for m in stated.finditer(text):
             if m.group(0) not in given and not any(a <= m.start() and m.end() <= b for a, b in dates):
                 return False
@@ -413,6 +413,20 @@ _NOT_COUNTS = re.compile(
 )
 _PERIOD_END_BEFORE = re.compile(r"(?:至|到|截止|前)\s*$")  # also 截至, 截止到, 延长至, 之前: anchored at the end
 _PERIOD_END_AFTER = re.compile(r"^\s*" + _ENDS_AFTER)
+
+
+# The day a reporter learned or asked something (8月8日，记者联系了…, 记者12日获悉) is when the news was gathered, not
+# when what the question asks happens: it answers no when-question.
+_REPORTED = re.compile(
+    r"(?:记者|本报)\s*((?:(?:19|20)\d\d年)?(?:\d{1,2}月)?\d{1,2}[日号])"
+    r"|((?:(?:19|20)\d\d年)?\d{1,2}月\d{1,2}[日号])[，,\s]*(?:本报)?记者"
+)
+_WHEN_KINDS = frozenset({"date", "day"})
+
+
+def _reported_dates(text: str) -> list[tuple[int, int]]:
+    """Spans of the dates in `text` that say when a reporter gathered the news."""
+    return [m.span(1) if m.group(1) else m.span(2) for m in _REPORTED.finditer(text)]
 
 
 def _calendar_dates(text: str) -> list[tuple[int, int]]:
