@@ -369,6 +369,26 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert lacks_asked_figure("入盟商家集中签约，为退役军人提供优惠。", discount)
     assert not lacks_asked_figure("凭优待证可享受8折优惠。", discount)
     assert not lacks_asked_figure("认真搓揉双手至少60秒。", "洗手至少搓多长时间？")
+    # A firm asked by name (由哪家公司开发, 联合哪家银行) is answered by a sentence naming one, not by 一家上市公司, 某公司
+    # or a public body; 哪家单位 by an office too.
+    firm = "智能系统是由哪家软件技术服务公司开发的？"
+    assert asked_figures(firm) == {"firm"} and asked_figures("和哪家单位签了协议？") == {"body"}
+    for unnamed in ("选取一家上市公司、一家居民服务公司试点上线。", "西安某公司提供服务。", "县税务局推出智能系统。"):
+        assert lacks_asked_figure(unnamed, firm), unnamed
+    for named in ("市商务局联合中国银行天津市分行推出。", "指定市千禧新特药有限责任公司定点销售。"):
+        assert not lacks_asked_figure(named, "是指定哪家企业定点销售的？"), named
+    assert not lacks_asked_figure("与市工伤保险服务中心签订协议。", "和哪家单位签了协议？")
+    # A size asked (资金规模有多大, 装机容量有多大) is a figure; 多大作用 asks none.
+    assert asked_figures("奖惩资金账户的资金规模有多大？") == {"sum"}
+    assert lacks_asked_figure("出台六项硬性措施，设立奖惩资金账户。", "奖惩资金账户的资金规模有多大？")
+    assert lacks_asked_figure("加快华容电厂等重大项目建设。", "华容电厂装机容量有多大？")
+    assert not lacks_asked_figure("华容电厂装机容量200万千瓦。", "华容电厂装机容量有多大？")
+    assert not lacks_asked_figure("作用很明显。", "这项政策发挥了多大作用？")
+    # The day a reporter gathered the news answers no when-question; the day the thing happens does.
+    when = "整改工作计划什么时候全部完成？"
+    assert lacks_asked_figure("8月8日，记者就此问题联系了深圳地铁的相关工作人员。", when)
+    assert lacks_asked_figure("记者12日从市发布会获悉，正有序推进整改。", when)
+    assert not lacks_asked_figure("2月24日记者获悉，整改将于2月25日起开展。", when)
     # After 成为, 作为, 是 or 当, 一名 is an article: 成为一名选调生 counts nobody.
     graduates = "今年一共有多少名毕业生考上了选调生？"
     assert lacks_asked_figure("他选择回到家乡，成为一名选调生。", graduates)
