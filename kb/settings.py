@@ -198,6 +198,15 @@ class AnswerSettings(_Section):
     person_candidates: int = Field(
         20, ge=1, description="Ranked candidate sentences searched for a name when the best ones name no one."
     )
+    yes_no_check: bool = Field(
+        True,
+        description="A yes-or-no question (税款是否退还, 还能不能评为优秀) is answered from the likeliest sentence that "
+        "speaks of what it asks (of the first `yes_no_candidates`), and refused when none does (kb/answer/yes_no.py; "
+        "docs/evaluation.md, session 34).",
+    )
+    yes_no_candidates: int = Field(
+        5, ge=1, description="Ranked candidate sentences searched for what a yes-or-no question asks."
+    )
     list_check: bool = Field(
         True,
         description="Refuse a question asking which members a counted set holds (19家定点医院分别是哪些, 32项事项具体"

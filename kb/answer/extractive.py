@@ -51,6 +51,7 @@ from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import dateline_length, split_sentences, without_datelines
 from kb.answer.terms import KeyTerm
 from kb.answer.year_check import another_year, question_year
+from kb.answer.yes_no import asked_predicate, speaks_of
 from kb.settings import AnswerSettings
 from kb.types import Answer, Chunk, Citation, Hit
 
@@ -230,6 +231,14 @@ class ExtractiveAnswerer:
                 reason = "最相关的段落没有给出所问的人名。"
                 return _refused(question, hits, reason)
             answer = self.compose(question, hits, named, d.question)
+        # Likewise a yes-or-no question (税款是否退还) answered by sentences that say nothing of what it asks: the likeliest
+        # that does answers it, or none does (kb/answer/yes_no.py).
+        clause, asked = asked_predicate(question) if self.cfg.yes_no_check else ("", [])
+        if not speaks_of(without_markers(answer.text), asked):
+            spoken = [c for c in d.candidates[: self.cfg.yes_no_candidates] if speaks_of(c.text, asked)]
+            if not spoken:
+                return _refused(question, hits, f"最相关的段落没有说到所问的“{clause}”。")
+            answer = self.compose(question, hits, spoken, d.question)
         quoted = without_datelines(without_markers(answer.text))
         # A question asking for a detail the best sentence puts off (恢复时间另行通知, 名单见附件): the
         # sentence itself says the knowledge base does not hold it, the plainest reason to give (so it goes first).

@@ -378,6 +378,10 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     for named in ("市商务局联合中国银行天津市分行推出。", "指定市千禧新特药有限责任公司定点销售。"):
         assert not lacks_asked_figure(named, "是指定哪家企业定点销售的？"), named
     assert not lacks_asked_figure("与市工伤保险服务中心签订协议。", "和哪家单位签了协议？")
+    # A body's name asked (那家培训机构叫什么名字) is not given by 某培训机构.
+    name = "为“回流生”造假提供服务的那家培训机构叫什么名字？"
+    assert asked_figures(name) == {"body"} and asked_figures("这家公司是什么？") == frozenset()
+    assert lacks_asked_figure("西安公安发现我市某培训机构以造假方式为“回流生”提供服务。", name)
     # A size asked (资金规模有多大, 装机容量有多大) is a figure; 多大作用 asks none.
     assert asked_figures("奖惩资金账户的资金规模有多大？") == {"sum"}
     assert lacks_asked_figure("出台六项硬性措施，设立奖惩资金账户。", "奖惩资金账户的资金规模有多大？")

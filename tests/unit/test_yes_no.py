@@ -1,0 +1,21 @@
+"""A yes-or-no question is answered only by a sentence that speaks of what it asks (kb/answer/yes_no.py)."""
+
+from __future__ import annotations
+
+from kb.answer.yes_no import asked_predicate, speaks_of
+
+
+def test_what_a_yes_or_no_question_asks_is_read_after_its_marker():
+    assert asked_predicate("进口物资已征收的税款是否退还？") == ("退还", ["退还"])
+    clause, words = asked_predicate("受了警告处分，当年年度考核还能不能评为优秀等次？")
+    assert clause == "评为优秀等次" and words == ["评为", "优秀", "等次"]
+    # How it asks (需要, 政策, 或者) is not what it asks; a question with no yes or no, or nothing after it, asks none.
+    assert asked_predicate("仲裁费有没有减免或者缓交的政策？")[1] == ["减免", "缓交"]
+    assert asked_predicate("税款怎么缴？") == ("", []) and asked_predicate("保证金能不能退？") == ("", [])
+
+
+def test_an_answer_speaks_of_it_by_one_of_its_words():
+    _, words = asked_predicate("专线电话是不是24小时都有人值守？")
+    assert speaks_of("专线实行24小时值班。", words)
+    assert not speaks_of("新疆各地交警公布了服务保障专线电话。", words)
+    assert speaks_of("任何文字。", [])
