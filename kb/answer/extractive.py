@@ -223,10 +223,10 @@ class ExtractiveAnswerer:
         # A question asking who holds a post, answered by sentences that describe the post without naming anyone: the
         # likeliest sentence that names someone answers it, or nothing does (kb/answer/person_check.py).
         post = asked_post(question) if self.cfg.person_check else None
-        if post is not None and not names_holder(_named_text(answer, question), post):
+        if post is not None and not names_holder(_named_text(answer, question), post, question):
             # Only sentences naming someone in the asked office (会长罗时雨, not 局长顾占雷 for a 会长) answer, the
             # likeliest first.
-            named = [c for c in d.candidates[: self.cfg.person_candidates] if names_holder(c.text, post)]
+            named = [c for c in d.candidates[: self.cfg.person_candidates] if names_holder(c.text, post, question)]
             if not named:
                 reason = "最相关的段落没有给出所问的人名。"
                 return _refused(question, hits, reason)

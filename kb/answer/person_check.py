@@ -30,14 +30,15 @@ _POST = (
     r"(?:长|书记|主任|主席|总理|委员|助理|巡视员|经理|理事|秘书|联系人|负责人|代表人|作者|记者|同志|教授|院士|专家"
     r"|选举|推选|推举|任命|聘任|授予)"
 )
-# What only a person does after his name (说, 主持, 当选), and, after a post, also where he went (先后前往, 到, 赴).
+# What only a person does after his name (说, 主持, 当选), and, after a post, also where he went or whom he went with
+# (先后前往, 到, 赴, 一同调研).
 _SPEAKS = r"说|表示|介绍|指出|强调|要求|主持|出席|当选"
-_DOES = _SPEAKS + r"|先后|前往|来到|到|赴|深入|带队|率队|一行"
+_DOES = _SPEAKS + r"|先后|前往|来到|到|赴|深入|带队|率队|一行|一同|陪同|调研|参加"
 _AFTER = rf"(?=\s|[，,、。；;：:（(）)”和与等在]|{_DOES}|同志|担任|任|为|$)"
 _NAMED = re.compile(
-    rf"{_POST}\s*[：:]?\s*{_NAME}{_AFTER}"
+    rf"{_POST}\s*[：:]?\s*(?P<after_post>{_NAME}){_AFTER}"
     # 李勇（联系电话13990220997）, 王陆进出席, ，张三同志: a name before what only a person does.
-    rf"|{_NAME}(?=\s*[（(]?\s*(?:联系)?(?:电话|手机)|\s*1\d{{10}}|同志|{_SPEAKS})"
+    rf"|(?P<before_deed>{_NAME})(?=\s*[（(]?\s*(?:联系)?(?:电话|手机)|\s*1\d{{10}}|同志|{_SPEAKS})"
 )
 # Who holds a post, asked by the post (书记是谁, 组长叫什么名字, 联系人姓名) or by 哪位; not 由谁担任 or 是谁挂帅,
 # which a post answers (市委书记任第一指挥长), nor a document's or a place's name (文件叫什么名字).
@@ -59,16 +60,21 @@ def asked_post(question: str) -> str | None:
     if m is None:
         return None
     post = m.group("post") or m.group("named_post") or ""
-    # 首任会长 → 会长 (长 alone names no office); 工委书记 → 书记, 总局领导 → 领导.
-    return post[-2:] if post.endswith("长") else next((o for o in _OFFICES if post.endswith(o)), post)
+    # 首任会长 → 会长 (长 alone names no office); 工委书记 → 书记, 总局领导 → 领导; a deputy stays one (哪位副省长: 省长叶建春
+    # is not he).
+    office = post[-2:] if post.endswith("长") else next((o for o in _OFFICES if post.endswith(o)), post)
+    return "副" + office if post.endswith("副" + office) else office
 
 
-def names_holder(text: str, post: str) -> bool:
+def names_holder(text: str, post: str, question: str = "") -> bool:
     """Whether a text names a person and, unless the asked office is vague, the office (会长罗时雨 for 首任会长是谁;
-    局长顾占雷 answers no question about a 秘书长)."""
-    return names_person(text) and (post in _VAGUE or post in text)
+    局长顾占雷 answers no question about a 秘书长). A person the `question` itself names (省长叶建春到南昌大学调研时，哪位副省
+    长一同前往) is not the one it asks for."""
+    return names_person(text, question) and (post in _VAGUE or post in text)
 
 
-def names_person(text: str) -> bool:
-    """Whether a text names a person in a setting that shows it is a name."""
-    return bool(_NAMED.search(text))
+def names_person(text: str, question: str = "") -> bool:
+    """Whether a text names a person in a setting that shows it is a name (other than one the `question` names)."""
+    return any(
+        not (question and (m.group("after_post") or m.group("before_deed")) in question) for m in _NAMED.finditer(text)
+    )

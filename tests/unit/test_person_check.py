@@ -44,3 +44,12 @@ def test_the_holder_named_is_of_the_asked_office():
         "自治区税务局党委副书记、局长郭顺民先后前往拉萨市的办税服务厅实地检查。", who
     )
     assert not names_holder("自治区税务局主要负责人到办税服务厅检查。", who)
+
+
+def test_a_deputy_asked_is_not_his_chief_and_the_question_own_person_is_no_answer():
+    q = "江西省省长叶建春到南昌大学调研时，哪位副省长一同前往？"
+    assert asked_post(q) == "副省长" and asked_post("哪位副局长带队检查？") == "副局长"
+    assert not names_holder("7月26日，江西省省长叶建春在南昌大学调研。", asked_post(q), q)
+    assert names_holder("副省长孙洪山一同调研。", asked_post(q), q)
+    # The person the question names is no answer to it, even in the asked office.
+    assert not names_holder("副省长叶建春出席。", "副省长", "副省长叶建春陪同谁调研？")
