@@ -112,10 +112,6 @@ def asked_contact(question: str) -> tuple[str, re.Pattern[str]] | None:
 
 _SENT_END = re.compile(r"[。！？!?；;：:…”’」』）)]$")
 
-# A question asking how many or how much (多少, 几; not 哪几, which asks for a list) is answered only by a text that
-# states a quantity: digits, a Chinese numeral with a measure word or unit, a fraction or percentage, or a list of
-# items (分几种 is answered by 警告、记过、记大过…).
-# 几十年来, 多多少少: a rough amount in passing, not a question.
 # What counts or points at one of a kind (一家, 两个, 该, 某): no name.
 _COUNTER = "[一两二三四五六七八九十几多每某该各这那]"
 # A name before its kind (公司, 银行, 医院…): not 一家上市公司, 两家居民服务公司, 某公司 (no counted 家 or 某 in the six
@@ -123,11 +119,18 @@ _COUNTER = "[一两二三四五六七八九十几多每某该各这那]"
 _NAMED = r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,24}?" + "".join(
     rf"(?<!{_COUNTER}[家个所].{{{n}}})(?<!某.{{{n}}})" for n in range(7)
 )
+# What a size asked (资金规模有多大, 装机容量有多大) measures.
 _SIZE = r"(?:规模|容量|面积|体量|产能|功率|排量|总量|数额|金额|总额)"
+_IS_HOW_BIG = r"(?:现在|目前|大约|大概|一共|共)?(?:是|为|有)?多大"
+
+# A question asking how many or how much (多少, 几; not 哪几, which asks for a list) is answered only by a text that
+# states a quantity: digits, a Chinese numeral with a measure word or unit, a fraction or percentage, or a list of
+# items (分几种 is answered by 警告、记过、记大过…).
+# 几十年来, 多多少少: a rough amount in passing, not a question.
 _ASKS_QUANTITY = re.compile(
     r"(?<!多)多少(?!少)|(?<!哪)几(?!乎|经|何|率|十|百|千|万)"
     # 资金规模有多大, 装机容量有多大: a size asked (多大作用, 多大影响 ask no figure).
-    rf"|{_SIZE}(?:现在|目前|大约|大概|一共|共)?(?:是|为|有)?多大"
+    rf"|{_SIZE}{_IS_HOW_BIG}"
 )
 _ASKS_KINDS = re.compile(r"几(?:个)?(?:种|类|方面|项|条|档|等|部分|环节|步)")
 # Not after 第: 第九十二条 names an article, it counts nothing.
@@ -210,7 +213,8 @@ _FIGURE_TABLE = (
         + r"|(?:(?:资金|赤字|基金|预算)规模|总投资|投资额|营业收入|收入|营收|销售额|交易额|成交额|税款)"
         + _IS_HOW_MUCH
         # 资金规模有多大: a sum asked as a size.
-        + r"|(?:(?:资金|赤字|基金|预算|投资|融资|贷款)规模|总投资|投资额|金额|总额|数额)(?:现在|目前|大约|大概|一共|共)?(?:是|为|有)?多大"
+        + r"|(?:(?:资金|赤字|基金|预算|投资|融资|贷款)规模|总投资|投资额|金额|总额|数额)"
+        + _IS_HOW_BIG
         # 给予多少奖补资金, 发多少工资, 加收多少费用: the sum named after 多少 (多少家企业获得补贴 counts firms, 多少比例
         # 奖励 asks a share).
         + r"|(?:(?<!多)多少|(?<!哪)几)(?!["

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from kb.answer.features import tokenize
+from kb.store.tokenize import tokenize
 
 _ASKS = re.compile(r"(?:是不是|能不能|可不可以|会不会|有没有|要不要|是否|能否|可否)([^，,。？?；;！!]*)")
 # Words that say how the question asks, not what: 是否需要, 能否可以, 有没有相关的.
