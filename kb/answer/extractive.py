@@ -224,21 +224,21 @@ class ExtractiveAnswerer:
         # likeliest sentence that names someone answers it, or nothing does (kb/answer/person_check.py).
         post = asked_post(question) if self.cfg.person_check else None
         if post is not None and not names_holder(_named_text(answer, question), post, question):
-            # Only sentences naming someone in the asked office (会长罗时雨, not 局长顾占雷 for a 会长) answer, the
-            # likeliest first.
-            named = [c for c in d.candidates[: self.cfg.person_candidates] if names_holder(c.text, post, question)]
-            if not named:
-                reason = "最相关的段落没有给出所问的人名。"
-                return _refused(question, hits, reason)
-            answer = self.compose(question, hits, named, d.question)
+            # Only sentences naming someone in the asked office (会长罗时雨, not 局长顾占雷 for a 会长) answer.
+            holds = self._compose_from(
+                question, hits, d, lambda t: names_holder(t, post, question), self.cfg.person_candidates
+            )
+            if holds is None:
+                return _refused(question, hits, "最相关的段落没有给出所问的人名。")
+            answer = holds
         # Likewise a yes-or-no question (税款是否退还) answered by sentences that say nothing of what it asks: the likeliest
         # that does answers it, or none does (kb/answer/yes_no.py).
         clause, asked = asked_predicate(question) if self.cfg.yes_no_check else ("", [])
         if not speaks_of(without_markers(answer.text), asked):
-            spoken = [c for c in d.candidates[: self.cfg.yes_no_candidates] if speaks_of(c.text, asked)]
-            if not spoken:
+            holds = self._compose_from(question, hits, d, lambda t: speaks_of(t, asked), self.cfg.yes_no_candidates)
+            if holds is None:
                 return _refused(question, hits, f"最相关的段落没有说到所问的“{clause}”。")
-            answer = self.compose(question, hits, spoken, d.question)
+            answer = holds
         quoted = without_datelines(without_markers(answer.text))
         # A question asking for a detail the best sentence puts off (恢复时间另行通知, 名单见附件): the
         # sentence itself says the knowledge base does not hold it, the plainest reason to give (so it goes first).
@@ -292,6 +292,14 @@ class ExtractiveAnswerer:
             reason = f"最相关的段落没有逐一列出所问的{asked_count(question)}项。"
             return _refused(question, hits, reason)
         return answer
+
+    def _compose_from(
+        self, question: str, hits: list[Hit], d: Decision, holds: Callable[[str], bool], limit: int
+    ) -> Answer | None:
+        """The answer composed from those of the first `limit` ranked candidates whose text `holds` (the likeliest
+        first), or None when none does: what the person and yes-or-no checks fall back on."""
+        chosen = [c for c in d.candidates[:limit] if holds(c.text)]
+        return self.compose(question, hits, chosen, d.question) if chosen else None
 
     def compose(self, question: str, hits: list[Hit], ranked: list[Candidate], q: Question | None = None) -> Answer:
         """The answer text from the ranked candidates: the best, what it needs to be whole, then close seconds."""
