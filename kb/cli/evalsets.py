@@ -104,6 +104,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general10_ncp_check": (_DATA / "check_general10_ncp.jsonl", "ncp"),
     "general10_crud_check": (_DATA / "check_general10_crud.jsonl", "crud_rag"),
     "general10_dev_check": (_DATA / "check_general10_dev.jsonl", "dev"),
+    "general11_ncp_check": (_DATA / "check_general11_ncp.jsonl", "ncp"),
+    "general11_crud_check": (_DATA / "check_general11_crud.jsonl", "crud_rag"),
+    "general11_dev_check": (_DATA / "check_general11_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
