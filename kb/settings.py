@@ -207,6 +207,15 @@ class AnswerSettings(_Section):
     yes_no_candidates: int = Field(
         5, ge=1, description="Ranked candidate sentences searched for what a yes-or-no question asks."
     )
+    sanction_check: bool = Field(
+        True,
+        description="A question asking what sanction follows a breach (会受到什么处罚, 给予什么处分) is answered from the "
+        "likeliest sentence naming one (罚款, 警告, 开除, 追究刑事责任; of the first `sanction_candidates`), and refused "
+        "when none does (kb.answer.sanction_check.py; docs/evaluation.md, session 35).",
+    )
+    sanction_candidates: int = Field(
+        5, ge=1, description="Ranked candidate sentences searched for a sanction when the best ones name none."
+    )
     list_check: bool = Field(
         True,
         description="Refuse a question asking which members a counted set holds (19家定点医院分别是哪些, 32项事项具体"

