@@ -26,6 +26,7 @@ from kb.answer.features import (
     asked_figures,
     asked_shorthand,
     bigram_share,
+    change_off_subject,
     context,
     counted_noun,
     coverage,
@@ -277,6 +278,9 @@ class ExtractiveAnswerer:
         if self.cfg.quantity_check and figure_off_subject(quoted, question):
             reason = f"最相关的段落给出的数字说的不是所问的“{counted_noun(question)}”。"
             return _refused(question, hits, reason)
+        changed = change_off_subject(quoted, question, self.doc_freq) if self.cfg.quantity_check else None
+        if changed is not None:
+            return _refused(question, hits, f"最相关的段落给出的数字说的不是所问的“{changed}”的变化。")
         # A question about one year answered from sentences about another (kb/answer/year_check.py).
         spoken = another_year(answer.text, answer.citations, question) if self.cfg.year_check else None
         if spoken is not None:

@@ -508,6 +508,54 @@ def figure_off_subject(text: str, question: str) -> bool:
     return not any(holds(form, s) for s in figures for form in forms)
 
 
+# A change asked (国防支出预算比上年增长多少, 人均预期寿命提高到了多少岁): the figure answers only in a sentence naming
+# what changed. Of the things named before the verb the rarest in the corpus is the one to look for: the budget's
+# 国防, not its 支出 or 预算, which every sentence of a budget holds; a sentence that does not name the subject but
+# leaves it to the one before (…医用防护服日产量已提升至2.2万套, after 中央企业) still names the rarest.
+_CHANGE_ASKED = re.compile(
+    r"([\u4e00-\u9fff]{2,}?)(?:比上年|比去年|比上一年|较上年|较去年|同比|环比)?(?:预计|计划|要|将|会|再|还)?"
+    r"(?:增长|增加|提高|下降|减少|降低|上涨|下调|上调|提升|回落)(?:了|到了|到|至)?(?:百分之)?(?:(?<!多)多少|(?<!哪)几)"
+)
+_NOT_THE_SUBJECT = frozenset(
+    "政府 报告 工作 全国 全省 全市 我国 今年 去年 情况 部分 国内 全年 上年 同期 工作报告".split()
+)
+
+
+def changed_subject(question: str) -> list[str]:
+    """The nouns naming what a question asks the change of (国防, 支出 of 国防支出预算比上年增长多少); empty if it asks
+    no change. Names of people, places and bodies are the place and year checks' to judge."""
+    m = _CHANGE_ASKED.search(question)
+    if m is None:
+        return []
+    phrase = re.split(r"[，,；;、]", m.group(1))[-1]
+    return [
+        w
+        for w, tag in pos_tags(phrase)
+        if len(w) >= 2
+        and tag.startswith("n")
+        and tag not in ("nr", "ns", "nt", "t")
+        and w not in _HOW_ASKED
+        and w not in _FIGURE_WORDS
+        and w not in _NOT_THE_SUBJECT
+        and not re.search(r"[0-9年]", w)
+    ]
+
+
+def change_off_subject(text: str, question: str, doc_freq: DocFreq) -> str | None:
+    """The thing a question asks the change of, when the answer `text` states the asked figure only in sentences that
+    do not name it (whole or by a part: 赤字 answers 财政赤字); else None."""
+    nouns = changed_subject(question)
+    if not nouns:
+        return None
+    figures = [s for s in sentences(text) if not lacks_asked_figure(s, question)]
+    if not figures:
+        return None  # no figure at all is lacks_asked_figure's to refuse
+    df, _ = doc_freq(nouns)
+    rarest = min(nouns, key=lambda w: (df.get(w, 0), nouns.index(w)))
+    forms = [rarest] + [t for t in tokenize(rarest) if len(t) >= 2 and t != rarest and t not in _FIGURE_WORDS]
+    return None if any(holds(form, s) for s in figures for form in forms) else rarest
+
+
 # 每人每月多少元, 每家最高补贴多少, 人均多少: a figure per person, month or firm, which a total or a change does not
 # give (惠及231万名退休人员; 最低标准再提高20元). The sentences that give one say so: 每人每月300元, 人均34元, 300元/人,
 # 早晚各1次.

@@ -237,6 +237,30 @@ def test_what_counts_as_stating_the_asked_quantity():
     assert states_quantity("湘江株洲段稳定保持Ⅱ类水质。", "湘江株洲段保持几类水质？")
 
 
+def test_a_change_is_answered_only_by_a_figure_in_a_sentence_naming_the_rarest_thing_changed():
+    from kb.answer.features import change_off_subject, changed_subject
+
+    defence = "2025年政府工作报告中，全国国防支出预算比上年增长多少？"
+    assert changed_subject(defence) == ["国防"]
+    assert changed_subject("我国人均预期寿命提高到了多少岁？") == ["寿命"]
+    assert changed_subject("国防支出预算是多少？") == []  # a figure, not its change: counted_noun's
+    suits = "截至2月11日中央企业医用防护服日产量提升到多少？"
+    assert changed_subject(suits) == ["中央", "企业", "医用", "防护服", "日产量"]
+
+    def doc_freq(terms: list[str]) -> tuple[dict[str, int], int]:
+        return {t: {"防护服": 3, "企业": 400, "中央": 90}.get(t, 10) for t in terms}, 500
+
+    budget = "一般公共预算支出规模29.7万亿元、比上年增加1.2万亿元。"
+    assert change_off_subject(budget, defence, doc_freq) == "国防"
+    assert change_off_subject("国防支出预算增长7.2%。", defence, doc_freq) is None
+    # The rarest thing named is the one looked for: the sentence may leave 中央企业 to the one before it.
+    assert change_off_subject("医用防护服日产量已提升至2.2万套。", suits, doc_freq) is None
+    assert change_off_subject("中央企业口罩日产量已提升至79.4万只。", suits, doc_freq) == "防护服"
+    # No figure at all is left to the figure check; a question asking no change is not judged.
+    assert change_off_subject("过去一年，国防和军队建设取得新的重要进展。", defence, doc_freq) is None
+    assert change_off_subject(budget, "国防支出预算是多少？", doc_freq) is None
+
+
 def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_counts():
     from kb.answer.features import counted_noun, figure_off_subject
 
