@@ -30,6 +30,7 @@ from kb.answer.features import (
     context,
     counted_noun,
     coverage,
+    date_off_event,
     figure_off_subject,
     holds,
     holds_key,
@@ -281,6 +282,11 @@ class ExtractiveAnswerer:
         changed = change_off_subject(quoted, question, self.doc_freq) if self.cfg.quantity_check else None
         if changed is not None:
             return _refused(question, hits, f"最相关的段落给出的数字说的不是所问的“{changed}”的变化。")
+        # A when-question answered by the date of another event (8日举行誓师大会 for 哪一天开幕, 自1月31日起暂停 for
+        # 哪天恢复). No runner-up is looked for: one dating the asked event is as often another thing's (session 29).
+        event = date_off_event(quoted, question) if self.cfg.event_check else None
+        if event is not None:
+            return _refused(question, hits, f"最相关的段落给出的日期说的不是所问的“{event}”。")
         # A question about one year answered from sentences about another (kb/answer/year_check.py).
         spoken = another_year(answer.text, answer.citations, question) if self.cfg.year_check else None
         if spoken is not None:

@@ -556,6 +556,58 @@ def change_off_subject(text: str, question: str, doc_freq: DocFreq) -> str | Non
     return None if any(holds(form, s) for s in figures for form in forms) else rarest
 
 
+# A when-question names the event it asks the date of (哪一天开幕, 什么时候恢复, 从哪天起施行): a date answers it only in
+# a sentence naming that event. Passages on the topic give other events' dates (8日举行誓师大会 for 亚运会哪一天开幕;
+# 自1月31日起暂停 for 哪天恢复), most often the day something was suspended, asked when it resumes.
+_DATE_KINDS = frozenset({"day", "date", "year", "deadline"})
+_WHEN_CLAUSE = re.compile(_WHEN_ASKED + r"|哪一?年|何年|哪个月|几月份")
+# Verbs saying how the date is asked or where it sits (从哪天开始, 截止到哪天, 要求停到什么时候才能…), not the event.
+_NOT_THE_EVENT = frozenset(
+    "开始 进行 需要 可以 能够 应该 应当 要求 规定 提出 表示 时间 时候 日期 截止 截至 是从 才能 优惠 计划 预计 准备".split()
+)
+
+
+def asked_event(question: str) -> list[str]:
+    """The verbs naming the event a when-question asks the date of (开幕 of 亚运会是哪一天开幕的), in the clause that
+    asks it; empty for other questions."""
+    if not asked_figures(question) & _DATE_KINDS:
+        return []
+    clause = next((c for c in re.split(r"[，,？?；;。]", question) if _WHEN_CLAUSE.search(c)), "")
+    m = _WHEN_CLAUSE.search(clause)
+    if m is None:
+        return []
+
+    def verbs(text: str) -> list[str]:
+        return [w for w, tag in pos_tags(text) if len(w) >= 2 and tag in ("v", "vn") and w not in _NOT_THE_EVENT]
+
+    # The verb after the ask names the event (什么时候开始施行); with none there, the one before it does (开学的日期是
+    # 哪天), not the verbs naming what the event is of (修订的管理办法什么时候施行).
+    return list(dict.fromkeys(verbs(clause[m.end() :]) or verbs(clause[: m.start()])))
+
+
+# A rule's taking effect is written with any of these: 从什么时候开始执行 is answered by 自3月1日起施行.
+_TAKES_EFFECT = ("施行", "实施", "执行", "实行", "生效", "启用")
+
+
+def dates_event(text: str, question: str) -> bool:
+    """Whether `text` gives the date a when-question asks in a sentence naming its event (any date, for a question
+    naming none)."""
+    events = asked_event(question)
+    if any(e in _TAKES_EFFECT for e in events):
+        events = list(dict.fromkeys([*events, *_TAKES_EFFECT]))
+    dated = [s for s in sentences(text) if not lacks_asked_figure(s, question)]
+    return bool(dated) and (not events or any(holds(e, s) for s in dated for e in events))
+
+
+def date_off_event(text: str, question: str) -> str | None:
+    """The event a when-question asks about, when the answer `text` gives the asked date only in sentences that do
+    not name it; else None (a text giving no date at all is lacks_asked_figure's to refuse)."""
+    events = asked_event(question)
+    if not events or dates_event(text, question) or all(lacks_asked_figure(s, question) for s in sentences(text)):
+        return None
+    return events[0]
+
+
 # 每人每月多少元, 每家最高补贴多少, 人均多少: a figure per person, month or firm, which a total or a change does not
 # give (惠及231万名退休人员; 最低标准再提高20元). The sentences that give one say so: 每人每月300元, 人均34元, 300元/人,
 # 早晚各1次.

@@ -1,0 +1,29 @@
+"""A when-question is answered only by a date in a sentence naming the event it asks about
+(kb/answer/features.py `asked_event`, `dates_event`, `date_off_event`)."""
+
+from __future__ import annotations
+
+from kb.answer.features import asked_event, date_off_event, dates_event
+
+
+def test_the_event_is_the_verb_after_the_when_or_else_before_it():
+    assert asked_event("杭州第19届亚运会是哪一天开幕的？") == ["开幕"]
+    assert asked_event("泰州海陵区餐饮单位的堂食什么时候可以恢复？") == ["恢复"]
+    # Not the verbs naming what the event is of, nor those saying how the date is asked (开始, 截止).
+    assert asked_event("发改委修订的电力需求侧管理办法从什么时候开始施行？") == ["施行"]
+    assert asked_event("绍兴市中小学正式返校的具体日期是哪天？") == ["返校"]
+    # No date asked, or no event named: nothing to judge.
+    assert asked_event("亚运会在哪个城市开幕？") == []
+    assert asked_event("这是从哪天开始的？") == []
+
+
+def test_a_date_answers_only_beside_its_event():
+    resume = "海陵区政府采购平台的现场开评标什么时候恢复？"
+    suspended = "决定自2020年1月31日起暂停我区政府采购平台现场开评标活动。"
+    assert date_off_event(suspended, resume) == "恢复" and not dates_event(suspended, resume)
+    assert date_off_event("现场开评标活动自2月17日起恢复。", resume) is None
+    # A rule taking effect is written with any of its verbs.
+    effect = "这项办法从什么时候开始执行？"
+    assert dates_event("本办法自2020年3月1日起施行。", effect)
+    # No date at all is the figure check's to refuse, not this one's.
+    assert date_off_event("现场开评标活动恢复时间另行通知。", resume) is None
