@@ -68,6 +68,12 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
         ),
     ),
     (
+        # 为什么要求错峰返校: the sentence giving a purpose or a cause (为避免…, 由于…, 旨在…).
+        "why",
+        re.compile(r"为什么|为何|什么原因|原因是什么|出于什么考虑|目的是什么|什么目的"),
+        re.compile(r"为了|为避免|为防止|为减少|由于|因为|旨在|目的是|以便|以免|从而|原因是|之所以"),
+    ),
+    (
         "yesno",
         re.compile(r"是否|是不是|能不能|可不可以|能否|吗[？?]?$"),
         re.compile(r"不得|可以|应当|必须|禁止|不能|能够|允许"),

@@ -61,6 +61,12 @@ def test_answer_type_of_a_how_long_question_is_a_duration():
     assert kind == "duration" and shape.search("预备期为一年") and not shape.search("党组织应当认真考察")
 
 
+def test_answer_type_of_a_why_question_is_a_purpose_or_a_cause():
+    kind, shape = answer_type("宁夏为什么要求区外师生错峰返宁？")
+    assert kind == "why" and shape.search("为避免剩余师生集中返程造成疫情传播风险，")
+    assert not shape.search("宁夏将合理安排师生错峰返宁。")
+
+
 def test_refuses_when_a_year_no_passage_or_document_date_holds():
     report = "过去一年，国内生产总值增长5%，经济总量突破130万亿元。"
     hits = [hit(report, 0.9, title="政府工作报告", date="2025年")]
