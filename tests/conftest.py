@@ -63,6 +63,17 @@ def kb_over(tmp_settings, embedder):
         k.close()
 
 
+def refused_by_check(k, settings: Settings, question: str, reason: str, check: str) -> None:
+    """The structural check `check` (an AnswerSettings flag) is what refuses `question`: asked, it is refused with
+    `reason`; asked again over the same index with the check switched off, it is answered."""
+    from kb.factory import build
+
+    refused = k.ask(question)
+    assert refused.refused and refused.reason == reason, (refused.text, refused.reason)
+    setattr(settings.answer, check, False)
+    assert not build(settings, index=k.index).ask(question).refused, f"answered with {check} off"
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The shared development corpus (../shared/corpus beside the repo); skips the test when it is absent."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.factory import build
-from tests.conftest import make_doc
+from tests.conftest import make_doc, refused_by_check
 
 HENAN = make_doc(
     "henan_hospitals.txt",
@@ -31,7 +30,4 @@ def test_a_listed_set_is_answered_and_an_announced_one_refused(kb):
     listed = k.ask("河南省的3家省级孕产妇救治定点医院分别是哪些医院？")
     assert not listed.refused and "郑州大学第一附属医院" in listed.text
     q = "河南省公布的19家市级孕产妇救治定点医院分别是哪些医院？"
-    announced = k.ask(q)
-    assert announced.refused and announced.reason == "最相关的段落没有逐一列出所问的19项。"
-    settings.answer.list_check = False
-    assert not build(settings, index=k.index).ask(q).refused
+    refused_by_check(k, settings, q, "最相关的段落没有逐一列出所问的19项。", "list_check")

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.factory import build
-from tests.conftest import make_doc
+from tests.conftest import make_doc, refused_by_check
 
 ZUNYI = make_doc(
     "zunyi_association.txt",
@@ -47,8 +46,4 @@ def test_a_named_holder_is_answered_and_an_unnamed_one_refused(kb):
     k, settings = kb
     named = k.ask("遵义市环保产业协会的首任会长是谁？")
     assert not named.refused and named.text.startswith("当选的协会首任会长罗时雨"), named.text
-    q = "现任国家监察委员会主任是谁？"
-    unnamed = k.ask(q)
-    assert unnamed.refused and unnamed.reason == "最相关的段落没有给出所问的人名。", unnamed.text
-    settings.answer.person_check = False
-    assert not build(settings, index=k.index).ask(q).refused
+    refused_by_check(k, settings, "现任国家监察委员会主任是谁？", "最相关的段落没有给出所问的人名。", "person_check")
