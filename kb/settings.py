@@ -210,17 +210,18 @@ class AnswerSettings(_Section):
     sanction_check: bool = Field(
         True,
         description="A question asking what sanction follows a breach (会受到什么处罚, 给予什么处分) is answered from the "
-        "likeliest sentence naming one (罚款, 警告, 开除, 追究刑事责任; of the first `sanction_candidates`), and refused "
-        "when none does (kb.answer.sanction_check.py; docs/evaluation.md, session 35).",
+        "likeliest sentence naming one (罚款, 警告, 开除, 追究刑事责任) and the breach (of the first "
+        "`sanction_candidates`), and refused when none does (kb/answer/sanction_check.py; docs/evaluation.md, "
+        "session 35).",
+    )
+    sanction_candidates: int = Field(
+        5, ge=1, description="Ranked candidate sentences searched for a sanction when the best ones name none."
     )
     event_check: bool = Field(
         True,
         description="Refuse a when-question (亚运会哪一天开幕, 堂食什么时候恢复) whose answer dates only other events "
         "(8日举行誓师大会, 自1月31日起暂停): the asked event's date is not in the passages (kb/answer/features.py "
         "`date_off_event`; docs/evaluation.md, session 35).",
-    )
-    sanction_candidates: int = Field(
-        5, ge=1, description="Ranked candidate sentences searched for a sanction when the best ones name none."
     )
     list_check: bool = Field(
         True,

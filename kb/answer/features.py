@@ -528,8 +528,8 @@ _NOT_THE_SUBJECT = frozenset(
 
 
 def changed_subject(question: str) -> list[str]:
-    """The nouns naming what a question asks the change of (国防, 支出 of 国防支出预算比上年增长多少); empty if it asks
-    no change. Names of people, places and bodies are the place and year checks' to judge."""
+    """The nouns naming what a question asks the change of (国防 of 国防支出预算比上年增长多少: jieba tags 支出 a verb);
+    empty if it asks no change. Names of people, places and bodies are the place and year checks' to judge."""
     m = _CHANGE_ASKED.search(question)
     if m is None:
         return []
