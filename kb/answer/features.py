@@ -519,7 +519,8 @@ def figure_off_subject(text: str, question: str) -> bool:
 # 国防, not its 支出 or 预算, which every sentence of a budget holds; a sentence that does not name the subject but
 # leaves it to the one before (…医用防护服日产量已提升至2.2万套, after 中央企业) still names the rarest.
 _CHANGE_ASKED = re.compile(
-    r"([\u4e00-\u9fff]{2,}?)(?:比上年|比去年|比上一年|较上年|较去年|同比|环比)?(?:预计|计划|要|将|会|再|还)?"
+    # At most 30 characters before the verb: a subject is a phrase, and a pasted page must not cost a long tagging.
+    r"([\u4e00-\u9fff]{2,30}?)(?:比上年|比去年|比上一年|较上年|较去年|同比|环比)?(?:预计|计划|要|将|会|再|还)?"
     r"(?:增长|增加|提高|下降|减少|降低|上涨|下调|上调|提升|回落)(?:了|到了|到|至)?(?:百分之)?(?:(?<!多)多少|(?<!哪)几)"
 )
 _NOT_THE_SUBJECT = frozenset(
