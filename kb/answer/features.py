@@ -534,10 +534,9 @@ def changed_subject(question: str) -> list[str]:
     m = _CHANGE_ASKED.search(question)
     if m is None:
         return []
-    phrase = re.split(r"[，,；;、]", m.group(1))[-1]
     return [
         w
-        for w, tag in pos_tags(phrase)
+        for w, tag in pos_tags(m.group(1))
         if len(w) >= 2
         and tag.startswith("n")
         and tag not in ("nr", "ns", "nt", "t")
