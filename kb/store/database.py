@@ -195,6 +195,11 @@ class IndexDatabase:
             return str(self.path)
         return f"{make_url(self.url).render_as_string(hide_password=True)}（schema {self.schema}）"
 
+    @property
+    def _schema_lock(self) -> str:
+        """The advisory lock's name that schema changes take alone and write transactions share (PostgreSQL)."""
+        return f"kb-schema:{self.schema}"
+
     def table(self, name: str) -> str:
         """A table name for hand-written SQL (schema-qualified on PostgreSQL)."""
         if self.is_sqlite:
@@ -219,6 +224,13 @@ class IndexDatabase:
                     if self.is_sqlite:
                         conn.exec_driver_sql("BEGIN IMMEDIATE")
                     else:
+                        # Shared with every writer, taken alone by a schema change (`schema_change`), and first:
+                        # a process opening this knowledge base (its CREATE INDEX … IF NOT EXISTS locks a table
+                        # this transaction may write, and it then writes `meta`'s version row, which this one
+                        # bumps) waits for the writers or they for it, instead of each for the other.
+                        conn.execute(
+                            text("SELECT pg_advisory_xact_lock_shared(hashtext(:n))"), {"n": self._schema_lock}
+                        )
                         conn.execute(
                             text(f"UPDATE {self.table('meta')} SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT)"
                                  " WHERE key = :k"),
@@ -311,7 +323,8 @@ class IndexDatabase:
 
     @contextmanager
     def schema_change(self) -> Iterator[Connection]:
-        """A transaction for creating tables; on PostgreSQL, processes opening one knowledge base at once take turns."""
+        """A transaction for creating tables; on PostgreSQL, processes opening one knowledge base at once take turns,
+        and with its writers (`transaction`)."""
         if self.is_sqlite:
             # Every statement is CREATE … IF NOT EXISTS or a column the check just found missing, each atomic.
             with self.lock:
@@ -320,7 +333,7 @@ class IndexDatabase:
                 self._writer.commit()
             return
         with self.engine.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": f"kb-schema:{self.schema}"})
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": self._schema_lock})
             conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {self.table('x').split('.')[0]}"))
             try:
                 yield conn

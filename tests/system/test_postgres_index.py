@@ -537,3 +537,46 @@ def test_the_doctor_checks_a_postgresql_index_and_reset_keeps_its_rows_aside(tmp
     engine.dispose()
     with Index(settings, embedder) as idx:
         assert idx.documents() == []  # a fresh schema, ready for the documents to be ingested again
+
+
+def test_a_writer_and_a_process_opening_the_index_take_turns(tmp_settings, pg_url, embedder, dangzhang):
+    # A worker opening the knowledge base checks its schema (CREATE INDEX … IF NOT EXISTS locks the lexical table
+    # until it commits, then it writes `meta`'s version row) while another writes a document (its transaction bumps
+    # that row first, then adds lexical rows): each waited for the other, and PostgreSQL failed one of them.
+    import threading
+    import time
+
+    settings = _on_pg(tmp_settings, pg_url)
+    idx = Index(settings, embedder)
+    idx.upsert(*dangzhang)
+    db, opener = idx.manifest.db, IndexDatabase(settings)  # the opener's own connections, as another process's
+    locked, errors = threading.Event(), []
+
+    def open_schema() -> None:
+        try:
+            with opener.schema_change() as conn:
+                conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS lexical_doc ON {opener.table('lexical')} (doc_id)")
+                locked.set()
+                time.sleep(1.5)  # past PostgreSQL's deadlock_timeout (1 s), with the writer waiting
+        except Exception as exc:  # noqa: BLE001 (the test reports whatever either side raised)
+            errors.append(exc)
+        finally:
+            locked.set()
+
+    t = threading.Thread(target=open_schema)
+    t.start()
+    assert locked.wait(30)
+    try:
+        with db.transaction() as conn:
+            conn.execute(
+                text(
+                    f"INSERT INTO {db.table('lexical')} (chunk_id, doc_id, n_tokens, tsv)"
+                    " VALUES ('turns:1', 'turns', 1, CAST('a' AS tsvector))"
+                )
+            )
+    except Exception as exc:  # noqa: BLE001
+        errors.append(exc)
+    t.join()
+    opener.close()
+    idx.close()
+    assert not errors, errors
