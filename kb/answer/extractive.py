@@ -223,35 +223,15 @@ class ExtractiveAnswerer:
         if law is not None:
             return _refused(question, hits, f"最相关的段落出自其他文件，知识库中没有所问的{law}。")
         answer = self.compose(question, hits, d.candidates, d.question)
-        # A question asking who holds a post, answered by sentences that describe the post without naming anyone: the
-        # likeliest sentence that names someone answers it, or nothing does (kb/answer/person_check.py).
-        post = asked_post(question) if self.cfg.person_check else None
-        if post is not None and not names_holder(_named_text(answer, question), post, question):
-            # Only sentences naming someone in the asked office (会长罗时雨, not 局长顾占雷 for a 会长) answer.
-            holds = self._compose_from(
-                question, hits, d, lambda t: names_holder(t, post, question), self.cfg.person_candidates
-            )
-            if holds is None:
-                return _refused(question, hits, "最相关的段落没有给出所问的人名。")
-            answer = holds
-        # Likewise a yes-or-no question (税款是否退还) answered by sentences that say nothing of what it asks: the likeliest
-        # that does answers it, or none does (kb/answer/yes_no.py).
-        clause, asked = asked_predicate(question) if self.cfg.yes_no_check else ("", [])
-        if not speaks_of(without_markers(answer.text), asked):
-            holds = self._compose_from(question, hits, d, lambda t: speaks_of(t, asked), self.cfg.yes_no_candidates)
-            if holds is None:
-                return _refused(question, hits, f"最相关的段落没有说到所问的“{clause}”。")
-            answer = holds
-        # A question asking what sanction follows a breach, answered by sentences naming none: likewise
-        # (kb/answer/sanction_check.py).
-        breach = asked_breach(question) if self.cfg.sanction_check else None
-        if breach is not None and not answers_sanction(without_markers(answer.text), breach):
-            holds = self._compose_from(
-                question, hits, d, lambda t: answers_sanction(t, breach), self.cfg.sanction_candidates
-            )
-            if holds is None:
-                return _refused(question, hits, "最相关的段落没有给出所问的处罚或处理。")
-            answer = holds
+        # A question asking who holds a post, whether something holds, or what sanction follows a breach, answered by
+        # sentences that do not say it: the likeliest of the first few that does answers it, or none does.
+        for said, tells, limit, reason in self._looked_for(question):
+            if tells(said(answer)):
+                continue
+            found = self._compose_from(question, hits, d, tells, limit)
+            if found is None:
+                return _refused(question, hits, reason)
+            answer = found
         quoted = without_datelines(without_markers(answer.text))
         # A question asking for a detail the best sentence puts off (恢复时间另行通知, 名单见附件): the
         # sentence itself says the knowledge base does not hold it, the plainest reason to give (so it goes first).
@@ -314,11 +294,43 @@ class ExtractiveAnswerer:
             return _refused(question, hits, reason)
         return answer
 
+    def _looked_for(self, question: str) -> Iterator[tuple[Callable[[Answer], str], Callable[[str], bool], int, str]]:
+        """The checks that look for a likelier sentence before they refuse, in order, for those the question asks:
+        (what an answer says, whether a text holds what is asked, how many candidates to search, the refusal reason)."""
+        # Who holds a post (kb/answer/person_check.py): only sentences naming someone in the asked office (会长罗时雨,
+        # not 局长顾占雷 for a 会长); an article's byline counts for its author.
+        post = asked_post(question) if self.cfg.person_check else None
+        if post is not None:
+            yield (
+                lambda a: _named_text(a, question),
+                lambda t: names_holder(t, post, question),
+                self.cfg.person_candidates,
+                "最相关的段落没有给出所问的人名。",
+            )
+        # Whether something holds (税款是否退还, kb/answer/yes_no.py): sentences saying something of what it asks.
+        clause, asked = asked_predicate(question) if self.cfg.yes_no_check else ("", [])
+        if asked:
+            yield (
+                _spoken,
+                lambda t: speaks_of(t, asked),
+                self.cfg.yes_no_candidates,
+                f"最相关的段落没有说到所问的“{clause}”。",
+            )
+        # What sanction follows a breach (会受到什么处罚, kb/answer/sanction_check.py): sentences naming one and the breach.
+        breach = asked_breach(question) if self.cfg.sanction_check else None
+        if breach is not None:
+            yield (
+                _spoken,
+                lambda t: answers_sanction(t, breach),
+                self.cfg.sanction_candidates,
+                "最相关的段落没有给出所问的处罚或处理。",
+            )
+
     def _compose_from(
         self, question: str, hits: list[Hit], d: Decision, holds: Callable[[str], bool], limit: int
     ) -> Answer | None:
         """The answer composed from those of the first `limit` ranked candidates whose text `holds` (the likeliest
-        first), or None when none does: what the person and yes-or-no checks fall back on."""
+        first), or None when none does: what the checks of `_looked_for` fall back on."""
         chosen = [c for c in d.candidates[:limit] if holds(c.text)]
         return self.compose(question, hits, chosen, d.question) if chosen else None
 
@@ -504,6 +516,11 @@ def _fuller(text: str, twin: str) -> bool:
 def _refused(question: str, hits: list[Hit], reason: str = "") -> Answer:
     """A refusal that shows the nearest passages, and why when a check knows (最相关的段落没有给出…)."""
     return Answer(question=question, text=REFUSAL_TEXT, refused=True, related=hits[:3], reason=reason)
+
+
+def _spoken(answer: Answer) -> str:
+    """An answer's text without its citation markers."""
+    return without_markers(answer.text)
 
 
 def _named_text(answer: Answer, question: str) -> str:

@@ -505,13 +505,17 @@ def figure_off_subject(text: str, question: str) -> bool:
     """Whether the answer `text` states the asked figure only in sentences that name none of what the question counts
     (`counted_noun`, whole or by a part: 产量 answers 总产量): the figure is another thing's."""
     noun = counted_noun(question) if asks_quantity(question) else None
-    if noun is None:
-        return False
+    return noun is not None and _figure_names(text, question, noun) is False
+
+
+def _figure_names(text: str, question: str, noun: str) -> bool | None:
+    """Whether a sentence of `text` stating the asked figure names `noun`, whole or by a part; None when none states
+    it (no figure at all is lacks_asked_figure's to refuse)."""
     figures = [s for s in sentences(text) if not lacks_asked_figure(s, question)]
     if not figures:
-        return False  # no figure at all is lacks_asked_figure's to refuse
+        return None
     forms = [noun] + [t for t in tokenize(noun) if len(t) >= 2 and t != noun and t not in _FIGURE_WORDS]
-    return not any(holds(form, s) for s in figures for form in forms)
+    return any(holds(form, s) for s in figures for form in forms)
 
 
 # A change asked (国防支出预算比上年增长多少, 人均预期寿命提高到了多少岁): the figure answers only in a sentence naming
@@ -553,13 +557,9 @@ def change_off_subject(text: str, question: str, doc_freq: DocFreq) -> str | Non
     nouns = changed_subject(question)
     if not nouns:
         return None
-    figures = [s for s in sentences(text) if not lacks_asked_figure(s, question)]
-    if not figures:
-        return None  # no figure at all is lacks_asked_figure's to refuse
     df, _ = doc_freq(nouns)
     rarest = min(nouns, key=lambda w: (df.get(w, 0), nouns.index(w)))
-    forms = [rarest] + [t for t in tokenize(rarest) if len(t) >= 2 and t != rarest and t not in _FIGURE_WORDS]
-    return None if any(holds(form, s) for s in figures for form in forms) else rarest
+    return rarest if _figure_names(text, question, rarest) is False else None
 
 
 # A when-question names the event it asks the date of (哪一天开幕, 什么时候恢复, 从哪天起施行): a date answers it only in
@@ -578,8 +578,8 @@ def asked_event(question: str) -> list[str]:
     asks it; empty for other questions."""
     if not asked_figures(question) & _DATE_KINDS:
         return []
-    clause = next((c for c in re.split(r"[，,？?；;。]", question) if _WHEN_CLAUSE.search(c)), "")
-    m = _WHEN_CLAUSE.search(clause)
+    # The first clause that asks it (m.string is that clause).
+    m = next(filter(None, map(_WHEN_CLAUSE.search, re.split(r"[，,？?；;。]", question))), None)
     if m is None:
         return []
 
@@ -588,30 +588,35 @@ def asked_event(question: str) -> list[str]:
 
     # The verb after the ask names the event (什么时候开始施行); with none there, the one before it does (开学的日期是
     # 哪天), not the verbs naming what the event is of (修订的管理办法什么时候施行).
-    return list(dict.fromkeys(verbs(clause[m.end() :]) or verbs(clause[: m.start()])))
+    return list(dict.fromkeys(verbs(m.string[m.end() :]) or verbs(m.string[: m.start()])))
 
 
 # A rule's taking effect is written with any of these: 从什么时候开始执行 is answered by 自3月1日起施行.
 _TAKES_EFFECT = ("施行", "实施", "执行", "实行", "生效", "启用")
 
 
+def _date_names(text: str, question: str, events: list[str]) -> bool | None:
+    """Whether a sentence of `text` giving the asked date names one of `events` (any date, for no events); None when
+    none gives it."""
+    dated = [s for s in sentences(text) if not lacks_asked_figure(s, question)]
+    if not dated:
+        return None
+    if any(e in _TAKES_EFFECT for e in events):
+        events = list(dict.fromkeys([*events, *_TAKES_EFFECT]))
+    return not events or any(holds(e, s) for s in dated for e in events)
+
+
 def dates_event(text: str, question: str) -> bool:
     """Whether `text` gives the date a when-question asks in a sentence naming its event (any date, for a question
     naming none)."""
-    events = asked_event(question)
-    if any(e in _TAKES_EFFECT for e in events):
-        events = list(dict.fromkeys([*events, *_TAKES_EFFECT]))
-    dated = [s for s in sentences(text) if not lacks_asked_figure(s, question)]
-    return bool(dated) and (not events or any(holds(e, s) for s in dated for e in events))
+    return bool(_date_names(text, question, asked_event(question)))
 
 
 def date_off_event(text: str, question: str) -> str | None:
     """The event a when-question asks about, when the answer `text` gives the asked date only in sentences that do
     not name it; else None (a text giving no date at all is lacks_asked_figure's to refuse)."""
     events = asked_event(question)
-    if not events or dates_event(text, question) or all(lacks_asked_figure(s, question) for s in sentences(text)):
-        return None
-    return events[0]
+    return events[0] if events and _date_names(text, question, events) is False else None
 
 
 # 每人每月多少元, 每家最高补贴多少, 人均多少: a figure per person, month or firm, which a total or a change does not
