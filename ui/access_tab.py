@@ -5,9 +5,7 @@ Callbacks check the admin role on the server and only call `kb` (TokenStore, Aud
 
 from __future__ import annotations
 
-import tempfile
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -15,6 +13,7 @@ import gradio as gr
 from kb.accounts import audit
 from kb.app_services import AppServices
 from ui.auth import Access
+from ui.downloads import downloads
 
 TOKEN_COLUMNS = ["编号", "用户", "令牌开头", "用途", "状态", "创建时间", "最近使用"]
 AUDIT_COLUMNS = ["时间 (UTC)", "用户", "操作", "知识库", "对象", "详情", "来源地址", "渠道"]
@@ -52,7 +51,6 @@ def _day(value: str, end: bool = False) -> datetime | None:
 
 def build_access_tab(demo: gr.Blocks, svc: AppServices, access: Access) -> None:
     """The tab's layout and callbacks (call inside a gr.Tab that only admins see)."""
-    export_dir = Path(tempfile.mkdtemp(prefix="kb-audit-"))
     with gr.Accordion("API 令牌", open=True):
         gr.Markdown(
             "程序通过 `Authorization: Bearer 令牌` 调用 API（文档见 `/docs`）、OpenAI 兼容接口 `/v1` 和 MCP `/mcp/`；"
@@ -144,7 +142,7 @@ def build_access_tab(demo: gr.Blocks, svc: AppServices, access: Access) -> None:
             ]
             for e in found
         ]
-        path = export_dir / f"audit-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}.csv"
+        path = downloads().folder("audit-") / f"audit-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}.csv"
         # UTF-8 with a BOM, so that Excel opens the Chinese text correctly.
         path.write_text("\ufeff" + audit.to_csv(found), encoding="utf-8")
         return rows, gr.DownloadButton(value=str(path))

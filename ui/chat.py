@@ -5,13 +5,9 @@ Callbacks only call `kb` (KnowledgeBase, HistoryStore) and render what comes bac
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -22,6 +18,7 @@ from kb.answer.followup import Exchange
 from kb.service import KnowledgeBase
 from kb.types import Answer
 from ui.auth import Access
+from ui.downloads import downloads
 from ui.kb_choice import KBChoice
 from ui.render import answer_message, streaming_markdown, text
 
@@ -85,11 +82,9 @@ def _messages(turns: list[Turn], kb: KnowledgeBase) -> list[dict]:
     return out
 
 
-def _export_file(history: HistoryStore, user: str, conv_id: int, export_dir: Path) -> str:
+def _export_file(history: HistoryStore, user: str, conv_id: int) -> str:
     md = history.export_markdown(user, conv_id)
-    # One file per conversation of this app, rewritten at each export, so exports do not pile up.
-    path = export_dir / str(conv_id) / f"对话-{conv_id}.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = downloads().folder("chat-") / f"对话-{conv_id}.md"
     path.write_text(md, encoding="utf-8")
     return str(path)
 
@@ -114,8 +109,6 @@ def build_chat_tab(
     # Filled at page load with the chosen knowledge base's documents (ui/kb_choice.py: page_choices).
     docs0, types0 = doc_choices(kb) if choice.services is None else ([], [])
     interval = kb.settings.app.stream_interval_s
-    export_dir = Path(tempfile.mkdtemp(prefix="kb-exports-"))
-    atexit.register(shutil.rmtree, export_dir, ignore_errors=True)  # exports are per run, not kept
 
     with gr.Row():
         with gr.Column(scale=1, min_width=220):
@@ -303,7 +296,7 @@ def build_chat_tab(
         if conv_id is None:
             return None, "还没有可导出的对话：请先提问。"
         try:
-            return _export_file(history, access.user(request), int(conv_id), export_dir), ""
+            return _export_file(history, access.user(request), int(conv_id)), ""
         except KeyError:
             raise gr.Error("没有这个对话") from None
 

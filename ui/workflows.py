@@ -8,9 +8,7 @@ comes back; every piece of document text goes through `ui.render.text` (or
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
@@ -24,6 +22,7 @@ from kb.learn.pack import FIGURE, OUTLINE, PART_TITLES, PARTS, QUOTE, Pack, buil
 from kb.learn.quiz import CHOICE, Question, grade, option_label, quiz_for
 from kb.store.authority import standing_of, standing_rows
 from kb.types import Citation
+from ui.downloads import downloads
 from ui.kb_choice import KBChoice
 from ui.render import citation_card, text
 
@@ -103,7 +102,7 @@ def item_choices(pack: Pack | None) -> list[tuple[str, str]]:
 
 def _export_files(pack: Pack) -> tuple[str, str]:
     # One folder per export: two trainers with the same topic never overwrite each other's file.
-    folder = Path(tempfile.mkdtemp(prefix="kb-pack-"))
+    folder = downloads().folder("pack-")
     stem = re.sub(r"[^\w\u4e00-\u9fff]+", "_", pack.topic).strip("_")[:40] or "pack"
     docx = to_docx(pack, folder / f"党课素材包_{stem}.docx")
     md = folder / f"党课素材包_{stem}.md"
