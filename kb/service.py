@@ -105,7 +105,12 @@ class KnowledgeBase:
             t1 = time.perf_counter()
             # The documents the person chose, or all: a document the question names narrows the search, but the
             # question's naming it is itself a sign that the answer is there (as in the training rows).
-            answer = self.extractive.answer(question, hits, documents=self._count_searched(doc_ids))
+            answer = self.extractive.answer(
+                question,
+                hits,
+                documents=self._count_searched(doc_ids),
+                searched=self.unnamed(question, scope, titles=False),
+            )
             if self.settings.answer.place_check and not answer.refused:
                 hits, answer = self._own_place(question, scope, doc_ids, hits, answer)
         streamed = False
@@ -150,7 +155,8 @@ class KnowledgeBase:
         extra = expand_query(question, self._current_glossary())[len(question) :].strip()
         k = k or self.settings.retrieval.top_k
         # Twice as many, so the passages a collapsed repeat (a reprinted page) leaves room for still come in.
-        hits = self.retriever.retrieve(question, k=2 * k, doc_ids=doc_ids, expansion=extra)
+        query = self.unnamed(question, doc_ids)
+        hits = self.retriever.retrieve(query, k=2 * k, doc_ids=doc_ids, expansion=extra)
         return collapse_near_duplicates(hits)[:k]
 
     def search_scope(self, question: str, doc_ids: list[str] | None = None) -> list[str] | None:
@@ -223,6 +229,10 @@ class KnowledgeBase:
         """The documents a question names by the names people use for them (kb/answer/routing.py), or None;
         `among`: only these documents count (a person's choice)."""
         return self._documents_read()[1].route(question, among)
+
+    def unnamed(self, question: str, scope: list[str] | None, titles: bool = True) -> str:
+        """The question without the names of the documents it is confined to (kb/answer/routing.py)."""
+        return self._documents_read()[1].unnamed(question, scope, titles)
 
     def _documents_read(self) -> tuple[tuple, Router, dict[str, str]]:
         """The router and the documents' openings, rebuilt when a document changed: one read of every opening

@@ -207,14 +207,22 @@ class ExtractiveAnswerer:
 
     # -- answering ---------------------------------------------------------------------
 
-    def answer(self, question: str, hits: list[Hit], documents: int | None = None) -> Answer:
-        """A short cited answer, or a refusal when the passages do not hold one (`documents`: as `decide`'s)."""
+    def answer(
+        self, question: str, hits: list[Hit], documents: int | None = None, searched: str | None = None
+    ) -> Answer:
+        """A short cited answer, or a refusal when the passages do not hold one (`documents`: as `decide`'s).
+
+        `searched`: the question as it was searched, without the name of the document it is confined to
+        (kb/answer/routing.py `Router.unnamed`). The sentences are ranked and the answer decided on it: in the
+        named document every sentence lacks the name, so counting it would hold the answer against each; the
+        checks read the question as asked.
+        """
         if not hits:
             return Answer(question=question, text=REFUSAL_TEXT, refused=True)
         # "1", "第", "[1]": one character matches everything and means nothing.
         if not any(len(t) >= 2 for t in question_terms(question)):
             return _refused(question, hits)
-        d = self.decide(question, hits, documents)
+        d = self.decide(searched or question, hits, documents)
         if not d.answer:
             return _refused(question, hits)
         # A law or rule the question names (民法典, 监察法实施条例) that none of the passages' documents is or holds: the

@@ -35,6 +35,10 @@ _CN = "〇一二三四五六七八九"
 _DATED_NAMES = frozenset({"政府工作报告"})
 _REPORT_OF_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?度?[\u4e00-\u9fff]{0,8}?政府工作报告")
 _STRIP = re.compile(r"[《》〈〉“”\"'（）()\s·]")
+_BODY_END = re.compile(r"(?:部|局|厅|委|委员会|政府|办公厅|办公室|中心|指挥部|领导小组|银行|医院|协会|商会|集团|公司)$")
+_MARKS_BETWEEN = r"[《》〈〉“”\"'（）()\s·]*"
+# Characters a question must keep after its document's name is cut, to be searched with instead of the whole.
+_MIN_LEFT = 6
 
 
 def strip_marks(s: str) -> str:
@@ -75,8 +79,9 @@ def names_for(
     t = _fold(title)
     if not t:
         return set()
-    # A short full title (通知, 公告) names a kind, not a document.
-    names = {t} if len(t) >= 6 else set()
+    # A short full title (通知, 公告) names a kind, not a document; a title that is only its issuer's name (a page
+    # saved under 人力资源社会保障部) names the body, which questions name for what it decided anywhere.
+    names = {t} if len(t) >= 6 and not _is_body(t) else set()
     short = t.removeprefix("中华人民共和国")
     if short != t and len(short) >= 2:
         names.add(short)
@@ -154,6 +159,39 @@ class Router:
                 ids = list(dict.fromkeys(dated))
         all_ids = {nd.doc_id for nd in named} if scope is None else scope
         return None if ids and set(ids) == all_ids else ids
+
+    def unnamed(self, question: str, scope: Iterable[str] | None, titles: bool = True) -> str:
+        """The question without the names of the documents it is searched in (二十大报告里说我们党有多少名党员 →
+        里说我们党有多少名党员), when it names them and they are the whole scope; else the question.
+
+        Within the named document its name tells no passage from another, and on the lexical and dense side alike
+        it pulls up the title block, which holds the name and seldom the answer. Kept whole when too little would
+        be left to search with (二十大报告讲了什么). `titles=False`: only the short names people use are cut, not a
+        full title the question quotes: a news notice's title (山西省人社厅推行服务事项“不见面、网上办”) says
+        what the question is about, which the answerer weighs sentences by.
+        """
+        if scope is None:
+            return question
+        scope = set(scope)
+        q = _fold(question)
+        names = [
+            nd.name for nd in self.named if nd.doc_id in scope and nd.name in q and (titles or nd.name != nd.title)
+        ]
+        if not names or not scope <= {nd.doc_id for nd in self.named if nd.name in names}:
+            return question
+        out = question
+        for name in names:  # longest first (the order of self.named)
+            # The name as written: marks and spaces may sit between its characters (《二十大报告》, 党 章).
+            out = re.sub(_MARKS_BETWEEN.join(map(re.escape, name)), " ", out)
+        out = re.sub(r"[《》〈〉“”]\s*[《》〈〉“”]", " ", out)  # the marks the name left empty
+        left = re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", out)
+        return " ".join(out.split()) if len(left) >= _MIN_LEFT else question
+
+
+def _is_body(title: str) -> bool:
+    """Whether a title is a body's name alone (山东省人民政府, 国家税务总局辽宁省税务局): it ends as a body's name does
+    and holds no verb (广西加紧建设自治区级定点收治医院 is a headline; 仲裁, 保障 are nouns in a name)."""
+    return _BODY_END.search(title) is not None and not any(tag == "v" for _, tag in pos_tags(title))
 
 
 def _same_issuer(before: str, nd: Named) -> bool:

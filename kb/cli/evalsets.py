@@ -107,6 +107,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general11_ncp_check": (_DATA / "check_general11_ncp.jsonl", "ncp"),
     "general11_crud_check": (_DATA / "check_general11_crud.jsonl", "crud_rag"),
     "general11_dev_check": (_DATA / "check_general11_dev.jsonl", "dev"),
+    "general12_ncp_check": (_DATA / "check_general12_ncp.jsonl", "ncp"),
+    "general12_crud_check": (_DATA / "check_general12_crud.jsonl", "crud_rag"),
+    "general12_dev_check": (_DATA / "check_general12_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }

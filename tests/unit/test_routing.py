@@ -99,3 +99,38 @@ def test_among_the_chosen_documents_the_others_are_as_if_absent():
     assert r.route(q, among=["g25", "xf"]) == []
     # A name no chosen document goes by routes nowhere: the chosen documents are searched.
     assert r.route("宪法第一条是怎么规定的？", among=["g24", "g25"]) is None
+
+
+def test_a_title_that_is_only_its_issuers_name_names_no_document():
+    # A notice saved under its issuer's name: questions name the body for anything it decided.
+    assert names_for("人力资源社会保障部") == set()
+    assert names_for("国家税务总局辽宁省税务局") == set()
+    assert Router([("hr", "人力资源社会保障部", "", "", "", "ncp_2.txt", "")]).route("人力资源社会保障部的通知") is None
+    # A headline ending in a body's name says what happened: it stays a name.
+    assert "广西应对疫情加紧建设自治区级定点收治医院" in names_for("广西应对疫情加紧建设自治区级定点收治医院")
+
+
+def test_a_question_confined_to_the_document_it_names_is_searched_without_the_name():
+    r = Router(DOCS)
+    assert r.unnamed("二十大报告里说我们党有多少名党员？", ["d20"]) == "里说我们党有多少名党员？"
+    assert r.unnamed("《中华人民共和国宪法》第一条是怎么规定的？", ["xf"]) == "第一条是怎么规定的？"
+    assert r.unnamed("2025年政府工作报告提出的经济增长目标是多少？", ["g25"]) == "提出的经济增长目标是多少？"
+
+
+def test_the_name_stays_when_the_search_is_wider_or_too_little_is_left():
+    r = Router(DOCS)
+    q = "二十大报告里说我们党有多少名党员？"
+    assert r.unnamed(q, None) == q  # not confined to a document
+    assert r.unnamed(q, ["d20", "d19"]) == q  # the other document does not go by that name
+    assert r.unnamed("二十大报告讲了什么？", ["d20"]) == "二十大报告讲了什么？"
+
+
+def test_a_quoted_full_title_stays_for_the_answerer():
+    # A news notice's title says what the question is about; only short names are cut for the answerer.
+    r = Router([("n", "山西省人社厅推行服务事项不见面网上办", "", "", "", "ncp_3.txt", "")])
+    q = "山西省人社厅推行服务事项不见面网上办，涵盖了哪些方面？"
+    assert r.unnamed(q, ["n"]) == "，涵盖了哪些方面？"
+    assert r.unnamed(q, ["n"], titles=False) == q
+    assert (
+        Router(DOCS).unnamed("党章规定党员的预备期是多长时间？", ["dz"], titles=False) == "规定党员的预备期是多长时间？"
+    )
