@@ -232,7 +232,7 @@ class KnowledgeBase:
 
     def unnamed(self, question: str, scope: list[str] | None, titles: bool = True) -> str:
         """The question without the names of the documents it is confined to (kb/answer/routing.py)."""
-        return self._documents_read()[1].unnamed(question, scope, titles)
+        return self._documents_read()[1].unnamed(question, scope, titles, self.index.doc_text)
 
     def _documents_read(self) -> tuple[tuple, Router, dict[str, str]]:
         """The router and the documents' openings, rebuilt when a document changed: one read of every opening

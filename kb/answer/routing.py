@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kb.answer.terms import is_place
@@ -39,6 +39,8 @@ _BODY_END = re.compile(r"(?:部|局|厅|委|委员会|政府|办公厅|办公室
 _MARKS_BETWEEN = r"[《》〈〉“”\"'（）()\s·]*"
 # Characters a question must keep after its document's name is cut, to be searched with instead of the whole.
 _MIN_LEFT = 6
+# The characters at the start of a document's text that hold its title block (title, occasion, date, author).
+_TITLE_BLOCK = 200
 
 
 def strip_marks(s: str) -> str:
@@ -160,32 +162,40 @@ class Router:
         all_ids = {nd.doc_id for nd in named} if scope is None else scope
         return None if ids and set(ids) == all_ids else ids
 
-    def unnamed(self, question: str, scope: Iterable[str] | None, titles: bool = True) -> str:
+    def unnamed(
+        self, question: str, scope: Iterable[str] | None, titles: bool = True, text_of: Callable[[str], str] = str
+    ) -> str:
         """The question without the names of the documents it is searched in (二十大报告里说我们党有多少名党员 →
         里说我们党有多少名党员), when it names them and they are the whole scope; else the question.
 
-        Within the named document its name tells no passage from another, and on the lexical and dense side alike
-        it pulls up the title block, which holds the name and seldom the answer. Kept whole when too little would
-        be left to search with (二十大报告讲了什么). `titles=False`: only the short names people use are cut, not a
-        full title the question quotes: a news notice's title (山西省人社厅推行服务事项“不见面、网上办”) says
-        what the question is about, which the answerer weighs sentences by.
+        Within the named document a name only its title carries tells no passage from another, and on the lexical
+        and dense side alike it pulls up the title block, which holds the name and seldom the answer. A name the
+        document's own text uses (`text_of(doc_id)`: the page 动力党建合力攻坚 writes of the 动力党建·合力攻坚 project)
+        is what the question is about, and stays; so does the question when too little would be left to search
+        with (二十大报告讲了什么). `titles=False`: only the short names people use are cut, not a full title the
+        question quotes: a notice's headline (山西省人社厅推行服务事项“不见面、网上办”) says what is asked, which
+        the answerer weighs sentences by.
         """
         if scope is None:
             return question
         scope = set(scope)
         q = _fold(question)
-        names = [
-            nd.name for nd in self.named if nd.doc_id in scope and nd.name in q and (titles or nd.name != nd.title)
-        ]
-        if not names or not scope <= {nd.doc_id for nd in self.named if nd.name in names}:
+        found = [nd for nd in self.named if nd.doc_id in scope and nd.name in q and (titles or nd.name != nd.title)]
+        if not found or not scope <= {nd.doc_id for nd in self.named if nd.name in {f.name for f in found}}:
             return question
+        names = [nd.name for nd in found if not _uses(text_of(nd.doc_id), nd.name)]
         out = question
-        for name in names:  # longest first (the order of self.named)
+        for name in dict.fromkeys(names):  # longest first (the order of self.named)
             # The name as written: marks and spaces may sit between its characters (《二十大报告》, 党 章).
             out = re.sub(_MARKS_BETWEEN.join(map(re.escape, name)), " ", out)
         out = re.sub(r"[《》〈〉“”]\s*[《》〈〉“”]", " ", out)  # the marks the name left empty
         left = re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", out)
-        return " ".join(out.split()) if len(left) >= _MIN_LEFT else question
+        return " ".join(out.split()) if names and len(left) >= _MIN_LEFT else question
+
+
+def _uses(text: str, name: str) -> bool:
+    """Whether a document's text, past its title block, writes `name`."""
+    return name in _fold(text[_TITLE_BLOCK:])
 
 
 def _is_body(title: str) -> bool:
