@@ -383,6 +383,7 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
         "缴费期可以延长至2020年5月31日。",
         "于2月10日24时前主动登记。",
         "延长至宣布疫情解除后两个月内。",
+        "允许应急处置工作结束六个月内申请补办。",  # a span after an event's end
         "延期缴纳至疫情结束。",
         "2024年5月底前完成。",
     ):

@@ -19,3 +19,11 @@ def test_an_answer_speaks_of_it_by_one_of_its_words():
     assert speaks_of("专线实行24小时值班。", words)
     assert not speaks_of("新疆各地交警公布了服务保障专线电话。", words)
     assert speaks_of("任何文字。", [])
+
+
+def test_an_exception_asked_is_answered_by_any_way_of_making_one():
+    # 有没有例外的地方 and 有没有不适用的地方 ask the same, and 杭州市区除外 answers both.
+    for q in ("浙江全面取消落户限制，有没有例外的地方？", "浙江全面取消落户限制，有没有不适用的地方？"):
+        _, words = asked_predicate(q)
+        assert speaks_of("全省（杭州市区除外）全面取消落户限制政策。", words), q
+        assert not speaks_of("浙江全面取消落户限制政策。", words), q
