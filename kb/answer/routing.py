@@ -119,6 +119,7 @@ class Router:
                 self.named.append(Named(doc_id, n, year, _fold(title)))
         # Longest names first: 北京市政府工作报告 before 政府工作报告.
         self.named.sort(key=lambda x: len(x.name), reverse=True)
+        self._uses: dict[tuple[str, str], bool] = {}
 
     def route(self, question: str, among: Iterable[str] | None = None) -> list[str] | None:
         """The documents the question names, or None when it names none (or names every document).
@@ -163,15 +164,19 @@ class Router:
         return None if ids and set(ids) == all_ids else ids
 
     def unnamed(
-        self, question: str, scope: Iterable[str] | None, titles: bool = True, text_of: Callable[[str], str] = str
+        self,
+        question: str,
+        scope: Iterable[str] | None,
+        titles: bool = True,
+        text_of: Callable[[str], str] | None = None,
     ) -> str:
         """The question without the names of the documents it is searched in (二十大报告里说我们党有多少名党员 →
         里说我们党有多少名党员), when it names them and they are the whole scope; else the question.
 
         Within the named document a name only its title carries tells no passage from another, and on the lexical
         and dense side alike it pulls up the title block, which holds the name and seldom the answer. A name the
-        document's own text uses (`text_of(doc_id)`: the page 动力党建合力攻坚 writes of the 动力党建·合力攻坚 project)
-        is what the question is about, and stays; so does the question when too little would be left to search
+        document's own text uses (`text_of(doc_id)`, when given: the page 动力党建合力攻坚 writes of the 动力党建·合力攻坚
+        project) is what the question is about, and stays; so does the question when too little would be left to search
         with (二十大报告讲了什么). `titles=False`: only the short names people use are cut, not a full title the
         question quotes: a notice's headline (山西省人社厅推行服务事项“不见面、网上办”) says what is asked, which
         the answerer weighs sentences by.
@@ -183,7 +188,7 @@ class Router:
         found = [nd for nd in self.named if nd.doc_id in scope and nd.name in q and (titles or nd.name != nd.title)]
         if not found or not scope <= {nd.doc_id for nd in self.named if nd.name in {f.name for f in found}}:
             return question
-        names = [nd.name for nd in found if not _uses(text_of(nd.doc_id), nd.name)]
+        names = [nd.name for nd in found if text_of is None or not self._used(nd, text_of)]
         out = question
         for name in dict.fromkeys(names):  # longest first (the order of self.named)
             # The name as written: marks and spaces may sit between its characters (《二十大报告》, 党 章).
@@ -192,10 +197,13 @@ class Router:
         left = re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", out)
         return " ".join(out.split()) if names and len(left) >= _MIN_LEFT else question
 
-
-def _uses(text: str, name: str) -> bool:
-    """Whether a document's text, past its title block, writes `name`."""
-    return name in _fold(text[_TITLE_BLOCK:])
+    def _used(self, nd: Named, text_of: Callable[[str], str]) -> bool:
+        """Whether the document's text, past its title block, writes its name `nd.name` (kept: the router is rebuilt
+        when a document changes, and a long report's text is not folded again for every question naming it)."""
+        key = (nd.doc_id, nd.name)
+        if key not in self._uses:
+            self._uses[key] = nd.name in _fold(text_of(nd.doc_id)[_TITLE_BLOCK:])
+        return self._uses[key]
 
 
 def _is_body(title: str) -> bool:

@@ -22,7 +22,7 @@ _HOW_ASKED = frozenset(
 
 # An exception asked (有没有例外的地方, 有没有不适用的情形) is answered by any of the ways a text makes one: 杭州市区除外.
 _EXCEPTION = re.compile(r"例外|除外|不适用|不包括|不在此列")
-EXCEPTION_WORDS = ["例外", "除外", "不适用", "不包括", "不在此列", "除了"]
+_EXCEPTION_WORDS = ["例外", "除外", "不适用", "不包括", "不在此列", "除了"]
 
 
 def asked_predicate(question: str) -> tuple[str, list[str]]:
@@ -32,7 +32,7 @@ def asked_predicate(question: str) -> tuple[str, list[str]]:
     for m in _ASKS.finditer(question):
         clauses.append(m.group(1).strip())
         if _EXCEPTION.search(m.group(1)):
-            words += EXCEPTION_WORDS
+            words += _EXCEPTION_WORDS
             continue
         words += [w for w in tokenize(m.group(1)) if len(w) >= 2 and w not in _HOW_ASKED]
     words = list(dict.fromkeys(words))

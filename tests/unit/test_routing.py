@@ -138,8 +138,9 @@ def test_a_quoted_full_title_stays_for_the_answerer():
 
 def test_a_name_the_documents_own_text_uses_is_what_is_asked_about_and_stays():
     # The Zhuzhou page is saved as 动力党建合力攻坚 and writes of the 动力党建·合力攻坚 project throughout.
-    r = Router([("zz", "动力党建合力攻坚", "", "", "", "zhuzhou.txt", ""), *DOCS])
+    docs = [("zz", "动力党建合力攻坚", "", "", "", "zhuzhou.txt", ""), *DOCS]
     q = "动力党建·合力攻坚工程是谁提出的？"
     page = "标题块" * 70 + "今年,市直机关工委提出在市直机关开展“动力党建·合力攻坚”工程。"
-    assert r.unnamed(q, ["zz"], text_of=lambda _: page) == q
-    assert r.unnamed(q, ["zz"], text_of=lambda _: "动力党建合力攻坚\n" + "别的内容" * 60) == "工程是谁提出的？"
+    assert Router(docs).unnamed(q, ["zz"], text_of=lambda _: page) == q
+    other = "动力党建合力攻坚\n" + "别的内容" * 60  # the name only in the title block
+    assert Router(docs).unnamed(q, ["zz"], text_of=lambda _: other) == "工程是谁提出的？"
