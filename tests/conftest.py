@@ -63,6 +63,27 @@ def kb_over(tmp_settings, embedder):
         k.close()
 
 
+@pytest.fixture
+def kb_ingested(tmp_settings, embedder, corpus_dir):
+    """Make a KnowledgeBase over the named files of the shared corpus as ingest makes them (cleaning, articles,
+    headings, answer spans) on a real index in tmp_path. Each one made is closed after the test."""
+    from ingest.pipeline import ingest_paths
+    from kb.factory import build, open_index
+
+    opened = []
+
+    def make(*names: str):
+        index = open_index(tmp_settings, embedder)
+        ingest_paths(index, [corpus_dir / "docs" / n for n in names])
+        k = build(tmp_settings, index=index)
+        opened.append(k)
+        return k
+
+    yield make
+    for k in opened:
+        k.close()
+
+
 def refused_by_check(k, settings: Settings, question: str, reason: str, check: str) -> None:
     """The structural check `check` (an AnswerSettings flag) is what refuses `question`: asked, it is refused with
     `reason`; asked again over the same index with the check switched off, it is answered."""

@@ -45,7 +45,7 @@ class Downloads:
                 old = p.name.startswith(prefix) and p.is_dir() and p.stat().st_mtime < cutoff
             except OSError:  # gone meanwhile
                 continue
-            if old and p != getattr(self, "root", None):
+            if old:
                 shutil.rmtree(p, ignore_errors=True)
 
 

@@ -186,7 +186,8 @@ class Router:
         scope = set(scope)
         q = _fold(question)
         found = [nd for nd in self.named if nd.doc_id in scope and nd.name in q and (titles or nd.name != nd.title)]
-        if not found or not scope <= {nd.doc_id for nd in self.named if nd.name in {f.name for f in found}}:
+        found_names = {nd.name for nd in found}
+        if not found or not scope <= {nd.doc_id for nd in self.named if nd.name in found_names}:
             return question
         names = [nd.name for nd in found if text_of is None or not self._used(nd, text_of)]
         out = question

@@ -7,8 +7,6 @@ import re
 
 import pytest
 
-from ingest.pipeline import ingest_paths
-from kb.factory import build, open_index
 from tests.conftest import make_doc
 
 Q_PRINCIPLE = "国家机构按照什么原则组织运行？"
@@ -51,28 +49,22 @@ def test_the_scope_is_why_the_hits_gather_in_one_document(kb):
     assert counted.p_answerable > 0.2 > scoped.p_answerable and not scoped.answer
 
 
-def test_a_question_that_names_its_document_counts_the_gathering_as_evidence(tmp_settings, embedder, corpus_dir):
+def test_a_question_that_names_its_document_counts_the_gathering_as_evidence(kb_ingested):
     # 宪法 routes the search to the constitution alone; unlike a person's choice of scope, the question's naming
     # the document is itself a sign the answer is there, as in the training rows (kb/cli/training.py). The
     # documents as ingest makes them (the preamble, headings): over five hand-cut articles the answer's
     # probability sat 0.005 above the threshold, so that any refit of the model could tip it.
-    index = open_index(tmp_settings, embedder)
     # Three documents, as above: in a knowledge base of one or two, where the hits gather says nothing.
-    names = ("xianfa_2018.md", "dangzhang_2017.txt", "xingzheng_gongwuyuan_chufen_tiaoli_2007.md")
-    ingest_paths(index, [corpus_dir / "docs" / n for n in names])
-    k = build(tmp_settings, index=index)
-    try:
-        xianfa = index.manifest.by_source("xianfa_2018.md").doc_id
-        q = "宪法是怎样表述党的领导同中国特色社会主义之间关系的？"
-        assert k.search_scope(q) == [xianfa]
-        hits = k.retrieve(q, doc_ids=[xianfa], routed=True)
-        named, chosen = (k.extractive.decide(q, hits, documents=n) for n in (None, 1))
-        assert named.features["doc_share"] == 1.0 and named.p_answerable > chosen.p_answerable
-        a = k.ask(q)
-        assert not a.refused and a.citations[0].source == "xianfa_2018.md"
-        assert "中国特色社会主义最本质的特征" in a.text
-    finally:
-        k.close()
+    k = kb_ingested("xianfa_2018.md", "dangzhang_2017.txt", "xingzheng_gongwuyuan_chufen_tiaoli_2007.md")
+    xianfa = k.index.manifest.by_source("xianfa_2018.md").doc_id
+    q = "宪法是怎样表述党的领导同中国特色社会主义之间关系的？"
+    assert k.search_scope(q) == [xianfa]
+    hits = k.retrieve(q, doc_ids=[xianfa], routed=True)
+    named, chosen = (k.extractive.decide(q, hits, documents=n) for n in (None, 1))
+    assert named.features["doc_share"] == 1.0 and named.p_answerable > chosen.p_answerable
+    a = k.ask(q)
+    assert not a.refused and a.citations[0].source == "xianfa_2018.md"
+    assert "中国特色社会主义最本质的特征" in a.text
 
 
 def test_a_document_named_among_the_chosen_ones_narrows_the_search(kb):
