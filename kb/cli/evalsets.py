@@ -110,6 +110,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general12_ncp_check": (_DATA / "check_general12_ncp.jsonl", "ncp"),
     "general12_crud_check": (_DATA / "check_general12_crud.jsonl", "crud_rag"),
     "general12_dev_check": (_DATA / "check_general12_dev.jsonl", "dev"),
+    "general13_ncp_check": (_DATA / "check_general13_ncp.jsonl", "ncp"),
+    "general13_crud_check": (_DATA / "check_general13_crud.jsonl", "crud_rag"),
+    "general13_dev_check": (_DATA / "check_general13_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
