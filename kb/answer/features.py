@@ -622,10 +622,12 @@ def date_off_event(text: str, question: str) -> str | None:
 
 # 每人每月多少元, 每家最高补贴多少, 人均多少: a figure per person, month or firm, which a total or a change does not
 # give (惠及231万名退休人员; 最低标准再提高20元). The sentences that give one say so: 每人每月300元, 人均34元, 300元/人,
-# 早晚各1次.
+# 早晚各1次, and in one word: 日产量2000万个, 日均, 单户最高1000万元.
 # (每天几点: a time of day, which the time kinds judge.)
 _ASKS_PER_UNIT = re.compile(r"(?:每|人均|户均)[^，,。；;？?]{0,12}?(?:(?<!多)多少|(?<!哪)几(?![点时]))")
-_STATES_PER_UNIT = re.compile(r"每|[人户生]均|[/／]\s*[\u4e00-\u9fff]|各\s*[0-9０-９一二两三四五六七八九十]")
+_STATES_PER_UNIT = re.compile(
+    r"每|[人户生日月年周]均|日产|单[日户人家个]|[/／]\s*[\u4e00-\u9fff]|各\s*[0-9０-９一二两三四五六七八九十]"
+)
 
 
 def per_unit_missing(text: str, question: str) -> bool:

@@ -49,8 +49,9 @@ def named_laws(question: str) -> tuple[tuple[str, ...], ...]:
     bare = _TITLE.sub("，", question)  # a 《title》 is the key-term veto's
     tokens = pos_tags(bare)
     out: list[tuple[str, ...]] = [(f"{m.group(1)}大报告",) for m in _CONGRESS_REPORT.finditer(bare)]
-    for i, (word, _tag) in enumerate(tokens):
-        if not _KIND.search(word) or _NOT_LAW.search(word):
+    for i, (word, tag) in enumerate(tokens):
+        # A verb is no name (没法审验: no way to inspect), whatever it ends in.
+        if not _KIND.search(word) or _NOT_LAW.search(word) or tag == "v":
             continue
         start = i
         while start > 0 and tokens[start - 1][1] in _PARTS and _HAN.fullmatch(tokens[start - 1][0]):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from kb.answer.yes_no import speaks_of
-from kb.store.tokenize import tokenize
+from kb.store.tokenize import tokenize, word_match
 
 # 受到什么处罚, 给予哪些处分, 何种惩戒, 被怎么处理, 罚则是什么. Not 处分期从什么时候算 (a date asked about a sanction),
 # nor 如何处理好…的关系 or 资料不齐怎么处理 (how a matter is handled): 处理 asks a sanction only after 被.
@@ -51,4 +51,4 @@ def asked_breach(question: str) -> list[str] | None:
 
 def answers_sanction(text: str, breach: list[str]) -> bool:
     """Whether `text` names a sanction or the handling of a breach, and one of the `breach` words if there are any."""
-    return _SANCTION.search(text) is not None and speaks_of(text, breach)
+    return word_match(_SANCTION, text) is not None and speaks_of(text, breach)

@@ -6,6 +6,7 @@ per process, so importing `kb` stays light.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -76,3 +77,16 @@ def in_dictionary(word: str) -> bool:
 def word_starts(text: str) -> set[int]:
     """Offsets where jieba starts a word: 此 in 因此 or 其 in 尤其 is inside a word, not a pronoun."""
     return {start for _, start, _ in _load().tokenize(text or "")}
+
+
+def word_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of `pattern` in `text` that is not astride two words: 免职 in 避免职工 begins inside 避免 and
+    ends inside 职工, so it names no dismissal. A match needs one of its ends on a word's edge, not both: 徒刑 is the
+    tail of 有期徒刑."""
+    starts: set[int] | None = None
+    for m in pattern.finditer(text):
+        if starts is None:
+            starts = word_starts(text) | {len(text)}
+        if m.start() in starts or m.end() in starts:
+            return m
+    return None

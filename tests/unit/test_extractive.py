@@ -811,6 +811,10 @@ def test_a_figure_asked_per_person_or_month_is_answered_only_per_unit():
     assert not per_unit_missing("城乡居民基础养老金最低标准提高到每人每月143元。", q)
     assert not per_unit_missing("首次购买的，给予320元/平方米补贴。", "首次购房每平方米能补贴多少钱？")
     assert not per_unit_missing("月人均增加34元。", "每人每月增加多少？")
+    # A rate in one word: 日产量 is per day, 单户 per firm; a 单位 (a body) is no unit of a rate.
+    assert not per_unit_missing("口罩日产量达到2000万个。", "口罩每天的产量要达到多少？")
+    assert not per_unit_missing("单户最高担保金额为1000万元。", "每户最多能担保多少钱？")
+    assert per_unit_missing("用人单位补贴1000万元。", "每户最多能补贴多少钱？")
     # A time of day asked every day is the time checks' to judge; a question asking no rate is not judged.
     assert not per_unit_missing("运营时间为7:00-19:00。", "608路公交每天几点到几点运营？")
     assert not per_unit_missing("全年共发放补贴20亿元。", "全年共发放补贴多少？")

@@ -24,6 +24,7 @@ def test_the_names_a_question_gives_a_law():
         "有什么好办法吗？",
         "依法办事有哪些要求？",
         "违法行为怎么处理？",
+        "车辆因为疫情暂时没法审验的，年审能延后多久？",
         "《中华人民共和国监察法》规定了什么？",
     ):
         assert named_laws(plain) == ()

@@ -43,3 +43,6 @@ def test_a_sanction_of_the_breach_answers():
     assert answers_sanction("对拒不整改的，责令停业整顿。", [])
     assert not answers_sanction("北交所要求保荐机构督促上市公司按照独立董事制度相关要求进行自查。", [])
     assert not answers_sanction("雨城区纪委监委通报称，谭慧涉嫌严重违纪违法，主动投案。", [])
+    # A sanction's word astride two words names none (免职 in 避免职工); the tail of a word does (有期徒刑).
+    assert not answers_sanction("应采用错时错峰等多种方式就餐，避免职工集中用餐。", [])
+    assert answers_sanction("该校长被判有期徒刑十年三个月。", [])

@@ -1,4 +1,6 @@
-from kb.store.tokenize import STOPWORDS, add_terms, tokenize
+import re
+
+from kb.store.tokenize import STOPWORDS, add_terms, tokenize, word_match
 
 
 def test_cuts_chinese_into_search_tokens_including_the_parts_of_long_words():
@@ -36,3 +38,12 @@ def test_added_terms_come_out_as_one_token():
     assert "合力攻坚队" not in tokenize("组建合力攻坚队")
     add_terms(["合力攻坚队", "  "])
     assert "合力攻坚队" in tokenize("组建合力攻坚队")
+
+
+def test_a_word_match_is_not_astride_two_words():
+    pattern = re.compile("免职|徒刑")
+    assert word_match(pattern, "避免职工集中用餐") is None
+    assert word_match(pattern, "依法予以免职").group() == "免职"
+    assert word_match(pattern, "判处有期徒刑三年").group() == "徒刑"
+    # The first match on a word's edge, past one astride.
+    assert word_match(pattern, "避免职工聚集，否则免职").start() == 9
