@@ -167,7 +167,24 @@ def states_quantity(text: str, question: str) -> bool:
     text = _NOT_COUNTS.sub(" ", text)
     if any(m.group(0) not in given for m in _QUANTITY.finditer(text)):
         return True
-    return _ASKS_KINDS.search(question) is not None and _LIST.search(text) is not None
+    return _ASKS_KINDS.search(question) is not None and _lists_kinds(text)
+
+
+# A list gives the kinds asked when the text says it divides or counts them: 处分分为：警告、记过…, 包括…,
+# 警告、记过、记大过、降级、撤职、开除六种. A list of what a rule covers (确定监察官的等级设置、任免、考评和晋升等制度)
+# names no kinds of anything.
+_DIVIDES = re.compile(r"分为|分成|划分为|划为|包括|包含|分别(?:是|为)|有以下|如下|[:：]")
+_COUNTED_AFTER = re.compile(
+    r"^[^，。；]{0,14}?(?:等)?[0-9一二两三四五六七八九十]+(?:个|大)?(?:种|类|档|等|级|项|方面|部分)"
+)
+
+
+def _lists_kinds(text: str) -> bool:
+    for m in _LIST.finditer(text):
+        clause = re.split(r"[，,。；;]", text[: m.start()])[-1]
+        if _DIVIDES.search(clause[-12:]) or _COUNTED_AFTER.search(text[m.end() :]):
+            return True
+    return False
 
 
 # A question that names the unit of the figure it asks (几名, 多少岁, 多少万元, 多久) is answered only by a quantity in

@@ -234,6 +234,10 @@ def test_what_counts_as_stating_the_asked_quantity():
     assert not states_quantity("第十四条 国家实行监察官制度。", "监察官分几等？")
     # A question asking how many kinds is answered by naming them.
     assert states_quantity("处分的种类为：警告、记过、记大过、降级、撤职、开除。", "处分分几种？")
+    assert states_quantity("给予警告、记过、记大过、降级、撤职、开除六种处分。", "处分分几种？")
+    # A list of what a rule covers counts no kinds: 几等几级 is not answered by the rule's subjects.
+    q = "监察官的等级一共分为几等几级？"
+    assert not states_quantity("依法确定监察官的等级设置、任免、考评和晋升等制度。", q)
     assert not states_quantity("设立党员示范岗、劳模示范岗、志愿服务岗。", "建成了多少座驿站？")
     # Approximate counts and counts of named parts are counts; a grade is a figure.
     assert states_quantity("推出一千五百多项改革举措。", "推出了多少项改革举措？")
