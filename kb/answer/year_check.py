@@ -27,6 +27,8 @@ _NAMES_DOCUMENT = re.compile(r"\s*[^，,。？?；;]{0,8}?(?:报告|规定|条�
 # Kinds of document (the first field of a citation's authority line, kb/store/authority.py) whose sentences speak of
 # their own time; a law's or a regulation's rules hold in every year it is in force.
 TIME_BOUND = frozenset({"报告", "报刊文章"})
+# A plan, a forecast or a target set: what a report says of the year ahead of it.
+_PLANS = re.compile(r"拟|预计|预期|目标|力争")
 
 
 def years_named(text: str) -> set[int]:
@@ -79,8 +81,9 @@ def another_year(text: str, citations: Iterable[Citation], question: str) -> int
     for sentence, doc_year, of_its_time in _quoted(text, citations):
         years, own = sentence_years(sentence, doc_year)
         if not years and of_its_time and doc_year is not None:
-            # A report or an article speaks of its own year and the one it looks back on.
-            years = {doc_year - 1, doc_year}
+            # A report or an article speaks of its own year and the one it looks back on; what it plans or expects
+            # (赤字率拟按3%安排, 经济增长预期目标为5%左右) only of its own.
+            years = {doc_year} if _PLANS.search(sentence) else {doc_year - 1, doc_year}
         if not years or asked in years or (own and doc_year == asked):
             return None
         spoken.append(min(years, key=lambda y: abs(y - asked)))

@@ -86,6 +86,10 @@ def test_a_report_speaks_of_its_year_and_the_one_before_and_a_law_of_every_year(
     assert another_year(said, report_2025, "2023年我国新能源汽车年产量是多少辆？") == 2024
     assert another_year(said, report_2025, "2024年我国新能源汽车年产量是多少辆？") is None
     assert another_year(said, report_2025, "2025年新能源汽车要生产多少辆？") is None
+    # What it plans or expects, only of its own year.
+    plan = "赤字率拟按4%左右安排。[1]"
+    assert another_year(plan, report_2025, "2024年财政赤字率是多少？") == 2025
+    assert another_year(plan, report_2025, "2025年财政赤字率是多少？") is None
     # A law's rule holds whatever year is asked; an undated page cannot be placed.
     law = [cite(1, "2017年10月24日通过", "党内法规 · 中国共产党全国代表大会")]
     assert another_year("党员必须按期交纳党费。[1]", law, "2024年党员要按期交纳党费吗？") is None
