@@ -160,7 +160,11 @@ class AnswerSettings(_Section):
         description="Refuse a question asking for a contact detail (an address, phone number, web or e-mail address, "
         "postcode: 举报电话是多少, 收件地址是什么) when the sentences the answer would quote give none in that form: "
         "the passage names the hotline or office but the knowledge base does not give its number (docs/evaluation.md, "
-        "session 23).",
+        "session 23). Asked one, the likeliest of the first `contact_candidates` sentences that give one in that form "
+        "are ranked first, before the answer is decided (session 37).",
+    )
+    contact_candidates: int = Field(
+        8, ge=1, description="Ranked candidate sentences searched for the contact detail a question asks for."
     )
     year_check: bool = Field(
         True,

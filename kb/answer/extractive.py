@@ -183,6 +183,7 @@ class ExtractiveAnswerer:
         ranked = self.rank(self.candidates(q, hits))
         if not ranked:
             return Decision(q, [], {}, 0.0, False)
+        ranked = self._contact_first(question, hits, ranked)
         best = ranked[0]
         second = next((c.logit for c in ranked if c.hit_rank != best.hit_rank), best.logit - 5.0)
         docs = self.doc_texts(hits)
@@ -204,6 +205,23 @@ class ExtractiveAnswerer:
         # retrieved document holds in any form (see AnswerSettings.key_term_veto).
         vetoed = self.cfg.key_term_veto and (feats.get("kt_strong_top", 0.0) > 0 or feats["contact_missing"] > 0)
         return Decision(q, ranked, feats, p, p >= self.model.threshold and not vetoed)
+
+    def _contact_first(self, question: str, hits: list[Hit], ranked: list[Candidate]) -> list[Candidate]:
+        """For a question asking a contact detail (举报电话是多少), the likeliest sentences giving one in its form
+        first. A notice names its hotline in the sentence that matches the question best (开通热线电话，受理…) and
+        gives the numbers in a list after it; ranked second, the list was never read, and the model, deciding on the
+        sentence without a number, refused. Only the best sentence's document counts: another's number is another
+        body's."""
+        contact = asked_contact(question) if self.cfg.contact_check else None
+        if contact is None or not ranked:
+            return ranked
+        doc = hits[ranked[0].hit_rank].chunk.doc_id
+        giving = [
+            c
+            for c in ranked[: self.cfg.contact_candidates]
+            if hits[c.hit_rank].chunk.doc_id == doc and contact[1].search(c.text)
+        ]
+        return giving + [c for c in ranked if c not in giving] if giving else ranked
 
     # -- answering ---------------------------------------------------------------------
 

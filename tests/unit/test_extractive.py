@@ -18,8 +18,10 @@ DANGZHANG = "中国共产党章程"
 LAW = "中华人民共和国公务员法"  # a question naming the 公务员法 is answered from it (kb/answer/named_document.py)
 
 
-def hit(text: str, score: float, title: str = DANGZHANG, date: str = "", n: int = 0) -> Hit:
-    chunk = Chunk(chunk_id=f"d:{n}", doc_id="d", text=text, source="doc.txt", title=title, doc_title=title, date=date)
+def hit(text: str, score: float, title: str = DANGZHANG, date: str = "", n: int = 0, doc: str = "d") -> Hit:
+    chunk = Chunk(
+        chunk_id=f"{doc}:{n}", doc_id=doc, text=text, source="doc.txt", title=title, doc_title=title, date=date
+    )
     return Hit(chunk=chunk, dense=0.9, lexical=1.0, score=score)
 
 
@@ -154,7 +156,7 @@ def test_a_contact_detail_question_is_refused_when_the_quoted_sentences_give_non
     q = "金堂县税务局公布的涉税预约及咨询电话号码是多少？"
     # A number is among the passages (so the veto on none at all does not decide), but not in what is quoted.
     other = "简阳市市场监管局开通价格举报专线：12315。"
-    hits = [hit(named, 0.9, title="金堂县税务局通告"), hit(other, 0.3, title="简阳市市场监管局通告", n=1)]
+    hits = [hit(named, 0.9, title="金堂县税务局通告"), hit(other, 0.3, title="简阳市市场监管局通告", n=1, doc="e")]
     a = answerer([named, other]).answer(q, hits)
     assert a.refused and a.reason == "最相关的段落没有给出所问的电话号码。"
     given = "金堂县税务局公布疫情防控期间涉税预约及咨询电话：028-84932210。"
@@ -174,6 +176,20 @@ def test_a_contact_detail_question_is_refused_when_the_quoted_sentences_give_non
     # The setting off: only the plain how-many check is left, which reads a phone number as any figure.
     off = ExtractiveAnswerer(AnswerSettings(contact_check=False), answerer([named, other]).doc_freq)
     assert off.answer(q, hits).reason == "最相关的段落没有给出所问的数字。"
+
+
+def test_asked_a_contact_detail_the_sentence_giving_one_is_decided_on_first():
+    # The notice names its hotline in the sentence matching the question best; the numbers follow in a list.
+    text = (
+        "省委疫情防控工作领导小组开通热线电话，受理疫情防控工作问题线索。"
+        "受理电话公布如下：长沙：0731-88666312，株洲：0731-28682120，湘潭：0731-58570000。"
+    )
+    q = "省委疫情防控工作领导小组开通的问题线索受理热线电话是多少？"
+    qa = answerer([text, *PASSAGES])
+    d = qa.decide(q, [hit(text, 0.9, title="受理疫情防控工作问题线索")])
+    assert "0731-28682120" in d.candidates[0].text
+    off = ExtractiveAnswerer(AnswerSettings(contact_check=False), qa.doc_freq)
+    assert "0731" not in off.decide(q, [hit(text, 0.9, title="受理疫情防控工作问题线索")]).candidates[0].text
 
 
 def test_a_long_flattened_line_is_cut_at_its_spaces_to_keep_the_asked_number_with_its_label():
