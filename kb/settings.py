@@ -239,7 +239,8 @@ class AnswerSettings(_Section):
         "place, and neither title nor text names the one the question asks about: 吉林省… answered from 遂宁市's "
         "notice), search again "
         "among the asked place's own documents and refuse if they do not answer; an answer citing a document of no "
-        "place (a ministry's) is not judged (docs/evaluation.md, session 22).",
+        "place (a ministry's) is not judged (docs/evaluation.md, session 22). Nor does another place's sentence join "
+        "an answer as a close second (沈阳's 每人保额20万元 beside 广东's sentence naming the insurance; session 37).",
     )
     shorthand_check: bool = Field(
         True,

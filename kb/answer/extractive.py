@@ -49,6 +49,7 @@ from kb.answer.numbers import small_number
 from kb.answer.period_check import another_period, question_period
 from kb.answer.period_check import label as period_label
 from kb.answer.person_check import asked_post, names_holder
+from kb.answer.place_check import of_another_place, question_places
 from kb.answer.sanction_check import answers_sanction, asked_breach
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import dateline_length, split_sentences, without_datelines
@@ -378,10 +379,17 @@ class ExtractiveAnswerer:
         p_best = _sigmoid(best.logit)
         # A close second joins whenever it fits in max_chars: stopping once the answer reached 0.6 of it turned away
         # the seconds that held the evidence after a long first sentence, and kept no wrong one out (docs/evaluation.md).
+        elsewhere = self._of_another_place(question, hits, best)
         for u in ranked[1:]:
             if len(chosen) >= self.cfg.max_sentences:
                 break
             if _sigmoid(u.logit) < self.cfg.second_sentence_ratio * p_best:
+                continue
+            # Another place's sentence does not join an answer about the asked place: 沈阳's 每人保额20万元 is not
+            # 广东's, and joined to 广东's sentence naming the insurance, it answered the figure 广东's leaves out. (The
+            # best sentence itself is the place check's to judge, kb/service.py: dropped here, a national
+            # document's next sentence answered what the asked place's documents leave out.)
+            if elsewhere(u):
                 continue
             overlaps = any(u.hit_rank == c.hit_rank and u.start < c.end and c.start < u.end for c in chosen)
             if overlaps or length + len(u.text) > self.cfg.max_chars:
@@ -434,6 +442,21 @@ class ExtractiveAnswerer:
             markers = dict.fromkeys([cite(u), *(cite(t) for t in twins)])
             parts.append(u.text + "".join(f"[{m}]" for m in markers))
         return Answer(question=question, text="".join(parts), refused=False, citations=citations)
+
+    def _of_another_place(self, question: str, hits: list[Hit], best: Candidate) -> Callable[[Candidate], bool]:
+        """Whether a candidate comes from a document other than the best one's, of another place than the question
+        asks about, that names none of the asked places in its title or the sentence (kb/answer/place_check.py:
+        沈阳's notice mentions 援助湖北医疗队 and is not about 湖北); a national document speaks for every place."""
+        asked = question_places(question) if self.cfg.place_check else []
+        if not asked:
+            return lambda u: False
+        own = hits[best.hit_rank].chunk.doc_id
+
+        def elsewhere(u: Candidate) -> bool:
+            c = hits[u.hit_rank].chunk
+            return c.doc_id != own and of_another_place(asked, c.doc_title or c.title, c.authority, c.text, u.text)
+
+        return elsewhere
 
     def _continuation(self, hits: list[Hit], best: Candidate) -> tuple[list[Hit], tuple[str, list[Candidate]] | None]:
         """When `best` ends its passage, the next passage of its article (appended to the hits, so that it can be

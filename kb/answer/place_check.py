@@ -69,13 +69,7 @@ def another_place(asked: list[str], cited: Iterable[tuple[str, str, str, str]]) 
         return None
     own: list[str] = []
     for title, issuer, passage, _ in docs:
-        # A document without a title of words (crud_d218, a file's id) is judged by the passage cited, its dateline
-        # left out: 新华社北京2月15日电 says where the news was filed, not what it is about. A titled one whose
-        # title names no place is its issuer's (a city paper's article: 中共株洲市直属机关工作委员会).
-        if _WORD.search(title):
-            places = places_named(title) or places_named(issuer)
-        else:
-            places = places_named(without_datelines(passage))
+        places = document_places(title, issuer, passage)
         if not places:
             return None  # a document of no place (national) may hold the answer for every place
         own.append(places[0])
@@ -83,3 +77,22 @@ def another_place(asked: list[str], cited: Iterable[tuple[str, str, str, str]]) 
         if not any(names(title, place) or names(text, place) for title, _, _, text in docs):
             return place, own[0]
     return None
+
+
+def document_places(title: str, issuer: str, passage: str) -> list[str]:
+    """The places a document is of: those its title names, else its issuer; a document without a title of words
+    (crud_d218, a file's id), those of the passage cited, its dateline left out (新华社北京2月15日电 says where the
+    news was filed, not what it is about). Empty for a document of no place (a ministry's notice). A titled one
+    whose title names no place is its issuer's (a city paper's article: 中共株洲市直属机关工作委员会)."""
+    if _WORD.search(title):
+        return places_named(title) or places_named(issuer)
+    return places_named(without_datelines(passage))
+
+
+def of_another_place(asked: list[str], title: str, issuer: str, passage: str, text: str) -> bool:
+    """Whether one document is of a place (`document_places`), none of the `asked` ones, and names none of them in
+    its title or `text` (its passage, or its whole text)."""
+    own = document_places(title, issuer, passage) if asked else []
+    return bool(own) and not any(
+        names(title, place) or names(text, place) or any(names(p, place) for p in own) for place in asked
+    )
