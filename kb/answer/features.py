@@ -180,6 +180,8 @@ _COUNTED_AFTER = re.compile(
 
 
 def _lists_kinds(text: str) -> bool:
+    """Whether `text` lists kinds as it divides or counts them (`_DIVIDES` in the twelve characters before a list of
+    its clause, or a count of kinds right after one)."""
     for m in _LIST.finditer(text):
         clause = re.split(r"[，,。；;]", text[: m.start()])[-1]
         if _DIVIDES.search(clause[-12:]) or _COUNTED_AFTER.search(text[m.end() :]):

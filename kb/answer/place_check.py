@@ -91,7 +91,7 @@ def document_places(title: str, issuer: str, passage: str) -> list[str]:
 
 def of_another_place(asked: list[str], title: str, issuer: str, passage: str, text: str) -> bool:
     """Whether one document is of a place (`document_places`), none of the `asked` ones, and names none of them in
-    its title or `text` (its passage, or its whole text)."""
+    its title or `text` (what it is judged by: a sentence of it, its passage, or its whole text)."""
     own = document_places(title, issuer, passage) if asked else []
     return bool(own) and not any(
         names(title, place) or names(text, place) or any(names(p, place) for p in own) for place in asked

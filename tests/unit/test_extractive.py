@@ -842,3 +842,18 @@ def test_a_figure_asked_per_person_or_month_is_answered_only_per_unit():
     qa = answerer([text, *PASSAGES])
     refused = qa.answer("江西省城乡居民基础养老金最低标准是每人每月多少元？", [hit(text, 0.9)])
     assert refused.refused and refused.reason == "最相关的段落给出的数字不是所问的每人、每户或每月等单位的数。"
+
+
+def test_another_place_s_sentence_does_not_join_an_answer_about_the_asked_place():
+    guangdong = "围绕安全保障，《措施》要求，向全省一线医务工作者捐赠新冠肺炎综合保险保障。"
+    shenyang = "为一线医务人员每人办理1份保额为20万元的新冠肺炎综合保险。"
+    q = "广东给一线医务人员捐赠的新冠肺炎综合保险，每人保额是多少？"
+    hits = [
+        hit(guangdong, 0.9, title="广东发文要求做好一线医务人员保障工作"),
+        hit(shenyang, 0.85, title="沈阳市人民政府办公室关于印发保障一线医务人员若干措施的通知", n=1, doc="e"),
+    ]
+    qa = answerer([guangdong, shenyang, *PASSAGES])
+    ranked = sorted(qa.decide(q, hits).candidates, key=lambda c: c.hit_rank)  # 广东's first, 沈阳's a close second
+    assert "20万元" not in qa.compose(q, hits, ranked).text
+    off = ExtractiveAnswerer(AnswerSettings(place_check=False), qa.doc_freq)
+    assert "20万元" in off.compose(q, hits, ranked).text

@@ -66,22 +66,3 @@ def test_one_document_of_another_place():
     # The document's own place is the asked one, though only its issuer names it.
     article = ("坚持以党建引领生态", "报刊文章 · 中共株洲市直属机关工作委员会", "")
     assert not of_another_place(question_places("株洲市区优良天数是多少天？"), *article, "市区优良天数达到124天。")
-
-
-def test_another_place_s_sentence_does_not_join_an_answer_about_the_asked_place():
-    from kb.answer.extractive import ExtractiveAnswerer
-    from kb.settings import AnswerSettings
-    from tests.unit.test_extractive import PASSAGES, answerer, hit
-
-    guangdong = "围绕安全保障，《措施》要求，向全省一线医务工作者捐赠新冠肺炎综合保险保障。"
-    shenyang = "为一线医务人员每人办理1份保额为20万元的新冠肺炎综合保险。"
-    q = "广东给一线医务人员捐赠的新冠肺炎综合保险，每人保额是多少？"
-    hits = [
-        hit(guangdong, 0.9, title="广东发文要求做好一线医务人员保障工作"),
-        hit(shenyang, 0.85, title="沈阳市人民政府办公室关于印发保障一线医务人员若干措施的通知", n=1, doc="e"),
-    ]
-    qa = answerer([guangdong, shenyang, *PASSAGES])
-    ranked = sorted(qa.decide(q, hits).candidates, key=lambda c: c.hit_rank)  # 广东's first, 沈阳's a close second
-    assert "20万元" not in qa.compose(q, hits, ranked).text
-    off = ExtractiveAnswerer(AnswerSettings(place_check=False), qa.doc_freq)
-    assert "20万元" in off.compose(q, hits, ranked).text
