@@ -27,6 +27,7 @@ from kb.answer.features import (
     asked_shorthand,
     bigram_share,
     change_off_subject,
+    contact_qualifiers,
     context,
     counted_noun,
     coverage,
@@ -63,6 +64,7 @@ __all__ = ["REFUSAL_TEXT", "ExtractiveAnswerer", "Candidate", "Decision", "quest
 
 REFUSAL_TEXT = "知识库中没有找到能回答这个问题的内容。"
 _CLAUSE_END = re.compile(r"[。！？!?]")
+_SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
 # Where a long sentence may be cut: after a clause, or at a space, which in flattened notices stands for a line break
 # (…热线：12366 （二）系统服务电话 …: items run on with no punctuation at all).
 _CLAUSE = re.compile(r"[，,；;：:]|\s+(?=\S)")
@@ -211,17 +213,22 @@ class ExtractiveAnswerer:
         """For a question asking a contact detail (举报电话是多少), the likeliest sentences giving one in its form
         first. A notice names its hotline in the sentence that matches the question best (开通热线电话，受理…) and
         gives the numbers in a list after it; ranked second, the list was never read, and the model, deciding on the
-        sentence without a number, refused. Only the best sentence's document counts: another's number is another
-        body's."""
+        sentence without a number, refused. Only the best sentence's document counts, another's number being another
+        body's, and only a sentence naming the kind asked (预约 of 预约电话, 举报 of 举报电话): the same notice's
+        办税服务厅热线 is not its 预约电话."""
         contact = asked_contact(question) if self.cfg.contact_check else None
         if contact is None or not ranked:
             return ranked
         doc = hits[ranked[0].hit_rank].chunk.doc_id
-        giving = [
-            c
-            for c in ranked[: self.cfg.contact_candidates]
-            if hits[c.hit_rank].chunk.doc_id == doc and contact[1].search(c.text)
-        ]
+        which = contact_qualifiers(question)
+
+        def gives(c: Candidate) -> bool:
+            chunk = hits[c.hit_rank].chunk
+            # Its sentence so far counts: a list of numbers runs on after the name (咨询电话：古老师：…；杜老师：…).
+            said = _SENTENCE_BREAK.split(chunk.text[: c.start])[-1] + c.text
+            return chunk.doc_id == doc and bool(contact[1].search(c.text)) and all(holds(w, said) for w in which)
+
+        giving = [c for c in ranked[: self.cfg.contact_candidates] if gives(c)]
         return giving + [c for c in ranked if c not in giving] if giving else ranked
 
     # -- answering ---------------------------------------------------------------------

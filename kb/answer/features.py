@@ -116,6 +116,22 @@ def asked_contact(question: str) -> tuple[str, re.Pattern[str]] | None:
     return next(((name, shape) for name, asks, shape in REQUIRED_SHAPES if asks.search(question)), None)
 
 
+_CONTACT_WORD = re.compile(r"电话|热线|号码|邮箱|网址|地址|传真|专线")
+
+
+def contact_qualifiers(question: str) -> list[str]:
+    """The words a question puts right before the contact it names (预约 of 预约电话, 举报 of 举报热线): which of a
+    notice's numbers it asks for."""
+    out = []
+    for m in _CONTACT_WORD.finditer(question):
+        before = question[: m.start()]
+        last = (tokenize(before) or [""])[-1]
+        # Right before it: 办税服务厅的热线 puts 的 between, and 热线电话's 热线 is the contact itself.
+        if len(last) >= 2 and before.endswith(last) and not _CONTACT_WORD.search(last):
+            out.append(last)
+    return list(dict.fromkeys(out))
+
+
 _SENT_END = re.compile(r"[。！？!?；;：:…”’」』）)]$")
 
 # What counts or points at one of a kind (一家, 两个, 该, 某): no name.
