@@ -190,6 +190,16 @@ def test_asked_a_contact_detail_the_sentence_giving_one_is_decided_on_first():
     assert "0731-28682120" in d.candidates[0].text
     off = ExtractiveAnswerer(AnswerSettings(contact_check=False), qa.doc_freq)
     assert "0731" not in off.decide(q, [hit(text, 0.9, title="受理疫情防控工作问题线索")]).candidates[0].text
+    # Only a sentence naming the kind asked: the same notice's 办税服务厅热线 is not its 预约电话.
+    from kb.answer.features import contact_qualifiers
+
+    assert contact_qualifiers("涉税预约电话号码是多少？") == ["预约"]
+    assert contact_qualifiers("办税服务厅的热线电话是多少？") == []
+    named = "税务局公布疫情防控期间涉税预约及咨询电话，发布纳税申报期限延长通知。"
+    other = "纳税人遇到电子税务局操作问题，可拨打办税服务厅热线：028-84932210。"
+    q = "税务局疫情期间涉税预约电话号码是多少？"
+    d = answerer([named + other, *PASSAGES]).decide(q, [hit(named + other, 0.9, title="税务局优化纳税服务")])
+    assert d.candidates[0].text == named
 
 
 def test_a_long_flattened_line_is_cut_at_its_spaces_to_keep_the_asked_number_with_its_label():
