@@ -113,6 +113,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general13_ncp_check": (_DATA / "check_general13_ncp.jsonl", "ncp"),
     "general13_crud_check": (_DATA / "check_general13_crud.jsonl", "crud_rag"),
     "general13_dev_check": (_DATA / "check_general13_dev.jsonl", "dev"),
+    "general14_ncp_check": (_DATA / "check_general14_ncp.jsonl", "ncp"),
+    "general14_crud_check": (_DATA / "check_general14_crud.jsonl", "crud_rag"),
+    "general14_dev_check": (_DATA / "check_general14_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
