@@ -290,6 +290,12 @@ class AnswerSettings(_Section):
         description="A further sentence joins the answer when the ranker's probability for it is at least this "
         "share of the best sentence's.",
     )
+    lede_second_ratio: float = Field(
+        0.5,
+        description="`second_sentence_ratio` when the best sentence opens its document (a news lede, a notice's "
+        "preamble): it restates the topic the question names and wins on those words; what is asked is often the "
+        "next-ranked sentence.",
+    )
     model_file: Path | None = Field(
         None,
         description="Answer model (sentence ranker, answerability, refusal threshold) as JSON; empty means the one "

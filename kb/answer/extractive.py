@@ -256,16 +256,20 @@ class ExtractiveAnswerer:
         law = missing_law(question, self._documents(hits)) if self.cfg.law_check else None
         if law is not None:
             return _refused(question, hits, f"最相关的段落出自其他文件，知识库中没有所问的{law}。")
-        answer = self.compose(question, hits, d.candidates, d.question)
+        # The checks read the answer without the seconds a lede lets join (see `compose`): a sentence let in only
+        # because the best one restates the topic does not make the answer hold what a check looks for.
+        ranked = d.candidates
+        answer = self.compose(question, hits, ranked, d.question, widen=False)
         # A question asking who holds a post, whether something holds, or what sanction follows a breach, answered by
         # sentences that do not say it: the likeliest of the first few that does answers it, or none does.
         for said, tells, limit, reason in self._looked_for(question):
             if tells(said(answer)):
                 continue
-            found = self._compose_from(question, hits, d, tells, limit)
-            if found is None:
+            chosen = [c for c in d.candidates[:limit] if tells(c.text)]
+            if not chosen:
                 return _refused(question, hits, reason)
-            answer = found
+            ranked = chosen
+            answer = self.compose(question, hits, ranked, d.question, widen=False)
         quoted = without_datelines(without_markers(answer.text))
         # A question asking for a detail the best sentence puts off (恢复时间另行通知, 名单见附件): the
         # sentence itself says the knowledge base does not hold it, the plainest reason to give (so it goes first).
@@ -326,7 +330,12 @@ class ExtractiveAnswerer:
         if self.cfg.list_check and lists_too_few(quoted, question):
             reason = f"最相关的段落没有逐一列出所问的{asked_count(question)}项。"
             return _refused(question, hits, reason)
-        return answer
+        first = _statements(ranked)[0]
+        return (
+            self.compose(question, hits, ranked, d.question)
+            if _opens_document(hits[first.hit_rank].chunk, first)
+            else answer
+        )
 
     def _looked_for(self, question: str) -> Iterator[tuple[Callable[[Answer], str], Callable[[str], bool], int, str]]:
         """The checks that look for a likelier sentence before they refuse, in order, for those the question asks:
@@ -360,20 +369,16 @@ class ExtractiveAnswerer:
                 "最相关的段落没有给出所问的处罚或处理。",
             )
 
-    def _compose_from(
-        self, question: str, hits: list[Hit], d: Decision, holds: Callable[[str], bool], limit: int
-    ) -> Answer | None:
-        """The answer composed from those of the first `limit` ranked candidates whose text `holds` (the likeliest
-        first), or None when none does: what the checks of `_looked_for` fall back on."""
-        chosen = [c for c in d.candidates[:limit] if holds(c.text)]
-        return self.compose(question, hits, chosen, d.question) if chosen else None
+    def compose(
+        self, question: str, hits: list[Hit], ranked: list[Candidate], q: Question | None = None, widen: bool = True
+    ) -> Answer:
+        """The answer text from the ranked candidates: the best, what it needs to be whole, then close seconds.
 
-    def compose(self, question: str, hits: list[Hit], ranked: list[Candidate], q: Question | None = None) -> Answer:
-        """The answer text from the ranked candidates: the best, what it needs to be whole, then close seconds."""
+        `widen`: a best sentence opening its document (a news lede, a notice's preamble) lets in seconds down to
+        `lede_second_ratio`: it restates the topic the question names and wins on those words, and what is asked is
+        often the next-ranked sentence."""
         q = q or analyse(question, self.doc_freq)
-        # A title or heading is not a sentence of an answer, however well its words match the question; nor is a
-        # question the document asks (a Q&A notice's own question, a rhetorical lead-in): it states nothing.
-        ranked = [c for c in ranked if not (is_heading(c.text) or _asks(c.text))] or ranked
+        ranked = _statements(ranked)
         ranked = [self._trim(q, c) for c in ranked[:1]] + ranked[1:]
         best = ranked[0]
         hits, follow = self._continuation(hits, best)
@@ -384,6 +389,10 @@ class ExtractiveAnswerer:
         read_on = list(chosen)  # the best and what it reads on into, in its passage's order
         also: dict[tuple[int, int], list[Candidate]] = {}  # a chosen unit's twins in other passages, by its place
         p_best = _sigmoid(best.logit)
+        lede = widen and _opens_document(hits[best.hit_rank].chunk, best)
+        # What the lede does not say of the question: a sentence let in below the usual ratio must say some of it.
+        unsaid = [t for t in q.terms if len(t) >= 2 and not holds(t, best.text)] if lede else []
+        widened = 0
         # A close second joins whenever it fits in max_chars: stopping once the answer reached 0.6 of it turned away
         # the seconds that held the evidence after a long first sentence, and kept no wrong one out (docs/evaluation.md).
         elsewhere = self._of_another_place(question, hits, best)
@@ -391,7 +400,10 @@ class ExtractiveAnswerer:
             if len(chosen) >= self.cfg.max_sentences:
                 break
             if _sigmoid(u.logit) < self.cfg.second_sentence_ratio * p_best:
-                continue
+                below = _sigmoid(u.logit) < self.cfg.lede_second_ratio * p_best
+                if below or widened or not any(holds(t, u.text) for t in unsaid):
+                    continue
+                widened += 1
             # Another place's sentence does not join an answer about the asked place: 沈阳's 每人保额20万元 is not
             # 广东's, and joined to 广东's sentence naming the insurance, it answered the figure 广东's leaves out. (The
             # best sentence itself is the place check's to judge, kb/service.py: dropped here, a national
@@ -549,6 +561,21 @@ class ExtractiveAnswerer:
             elif kt.kind != "number" and not any(holds_key(kt, h.chunk) for h in top):
                 return kt
         return None
+
+
+def _statements(ranked: list[Candidate]) -> list[Candidate]:
+    """The candidates an answer may say. A title or heading is not a sentence of an answer, however well its words
+    match the question; nor is a question the document asks (a Q&A notice's own question, a rhetorical lead-in): it
+    states nothing. All of them when nothing else is left."""
+    return [c for c in ranked if not (is_heading(c.text) or _asks(c.text))] or ranked
+
+
+def _opens_document(chunk: Chunk, u: Candidate) -> bool:
+    """Whether `u` is its document's first sentence (after a headline or dateline, which end no sentence)."""
+    return chunk.ordinal == 0 and not _SENTENCE_END_BEFORE.search(chunk.text[: u.start])
+
+
+_SENTENCE_END_BEFORE = re.compile(r"[。！？!?；;]")
 
 
 def _after_dateline(u: Candidate) -> Candidate:

@@ -8,8 +8,9 @@ sentence's embedding score is its passage's (the shipped model is used as is).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from kb.answer.extractive import REFUSAL_TEXT, ExtractiveAnswerer, units
+from kb.answer.extractive import REFUSAL_TEXT, Candidate, ExtractiveAnswerer, units
 from kb.answer.features import answer_type
 from kb.settings import AnswerSettings
 from kb.types import Answer, Chunk, Hit
@@ -867,3 +868,29 @@ def test_another_place_s_sentence_does_not_join_an_answer_about_the_asked_place(
     assert "20万元" not in qa.compose(q, hits, ranked).text
     off = ExtractiveAnswerer(AnswerSettings(place_check=False), qa.doc_freq)
     assert "20万元" in off.compose(q, hits, ranked).text
+
+
+def test_a_lede_lets_in_one_further_sentence_that_says_what_it_does_not():
+    # A news lede restates the topic the question names and wins on those words; the asked thing (景区门票) is in a
+    # sentence ranked below the usual close-second ratio.
+    lede = "据中国政府网31日消息，国务院办公厅转发国家发展改革委关于恢复和扩大消费措施的通知。"
+    tickets = "鼓励各地制定实施景区门票减免、淡季免费开放等政策。"
+    topic = "打造沉浸式演艺新空间，建设新型文旅消费集聚区。"  # ranked above it, but says only what the lede says
+    text = lede + "其中提出，丰富文旅消费。" + topic + tickets  # no candidate between: nothing reads on from the lede
+    q = "国务院办公厅转发的恢复和扩大消费措施中，对景区门票提出了哪些鼓励做法？"
+    qa = answerer([text, *PASSAGES])
+
+    def ranked(*logits: float) -> list[Candidate]:
+        return [
+            Candidate(0, text.index(s), text.index(s) + len(s), s, {}, logit)
+            for s, logit in zip([lede, topic, tickets], logits)
+        ]
+
+    cands = ranked(0.44, -0.3, -0.35)  # p(tickets) / p(lede) = 0.68: under 0.75, over 0.5
+    opening = [hit(text, 0.9, title="crud_d049")]
+    assert tickets in qa.compose(q, opening, cands).text
+    assert topic not in qa.compose(q, opening, cands).text
+    assert tickets not in qa.compose(q, opening, cands, widen=False).text  # what the checks read
+    later = [Hit(chunk=replace(opening[0].chunk, ordinal=3), dense=0.9, lexical=1.0, score=0.9)]
+    assert tickets not in qa.compose(q, later, cands).text  # not the document's opening: the usual ratio
+    assert tickets not in qa.compose(q, opening, ranked(0.44, -0.3, -1.2)).text  # under half the lede's
