@@ -619,12 +619,30 @@ def asked_event(question: str) -> list[str]:
     if m is None:
         return []
 
-    def verbs(text: str) -> list[str]:
-        return [w for w, tag in pos_tags(text) if len(w) >= 2 and tag in ("v", "vn") and w not in _NOT_THE_EVENT]
+    def verbs(text: str, named: bool = False) -> list[str]:
+        tags = pos_tags(text)
+        return [
+            w
+            for i, (w, tag) in enumerate(tags)
+            if len(w) >= 2
+            and tag in ("v", "vn")
+            and w not in _NOT_THE_EVENT
+            and not (named and i + 1 < len(tags) and _names_a_body(*tags[i + 1]))
+        ]
 
     # The verb after the ask names the event (什么时候开始施行); with none there, the one before it does (开学的日期是
-    # 哪天), not the verbs naming what the event is of (修订的管理办法什么时候施行).
-    return list(dict.fromkeys(verbs(m.string[m.end() :]) or verbs(m.string[: m.start()])))
+    # 哪天), not the verbs naming what the event is of (修订的管理办法什么时候施行), nor a verb in a body's name
+    # (疫情防控指挥部的禁令从哪天开始: 防控 names the 指挥部).
+    return list(dict.fromkeys(verbs(m.string[m.end() :]) or verbs(m.string[: m.start()], named=True)))
+
+
+_BODY = re.compile(r"(?:部|委|局|厅|办|组|中心|机构|办公室|委员会)$")
+
+
+def _names_a_body(word: str, tag: str) -> bool:
+    """Whether a word after a verb makes the verb part of a body's name (防控 of 防控指挥部). Not of an event's
+    (坍塌 of 坍塌事故 is the event asked), nor of a date (复工日期)."""
+    return tag == "nt" or (tag.startswith("n") and _BODY.search(word) is not None)
 
 
 # A rule's taking effect is written with any of these: 从什么时候开始执行 is answered by 自3月1日起施行.

@@ -12,6 +12,9 @@ def test_the_event_is_the_verb_after_the_when_or_else_before_it():
     # Not the verbs naming what the event is of, nor those saying how the date is asked (开始, 截止).
     assert asked_event("发改委修订的电力需求侧管理办法从什么时候开始施行？") == ["施行"]
     assert asked_event("绍兴市中小学正式返校的具体日期是哪天？") == ["返校"]
+    # Nor a verb in a body's name (防控 of 疫情防控指挥部); a verb naming the event asked stays (坍塌 of 坍塌事故).
+    assert asked_event("广西疫情防控指挥部第1号令规定的野生动物交易禁令从哪天开始，持续到什么时候？") == []
+    assert asked_event("齐齐哈尔第三十四中学体育馆坍塌事故发生在哪一天？") == ["坍塌", "发生"]
     # No date asked, or no event named: nothing to judge.
     assert asked_event("亚运会在哪个城市开幕？") == []
     assert asked_event("这是从哪天开始的？") == []
