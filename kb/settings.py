@@ -292,10 +292,16 @@ class AnswerSettings(_Section):
     )
     lede_second_ratio: float = Field(
         0.5,
-        description="`second_sentence_ratio` when the best sentence opens its document (a news lede, a notice's "
-        "preamble): it restates the topic the question names and wins on those words; what is asked is often the "
-        "next-ranked sentence.",
+        description="When the best sentence opens its document (a news lede, a notice's preamble), one more sentence "
+        "saying question words it lacks joins down to this share of its probability: the lede restates the topic "
+        "the question names and wins on those words; what is asked is often in the next-ranked sentence.",
     )
+    lede_focus_share: float = Field(
+        0.5,
+        description="Or, in the lede's document, ranked lower still if it says at least this share (by weight) of the "
+        "question words the lede lacks (the sentence saying most of them is taken).",
+    )
+    lede_candidates: int = Field(8, description="How far down the ranking the sentence after a lede is looked for.")
     model_file: Path | None = Field(
         None,
         description="Answer model (sentence ranker, answerability, refusal threshold) as JSON; empty means the one "

@@ -374,9 +374,7 @@ class ExtractiveAnswerer:
     ) -> Answer:
         """The answer text from the ranked candidates: the best, what it needs to be whole, then close seconds.
 
-        `widen`: a best sentence opening its document (a news lede, a notice's preamble) lets in seconds down to
-        `lede_second_ratio`: it restates the topic the question names and wins on those words, and what is asked is
-        often the next-ranked sentence."""
+        `widen`: a best sentence opening its document lets in one more sentence (`_after_lede`)."""
         q = q or analyse(question, self.doc_freq)
         ranked = _statements(ranked)
         ranked = [self._trim(q, c) for c in ranked[:1]] + ranked[1:]
@@ -389,21 +387,15 @@ class ExtractiveAnswerer:
         read_on = list(chosen)  # the best and what it reads on into, in its passage's order
         also: dict[tuple[int, int], list[Candidate]] = {}  # a chosen unit's twins in other passages, by its place
         p_best = _sigmoid(best.logit)
-        lede = widen and _opens_document(hits[best.hit_rank].chunk, best)
-        # What the lede does not say of the question: a sentence let in below the usual ratio must say some of it.
-        unsaid = [t for t in q.terms if len(t) >= 2 and not holds(t, best.text)] if lede else []
-        widened = 0
+        extra = self._after_lede(q, hits, ranked) if widen else None
         # A close second joins whenever it fits in max_chars: stopping once the answer reached 0.6 of it turned away
         # the seconds that held the evidence after a long first sentence, and kept no wrong one out (docs/evaluation.md).
         elsewhere = self._of_another_place(question, hits, best)
         for u in ranked[1:]:
             if len(chosen) >= self.cfg.max_sentences:
                 break
-            if _sigmoid(u.logit) < self.cfg.second_sentence_ratio * p_best:
-                below = _sigmoid(u.logit) < self.cfg.lede_second_ratio * p_best
-                if below or widened or not any(holds(t, u.text) for t in unsaid):
-                    continue
-                widened += 1
+            if _sigmoid(u.logit) < self.cfg.second_sentence_ratio * p_best and u is not extra:
+                continue
             # Another place's sentence does not join an answer about the asked place: 沈阳's 每人保额20万元 is not
             # 广东's, and joined to 广东's sentence naming the insurance, it answered the figure 广东's leaves out. (The
             # best sentence itself is the place check's to judge, kb/service.py: dropped here, a national
@@ -461,6 +453,32 @@ class ExtractiveAnswerer:
             markers = dict.fromkeys([cite(u), *(cite(t) for t in twins)])
             parts.append(u.text + "".join(f"[{m}]" for m in markers))
         return Answer(question=question, text="".join(parts), refused=False, citations=citations)
+
+    def _after_lede(self, q: Question, hits: list[Hit], ranked: list[Candidate]) -> Candidate | None:
+        """The sentence an answer whose best sentence opens its document (a news lede, a notice's preamble) takes
+        besides the close seconds, or None. The lede restates the topic the question names and wins on those words;
+        what is asked is in a sentence saying the question's other words. Of the first `lede_candidates`, those saying
+        some of them and either close enough (`lede_second_ratio`) or, in the lede's document, saying at least
+        `lede_focus_share` of them by weight: the one saying most."""
+        best = ranked[0]
+        own = hits[best.hit_rank].chunk
+        if not _opens_document(own, best):
+            return None
+        unsaid = {t: q.idf.get(t, 0.0) for t in q.terms if len(t) >= 2 and not holds(t, best.text)}
+        total = sum(unsaid.values())
+        p_best = _sigmoid(best.logit)
+
+        def says(u: Candidate) -> float:
+            return sum(w for t, w in unsaid.items() if holds(t, u.text))
+
+        def near(u: Candidate) -> bool:
+            return _sigmoid(u.logit) >= self.cfg.lede_second_ratio * p_best
+
+        def focused(u: Candidate) -> bool:
+            return hits[u.hit_rank].chunk.doc_id == own.doc_id and says(u) >= self.cfg.lede_focus_share * total
+
+        fit = [u for u in ranked[1 : self.cfg.lede_candidates] if says(u) > 0 and (near(u) or focused(u))]
+        return max(fit, key=says, default=None)
 
     def _of_another_place(self, question: str, hits: list[Hit], best: Candidate) -> Callable[[Candidate], bool]:
         """Whether a candidate comes from a document other than the best one's, of another place than the question

@@ -876,21 +876,27 @@ def test_a_lede_lets_in_one_further_sentence_that_says_what_it_does_not():
     lede = "据中国政府网31日消息，国务院办公厅转发国家发展改革委关于恢复和扩大消费措施的通知。"
     tickets = "鼓励各地制定实施景区门票减免、淡季免费开放等政策。"
     topic = "打造沉浸式演艺新空间，建设新型文旅消费集聚区。"  # ranked above it, but says only what the lede says
-    text = lede + "其中提出，丰富文旅消费。" + topic + tickets  # no candidate between: nothing reads on from the lede
+    scenic = "健全旅游基础设施，强化智慧景区建设。"  # says one of the words the lede lacks
+    text = lede + "其中提出，丰富文旅消费。" + topic + tickets + scenic  # nothing reads on from the lede
     q = "国务院办公厅转发的恢复和扩大消费措施中，对景区门票提出了哪些鼓励做法？"
     qa = answerer([text, *PASSAGES])
 
-    def ranked(*logits: float) -> list[Candidate]:
+    def ranked(*logits: float, third: str = tickets) -> list[Candidate]:
         return [
             Candidate(0, text.index(s), text.index(s) + len(s), s, {}, logit)
-            for s, logit in zip([lede, topic, tickets], logits)
+            for s, logit in zip([lede, topic, third], logits)
         ]
 
-    cands = ranked(0.44, -0.3, -0.35)  # p(tickets) / p(lede) = 0.68: under 0.75, over 0.5
-    opening = [hit(text, 0.9, title="crud_d049")]
-    assert tickets in qa.compose(q, opening, cands).text
-    assert topic not in qa.compose(q, opening, cands).text
-    assert tickets not in qa.compose(q, opening, cands, widen=False).text  # what the checks read
-    later = [Hit(chunk=replace(opening[0].chunk, ordinal=3), dense=0.9, lexical=1.0, score=0.9)]
-    assert tickets not in qa.compose(q, later, cands).text  # not the document's opening: the usual ratio
-    assert tickets not in qa.compose(q, opening, ranked(0.44, -0.3, -1.2)).text  # under half the lede's
+    def said(cands: list[Candidate], hits: list[Hit] | None = None, widen: bool = True) -> str:
+        return qa.compose(q, hits or [hit(text, 0.9, title="crud_d049")], cands, widen=widen).text
+
+    near = ranked(0.44, -0.3, -0.35)  # p(third) / p(lede) = 0.68: under the usual 0.75, over 0.5
+    assert tickets in said(near) and topic not in said(near)
+    assert scenic in said(ranked(0.44, -0.3, -0.35, third=scenic))
+    assert tickets not in said(near, widen=False)  # what the checks read
+    # Ranked lower still, a sentence of the lede's document saying most of what it lacks; not one saying a little.
+    assert tickets in said(ranked(0.44, -0.3, -2.5))
+    assert scenic not in said(ranked(0.44, -0.3, -2.5, third=scenic))
+    # Not the document's opening sentence: the usual ratio.
+    later = Hit(chunk=replace(hit(text, 0.9).chunk, ordinal=3), dense=0.9, lexical=1.0, score=0.9)
+    assert tickets not in said(near, [later])
