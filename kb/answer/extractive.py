@@ -256,8 +256,9 @@ class ExtractiveAnswerer:
         law = missing_law(question, self._documents(hits)) if self.cfg.law_check else None
         if law is not None:
             return _refused(question, hits, f"最相关的段落出自其他文件，知识库中没有所问的{law}。")
-        # The checks read the answer without the seconds a lede lets join (see `compose`): a sentence let in only
-        # because the best one restates the topic does not make the answer hold what a check looks for.
+        # The checks read the answer without the sentence a lede lets in (`_after_lede`): a sentence let in only
+        # because the best one restates the topic does not make the answer hold what a check looks for. The answer
+        # given is composed again with it only when the best sentence opens its document.
         ranked = d.candidates
         answer = self.compose(question, hits, ranked, d.question, widen=False)
         # A question asking who holds a post, whether something holds, or what sanction follows a breach, answered by
