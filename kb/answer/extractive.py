@@ -65,6 +65,8 @@ __all__ = ["REFUSAL_TEXT", "ExtractiveAnswerer", "Candidate", "Decision", "quest
 REFUSAL_TEXT = "知识库中没有找到能回答这个问题的内容。"
 _CLAUSE_END = re.compile(r"[。！？!?]")
 _SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
+# Before a document's first sentence (`_opens_document`): a headline or dateline ends with none of these.
+_SENTENCE_END_BEFORE = re.compile(r"[。！？!?；;]")
 # Where a long sentence may be cut: after a clause, or at a space, which in flattened notices stands for a line break
 # (…热线：12366 （二）系统服务电话 …: items run on with no punctuation at all).
 _CLAUSE = re.compile(r"[，,；;：:]|\s+(?=\S)")
@@ -592,9 +594,6 @@ def _statements(ranked: list[Candidate]) -> list[Candidate]:
 def _opens_document(chunk: Chunk, u: Candidate) -> bool:
     """Whether `u` is its document's first sentence (after a headline or dateline, which end no sentence)."""
     return chunk.ordinal == 0 and not _SENTENCE_END_BEFORE.search(chunk.text[: u.start])
-
-
-_SENTENCE_END_BEFORE = re.compile(r"[。！？!?；;]")
 
 
 def _after_dateline(u: Candidate) -> Candidate:
