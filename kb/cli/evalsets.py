@@ -116,6 +116,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general14_ncp_check": (_DATA / "check_general14_ncp.jsonl", "ncp"),
     "general14_crud_check": (_DATA / "check_general14_crud.jsonl", "crud_rag"),
     "general14_dev_check": (_DATA / "check_general14_dev.jsonl", "dev"),
+    "general15_ncp_check": (_DATA / "check_general15_ncp.jsonl", "ncp"),
+    "general15_crud_check": (_DATA / "check_general15_crud.jsonl", "crud_rag"),
+    "general15_dev_check": (_DATA / "check_general15_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
