@@ -44,7 +44,7 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("people", re.compile(r"几名|几个人|多少人|几人"), re.compile(rf"{_N}+(?:名|人)")),
     (
         "date",
-        re.compile(r"哪一年|何时|什么时候|哪年|哪天|几月|日期|时间"),
+        re.compile(r"哪一年|何时|什么时候|哪年|哪一?天|哪一?日|哪一?个月|几月|日期|时间"),
         re.compile(
             r"(?:19|20)\d\d年|[〇一二三四五六七八九]{4}年|\d+月\d+日|[一二三四五六七八九十]+月[一二三四五六七八九十]+日"
         ),

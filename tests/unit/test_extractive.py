@@ -70,6 +70,14 @@ def test_answer_type_of_a_why_question_is_a_purpose_or_a_cause():
     assert not shape.search("宁夏将合理安排师生错峰返宁。")
 
 
+def test_answer_type_of_which_day_is_a_date():
+    # 哪一天 as much as 哪天: without it the law's 本法自2020年7月1日起施行 ranked below sentences saying no date.
+    for question in ("政务处分法是从哪一天开始施行的？", "优惠截止到哪一日？", "是哪个月发布的？"):
+        kind, shape = answer_type(question)
+        assert kind == "date" and shape.search("本法自2020年7月1日起施行。")
+        assert not shape.search("政务处分决定自作出之日起生效。")
+
+
 def test_refuses_when_a_year_no_passage_or_document_date_holds():
     report = "过去一年，国内生产总值增长5%，经济总量突破130万亿元。"
     hits = [hit(report, 0.9, title="政府工作报告", date="2025年")]
