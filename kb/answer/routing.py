@@ -33,6 +33,9 @@ _NATIONAL = re.compile(r"(?:国务院|全国|中国|我国|国家|中央)$")
 _CN = "〇一二三四五六七八九"
 # Names that stand for a series with one document a year: the year decides which, or that none is here.
 _DATED_NAMES = frozenset({"政府工作报告"})
+# What a law's or regulation's title ends with, and the shortest everyday name cut from it (_law_short_names).
+_LAW_END = re.compile(r"(?:法|条例)$")
+_LAW_SHORT_MIN = 5
 _REPORT_OF_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?度?[\u4e00-\u9fff]{0,8}?政府工作报告")
 _STRIP = re.compile(r"[《》〈〉“”\"'（）()\s·]")
 _BODY_END = re.compile(r"(?:部|局|厅|委|委员会|政府|办公厅|办公室|中心|指挥部|领导小组|银行|医院|协会|商会|集团|公司)$")
@@ -87,6 +90,7 @@ def names_for(
     short = t.removeprefix("中华人民共和国")
     if short != t and len(short) >= 2:
         names.add(short)
+    names |= _law_short_names(short)
     h = _fold(head)
     m = _CONGRESS.search(t) or _CONGRESS.search(h) or _SHORT_CONGRESS.search(t)
     if m and ("报告" in t or "报告" in h):
@@ -105,6 +109,23 @@ def names_for(
             if year:
                 names |= {f"{year}年{issuer.group(1)}政府工作报告", f"{issuer.group(1)}{year}年政府工作报告"}
     return {n for n in names if len(n) >= 2}
+
+
+def _law_short_names(title: str) -> set[str]:
+    """A law's or regulation's name without the nouns that open it, naming whom it governs: 政务处分法 for
+    公职人员政务处分法, 纪律处分条例 for 中国共产党纪律处分条例, as officials and the press write them. Kept to
+    five characters and two words or more: 处分条例 or 处分法 alone would name several laws."""
+    if not _LAW_END.search(title):
+        return set()
+    words = pos_tags(title)
+    out: set[str] = set()
+    for i in range(1, len(words) - 1):
+        if words[i - 1][1] not in ("n", "nt"):
+            break  # only leading nouns are dropped: 监察法实施条例 keeps its 监察法
+        rest = "".join(w for w, _ in words[i:])
+        if len(rest) >= _LAW_SHORT_MIN:
+            out.add(rest)
+    return out
 
 
 class Router:

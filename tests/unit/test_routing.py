@@ -36,6 +36,23 @@ def test_names_drop_the_state_prefix_and_shorten_congress_reports():
     assert "北京市政府工作报告" in names_for("北京市人民政府工作报告", date="2024年")
 
 
+def test_a_law_is_also_named_without_the_nouns_that_open_it():
+    # As officials write them: 政务处分法, 纪律处分条例.
+    assert "政务处分法" in names_for("中华人民共和国公职人员政务处分法")
+    assert "纪律处分条例" in names_for("中国共产党纪律处分条例")
+    # Not to a name several laws share (处分法, 处分条例), nor past a word that is not a noun or past a place: the
+    # 监察法 of 监察法实施条例, the city of 北京市物业管理条例 stay.
+    assert not {"处分法", "处分条例"} & (
+        names_for("中华人民共和国公职人员政务处分法") | names_for("行政机关公务员处分条例")
+    )
+    assert names_for("中华人民共和国监察法实施条例") == {"中华人民共和国监察法实施条例", "监察法实施条例"}
+    assert names_for("北京市物业管理条例") == {"北京市物业管理条例"}
+    # Only laws and regulations: a notice's title is not cut.
+    assert names_for("关于进一步做好企业复工复产工作的通知") == {"关于进一步做好企业复工复产工作的通知"}
+    r = Router([*DOCS, ("zw", "中华人民共和国公职人员政务处分法", "", "", "2020年", "zhengwu_chufenfa_2020.md", "")])
+    assert r.route("政务处分法是从哪一天开始施行的？") == ["zw"]
+
+
 def test_a_question_naming_a_document_is_routed_to_it():
     r = Router(DOCS)
     assert r.route("二十大报告提出的中心任务是什么？") == ["d20"]
