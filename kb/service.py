@@ -243,7 +243,10 @@ class KnowledgeBase:
         key = tuple((d.doc_id, d.updated_at) for d in docs)
         if self._router is None or self._router[0] != key:
             heads = {d.doc_id: self._head(d.doc_id) for d in docs}
-            router = Router((*_meta(d), heads[d.doc_id]) for d in docs)
+            from kb.store.authority import store_for
+
+            numbers = {i: s.meta.number for i, s in store_for(self.index).standings(docs).items() if s.meta.number}
+            router = Router(((*_meta(d), heads[d.doc_id]) for d in docs), numbers)
             self._router = (key, router, {d.doc_id: f"{d.title}\n{heads[d.doc_id]}" for d in docs})
         return self._router
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from kb.answer.terms import is_place
@@ -36,6 +36,13 @@ _DATED_NAMES = frozenset({"政府工作报告"})
 # What a law's or regulation's title ends with, and the shortest everyday name cut from it (_law_short_names).
 _LAW_END = re.compile(r"(?:法|条例)$")
 _LAW_SHORT_MIN = 5
+# A document number (文号): an issuer's code, the year in any brackets, a serial (财社〔2020〕2号, 川办发[2020]10号).
+_DOC_NUMBER = re.compile(
+    r"([\u4e00-\u9fff]{2,12})\s*[〔\[【（(［]\s*((?:19|20)\d\d)\s*[〕\]】）)］]\s*第?\s*(\d{1,4})\s*号"
+)
+_ISSUER_END = re.compile(r"(?:部|委|局|厅|署|院|办|省|市|区|县|州|政府)$")
+# Words that end what comes before a code, when a number is read out of running text (按照人社部发…, …的通知人社部发…).
+_BEFORE_CODE = re.compile(r".*(?:的|了|是|在|按|据|依|照|经|通知|意见|关于|文件|印发|转发|和|及|与|即)")
 _REPORT_OF_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?度?[\u4e00-\u9fff]{0,8}?政府工作报告")
 _STRIP = re.compile(r"[《》〈〉“”\"'（）()\s·]")
 _BODY_END = re.compile(r"(?:部|局|厅|委|委员会|政府|办公厅|办公室|中心|指挥部|领导小组|银行|医院|协会|商会|集团|公司)$")
@@ -128,12 +135,41 @@ def _law_short_names(title: str) -> set[str]:
     return out
 
 
+def document_numbers(text: str) -> list[tuple[str, str, str]]:
+    """The document numbers (文号) written in `text`, as (issuer code, year, serial): brackets and spaces do not
+    matter, words read before the code are cut (按照人社部发〔2020〕11号 → 人社部发)."""
+    out = []
+    for m in _DOC_NUMBER.finditer(text or ""):
+        code = _BEFORE_CODE.sub("", m.group(1))
+        if len(code) >= 2:
+            out.append((code, m.group(2), m.group(3).lstrip("0") or "0"))
+    return out
+
+
+def _same_number(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+    """Whether two document numbers are one: year and serial equal, and one code ends the other (a place or body
+    written before a code, 四川川办发 or 财政部财办, is still 川办发 or 财办), but a two-character code only after
+    one of those (办发 is not 川办发 or 浙办发)."""
+    if a[1:] != b[1:]:
+        return False
+    short, long_ = sorted((a[0], b[0]), key=len)
+    if short == long_ or not long_.endswith(short):
+        return short == long_
+    before = long_[: -len(short)]  # 财政部 of 财政部财办, 四川 of 四川川办发: who issued it, written before its code
+    return len(short) >= 3 or bool(_ISSUER_END.search(before)) or is_place(before)
+
+
 class Router:
     """Finds the documents a question names, by the names of `names_for`."""
 
-    def __init__(self, docs: Iterable[tuple[str, str, str, str, str, str, str]]) -> None:
-        """`docs`: (doc_id, title, author, affiliation, date, source, head) of each ready document."""
+    def __init__(
+        self, docs: Iterable[tuple[str, str, str, str, str, str, str]], numbers: Mapping[str, str] | None = None
+    ) -> None:
+        """`docs`: (doc_id, title, author, affiliation, date, source, head) of each ready document; `numbers`: each
+        document's own number (文号) by doc_id, as ingest read it from its head (kb/store/authority.py), where known."""
         self.named: list[Named] = []
+        # A number the document cites is not its own: only the one read from its head names it.
+        self.numbers = [(d, n[0]) for d, text in (numbers or {}).items() if (n := document_numbers(text))]
         for doc_id, title, author, affiliation, date, source, head in docs:
             year = _year_of(title, date, source)
             for n in names_for(title, author, affiliation, date, source, head):
@@ -164,10 +200,15 @@ class Router:
                 other_issuer = True  # 深圳市2024年政府工作报告 is not the State Council's 2024 report
                 continue
             hits.append(nd)
-        if not hits:
+        # A document number the question quotes (按财社〔2020〕2号文) names the document it is the number of.
+        asked = document_numbers(question)
+        numbered = [
+            d for d, n in self.numbers if (scope is None or d in scope) and any(_same_number(n, a) for a in asked)
+        ]
+        if not hits and not numbered:
             # The question names a document of an issuer no document here is from: none answers it.
             return [] if other_issuer else None
-        ids = list(dict.fromkeys(h.doc_id for h in hits))
+        ids = list(dict.fromkeys([*numbered, *(h.doc_id for h in hits)]))
         # A year in the question picks among siblings: a work report dated Y reviews Y−1. When the question
         # names a dated kind of document (政府工作报告) for a year none of them covers, the named document is
         # not in the knowledge base: no document (an empty list) answers it.

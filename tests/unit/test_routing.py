@@ -1,6 +1,6 @@
 """Document routing: the everyday names of documents, and which documents a question names."""
 
-from kb.answer.routing import Router, names_for
+from kb.answer.routing import Router, document_numbers, names_for
 
 # (doc_id, title, author, affiliation, date, source, opening text) as the corpus documents are ingested.
 DOCS = [
@@ -51,6 +51,28 @@ def test_a_law_is_also_named_without_the_nouns_that_open_it():
     assert names_for("关于进一步做好企业复工复产工作的通知") == {"关于进一步做好企业复工复产工作的通知"}
     r = Router([*DOCS, ("zw", "中华人民共和国公职人员政务处分法", "", "", "2020年", "zhengwu_chufenfa_2020.md", "")])
     assert r.route("政务处分法是从哪一天开始施行的？") == ["zw"]
+
+
+def test_document_numbers_are_read_in_any_brackets_without_the_words_before_them():
+    assert document_numbers("按财社〔2020〕2号文，直接接触待排查病例的医务人员") == [("财社", "2020", "2")]
+    assert document_numbers("按照人社部发[2020]11号文件") == [("人社部发", "2020", "11")]
+    assert document_numbers("关于…的通知（人社厅明电（2020）8号）") == [("人社厅明电", "2020", "8")]
+    assert document_numbers("税务总局还发布了[2020]6号") == []  # no code left: not a number read
+
+
+def test_a_question_quoting_a_documents_own_number_is_routed_to_it():
+    numbers = {"cs": "财社〔2020〕2号", "cb": "川办发〔2020〕10号", "cz": "财办〔2020〕7号"}
+    r = Router(DOCS, numbers)
+    assert r.route("按财社[2020]2号文，医务人员每人每天补助多少？") == ["cs"]
+    # A place or body written before the code is who issued it.
+    assert r.route("四川川办发〔2020〕10号文件规定企业最长可以延期缴纳多久？") == ["cb"]
+    assert r.route("财政部财办〔2020〕7号文对转移支付资金有什么要求？") == ["cz"]
+    # Another serial, another year or another issuer's code is another document: not routed.
+    assert r.route("财社〔2020〕3号规定了什么？") is None
+    assert r.route("浙办发〔2020〕10号规定了什么？") is None
+    assert r.route("办发〔2020〕10号规定了什么？") is None
+    # Only among the documents searched.
+    assert r.route("按财社〔2020〕2号文，补助多少？", among=["cb", "xf"]) is None
 
 
 def test_a_question_naming_a_document_is_routed_to_it():
