@@ -235,17 +235,17 @@ class KnowledgeBase:
         return self._documents_read()[1].unnamed(question, scope, titles, self.index.doc_text)
 
     def _documents_read(self) -> tuple[tuple, Router, dict[str, str]]:
-        """The router and the documents' openings, rebuilt when a document changed: one read of every opening
-        serves both."""
+        """The router and the documents' openings, rebuilt when a document changed or an admin corrected a
+        document's number (kb/store/authority.py): one read of every opening serves both."""
         from kb.answer.routing import Router
+        from kb.store.authority import store_for
 
         docs = self.documents()
-        key = tuple((d.doc_id, d.updated_at) for d in docs)
+        # The standings are kept until the index changes, so this reads no row while nothing did.
+        numbers = {i: s.meta.number for i, s in store_for(self.index).standings(docs).items() if s.meta.number}
+        key = (tuple((d.doc_id, d.updated_at) for d in docs), numbers)
         if self._router is None or self._router[0] != key:
             heads = {d.doc_id: self._head(d.doc_id) for d in docs}
-            from kb.store.authority import store_for
-
-            numbers = {i: s.meta.number for i, s in store_for(self.index).standings(docs).items() if s.meta.number}
             router = Router(((*_meta(d), heads[d.doc_id]) for d in docs), numbers)
             self._router = (key, router, {d.doc_id: f"{d.title}\n{heads[d.doc_id]}" for d in docs})
         return self._router

@@ -36,4 +36,10 @@ def test_a_quoted_number_routes_the_question_to_its_document(tmp_path, tmp_setti
     assert not a.refused, a.reason
     assert "3个月" in a.text and {c.source for c in a.citations} == {"notice_b.txt"}
     # A number no document here carries routes nowhere: the question searches every document.
-    assert k.search_scope("按照丙人社发〔2020〕13号文件，缓缴期限是多久？") is None
+    unknown = "按照丙人社发〔2020〕13号文件，缓缴期限是多久？"
+    assert k.search_scope(unknown) is None
+    # An admin's correction of a document's number is what the router reads from then on.
+    from ingest.admin import KBAdmin
+
+    KBAdmin(tmp_settings, index).correct_authority("notice_a.txt", {"number": "丙人社发〔2020〕13号"})
+    assert k.search_scope(unknown) == [index.manifest.by_source("notice_a.txt").doc_id]
