@@ -41,8 +41,9 @@ _DOC_NUMBER = re.compile(
     r"([\u4e00-\u9fff]{2,12})\s*[〔\[【（(［]\s*((?:19|20)\d\d)\s*[〕\]】）)］]\s*第?\s*(\d{1,4})\s*号"
 )
 _ISSUER_END = re.compile(r"(?:部|委|局|厅|署|院|办|省|市|区|县|州|政府)$")
-# Words that end what comes before a code, when a number is read out of running text (按照人社部发…, …的通知人社部发…).
-_BEFORE_CODE = re.compile(r".*(?:的|了|是|在|按|据|依|照|经|通知|意见|关于|文件|印发|转发|和|及|与|即)")
+# Words that end what comes before a code, when a number is read out of running text (按照人社部发…, …的通知人社部发…);
+# none a code uses (经 of 浙经信 is not 经过).
+_BEFORE_CODE = re.compile(r".*(?:的|了|是|在|按|据|依|照|通知|意见|关于|文件|印发|转发|和|及|与|即)")
 _REPORT_OF_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?度?[\u4e00-\u9fff]{0,8}?政府工作报告")
 _STRIP = re.compile(r"[《》〈〉“”\"'（）()\s·]")
 _BODY_END = re.compile(r"(?:部|局|厅|委|委员会|政府|办公厅|办公室|中心|指挥部|领导小组|银行|医院|协会|商会|集团|公司)$")

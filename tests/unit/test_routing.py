@@ -57,6 +57,7 @@ def test_document_numbers_are_read_in_any_brackets_without_the_words_before_them
     assert document_numbers("按财社〔2020〕2号文，直接接触待排查病例的医务人员") == [("财社", "2020", "2")]
     assert document_numbers("按照人社部发[2020]11号文件") == [("人社部发", "2020", "11")]
     assert document_numbers("关于…的通知（人社厅明电（2020）8号）") == [("人社厅明电", "2020", "8")]
+    assert document_numbers("浙经信〔2020〕12号") == [("浙经信", "2020", "12")]
     assert document_numbers("税务总局还发布了[2020]6号") == []  # no code left: not a number read
 
 
