@@ -119,6 +119,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general15_ncp_check": (_DATA / "check_general15_ncp.jsonl", "ncp"),
     "general15_crud_check": (_DATA / "check_general15_crud.jsonl", "crud_rag"),
     "general15_dev_check": (_DATA / "check_general15_dev.jsonl", "dev"),
+    "general16_ncp_check": (_DATA / "check_general16_ncp.jsonl", "ncp"),
+    "general16_crud_check": (_DATA / "check_general16_crud.jsonl", "crud_rag"),
+    "general16_dev_check": (_DATA / "check_general16_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
