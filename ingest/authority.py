@@ -8,6 +8,7 @@ body and date at the end), `《…》同时废止`. What the text does not say s
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
 from dataclasses import asdict
@@ -16,20 +17,20 @@ from typing import TYPE_CHECKING
 
 from ingest.errors import IngestError
 from kb.store.authority import FIELDS, STATUSES, Authority, store_for
+from kb.store.document_number import own_number
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ingest.loaders import RawText
     from kb.store.index import Index
+    from kb.store.manifest import DocRecord
     from kb.types import Chunk, SourceDoc
 
 _DATE = r"\d{4}年\d{1,2}月\d{1,2}日"
 _DATE_RE = re.compile(_DATE)
 _DATED_LINE = re.compile(rf"^({_DATE})\s*(.*)$")
 _CN_DATE = re.compile(r"[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
-_NUMBER = re.compile(
-    r"(?:中华人民共和国)?((?:国务院|主席|[\u4e00-\u9fff]{1,8}(?:部|委员会|局|署|行|院))令第[0-9一二三四五六七八九十百〇零]+号"
-    r"|[\u4e00-\u9fff]{1,12}[〔\[（(]\d{4}[〕\]）)]\s*\d+\s*号)"
-)
 _TAKES_EFFECT = re.compile(
     r"本(?:法|条例|规定|办法|细则|规则|准则|章程|决定|通知|意见|规划|纲要|实施意见)(?:（[^）]*）)?自(.{2,24}?)起(?:施行|执行|生效)"
 )
@@ -194,8 +195,7 @@ def extract_authority(text: str, title: str, doc_type: str = "", header: str = "
     if signer:
         a.issuer = a.issuer or signer
         a.written = a.written or signed
-    numbers = [m.group(1) for p in head + ([header] if header else []) for m in [_NUMBER.search(p)] if m]
-    a.number = numbers[0].replace(" ", "") if numbers else ""
+    a.number = own_number("\n".join(head)) or own_number(header)
     if a.number.startswith("国务院令"):
         a.issuer = "国务院"
     a.effective = a.effective or _effective(text, a.published)
@@ -329,4 +329,35 @@ def refresh_authority(index: Index, doc: SourceDoc | None = None, backfill: bool
             if not store.has(d.doc_id):
                 text = "\n\n".join(c.text for c in index.chunks_of(d.doc_id))
                 store.put_extracted(d.doc_id, extract_authority(text, d.title, d.doc_type))
+        _reread_numbers(index, docs)
     store.refresh_labels(docs)
+
+
+# Bumped when own_number reads differently, so indexes built before read their documents' numbers again.
+_NUMBER_READER = "2"
+
+
+def _reread_numbers(index: Index, docs: list[DocRecord]) -> None:
+    """Numbers stored by an older reader (one a notice cites, …的通知人社部发〔2020〕11号) read again from the text.
+
+    Only a number found in the stored text is read again: one from a law's header is not in it, and stays. An admin's
+    correction is an override and is not touched.
+    """
+    manifest = index.manifest
+    if manifest.get_meta("number_reader") == _NUMBER_READER:
+        return
+    store = store_for(index)
+    raw = store.raw()
+    for d in docs:
+        meta = raw.get(d.doc_id, (None, {}))[0]
+        if meta is None or not meta.number or meta.url or sidecar_path(Path(d.source)).is_file():
+            continue  # a web page's metadata or a sidecar may have given the number: not the text's to change
+        text = "\n\n".join(c.text for c in index.chunks_of(d.doc_id))
+        if re.sub(r"\s", "", meta.number) not in re.sub(r"\s", "", text):
+            continue
+        number = extract_authority(text, d.title, d.doc_type).number
+        if number != meta.number:
+            log.info("%s: 文号 %s read again as %s", d.source, meta.number, number or "（无）")
+            meta.number = number
+            store.put_extracted(d.doc_id, meta)
+    manifest.set_meta("number_reader", _NUMBER_READER)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from kb.answer.terms import is_place
+from kb.store.document_number import DocumentNumber, document_numbers
 from kb.store.tokenize import pos_tags
 
 _CONGRESS = re.compile(r"第([一二三四五六七八九十]+)次全国代表大会")
@@ -36,14 +37,8 @@ _DATED_NAMES = frozenset({"政府工作报告"})
 # What a law's or regulation's title ends with, and the shortest everyday name cut from it (_law_short_names).
 _LAW_END = re.compile(r"(?:法|条例)$")
 _LAW_SHORT_MIN = 5
-# A document number (文号): an issuer's code, the year in any brackets, a serial (财社〔2020〕2号, 川办发[2020]10号).
-_DOC_NUMBER = re.compile(
-    r"([\u4e00-\u9fff]{2,12})\s*[〔\[【（(［]\s*((?:19|20)\d\d)\s*[〕\]】）)］]\s*第?\s*(\d{1,4})\s*号"
-)
+# What ends an issuer written before a code (四川 of 四川川办发, 财政部 of 财政部财办).
 _ISSUER_END = re.compile(r"(?:部|委|局|厅|署|院|办|省|市|区|县|州|政府)$")
-# Words that end what comes before a code, when a number is read out of running text (按照人社部发…, …的通知人社部发…);
-# none a code uses (经 of 浙经信 is not 经过).
-_BEFORE_CODE = re.compile(r".*(?:的|了|是|在|按|据|依|照|通知|意见|关于|文件|印发|转发|和|及|与|即)")
 _REPORT_OF_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?度?[\u4e00-\u9fff]{0,8}?政府工作报告")
 _STRIP = re.compile(r"[《》〈〉“”\"'（）()\s·]")
 _BODY_END = re.compile(r"(?:部|局|厅|委|委员会|政府|办公厅|办公室|中心|指挥部|领导小组|银行|医院|协会|商会|集团|公司)$")
@@ -136,18 +131,7 @@ def _law_short_names(title: str) -> set[str]:
     return out
 
 
-def document_numbers(text: str) -> list[tuple[str, str, str]]:
-    """The document numbers (文号) written in `text`, as (issuer code, year, serial): brackets and spaces do not
-    matter, words read before the code are cut (按照人社部发〔2020〕11号 → 人社部发)."""
-    out = []
-    for m in _DOC_NUMBER.finditer(text or ""):
-        code = _BEFORE_CODE.sub("", m.group(1))
-        if len(code) >= 2:
-            out.append((code, m.group(2), m.group(3).lstrip("0") or "0"))
-    return out
-
-
-def _same_number(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+def _same_number(a: DocumentNumber, b: DocumentNumber) -> bool:
     """Whether two document numbers are one: year and serial equal, and one code ends the other (a place or body
     written before a code, 四川川办发 or 财政部财办, is still 川办发 or 财办), but a two-character code only after
     one of those (办发 is not 川办发 or 浙办发)."""

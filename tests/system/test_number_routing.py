@@ -43,3 +43,47 @@ def test_a_quoted_number_routes_the_question_to_its_document(tmp_path, tmp_setti
 
     KBAdmin(tmp_settings, index).correct_authority("notice_a.txt", {"number": "丙人社发〔2020〕13号"})
     assert k.search_scope(unknown) == [index.manifest.by_source("notice_a.txt").doc_id]
+
+
+NOTICE_C = (
+    "丙市人民政府办公室关于支持中小企业共渡难关的通知丙政办发〔2020〕5号 各区人民政府，市政府各部门："
+    "根据《丁省人民政府关于应对疫情支持中小企业的若干意见》（丁政发〔2020〕3号）精神，现就有关事项通知如下："
+    "对承租国有资产类经营用房的中小企业，免收2个月房租。\n"
+)
+
+
+def test_a_documents_own_number_is_stored_not_one_it_cites_and_older_readings_are_read_again(
+    tmp_path, tmp_settings, embedder
+):
+    from ingest.authority import refresh_authority
+    from ingest.pipeline import ingest_paths
+    from kb.factory import open_index
+    from kb.store.authority import store_for
+
+    (tmp_path / "notice_c.txt").write_text(NOTICE_C, encoding="utf-8")
+    (tmp_path / "notice_a.txt").write_text(NOTICE_A, encoding="utf-8")
+    index = open_index(tmp_settings, embedder)
+    try:
+        ingest_paths(index, [tmp_path / "notice_c.txt", tmp_path / "notice_a.txt"])
+        store = store_for(index)
+        c = index.manifest.by_source("notice_c.txt").doc_id
+        a = index.manifest.by_source("notice_a.txt").doc_id
+        assert store.raw()[c][0].number == "丙政办发〔2020〕5号"
+        # What an older reader stored: the title's words with the number, and for another notice a number its text
+        # does not hold (as a law's header gives it), which must stay.
+        old_c, old_a = store.raw()[c][0], store.raw()[a][0]
+        old_c.number, old_a.number = "共渡难关的通知丙政办发〔2020〕5号", "甲人社发〔2020〕99号"
+        store.put_extracted(c, old_c)
+        store.put_extracted(a, old_a)
+        index.manifest.set_meta("number_reader", "1")
+        refresh_authority(index, backfill=True)  # what every ingest run does first
+        assert store.raw()[c][0].number == "丙政办发〔2020〕5号"
+        assert store.raw()[a][0].number == "甲人社发〔2020〕99号"
+        assert all("丙政办发〔2020〕5号" in ch.authority and "通知丙" not in ch.authority for ch in index.chunks_of(c))
+        # Read once: a later run leaves numbers alone (an older index is read again, not every index every run).
+        old_c.number = "丁政发〔2020〕3号"
+        store.put_extracted(c, old_c)
+        refresh_authority(index, backfill=True)
+        assert store.raw()[c][0].number == "丁政发〔2020〕3号"
+    finally:
+        index.close()

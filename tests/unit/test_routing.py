@@ -1,6 +1,7 @@
 """Document routing: the everyday names of documents, and which documents a question names."""
 
-from kb.answer.routing import Router, document_numbers, names_for
+from kb.answer.routing import Router, names_for
+from kb.store.document_number import document_numbers
 
 # (doc_id, title, author, affiliation, date, source, opening text) as the corpus documents are ingested.
 DOCS = [
