@@ -41,7 +41,8 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
         re.compile(rf"{_N}+(?:个)?(?:年|月|日|天|周|小时)|{_N}+年至{_N}+年"),
     ),
     ("age", re.compile(r"多少岁|年龄|几岁|多大"), re.compile(rf"{_N}+周?岁")),
-    ("people", re.compile(r"几名|几个人|多少人|几人"), re.compile(rf"{_N}+(?:名|人)")),
+    # 几位代表, as the figure kinds read it (_FIGURE_TABLE); 哪几位 asks who, a list.
+    ("people", re.compile(r"几名|几个人|多少人|几人|(?<!哪)几位|多少位"), re.compile(rf"{_N}+(?:名|人|位)")),
     (
         "date",
         re.compile(r"哪一年|何时|什么时候|哪年|哪一?天|哪一?日|哪一?个月|几月|日期|时间"),
@@ -657,7 +658,14 @@ def _date_names(text: str, question: str, events: list[str]) -> bool | None:
         return None
     if any(e in _TAKES_EFFECT for e in events):
         events = list(dict.fromkeys([*events, *_TAKES_EFFECT]))
-    return not events or any(holds(e, s) for s in dated for e in events)
+    return not events or any(holds(e, s) or _until(e, s) for s in dated for e in events)
+
+
+def _until(event: str, sentence: str) -> bool:
+    """Whether a sentence names an event asked with 到 (延到哪天) in its written form: 延至, 延长至, 缓缴至."""
+    return (
+        len(event) == 2 and event[1] in "到至" and re.search(f"{event[0]}[\u4e00-\u9fff]?[至到]", sentence) is not None
+    )
 
 
 def dates_event(text: str, question: str) -> bool:

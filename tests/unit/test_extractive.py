@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from kb.answer.extractive import REFUSAL_TEXT, Candidate, ExtractiveAnswerer, units
-from kb.answer.features import answer_type
+from kb.answer.features import answer_type, date_off_event
 from kb.settings import AnswerSettings
 from kb.types import Answer, Chunk, Hit
 
@@ -76,6 +76,19 @@ def test_answer_type_of_which_day_is_a_date():
         kind, shape = answer_type(question)
         assert kind == "date" and shape.search("本法自2020年7月1日起施行。")
         assert not shape.search("政务处分决定自作出之日起生效。")
+
+
+def test_answer_type_of_how_many_persons_asked_with_wei_is_a_count_of_people():
+    kind, shape = answer_type("会议请了几位公众代表列席？")
+    assert kind == "people" and shape.search("本次会议邀请的4位公众代表") and not shape.search("第40次常务会议")
+    assert answer_type("副局长有哪几位？")[0] != "people"  # who they are: a list
+
+
+def test_an_end_asked_with_dao_is_named_by_zhi_in_the_sentence_giving_it():
+    question = "湖北以外按月申报的纳税人延到了哪一天？"
+    assert date_off_event("除湖北省外，纳税申报期限进一步延至2月28日。", question) is None
+    assert date_off_event("纳税申报期限延长至2月28日。", question) is None
+    assert date_off_event("社保费可缓缴至6月30日。", question) == "延到"
 
 
 def test_refuses_when_a_year_no_passage_or_document_date_holds():
