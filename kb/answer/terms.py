@@ -138,8 +138,15 @@ def is_place(word: str) -> bool:
     )
 
 
+# Suffixes of more than one character, cut whole: 北京地区 is 北京, not 北京地.
+_LONG_PLACE_SUFFIX = ("特别行政区", "自治区", "自治州", "自治县", "地区", "新区")
+
+
 def place_stem(word: str) -> str:
-    """深圳市 -> 深圳: documents say 深圳 as often as 深圳市."""
+    """深圳市 -> 深圳, 北京地区 -> 北京: documents say 深圳 as often as 深圳市."""
+    long_ = next((s for s in _LONG_PLACE_SUFFIX if word.endswith(s) and len(word) - len(s) >= 2), None)
+    if long_:
+        return word[: -len(long_)]
     return word[:-1] if len(word) > 2 and word.endswith(_PLACE_SUFFIX) else word
 
 

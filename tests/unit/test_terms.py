@@ -83,6 +83,14 @@ def test_an_article_of_a_law_is_a_key_term_in_both_written_forms():
 
 def test_place_stem_and_noun_parts():
     assert place_stem("深圳市") == "深圳" and place_stem("北京") == "北京"
+    # A suffix of more than one character is cut whole.
+    assert [place_stem(w) for w in ("北京地区", "浦东新区", "内蒙古自治区", "东城区", "新区")] == [
+        "北京",
+        "浦东",
+        "内蒙古",
+        "东城",
+        "新区",
+    ]
     assert set(noun_parts("财政赤字")) == {"财政", "赤字"}
 
 
