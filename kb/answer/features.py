@@ -191,7 +191,9 @@ def states_quantity(text: str, question: str) -> bool:
 # 警告、记过、记大过、降级、撤职、开除六种. A list of what a rule covers (确定监察官的等级设置、任免、考评和晋升等制度)
 # names no kinds of anything.
 _DIVIDES = re.compile(r"分为|分成|划分为|划为|包括|包含|分别(?:是|为)|有以下|如下|[:：]")
-_COUNTED_AFTER = re.compile(
+# A count of kinds right after a list (…、撤职、开除六种). Named apart from the counted-noun `_COUNTED_AFTER` below,
+# which, sharing this name, replaced it at import: the count after a list was never read.
+_KINDS_COUNTED_AFTER = re.compile(
     r"^[^，。；]{0,14}?(?:等)?[0-9一二两三四五六七八九十]+(?:个|大)?(?:种|类|档|等|级|项|方面|部分)"
 )
 
@@ -201,7 +203,7 @@ def _lists_kinds(text: str) -> bool:
     its clause, or a count of kinds right after one)."""
     for m in _LIST.finditer(text):
         clause = re.split(r"[，,。；;]", text[: m.start()])[-1]
-        if _DIVIDES.search(clause[-12:]) or _COUNTED_AFTER.search(text[m.end() :]):
+        if _DIVIDES.search(clause[-12:]) or _KINDS_COUNTED_AFTER.search(text[m.end() :]):
             return True
     return False
 

@@ -269,7 +269,7 @@ def test_a_how_many_question_is_refused_when_the_figure_counts_something_else():
 
 
 def test_what_counts_as_stating_the_asked_quantity():
-    from kb.answer.features import asks_quantity, states_quantity
+    from kb.answer.features import _lists_kinds, asks_quantity, states_quantity
 
     assert asks_quantity("预备期是几年？") and asks_quantity("投入了多少钱？")
     assert not asks_quantity("有哪几项工程？") and not asks_quantity("几乎所有单位都参加了吗？")
@@ -283,6 +283,10 @@ def test_what_counts_as_stating_the_asked_quantity():
     # A question asking how many kinds is answered by naming them.
     assert states_quantity("处分的种类为：警告、记过、记大过、降级、撤职、开除。", "处分分几种？")
     assert states_quantity("给予警告、记过、记大过、降级、撤职、开除六种处分。", "处分分几种？")
+    # The count after a list says the list is of kinds (read apart from the quantities, which it also is).
+    assert _lists_kinds("给予警告、记过、记大过、降级、撤职、开除六种处分") and not _lists_kinds(
+        "确定等级设置、任免、考评和晋升等制度"
+    )
     # A list of what a rule covers counts no kinds: 几等几级 is not answered by the rule's subjects.
     q = "监察官的等级一共分为几等几级？"
     assert not states_quantity("依法确定监察官的等级设置、任免、考评和晋升等制度。", q)
