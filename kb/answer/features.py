@@ -150,11 +150,12 @@ _IS_HOW_BIG = r"(?:现在|目前|大约|大概|一共|共)?(?:是|为|有)?多�
 # states a quantity: digits, a Chinese numeral with a measure word or unit, a fraction or percentage, or a list of
 # items (分几种 is answered by 警告、记过、记大过…).
 # 几十年来, 多多少少: a rough amount in passing, not a question.
-_ASKS_QUANTITY = re.compile(
-    r"(?<!多)多少(?!少)|(?<!哪)几(?!乎|经|何|率|十|百|千|万)"
-    # 资金规模有多大, 装机容量有多大: a size asked (多大作用, 多大影响 ask no figure).
-    rf"|{_SIZE}{_IS_HOW_BIG}"
-)
+_JI = r"几(?!乎|经|何|率|十|百|千|万)"
+# 资金规模有多大, 装机容量有多大: a size asked (多大作用, 多大影响 ask no figure).
+_ASKS_QUANTITY = re.compile(rf"(?<!多)多少(?!少)|(?<![哪第]){_JI}|{_SIZE}{_IS_HOW_BIG}")
+# Every figure a question asks, an ordinal too (第几 asks which one, 第几届, 第几号令, answered by an ordinal and
+# not a count): 多少人参与，排第几 does not ask in 人 alone (`asked_figures`).
+_ASKS_FIGURE = re.compile(rf"(?<!多)多少(?!少)|(?<!哪){_JI}|{_SIZE}{_IS_HOW_BIG}")
 _ASKS_KINDS = re.compile(r"几(?:个)?(?:种|类|方面|项|条|档|等|部分|环节|步)")
 # Not after 第: 第九十二条 names an article, it counts nothing.
 _QUANTITY = re.compile(
@@ -229,7 +230,8 @@ _FOREIGN_MONEY = r"(?:美元|美金|欧元|日元|港元|港币|英镑)"
 _IS_HOW_MUCH = r"(?:是|为|有|达到?|共|一共)?多少"
 _PERCENT_WORDS = r"百分之[一二两三四五六七八九十百零〇点]+|分之"  # 百分之十八点五, 三分之一
 # How a question asks for a day, and for any time (the day, deadline and date kinds).
-_DAY_ASKED = r"哪一?天|哪一日|哪个日期|几号|几月几[日号]"
+# 第几号(令) asks an order's number, not a day.
+_DAY_ASKED = r"哪一?天|哪一日|哪个日期|(?<!第)几号|几月几[日号]"
 _WHEN_ASKED = _DAY_ASKED + r"|什么时候|何时|什么时间|什么日期"
 # A day or month a period can end on: 2020年6月30日, 2月29日, 28日, 5月底, 年底, 下旬.
 _DATE_POINT = (
@@ -423,7 +425,7 @@ def asked_figures(question: str) -> frozenset[str]:
         for m in asked.finditer(question):
             kinds.add(kind)
             covered.update(range(m.start(), m.end()))
-    if any(m.start() not in covered for m in _ASKS_QUANTITY.finditer(question)):
+    if any(m.start() not in covered for m in _ASKS_FIGURE.finditer(question)):
         return frozenset()
     if "money" in kinds:
         kinds.discard("sum")  # 津贴是多少钱 names its unit: a share (足额发放) does not answer it

@@ -269,11 +269,17 @@ def test_a_how_many_question_is_refused_when_the_figure_counts_something_else():
 
 
 def test_what_counts_as_stating_the_asked_quantity():
-    from kb.answer.features import _lists_kinds, asks_quantity, states_quantity
+    from kb.answer.features import _lists_kinds, asked_figures, asks_quantity, lacks_asked_figure, states_quantity
 
     assert asks_quantity("预备期是几年？") and asks_quantity("投入了多少钱？")
     assert not asks_quantity("有哪几项工程？") and not asks_quantity("几乎所有单位都参加了吗？")
     assert not asks_quantity("几十年来农村发生了哪些变化？") and not asks_quantity("多多少少有哪些影响？")
+    # 第几 asks which one, answered by an ordinal (第495号): no count is asked, and no day by 第几号.
+    order = "《行政机关公务员处分条例》是以国务院第几号令公布的？"
+    assert not asks_quantity(order) and not asked_figures(order)
+    assert not lacks_asked_figure("2007年4月22日 中华人民共和国国务院令第495号公布", order)
+    # Asked beside a count, an ordinal keeps the count from being the only figure asked (排第几 is no 人).
+    assert asked_figures("活动结束时累计有多少人参与，全国排第几？") == frozenset()
     assert states_quantity("预备党员的预备期为一年。", "预备期是几年？")
     assert states_quantity("由全国人民代表大会以全体代表的三分之二以上的多数通过。", "要多少票通过？")
     assert states_quantity("赤字率拟按3%安排。", "2024年赤字率是多少？")
