@@ -135,9 +135,9 @@ def _same_number(a: DocumentNumber, b: DocumentNumber) -> bool:
     """Whether two document numbers are one: year and serial equal, and one code ends the other (a place or body
     written before a code, 四川川办发 or 财政部财办, is still 川办发 or 财办), but a two-character code only after
     one of those (办发 is not 川办发 or 浙办发)."""
-    if a[1:] != b[1:]:
+    if (a.year, a.serial) != (b.year, b.serial):
         return False
-    short, long_ = sorted((a[0], b[0]), key=len)
+    short, long_ = sorted((a.code, b.code), key=len)
     if short == long_ or not long_.endswith(short):
         return short == long_
     before = long_[: -len(short)]  # 财政部 of 财政部财办, 四川 of 四川川办发: who issued it, written before its code

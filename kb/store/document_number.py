@@ -8,6 +8,7 @@ written 人社部发[2020]11号 in a question is the 人社部发〔2020〕11号
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 # An issuer's code, the year in any brackets, a serial (财社〔2020〕2号, 川办发[2020]10号).
@@ -41,15 +42,18 @@ class DocumentNumber(NamedTuple):
         return f"{self.code}〔{self.year}〕{self.serial}号"
 
 
+def _numbers_in(text: str) -> Iterator[tuple[int, DocumentNumber]]:
+    """Each number written in `text` with where its code starts, the words read before the code cut."""
+    for m in _NUMBER.finditer(text):
+        code = _BEFORE_CODE.sub("", m.group(1))
+        if len(code) >= 2:
+            yield m.end(1) - len(code), DocumentNumber(code, m.group(2), m.group(3).lstrip("0") or "0")
+
+
 def document_numbers(text: str) -> list[DocumentNumber]:
     """The document numbers (文号) written in `text`: brackets and spaces do not matter, words read before the code
     are cut (按照人社部发〔2020〕11号 → 人社部发)."""
-    out = []
-    for m in _NUMBER.finditer(text or ""):
-        code = _BEFORE_CODE.sub("", m.group(1))
-        if len(code) >= 2:
-            out.append(DocumentNumber(code, m.group(2), m.group(3).lstrip("0") or "0"))
-    return out
+    return [n for _, n in _numbers_in(text or "")]
 
 
 def own_number(head: str) -> str:
@@ -59,14 +63,9 @@ def own_number(head: str) -> str:
     past the title block.
     """
     head = head[:_HEAD_CHARS]
-    found: list[tuple[int, str]] = []
-    for m in _ORDER.finditer(head):
-        found.append((m.start(1), m.group(1)))
-    for m in _NUMBER.finditer(head):
-        code = _BEFORE_CODE.sub("", m.group(1))
-        start = m.start(1) + len(m.group(1)) - len(code)
+    found = [(m.start(1), m.group(1)) for m in _ORDER.finditer(head)]
+    for start, number in _numbers_in(head):
         before = head[:start].rstrip()
-        if len(code) < 2 or _CITING.search(before) or re.search(r"》\s*[（(]$", before):
-            continue
-        found.append((start, str(DocumentNumber(code, m.group(2), m.group(3).lstrip("0") or "0"))))
+        if not (_CITING.search(before) or re.search(r"》\s*[（(]$", before)):
+            found.append((start, str(number)))
     return min(found)[1] if found else ""
