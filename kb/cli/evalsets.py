@@ -122,6 +122,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general16_ncp_check": (_DATA / "check_general16_ncp.jsonl", "ncp"),
     "general16_crud_check": (_DATA / "check_general16_crud.jsonl", "crud_rag"),
     "general16_dev_check": (_DATA / "check_general16_dev.jsonl", "dev"),
+    "general17_ncp_check": (_DATA / "check_general17_ncp.jsonl", "ncp"),
+    "general17_crud_check": (_DATA / "check_general17_crud.jsonl", "crud_rag"),
+    "general17_dev_check": (_DATA / "check_general17_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
