@@ -178,11 +178,27 @@ def asks_quantity(question: str) -> bool:
     return _ASKS_QUANTITY.search(question) is not None
 
 
+# An item's number (5.《抗癌药品清单》…, 1、…, （十一）…) orders a list; it counts nothing.
+_ITEM_NUMBER = re.compile(
+    r"(?:^|(?<=[\s。；;：:】》」”\]]))(?:[0-9０-９]{1,2}[.．、](?![0-9０-９])|[（(](?:[一二三四五六七八九十]{1,3}|[0-9]{1,2})[）)])"
+)
+# A quoted name holding a number (“三个作用”, “一办七组”) names a set of ideas or bodies; as a count it answers only a
+# question counting what it names (几个意识 by “四个意识”), not 多少个基层党组织.
+_NAMED_SET = re.compile(r"[“\"‘「]([^”\"’」]{0,12}[一二两三四五六七八九十百千万双0-9０-９][^”\"’」]{0,12})[”\"’」]")
+
+
+def _without_named_sets(text: str, question: str) -> str:
+    """`text` with the quoted numbered names that name nothing the question counts blanked out."""
+    noun = counted_noun(question) or ""
+    return _NAMED_SET.sub(lambda m: m.group(0) if noun and set(noun) & set(m.group(1)) else " ", text)
+
+
 def states_quantity(text: str, question: str) -> bool:
     """Whether `text` states a quantity other than those the question itself gives (or, for a question asking how
     many kinds, lists them: 分几种 is answered by 警告、记过、记大过…)."""
     given = {m.group(0) for m in _QUANTITY.finditer(question)}
-    text = _NOT_COUNTS.sub(" ", text)
+    text = _ITEM_NUMBER.sub(" ", _NOT_COUNTS.sub(" ", text))
+    text = _without_named_sets(text, question)
     if any(m.group(0) not in given for m in _QUANTITY.finditer(text)):
         return True
     return _ASKS_KINDS.search(question) is not None and _lists_kinds(text)
@@ -528,6 +544,10 @@ def counted_noun(question: str) -> str | None:
     m = _COUNTED_AFTER.search(question) or _COUNTED_BEFORE.search(question)
     if m is None:
         return None
+    if m.re is _COUNTED_BEFORE and re.search(r"(?:多少|几)[章条款节]", m.group(0)):
+        # 办法一共有几章几条: the text's own divisions are counted, and it states them without naming itself again
+        # (《办法》分成总则…八章，共五十七条 for 数据安全管理办法征求意见稿).
+        return None
     phrase = m.group(1)
     if phrase.endswith("的"):
         # 赤字率定的是多少, 赤字规模安排的是多少: what stands before 的 says how the figure was set, not what it
@@ -718,6 +738,8 @@ _ASKS_CONTENT = re.compile(
 _EXPLAINS = re.compile(
     r"[”\"’」]?\s*[，,]?\s*(?:即|也就是|就是|是指|指的是|：|:|（|\(|包括|分别是|分别为|主要是|具体是|具体为)"
 )
+# The term, then the word for what it is, then the explanation: “双培双推”模式,即…, “放管服”改革，即…
+_EXPLAINS_AFTER_NAME = re.compile(r"[”\"’」]?[\u4e00-\u9fff]{1,4}?\s*[，,]\s*(?:即|也就是|就是|是指|指的是)")
 _ENUMERATES = re.compile(r"一是|二是|其一|第一[，、,是]|（一）|\(一\)|①|(?<![0-9])1[、.．](?![0-9])")
 
 
@@ -762,7 +784,9 @@ def lacks_shorthand_content(text: str, question: str) -> bool:
         # something else (聚焦“三高四新”战略定位和使命任务,在培育制造名城、建设幸福株洲、乡村振兴等重点工作中).
         own = re.match(r"[^，,；;。！？!?]*", after).group(0)
         sentence = re.split(r"[。；;！？!?]", after)[0]
-        if _EXPLAINS.match(after) or _LIST.search(own) or _ENUMERATES.search(sentence):
+        if _EXPLAINS.match(after) or _EXPLAINS_AFTER_NAME.match(after) or _LIST.search(own):
+            return False
+        if _ENUMERATES.search(sentence):
             return False
         # Explained in a parenthesis of its clause: “1+17”心理援助热线整合（即12320-5心理援助热线+16个区的心理热线）.
         if re.search(r"[（(]\s*(?:即|也就是|就是|是指|指|包括|含)", own):

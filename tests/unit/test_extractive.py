@@ -303,6 +303,15 @@ def test_what_counts_as_stating_the_asked_quantity():
     assert states_quantity("提出了十大执法司法政策。", "提出了几大政策？")
     assert not states_quantity("一大批企业复工。", "有多少家企业复工？")
     assert states_quantity("湘江株洲段稳定保持Ⅱ类水质。", "湘江株洲段保持几类水质？")
+    # An item's number orders a list, and a quoted numbered name names a set of ideas: neither counts what is asked,
+    # unless the name holds it (几个意识 by “四个意识”).
+    rate = "小规模纳税人的增值税征收率从3%降到了多少？"
+    assert not states_quantity("5.《抗癌药品清单》见附件（十一）依照3%征收率计算。1.自2019年3月1日起", rate)
+    assert states_quantity("征收率降至1%。", rate) and states_quantity("共有1.5万个。", "有多少个？")
+    organs = "株洲市直机关一共有多少个基层党组织？"
+    assert not states_quantity("市直机关持续整治“三个作用”发挥不显著等突出问题。", organs)
+    assert states_quantity("市直机关共有基层党组织312个。", organs)
+    assert states_quantity("增强“四个意识”。", "党员要增强几个意识？")
 
 
 def test_a_change_is_answered_only_by_a_figure_in_a_sentence_naming_the_rarest_thing_changed():
@@ -348,6 +357,8 @@ def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_
     assert counted_noun("阜阳开往宁波的首趟定制专列车次是多少？") is None
     assert counted_noun("这份通知的文号是多少？") is None
     assert counted_noun("当天一共开行了多少个车次？") == "车次"
+    # A text's own divisions counted (几章几条): the text states them without naming itself again.
+    assert counted_noun("数据安全管理办法征求意见稿一共有几章几条？") is None
     # 定的是多少: the verb before 的 tells how the figure was set; the noun before it is what is counted.
     deficit = "2025年政府工作报告里赤字率定的是多少？"
     assert counted_noun(deficit) == "赤字" and counted_noun("2025年赤字规模安排的是多少？") is None
@@ -593,6 +604,10 @@ def test_a_shorthand_the_passages_only_mention_is_not_explained_by_them():
         "推进“1+17”心理援助热线整合（即12320-5心理援助热线+16个区的心理热线）。", hotline
     )
     assert lacks_shorthand_content("推进“1+17”心理援助热线整合，加强规范管理。", hotline)
+    # The term, the word for what it is, then the explanation.
+    pattern = "“双培双推”模式具体是指什么？"
+    assert not lacks_shorthand_content("突出强化党员人才的“双培双推”模式,即把一线骨干培养成党员。", pattern)
+    assert lacks_shorthand_content("推行“双培双推”模式立即见效。", pattern)
 
 
 def test_a_shorthand_question_is_refused_when_the_passage_only_mentions_it():
