@@ -677,6 +677,10 @@ def _read_on(
     if nxt is None or is_heading(nxt.text):
         return [best]
     fits = len(best.text) + len(nxt.text) <= budget
+    if fits and best.text.endswith(("：", ":")) and _numbered(nxt.text):
+        # A lead-in to numbered items (符合下列条件之一的，…可以提前退休：（一）…（二）…): the list is the answer, and
+        # its items are read in order, not the first and whichever others the ranker liked.
+        return _siblings(best, nxt, after, passage, budget)
     if fits and (best.text.endswith(("：", ":")) or (_condition(best.text) and _CONDITION.match(nxt.text))):
         return [best, nxt]
     if fits and _enumeration(best.text, nxt.text):

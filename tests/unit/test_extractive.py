@@ -765,6 +765,18 @@ def test_a_numbered_step_reads_on_into_the_steps_after_it():
     assert "如有问题" not in body
 
 
+def test_a_lead_in_reads_on_through_its_numbered_items_in_order():
+    passage = (
+        "第九十三条 公务员符合下列条件之一的，本人自愿提出申请，经任免机关批准，可以提前退休：\n（一）工作年限满三十年的；\n"
+        "（二）距国家规定的退休年龄不足五年，且工作年限满二十年的；\n（三）符合国家规定的可以提前退休的其他情形的。"
+    )
+    body = _read_on_alone(passage, "公务员满足什么条件可以本人申请提前退休？", "公务员法")
+    assert body == (
+        "第九十三条 公务员符合下列条件之一的，本人自愿提出申请，经任免机关批准，可以提前退休：（一）工作年限满三十年的；"
+        "（二）距国家规定的退休年龄不足五年，且工作年限满二十年的；（三）符合国家规定的可以提前退休的其他情形的。"
+    )
+
+
 def test_a_numbered_item_s_short_first_sentence_reads_on_into_what_the_item_says():
     passage = (
         "五、各地依法依规对新冠肺炎患者和疑似病人开展流行病学调查。六、相关单位和个人严格依法依规履行报告职责。"
