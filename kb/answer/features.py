@@ -534,6 +534,8 @@ _FIGURE_WORDS = frozenset(
     "金额 总额 数额 数量 总量 总数 规模 数字 人数 次数 天数 时间 时长 期限 标准 水平 比例 比重 目标 上限 下限 幅度 额度 "
     "增速 速度 增幅 最高 最低 年龄".split()
 )
+# What a text is divided into: counted, they are the text's own parts (几个方面, 几部分).
+_DIVISIONS = frozenset("方面 部分 章节 条款".split())
 _CONTACT = frozenset("电话 号码 电话号码 联系电话 热线 手机 邮箱 网址 网站 地址 邮编".split())
 # What X是多少 asks as a code: 编号, 文号, 批号, 航班号, 代码, 车次, 班次 (多少个车次 counts them).
 _IDENTIFIER = re.compile(r"[号码]$|^[车班]次$")
@@ -559,6 +561,11 @@ def counted_noun(question: str) -> str | None:
         return None  # nothing counted named, or contact details (REQUIRED_SHAPES decide), or the figure itself
     if m.re is _COUNTED_BEFORE and _IDENTIFIER.search(words[-1]):
         return None  # 车次是多少, 文号是多少: a code (G9383次), named where it stands, not a count of anything
+    if words[-1] in _DIVISIONS:
+        return None  # 涵盖几个方面: a text's own parts, which it counts without naming the text again
+    if m.re is _COUNTED_AFTER and len(words) > 1 and re.search(r"[和与及或]", phrase):
+        # 多少个国家和地区: either thing counted names it (远销80多个国家), so each is a form of what is counted.
+        return phrase
     return words[-1]
 
 

@@ -359,6 +359,10 @@ def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_
     assert counted_noun("当天一共开行了多少个车次？") == "车次"
     # A text's own divisions counted (几章几条): the text states them without naming itself again.
     assert counted_noun("数据安全管理办法征求意见稿一共有几章几条？") is None
+    assert counted_noun("这份通知一共涵盖几个方面、多少条政策举措？") is None
+    # Two things counted together: a figure naming either answers (远销80多个国家).
+    assert counted_noun("产品目前卖到了多少个国家和地区？") == "国家和地区"
+    assert not figure_off_subject("产品远销80多个国家。", "产品目前卖到了多少个国家和地区？")
     # 定的是多少: the verb before 的 tells how the figure was set; the noun before it is what is counted.
     deficit = "2025年政府工作报告里赤字率定的是多少？"
     assert counted_noun(deficit) == "赤字" and counted_noun("2025年赤字规模安排的是多少？") is None
