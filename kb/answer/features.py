@@ -884,13 +884,7 @@ def holds_key(kt: KeyTerm, chunk: Chunk, text: str | None = None) -> bool:
     if kt.kind == "year":
         return holds(term, flat) or str(int(term) + 1) in chunk.date
     if kt.kind == "place":
-        inside = _flat(kt.within)
-        return (
-            holds(term, flat)
-            or place_stem(term) in flat
-            or bool(inside)
-            and (holds(inside, flat) or place_stem(inside) in flat)
-        )
+        return holds(term, flat) or place_stem(term) in flat
     if kt.kind == "quoted":
         return holds(term, flat) or _enumerated(term, flat)
     if kt.kind == "article":

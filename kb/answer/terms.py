@@ -97,9 +97,6 @@ class KeyTerm:
 
     kind: str  # title | quoted | event | year | latin | article | place | noun | number
     text: str
-    # A place named right before a place inside it (上海 of 上海金山区, 泰州市 of 泰州市海陵区): a document on the
-    # district seldom names its city again (近年来，金山区…, 全市), and naming the district is naming where it is.
-    within: str = ""
 
 
 def key_terms(question: str) -> list[KeyTerm]:
@@ -119,14 +116,11 @@ def key_terms(question: str) -> list[KeyTerm]:
         out.append(KeyTerm("article", m.group(0)))
     for m in _LATIN.finditer(q_wo_titles):
         out.append(KeyTerm("latin", m.group(0)))
-    tags = pos_tags(q_wo_titles)
-    for i, (word, tag) in enumerate(tags):
+    for word, tag in pos_tags(q_wo_titles):
         if _ASKS.search(word):
             continue
         if tag == "ns" and is_place(word):
-            after, after_tag = tags[i + 1] if i + 1 < len(tags) else ("", "")
-            inside = after if after_tag == "ns" and is_place(after) and not _ASKS.search(after) else ""
-            out.append(KeyTerm("place", word, inside))
+            out.append(KeyTerm("place", word))
         elif tag in _NOUN_TAGS and len(word) >= 3 and not _LATIN.fullmatch(word):
             out.append(KeyTerm("noun", word))
     return out

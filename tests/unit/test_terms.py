@@ -61,20 +61,6 @@ def test_key_terms_find_titles_years_places_and_latin_tokens():
     assert "香港" in kinds("香港的防疫物资由哪个部门统筹？")["place"]
 
 
-def test_a_place_named_before_a_place_inside_it_is_held_where_that_one_is():
-    from kb.answer.features import holds_key
-    from kb.answer.terms import KeyTerm
-    from kb.types import Chunk
-
-    city = next(kt for kt in key_terms("上海金山区从哪一年开始组织公众代表列席政府会议？") if kt.text == "上海")
-    assert city.within == "金山区"
-    lede = Chunk(chunk_id="d:0", doc_id="d", text="近年来，金山区积极创新政务公开工作机制。", source="d.txt", title="d")
-    assert holds_key(city, lede)
-    assert not holds_key(KeyTerm("place", "上海"), lede)
-    # Two places apart are two places: 上海 and 北京 of 上海和北京.
-    assert all(kt.within == "" for kt in key_terms("上海和北京的补贴标准一样吗？") if kt.text == "上海")
-
-
 def test_question_words_and_verbs_tagged_as_places_are_not_key_terms():
     k = kinds("新任国家工作人员上岗时要履行什么仪式？")
     assert "上岗" not in k.get("place", set())
