@@ -182,15 +182,14 @@ def asks_quantity(question: str) -> bool:
 _ITEM_NUMBER = re.compile(
     r"(?:^|(?<=[\s。；;：:】》」”\]]))(?:[0-9０-９]{1,2}[.．、](?![0-9０-９])|[（(](?:[一二三四五六七八九十]{1,3}|[0-9]{1,2})[）)])"
 )
-# A quoted name holding a number (“三个作用”, “一办七组”) names a set of ideas or bodies; as a count it answers only a
-# question counting what it names (几个意识 by “四个意识”), not 多少个基层党组织.
-_NAMED_SET = re.compile(r"[“\"‘「]([^”\"’」]{0,12}[一二两三四五六七八九十百千万双0-9０-９][^”\"’」]{0,12})[”\"’」]")
 
 
 def _without_named_sets(text: str, question: str) -> str:
-    """`text` with the quoted numbered names that name nothing the question counts blanked out."""
+    """`text` with the quoted numbered names (“三个作用”, “一办七组”: `_SHORTHAND_QUOTED`) that name nothing the
+    question counts blanked out: such a name is a set of ideas or bodies, and as a count it answers only a question
+    counting what it names (几个意识 by “四个意识”), not 多少个基层党组织."""
     noun = counted_noun(question) or ""
-    return _NAMED_SET.sub(lambda m: m.group(0) if noun and set(noun) & set(m.group(1)) else " ", text)
+    return _SHORTHAND_QUOTED.sub(lambda m: m.group(0) if noun and set(noun) & set(m.group(1)) else " ", text)
 
 
 def states_quantity(text: str, question: str) -> bool:
@@ -791,9 +790,12 @@ def lacks_shorthand_content(text: str, question: str) -> bool:
         # something else (聚焦“三高四新”战略定位和使命任务,在培育制造名城、建设幸福株洲、乡村振兴等重点工作中).
         own = re.match(r"[^，,；;。！？!?]*", after).group(0)
         sentence = re.split(r"[。；;！？!?]", after)[0]
-        if _EXPLAINS.match(after) or _EXPLAINS_AFTER_NAME.match(after) or _LIST.search(own):
-            return False
-        if _ENUMERATES.search(sentence):
+        if (
+            _EXPLAINS.match(after)
+            or _EXPLAINS_AFTER_NAME.match(after)
+            or _LIST.search(own)
+            or _ENUMERATES.search(sentence)
+        ):
             return False
         # Explained in a parenthesis of its clause: “1+17”心理援助热线整合（即12320-5心理援助热线+16个区的心理热线）.
         if re.search(r"[（(]\s*(?:即|也就是|就是|是指|指|包括|含)", own):
