@@ -188,6 +188,8 @@ def _without_named_sets(text: str, question: str) -> str:
     """`text` with the quoted numbered names (“三个作用”, “一办七组”: `_SHORTHAND_QUOTED`) that name nothing the
     question counts blanked out: such a name is a set of ideas or bodies, and as a count it answers only a question
     counting what it names (几个意识 by “四个意识”), not 多少个基层党组织."""
+    if not _SHORTHAND_QUOTED.search(text):
+        return text  # most sentences quote no such name: the question's counted noun is not read for them
     noun = counted_noun(question) or ""
     return _SHORTHAND_QUOTED.sub(lambda m: m.group(0) if noun and set(noun) & set(m.group(1)) else " ", text)
 
