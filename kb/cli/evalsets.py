@@ -125,6 +125,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general17_ncp_check": (_DATA / "check_general17_ncp.jsonl", "ncp"),
     "general17_crud_check": (_DATA / "check_general17_crud.jsonl", "crud_rag"),
     "general17_dev_check": (_DATA / "check_general17_dev.jsonl", "dev"),
+    "general18_ncp_check": (_DATA / "check_general18_ncp.jsonl", "ncp"),
+    "general18_crud_check": (_DATA / "check_general18_crud.jsonl", "crud_rag"),
+    "general18_dev_check": (_DATA / "check_general18_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
