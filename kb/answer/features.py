@@ -1140,10 +1140,30 @@ def _evidence_features(q: Question, hits: list[Hit], passages: int, docs: dict[s
             f["kt_any_top"] = 1.0
             if kt.kind == "place":
                 f["kt_place_top"] = 1.0
-            elif kt.kind in STRONG_KEY_KINDS:
+            elif kt.kind in STRONG_KEY_KINDS and not (
+                kt.kind == "year" and any(_of_unknown_year(h.chunk, docs.get(h.chunk.doc_id)) for h in top)
+            ):
                 f["kt_strong_top"] = 1.0
     f["rare_missing_top"] = _rare_missing(q, " ".join(blobs))
     return f
+
+
+def _of_unknown_year(chunk: Chunk, doc_text: str | None) -> bool:
+    """Whether a passage's document says nothing of its year: undated, and its whole text names no year.
+
+    Such a document neither confirms nor contradicts the year a question names (news of 2020 dated only
+    新华社北京1月28日电), so the year alone does not veto it; the model still weighs the year as missing.
+    """
+    return not chunk.date and doc_text is not None and not _names_a_year(doc_text)
+
+
+# Remembered: the same documents come back for question after question.
+@lru_cache(maxsize=256)
+def _names_a_year(text: str) -> bool:
+    return _ANY_YEAR.search(text) is not None
+
+
+_ANY_YEAR = re.compile(r"(?<![0-9０-９])(?:19|20)[0-9]{2}\s*年|(?:一九|二〇|二零)[〇零一二三四五六七八九]{2}年")
 
 
 def _rare_missing(q: Question, text: str) -> float:

@@ -103,6 +103,22 @@ def test_refuses_when_a_year_no_passage_or_document_date_holds():
     assert answerer([report]).answer("2024年国内生产总值增长目标是多少？", target).refused
 
 
+def test_a_document_that_says_nothing_of_its_year_does_not_veto_the_year_asked():
+    # News of 2020 dated only by its dateline: the year asked is neither confirmed nor contradicted.
+    news = "新华社北京1月28日电 据天津市市场监管委消息，天津一大药房以超过进价10倍的价格销售口罩，收到市场监管部门300万元罚单。"
+    hits = [hit(news, 0.9, title="多地多举措保障生活必需品供应")]
+    question = "2020年1月天津一家药房以超过进价10倍的价格卖口罩，被罚了多少钱？"
+    assert answerer([news]).answer(question, hits).refused  # its text unknown: the year is missing
+    qa = ExtractiveAnswerer(AnswerSettings(), answerer([news]).doc_freq, doc_text=lambda d: news)
+    assert "300万元" in qa.answer(question, hits).text
+    # A document naming another year, or dated, still vetoes it.
+    dated = news.replace("新华社北京1月28日电", "新华社北京2019年1月28日电")
+    qa = ExtractiveAnswerer(AnswerSettings(), answerer([dated]).doc_freq, doc_text=lambda d: dated)
+    assert qa.answer(question, [hit(dated, 0.9, title="多地多举措保障生活必需品供应")]).refused
+    qa = ExtractiveAnswerer(AnswerSettings(), answerer([news]).doc_freq, doc_text=lambda d: news)
+    assert qa.answer(question, [hit(news, 0.9, title="多地多举措保障生活必需品供应", date="2019年1月28日")]).refused
+
+
 def test_refuses_a_title_or_latin_token_absent_from_the_passages():
     qa = answerer(PASSAGES)
     hits = [hit(p, 0.9, n=i) for i, p in enumerate(PASSAGES)]
