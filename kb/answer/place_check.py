@@ -25,6 +25,7 @@ _TITLE = re.compile(r"《[^》]*》")
 _WORD = re.compile(r"[\u4e00-\u9fff]")
 # Words jieba tags as places (新建区, 高新区) that questions use as common words: 上海市新建了多少张床位.
 _HOMOGRAPHS = frozenset({"新建", "高新", "开发", "城关"})
+_PROPER_NAME_TAGS = frozenset({"nr", "nrt", "nz"})
 _PLACE_HEAD = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:省|市|自治区|自治州|县|区)")
 
 
@@ -44,14 +45,15 @@ def question_places(question: str) -> list[str]:
     """The places a question asks about (outside any 《title》 it quotes); of a place written right before another
     (北京密云区, 广东省深圳市) only the narrower one, which its documents name without the wider."""
     tags = [(w, t) for w, t in pos_tags(_TITLE.sub("，", question)) if w not in _HOMOGRAPHS]
-    out: list[str] = []
-    for i, (word, tag) in enumerate(tags):
-        if tag != "ns" or not is_place(word):
-            continue
-        after = tags[i + 1] if i + 1 < len(tags) else ("", "")
-        if after[1] == "ns" and is_place(after[0]):
-            continue
-        out.append(word)
+
+    def place_at(i: int) -> bool:
+        # jieba tags some county-level cities as people's names (河南巩义: 巩义/nr); right after a place, a proper
+        # name that is a place with its suffix (巩义市) is one. Not a common noun: 农业县 makes no place of 农业.
+        if i >= len(tags) or not is_place(tags[i][0]):
+            return False
+        return tags[i][1] == "ns" or (i > 0 and tags[i][1] in _PROPER_NAME_TAGS and place_at(i - 1))
+
+    out = [word for i, (word, _) in enumerate(tags) if place_at(i) and not place_at(i + 1)]
     return list(dict.fromkeys(out))
 
 

@@ -16,6 +16,10 @@ def test_the_places_a_question_asks_about():
     # A place written right before another is the wider one: the district's documents need not name the city.
     assert question_places("北京密云区图书馆下辖有多少个镇街分馆？") == ["密云"]
     assert question_places("四川省血液中心向湖北支援了多少毫升血液？") == ["四川省", "湖北"]
+    # jieba takes some county-level cities for names (巩义/nr): right after a province, one is still a place.
+    assert question_places("河南巩义推出“一次挂号管三天”的是哪两家医院？") == ["巩义"]
+    # A common noun is no place, whatever place names end in it (农业县).
+    assert question_places("浙江农业转移人口市民化实施方案提出，到2027年常住人口城镇化率要达到多少？") == ["浙江"]
     # A place inside a quoted title names the document, not the place asked about.
     assert question_places("《广东省保障企业复工复产工作指引》提出了哪些要求？") == []
 
