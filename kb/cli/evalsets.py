@@ -128,6 +128,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general18_ncp_check": (_DATA / "check_general18_ncp.jsonl", "ncp"),
     "general18_crud_check": (_DATA / "check_general18_crud.jsonl", "crud_rag"),
     "general18_dev_check": (_DATA / "check_general18_dev.jsonl", "dev"),
+    "general19_ncp_check": (_DATA / "check_general19_ncp.jsonl", "ncp"),
+    "general19_crud_check": (_DATA / "check_general19_crud.jsonl", "crud_rag"),
+    "general19_dev_check": (_DATA / "check_general19_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
