@@ -284,6 +284,14 @@ def test_a_how_many_question_is_refused_when_the_figure_counts_something_else():
     assert not off.answer(question, [hit(text, 0.9)]).refused
 
 
+def test_a_calendar_date_no_retrieved_document_names_vetoes_the_answer():
+    news = "新华社北京8月9日电 自2023年8月9日24时起，国内汽油、柴油价格每吨分别提高240元、230元。"
+    qa = ExtractiveAnswerer(AnswerSettings(), answerer([news]).doc_freq, doc_text=lambda d: news)
+    hits = [hit(news, 0.9, title="汽油、柴油价格上调")]
+    assert qa.answer("2023年8月23日24时那轮成品油调价中，国内汽油每吨上调了多少元？", hits).refused
+    assert "240元" in qa.answer("2023年8月9日24时那轮成品油调价中，国内汽油每吨上调了多少元？", hits).text
+
+
 def test_what_counts_as_stating_the_asked_quantity():
     from kb.answer.features import _lists_kinds, asked_figures, asks_quantity, lacks_asked_figure, states_quantity
 
