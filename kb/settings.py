@@ -221,6 +221,13 @@ class AnswerSettings(_Section):
     sanction_candidates: int = Field(
         5, ge=1, description="Ranked candidate sentences searched for a sanction when the best ones name none."
     )
+    counted_candidates: int = Field(
+        3,
+        ge=0,
+        description="When the best sentences state no figure of what a how-many question counts (惠及多少户中小企业), "
+        "the first this many ranked sentences of the best one's document are searched for one stating the figure and "
+        "naming what it counts (此次租金减免将惠及中小企业约8000户); 0 refuses at once (docs/evaluation.md, session 42).",
+    )
     event_check: bool = Field(
         True,
         description="Refuse a when-question (亚运会哪一天开幕, 堂食什么时候恢复) whose answer dates only other events "

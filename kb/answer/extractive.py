@@ -43,6 +43,7 @@ from kb.answer.features import (
     question_features,
     question_terms,
     sentence_features,
+    states_counted_figure,
 )
 from kb.answer.list_check import asked_count, lists_too_few
 from kb.answer.named_document import missing_law
@@ -291,6 +292,12 @@ class ExtractiveAnswerer:
         # (男性公务员到多少岁退休 → 达到国家规定的退休年龄的，应当退休). The model cannot learn it: the sources'
         # unanswerable questions seldom ask for one (AnswerSettings.quantity_check).
         if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
+            counted = self._counted_figure(question, hits, d.candidates)
+            if counted:
+                ranked = counted
+                answer = self.compose(question, hits, ranked, d.question, widen=False)
+                quoted = without_datelines(without_markers(answer.text))
+        if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
             kinds = "、".join(FIGURE_NAMES[k] for k in sorted(asked_figures(question))) or "数字"
             reason = f"最相关的段落没有给出所问的{kinds}。"
             return _refused(question, hits, reason)
@@ -339,6 +346,20 @@ class ExtractiveAnswerer:
             if _opens_document(hits[first.hit_rank].chunk, first)
             else answer
         )
+
+    def _counted_figure(self, question: str, hits: list[Hit], ranked: list[Candidate]) -> list[Candidate]:
+        """Of the first few candidates from the best one's document, those stating the figure a how-many question
+        asks and naming what it counts in the same sentence (惠及中小企业约8000户 for 惠及多少户中小企业): a news
+        lede restating the topic often ranks above the sentence giving the count. Not any runner-up with a figure,
+        which is mostly another thing's (session 29); none for a question naming nothing counted."""
+        if not ranked or counted_noun(question) is None:
+            return []
+        doc = hits[ranked[0].hit_rank].chunk.doc_id
+        return [
+            c
+            for c in ranked[: self.cfg.counted_candidates]
+            if hits[c.hit_rank].chunk.doc_id == doc and states_counted_figure(c.text, question)
+        ]
 
     def _looked_for(self, question: str) -> Iterator[tuple[Callable[[Answer], str], Callable[[str], bool], int, str]]:
         """The checks that look for a likelier sentence before they refuse, in order, for those the question asks:

@@ -577,6 +577,13 @@ def figure_off_subject(text: str, question: str) -> bool:
     return noun is not None and _figure_names(text, question, noun) is False
 
 
+def states_counted_figure(text: str, question: str) -> bool:
+    """Whether a sentence of `text` states the figure a how-many question asks and names what it counts, whole
+    (中小企业, not only 企业: a part names as readily a neighbouring thing's figure, 电力总装机 for 装机容量)."""
+    noun = counted_noun(question) if asks_quantity(question) else None
+    return noun is not None and any(holds(noun, s) for s in sentences(text) if not lacks_asked_figure(s, question))
+
+
 def _figure_names(text: str, question: str, noun: str) -> bool | None:
     """Whether a sentence of `text` stating the asked figure names `noun`, whole or by a part; None when none states
     it (no figure at all is lacks_asked_figure's to refuse)."""

@@ -284,6 +284,25 @@ def test_a_how_many_question_is_refused_when_the_figure_counts_something_else():
     assert not off.answer(question, [hit(text, 0.9)]).refused
 
 
+def test_a_lower_sentence_of_the_same_document_stating_the_counted_figure_answers_a_how_many_question():
+    # A news lede restates the topic above the sentence giving the count (惠及中小企业约8000户).
+    lede = "患难见真情，浦东国企“组团式”帮扶中小企业，预计租金减免将达10亿元以上。记者从浦东新区政府获悉，浦东已启动国企“组团式”帮扶中小企业模式。"
+    count = "这张“报表”显示，此次租金减免将惠及中小企业约8000户，涵盖了工业、零售业等多个行业。"
+    question = "浦东国企“组团式”帮扶中小企业，这次租金减免预计惠及多少户中小企业？"
+    qa = answerer([lede, count, *PASSAGES])
+    hits = [hit(lede, 0.9), hit(count, 0.6, n=1)]
+    a = qa.answer(question, hits)
+    assert not a.refused and "约8000户" in a.text
+    # Not from another document: its figure is another thing's.
+    other = [hit(lede, 0.9), hit(count, 0.6, n=1, doc="e")]
+    assert qa.answer(question, other).reason == "最相关的段落没有给出所问的家数。"
+    # Nor a sentence whose figure names nothing counted, nor with the search off.
+    vague = "这张“报表”显示，此次租金减免将惠及约8000户，涵盖了工业、零售业等多个行业。"
+    assert qa.answer(question, [hit(lede, 0.9), hit(vague, 0.6, n=1)]).refused
+    off = ExtractiveAnswerer(AnswerSettings(counted_candidates=0), qa.doc_freq)
+    assert off.answer(question, hits).refused
+
+
 def test_a_calendar_date_no_retrieved_document_names_vetoes_the_answer():
     news = "新华社北京8月9日电 自2023年8月9日24时起，国内汽油、柴油价格每吨分别提高240元、230元。"
     qa = ExtractiveAnswerer(AnswerSettings(), answerer([news]).doc_freq, doc_text=lambda d: news)
