@@ -292,15 +292,16 @@ class ExtractiveAnswerer:
         # (男性公务员到多少岁退休 → 达到国家规定的退休年龄的，应当退休). The model cannot learn it: the sources'
         # unanswerable questions seldom ask for one (AnswerSettings.quantity_check).
         if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
+            # Unless a sentence just below, of the same document, states it and names what is counted.
             counted = self._counted_figure(question, hits, d.candidates)
             if counted:
                 ranked = counted
                 answer = self.compose(question, hits, ranked, d.question, widen=False)
                 quoted = without_datelines(without_markers(answer.text))
-        if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
-            kinds = "、".join(FIGURE_NAMES[k] for k in sorted(asked_figures(question))) or "数字"
-            reason = f"最相关的段落没有给出所问的{kinds}。"
-            return _refused(question, hits, reason)
+            if not counted or lacks_asked_figure(quoted, question):
+                kinds = "、".join(FIGURE_NAMES[k] for k in sorted(asked_figures(question))) or "数字"
+                reason = f"最相关的段落没有给出所问的{kinds}。"
+                return _refused(question, hits, reason)
         if self.cfg.quantity_check and per_unit_missing(quoted, question):
             reason = "最相关的段落给出的数字不是所问的每人、每户或每月等单位的数。"
             return _refused(question, hits, reason)

@@ -577,17 +577,22 @@ def figure_off_subject(text: str, question: str) -> bool:
     return noun is not None and _figure_names(text, question, noun) is False
 
 
+def _stating_asked_figure(text: str, question: str) -> list[str]:
+    """The sentences of `text` that state the figure (or date) the question asks for."""
+    return [s for s in sentences(text) if not lacks_asked_figure(s, question)]
+
+
 def states_counted_figure(text: str, question: str) -> bool:
     """Whether a sentence of `text` states the figure a how-many question asks and names what it counts, whole
     (中小企业, not only 企业: a part names as readily a neighbouring thing's figure, 电力总装机 for 装机容量)."""
     noun = counted_noun(question) if asks_quantity(question) else None
-    return noun is not None and any(holds(noun, s) for s in sentences(text) if not lacks_asked_figure(s, question))
+    return noun is not None and any(holds(noun, s) for s in _stating_asked_figure(text, question))
 
 
 def _figure_names(text: str, question: str, noun: str) -> bool | None:
     """Whether a sentence of `text` stating the asked figure names `noun`, whole or by a part; None when none states
     it (no figure at all is lacks_asked_figure's to refuse)."""
-    figures = [s for s in sentences(text) if not lacks_asked_figure(s, question)]
+    figures = _stating_asked_figure(text, question)
     if not figures:
         return None
     forms = [noun] + [t for t in tokenize(noun) if len(t) >= 2 and t != noun and t not in _FIGURE_WORDS]
@@ -692,7 +697,7 @@ _TAKES_EFFECT = ("施行", "实施", "执行", "实行", "生效", "启用")
 def _date_names(text: str, question: str, events: list[str]) -> bool | None:
     """Whether a sentence of `text` giving the asked date names one of `events` (any date, for no events); None when
     none gives it."""
-    dated = [s for s in sentences(text) if not lacks_asked_figure(s, question)]
+    dated = _stating_asked_figure(text, question)
     if not dated:
         return None
     if any(e in _TAKES_EFFECT for e in events):

@@ -26,11 +26,14 @@ def hit(text: str, score: float, title: str = DANGZHANG, date: str = "", n: int 
     return Hit(chunk=chunk, dense=0.9, lexical=1.0, score=score)
 
 
-def answerer(corpus: list[str]) -> ExtractiveAnswerer:
+def answerer(corpus: list[str], doc_text: str | None = None) -> ExtractiveAnswerer:
+    """An answerer over `corpus`; with `doc_text`, every passage's document reads as that whole text."""
+
     def doc_freq(terms: list[str]) -> tuple[dict[str, int], int]:
         return {t: sum(t in c for c in corpus) for t in terms}, len(corpus)
 
-    return ExtractiveAnswerer(AnswerSettings(), doc_freq)
+    whole = None if doc_text is None else (lambda doc_id: doc_text)
+    return ExtractiveAnswerer(AnswerSettings(), doc_freq, doc_text=whole)
 
 
 PASSAGES = [
@@ -109,13 +112,13 @@ def test_a_document_that_says_nothing_of_its_year_does_not_veto_the_year_asked()
     hits = [hit(news, 0.9, title="多地多举措保障生活必需品供应")]
     question = "2020年1月天津一家药房以超过进价10倍的价格卖口罩，被罚了多少钱？"
     assert answerer([news]).answer(question, hits).refused  # its text unknown: the year is missing
-    qa = ExtractiveAnswerer(AnswerSettings(), answerer([news]).doc_freq, doc_text=lambda d: news)
+    qa = answerer([news], doc_text=news)
     assert "300万元" in qa.answer(question, hits).text
     # A document naming another year, or dated, still vetoes it.
     dated = news.replace("新华社北京1月28日电", "新华社北京2019年1月28日电")
-    qa = ExtractiveAnswerer(AnswerSettings(), answerer([dated]).doc_freq, doc_text=lambda d: dated)
+    qa = answerer([dated], doc_text=dated)
     assert qa.answer(question, [hit(dated, 0.9, title="多地多举措保障生活必需品供应")]).refused
-    qa = ExtractiveAnswerer(AnswerSettings(), answerer([news]).doc_freq, doc_text=lambda d: news)
+    qa = answerer([news], doc_text=news)
     assert qa.answer(question, [hit(news, 0.9, title="多地多举措保障生活必需品供应", date="2019年1月28日")]).refused
 
 
@@ -305,7 +308,7 @@ def test_a_lower_sentence_of_the_same_document_stating_the_counted_figure_answer
 
 def test_a_calendar_date_no_retrieved_document_names_vetoes_the_answer():
     news = "新华社北京8月9日电 自2023年8月9日24时起，国内汽油、柴油价格每吨分别提高240元、230元。"
-    qa = ExtractiveAnswerer(AnswerSettings(), answerer([news]).doc_freq, doc_text=lambda d: news)
+    qa = answerer([news], doc_text=news)
     hits = [hit(news, 0.9, title="汽油、柴油价格上调")]
     assert qa.answer("2023年8月23日24时那轮成品油调价中，国内汽油每吨上调了多少元？", hits).refused
     assert "240元" in qa.answer("2023年8月9日24时那轮成品油调价中，国内汽油每吨上调了多少元？", hits).text
