@@ -131,6 +131,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general19_ncp_check": (_DATA / "check_general19_ncp.jsonl", "ncp"),
     "general19_crud_check": (_DATA / "check_general19_crud.jsonl", "crud_rag"),
     "general19_dev_check": (_DATA / "check_general19_dev.jsonl", "dev"),
+    "general20_ncp_check": (_DATA / "check_general20_ncp.jsonl", "ncp"),
+    "general20_crud_check": (_DATA / "check_general20_crud.jsonl", "crud_rag"),
+    "general20_dev_check": (_DATA / "check_general20_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
