@@ -118,6 +118,7 @@ def asked_contact(question: str) -> tuple[str, re.Pattern[str]] | None:
 
 
 _CONTACT_WORD = re.compile(r"电话|热线|号码|邮箱|网址|地址|传真|专线")
+_ASKING = re.compile(r"什么|哪个|哪些|哪里|哪儿|多少|怎样|如何|是否")
 
 
 def contact_qualifiers(question: str) -> list[str]:
@@ -127,8 +128,9 @@ def contact_qualifiers(question: str) -> list[str]:
     for m in _CONTACT_WORD.finditer(question):
         before = question[: m.start()]
         last = (tokenize(before) or [""])[-1]
-        # Right before it: 办税服务厅的热线 puts 的 between, and 热线电话's 热线 is the contact itself.
-        if len(last) >= 2 and before.endswith(last) and not _CONTACT_WORD.search(last):
+        # Right before it: 办税服务厅的热线 puts 的 between, and 热线电话's 热线 is the contact itself; 什么号码 asks, it
+        # names no kind.
+        if len(last) >= 2 and before.endswith(last) and not _CONTACT_WORD.search(last) and not _ASKING.fullmatch(last):
             out.append(last)
     return list(dict.fromkeys(out))
 

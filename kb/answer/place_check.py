@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from kb.answer.sentences import without_datelines
 from kb.answer.terms import is_place, place_stem
-from kb.store.tokenize import pos_tags
+from kb.store.tokenize import in_dictionary, pos_tags
 
 _TITLE = re.compile(r"《[^》]*》")
 _WORD = re.compile(r"[\u4e00-\u9fff]")
@@ -58,8 +58,18 @@ def question_places(question: str) -> list[str]:
 
 
 def names(text: str, place: str) -> bool:
-    """Whether `text` names `place`, with or without its administrative suffix."""
-    return place in text or place_stem(place) in text
+    """Whether `text` names `place`, with or without its administrative suffix, or with its city's (苏州高新区, one
+    word to jieba, written 苏州市高新区)."""
+    return place in text or place_stem(place) in text or any(v in text for v in _with_city_suffix(place))
+
+
+def _with_city_suffix(place: str) -> list[str]:
+    """苏州高新区 -> [苏州市高新区]: a district named after its city, the city written with 市."""
+    return [
+        f"{place[:k]}市{place[k:]}"
+        for k in (2, 3)
+        if len(place) - k >= 2 and not place[:k].endswith(("市", "省")) and in_dictionary(f"{place[:k]}市")
+    ]
 
 
 def another_place(asked: list[str], cited: Iterable[tuple[str, str, str, str]]) -> tuple[str, str] | None:

@@ -236,6 +236,8 @@ def test_asked_a_contact_detail_the_sentence_giving_one_is_decided_on_first():
 
     assert contact_qualifiers("涉税预约电话号码是多少？") == ["预约"]
     assert contact_qualifiers("办税服务厅的热线电话是多少？") == []
+    # 什么号码 asks for a number; 什么 names no kind of it.
+    assert contact_qualifiers("外呼机器人打来的电话，手机上显示的是什么号码？") == []
     named = "税务局公布疫情防控期间涉税预约及咨询电话，发布纳税申报期限延长通知。"
     other = "纳税人遇到电子税务局操作问题，可拨打办税服务厅热线：028-84932210。"
     q = "税务局疫情期间涉税预约电话号码是多少？"

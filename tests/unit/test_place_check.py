@@ -34,6 +34,20 @@ def test_another_place_s_notice():
     assert another_place(question_places("医疗器械注册费是否实行零收费？"), [guangxi]) is None
 
 
+def test_a_district_named_after_its_city_is_named_with_the_city_s_suffix_too():
+    # jieba keeps 苏州高新区 one word; the province's news writes 苏州市高新区.
+    jiangsu = (
+        "江苏台商台企积极助力抗击疫情",
+        "",
+        "苏州市高新区台协会29日发出倡议书。",
+        "苏州市高新区台协会29日发出倡议书。",
+    )
+    asked = question_places("苏州高新区台协会会长带头捐了多少医用口罩？")
+    assert asked == ["苏州高新区"]
+    assert another_place(asked, [jiangsu]) is None
+    assert another_place(question_places("无锡市台协会会长带头捐了多少医用口罩？"), [jiangsu]) == ("无锡市", "江苏")
+
+
 def test_a_national_document_speaks_for_every_place():
     national = ("国家药监局关于疫情防控所需医疗器械注册费的公告", "公告 · 国家药品监督管理局", FEES, FEES)
     assert another_place(question_places("云南省对医疗器械注册费是否实行零收费？"), [national]) is None
