@@ -221,6 +221,14 @@ class AnswerSettings(_Section):
     sanction_candidates: int = Field(
         5, ge=1, description="Ranked candidate sentences searched for a sanction when the best ones name none."
     )
+    deadline_candidates: int = Field(
+        5,
+        ge=0,
+        description="When the best sentences give no end date a question asks for (执行到哪天为止, 最迟什么时候补办), the "
+        "first this many ranked sentences of the best one's document are searched for one stating it (暂执行至2020年6月30日"
+        "止, 开始后10日内补办): a notice states its term in a closing line below the measures; 0 refuses at once "
+        "(docs/evaluation.md, session 43).",
+    )
     counted_candidates: int = Field(
         3,
         ge=0,

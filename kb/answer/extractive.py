@@ -352,10 +352,20 @@ class ExtractiveAnswerer:
         """Of the first few candidates from the best one's document, those stating the figure a how-many question
         asks and naming what it counts in the same sentence (惠及中小企业约8000户 for 惠及多少户中小企业): a news
         lede restating the topic often ranks above the sentence giving the count. Not any runner-up with a figure,
-        which is mostly another thing's (session 29); none for a question naming nothing counted."""
-        if not ranked or counted_noun(question) is None:
+        which is mostly another thing's (session 29); none for a question naming nothing counted. For a question
+        asking when something ends (执行到哪天为止), those stating an end date (暂执行至2020年6月30日止): a date after
+        至 or before 前 is of that kind only, and a notice gives its term in a line of its own."""
+        if not ranked:
             return []
         doc = hits[ranked[0].hit_rank].chunk.doc_id
+        if counted_noun(question) is None:
+            if "deadline" not in asked_figures(question):
+                return []
+            return [
+                c
+                for c in ranked[: self.cfg.deadline_candidates]
+                if hits[c.hit_rank].chunk.doc_id == doc and not lacks_asked_figure(c.text, question)
+            ]
         return [
             c
             for c in ranked[: self.cfg.counted_candidates]

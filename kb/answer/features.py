@@ -93,8 +93,10 @@ REQUIRED_SHAPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
             # 在哪个区、哪条路: a street asked for is an address.
             r"|(?:哪|什么)条(?:路|街|大道|大街)"
         ),
+        # A number before 号 alone is a house number (57号院), not a document's (人社厅明电〔2020〕7号, 第5号令).
         re.compile(
-            r"[\u4e00-\u9fff]{1,12}(?:路|街|大道|大街|巷|胡同|里)\s*[0-9０-９一二三四五六七八九十百]+\s*号|\d+号"
+            r"[\u4e00-\u9fff]{1,12}(?:路|街|大道|大街|巷|胡同|里)\s*[0-9０-９一二三四五六七八九十百]+\s*号"
+            r"|(?<![〕\]］）)第\d\s])\d+号(?![令文])"
         ),
     ),
     (
@@ -650,9 +652,9 @@ def change_off_subject(text: str, question: str, doc_freq: DocFreq) -> str | Non
 # 自1月31日起暂停 for 哪天恢复), most often the day something was suspended, asked when it resumes.
 _DATE_KINDS = frozenset({"day", "date", "year", "deadline"})
 _WHEN_CLAUSE = re.compile(_WHEN_ASKED + r"|哪一?年|何年|哪个月|几月份")
-# Verbs saying how the date is asked or where it sits (从哪天开始, 截止到哪天, 要求停到什么时候才能…), not the event.
+# Verbs saying how the date is asked or where it sits (从哪天开始, 截止到哪天, 执行到哪天为止, 要求停到什么时候才能…), not the event.
 _NOT_THE_EVENT = frozenset(
-    "开始 进行 需要 可以 能够 应该 应当 要求 规定 提出 表示 时间 时候 日期 截止 截至 是从 才能 优惠 计划 预计 准备".split()
+    "开始 进行 需要 可以 能够 应该 应当 要求 规定 提出 表示 时间 时候 日期 截止 截至 为止 是从 才能 优惠 计划 预计 准备".split()
 )
 
 

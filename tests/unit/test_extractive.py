@@ -170,6 +170,10 @@ def test_a_contact_detail_question_is_refused_when_no_passage_has_that_form():
     assert qa.answer("市直机关工委的办公地址在哪里？", [hit(text, 0.9)]).refused
     with_address = "市直机关工委办公地址为株洲市天元区神农大道18号。"
     assert not qa.answer("市直机关工委的办公地址在哪里？", [hit(with_address, 0.9)]).refused
+    # A document's number is no house number.
+    cited = "根据《关于切实做好疫情防控期间社会保险经办工作的通知》（人社厅明电〔2020〕7号）精神，社保大厅2月3日起对外办公。"
+    assert qa.answer("社保大厅的办公地址在哪里？", [hit(cited, 0.9)]).refused
+    assert not qa.answer("社保大厅的办公地址在哪里？", [hit("邮寄地址：通州区运河东大街57号院5号楼。", 0.9)]).refused
 
 
 def test_only_a_question_that_asks_for_a_contact_detail_needs_one():
@@ -305,6 +309,21 @@ def test_a_lower_sentence_of_the_same_document_stating_the_counted_figure_answer
     vague = "这张“报表”显示，此次租金减免将惠及约8000户，涵盖了工业、零售业等多个行业。"
     assert qa.answer(question, [hit(lede, 0.9), hit(vague, 0.6, n=1)]).refused
     off = ExtractiveAnswerer(AnswerSettings(counted_candidates=0), qa.doc_freq)
+    assert off.answer(question, hits).refused
+
+
+def test_a_lower_sentence_of_the_same_document_stating_an_end_date_answers_a_until_when_question():
+    # A notice states its term in a closing line, below the measures that match the question's words.
+    measures = "贵州省发展改革委出台支持服务业市场主体应对疫情的政策措施，对受疫情影响的服务业企业给予贷款贴息。"
+    term = "本通知自发布之日起暂执行至2020年6月30日止。"
+    question = "贵州省发改委支持服务业市场主体应对疫情的政策措施执行到哪天为止？"
+    qa = answerer([measures, term, *PASSAGES])
+    hits = [hit(measures, 0.9), hit(term, 0.5, n=1)]
+    a = qa.answer(question, hits)
+    assert not a.refused and "2020年6月30日" in a.text
+    # Not another document's term, nor with the search off.
+    assert qa.answer(question, [hit(measures, 0.9), hit(term, 0.5, n=1, doc="e")]).refused
+    off = ExtractiveAnswerer(AnswerSettings(deadline_candidates=0), qa.doc_freq)
     assert off.answer(question, hits).refused
 
 
