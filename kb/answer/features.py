@@ -146,6 +146,8 @@ _COUNTER = "[一两二三四五六七八九十几多每某该各这那]"
 _NAMED = r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,24}?" + "".join(
     rf"(?<!{_COUNTER}[家个所].{{{n}}})(?<!某.{{{n}}})" for n in range(7)
 )
+# Shops asked for by name (那家药房叫什么名字), as the body kind reads them.
+_SHOP = "药房|药店|超市|商店|商场|门店|饭店|酒店|餐馆|餐厅"
 # What a size asked (资金规模有多大, 装机容量有多大) measures.
 _SIZE = r"(?:规模|容量|面积|体量|产能|功率|排量|总量|数额|金额|总额)"
 _IS_HOW_BIG = r"(?:现在|目前|大约|大概|一共|共)?(?:是|为|有)?多大"
@@ -367,6 +369,14 @@ _FIGURE_TABLE = (
         "企业名称",
         r"哪一?家[\u4e00-\u9fff]{0,8}?(?:公司|企业|银行|集团|厂)|哪一?个(?:公司|集团|企业|银行)",
         _NAMED + r"(?:公司|集团|银行|分行|支行|厂|药业|物流|股份|合作社)",
+    ),
+    (
+        # 那家药房叫什么名字, 哪家超市: a shop asked by name, which only a shop's name answers (老百姓大药房); not a
+        # shop counted (桐梓县一药房, 天津一大药房), nor the office that fined it.
+        "shop",
+        "店名",
+        rf"哪一?家[\u4e00-\u9fff]{{0,8}}?(?:{_SHOP})|(?:{_SHOP})(?:的)?(?:(?:名字|名称)(?:叫什么|是什么)|叫什么(?:名字|名称)?)",
+        _NAMED + rf"(?<!{_COUNTER})(?<!{_COUNTER}[大小])(?:{_SHOP})",
     ),
     (
         # 和哪家单位签了协议, 在哪家医院的基础上: a body asked by name (a firm, an office or a hospital answers).

@@ -557,6 +557,15 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     name = "为“回流生”造假提供服务的那家培训机构叫什么名字？"
     assert asked_figures(name) == {"body"} and asked_figures("这家公司是什么？") == frozenset()
     assert lacks_asked_figure("西安公安发现我市某培训机构以造假方式为“回流生”提供服务。", name)
+    # A shop's name asked is given by a shop's name only: not a shop counted, nor the office that fined it.
+    shop = "以超过进价10倍卖口罩被罚300万元的那家药房叫什么名字？"
+    assert asked_figures(shop) == {"shop"} and asked_figures("哪家超市被罚款？") == {"shop"}
+    for unnamed in (
+        "天津一大药房以超过进价10倍的价格销售口罩，市场监管委罚款300万元。",
+        "桐梓县一药房将口罩涨到40元一袋。",
+    ):
+        assert lacks_asked_figure(unnamed, shop), unnamed
+    assert not lacks_asked_figure("河西区老百姓大药房以超过进价10倍的价格销售口罩。", shop)
     # A size asked (资金规模有多大, 装机容量有多大) is a figure; 多大作用 asks none.
     assert asked_figures("奖惩资金账户的资金规模有多大？") == {"sum"}
     assert lacks_asked_figure("出台六项硬性措施，设立奖惩资金账户。", "奖惩资金账户的资金规模有多大？")
