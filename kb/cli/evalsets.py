@@ -134,6 +134,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general20_ncp_check": (_DATA / "check_general20_ncp.jsonl", "ncp"),
     "general20_crud_check": (_DATA / "check_general20_crud.jsonl", "crud_rag"),
     "general20_dev_check": (_DATA / "check_general20_dev.jsonl", "dev"),
+    "general21_ncp_check": (_DATA / "check_general21_ncp.jsonl", "ncp"),
+    "general21_crud_check": (_DATA / "check_general21_crud.jsonl", "crud_rag"),
+    "general21_dev_check": (_DATA / "check_general21_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
