@@ -367,7 +367,9 @@ _FIGURE_TABLE = (
         # 北京北铃专用汽车有限公司); one naming none, or only 一家上市公司 or 某公司, or only a public body, does not.
         "firm",
         "企业名称",
-        r"哪一?家[\u4e00-\u9fff]{0,8}?(?:公司|企业|银行|集团|厂)|哪一?个(?:公司|集团|企业|银行)",
+        r"哪一?家[\u4e00-\u9fff]{0,8}?(?:公司|企业|银行|集团|厂)|哪一?个(?:公司|集团|企业|银行)"
+        # 那家食品加工公司叫什么名字: only a firm's name answers (not the bureau that inspected it).
+        r"|(?:公司|企业)(?:的)?(?:(?:名字|名称)(?:叫什么|是什么)|叫什么(?:名字|名称)?)(?=[？?，,]|$)",
         _NAMED + r"(?:公司|集团|银行|分行|支行|厂|药业|物流|股份|合作社)",
     ),
     (
@@ -383,8 +385,8 @@ _FIGURE_TABLE = (
         "body",
         "单位名称",
         r"哪一?家[\u4e00-\u9fff]{0,8}?(?:医院|机构|单位)"
-        # 那家培训机构叫什么名字, 公司的名称是什么: a body's name asked (某培训机构 gives none).
-        r"|(?:机构|公司|企业|单位|医院)(?:的)?(?:(?:名字|名称)(?:叫什么|是什么)|叫什么(?:名字|名称)?)(?=[？?，,]|$)",
+        # 那家培训机构叫什么名字, 医院的名称是什么: a body's name asked (某培训机构 gives none).
+        r"|(?:机构|单位|医院)(?:的)?(?:(?:名字|名称)(?:叫什么|是什么)|叫什么(?:名字|名称)?)(?=[？?，,]|$)",
         _NAMED
         + r"(?:公司|集团|银行|分行|支行|厂|医院|研究院|研究所|设计院|学院|大学|中心|协会|商会|合作社|机构|局|委员会|委|厅|署|部"
         r"|办公室)",
@@ -566,6 +568,8 @@ def counted_noun(question: str) -> str | None:
         # (《办法》分成总则…八章，共五十七条 for 数据安全管理办法征求意见稿).
         return None
     phrase = m.group(1)
+    if re.search(r"多少|几", phrase):
+        return None  # 一共几部分几条: a second count asked, not a thing counted
     if phrase.endswith("的"):
         # 赤字率定的是多少, 赤字规模安排的是多少: what stands before 的 says how the figure was set, not what it
         # counts; the last noun does (jieba cuts 赤字率定 into 赤字 and 率定, so it goes by part of speech).

@@ -427,6 +427,7 @@ def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_
     # A text's own divisions counted (几章几条): the text states them without naming itself again.
     assert counted_noun("数据安全管理办法征求意见稿一共有几章几条？") is None
     assert counted_noun("这份通知一共涵盖几个方面、多少条政策举措？") is None
+    assert counted_noun("这份《意见》一共几部分几条？") is None
     # Two things counted together: a figure naming either answers (远销80多个国家).
     assert counted_noun("产品目前卖到了多少个国家和地区？") == "国家和地区"
     assert not figure_off_subject("产品远销80多个国家。", "产品目前卖到了多少个国家和地区？")
@@ -557,6 +558,11 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     name = "为“回流生”造假提供服务的那家培训机构叫什么名字？"
     assert asked_figures(name) == {"body"} and asked_figures("这家公司是什么？") == frozenset()
     assert lacks_asked_figure("西安公安发现我市某培训机构以造假方式为“回流生”提供服务。", name)
+    # A firm's name asked is given by a firm's name: not by the bureau that inspected 某食品加工公司.
+    company = "开出首张不予行政处罚告知书的那家食品加工公司叫什么名字？"
+    assert asked_figures(company) == {"firm"}
+    assert lacks_asked_figure("区生态环境局执法人员在某食品加工公司日常检查时发现问题。", company)
+    assert not lacks_asked_figure("执法人员检查了上海松林食品有限公司。", company)
     # A shop's name asked is given by a shop's name only: not a shop counted, nor the office that fined it.
     shop = "以超过进价10倍卖口罩被罚300万元的那家药房叫什么名字？"
     assert asked_figures(shop) == {"shop"} and asked_figures("哪家超市被罚款？") == {"shop"}

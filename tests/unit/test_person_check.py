@@ -44,6 +44,9 @@ def test_the_holder_named_is_of_the_asked_office():
         "自治区税务局党委副书记、局长郭顺民先后前往拉萨市的办税服务厅实地检查。", who
     )
     assert not names_holder("自治区税务局主要负责人到办税服务厅检查。", who)
+    # A byline names the reporter, who is no body's 负责人; asked for the reporter, it answers.
+    assert not names_holder("（记者 陈忠权 孟兴）", who)
+    assert names_holder("（记者 陈忠权 孟兴）", asked_post("这篇报道的记者是谁？"))
 
 
 def test_a_deputy_asked_is_not_his_chief_and_the_question_own_person_is_no_answer():
