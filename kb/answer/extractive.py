@@ -292,13 +292,13 @@ class ExtractiveAnswerer:
         # (男性公务员到多少岁退休 → 达到国家规定的退休年龄的，应当退休). The model cannot learn it: the sources'
         # unanswerable questions seldom ask for one (AnswerSettings.quantity_check).
         if self.cfg.quantity_check and lacks_asked_figure(quoted, question):
-            # Unless a sentence just below, of the same document, states it and names what is counted.
-            counted = self._counted_figure(question, hits, d.candidates)
-            if counted:
-                ranked = counted
+            # Unless a sentence just below, of the same document, states it (naming what is counted, for a count).
+            below = self._figure_below(question, hits, d.candidates)
+            if below:
+                ranked = below
                 answer = self.compose(question, hits, ranked, d.question, widen=False)
                 quoted = without_datelines(without_markers(answer.text))
-            if not counted or lacks_asked_figure(quoted, question):
+            if not below or lacks_asked_figure(quoted, question):
                 kinds = "、".join(FIGURE_NAMES[k] for k in sorted(asked_figures(question))) or "数字"
                 reason = f"最相关的段落没有给出所问的{kinds}。"
                 return _refused(question, hits, reason)
@@ -348,7 +348,7 @@ class ExtractiveAnswerer:
             else answer
         )
 
-    def _counted_figure(self, question: str, hits: list[Hit], ranked: list[Candidate]) -> list[Candidate]:
+    def _figure_below(self, question: str, hits: list[Hit], ranked: list[Candidate]) -> list[Candidate]:
         """Of the first few candidates from the best one's document, those stating the figure a how-many question
         asks and naming what it counts in the same sentence (惠及中小企业约8000户 for 惠及多少户中小企业): a news
         lede restating the topic often ranks above the sentence giving the count. Not any runner-up with a figure,

@@ -367,10 +367,10 @@ _FIGURE_TABLE = (
         # 北京北铃专用汽车有限公司); one naming none, or only 一家上市公司 or 某公司, or only a public body, does not.
         "firm",
         "企业名称",
-        r"哪一?家[\u4e00-\u9fff]{0,8}?(?:公司|企业|银行|集团|厂)|哪一?个(?:公司|集团|企业|银行)"
+        r"哪一?家[\u4e00-\u9fff]{0,8}?(?:公司|企业|银行|集团|厂|出版社)|哪一?个(?:公司|集团|企业|银行|出版社)"
         # 那家食品加工公司叫什么名字: only a firm's name answers (not the bureau that inspected it).
         r"|(?:公司|企业)(?:的)?(?:(?:名字|名称)(?:叫什么|是什么)|叫什么(?:名字|名称)?)(?=[？?，,]|$)",
-        _NAMED + r"(?:公司|集团|银行|分行|支行|厂|药业|物流|股份|合作社)",
+        _NAMED + r"(?:公司|集团|银行|分行|支行|厂|药业|物流|股份|合作社|出版社)",
     ),
     (
         # 那家药房叫什么名字, 哪家超市: a shop asked by name, which only a shop's name answers (老百姓大药房); not a

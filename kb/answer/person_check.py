@@ -66,15 +66,15 @@ def asked_post(question: str) -> str | None:
     return "副" + office if post.endswith("副" + office) else office
 
 
+# A news item's byline (（记者 陈忠权 孟兴）) names who wrote it: it answers who wrote it, not who holds a post.
+_WRITERS = ("记者", "作者")
+
+
 def names_holder(text: str, post: str, question: str = "") -> bool:
     """Whether a text names a person and, unless the asked office is vague, the office (会长罗时雨 for 首任会长是谁;
     局长顾占雷 answers no question about a 秘书长). A person the `question` itself names (省长叶建春到南昌大学调研时，哪位副省
     长一同前往) is not the one it asks for."""
     return names_person(text, question, bylines=post in _WRITERS) and (post in _VAGUE or post in text)
-
-
-# A news item's byline (（记者 陈忠权 孟兴）) names who wrote it: it answers who wrote it, not who holds a post.
-_WRITERS = ("记者", "作者")
 
 
 def names_person(text: str, question: str = "", bylines: bool = True) -> bool:

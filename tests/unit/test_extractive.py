@@ -563,6 +563,10 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert asked_figures(company) == {"firm"}
     assert lacks_asked_figure("区生态环境局执法人员在某食品加工公司日常检查时发现问题。", company)
     assert not lacks_asked_figure("执法人员检查了上海松林食品有限公司。", company)
+    press = "市教委编制的《寒假生活（补充版）》是哪家出版社出版的？"
+    assert asked_figures(press) == {"firm"}
+    assert lacks_asked_figure("市教委已经在统一组织编制《寒假生活（补充版）》，以数字资源形式下发。", press)
+    assert not lacks_asked_figure("《寒假生活（补充版）》由上海教育出版社出版。", press)
     # A shop's name asked is given by a shop's name only: not a shop counted, nor the office that fined it.
     shop = "以超过进价10倍卖口罩被罚300万元的那家药房叫什么名字？"
     assert asked_figures(shop) == {"shop"} and asked_figures("哪家超市被罚款？") == {"shop"}
