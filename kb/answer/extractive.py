@@ -357,20 +357,14 @@ class ExtractiveAnswerer:
         至 or before 前 is of that kind only, and a notice gives its term in a line of its own."""
         if not ranked:
             return []
+        if counted_noun(question) is not None:
+            limit, states = self.cfg.counted_candidates, states_counted_figure
+        elif "deadline" in asked_figures(question):
+            limit, states = self.cfg.deadline_candidates, lambda text, q: not lacks_asked_figure(text, q)
+        else:
+            return []
         doc = hits[ranked[0].hit_rank].chunk.doc_id
-        if counted_noun(question) is None:
-            if "deadline" not in asked_figures(question):
-                return []
-            return [
-                c
-                for c in ranked[: self.cfg.deadline_candidates]
-                if hits[c.hit_rank].chunk.doc_id == doc and not lacks_asked_figure(c.text, question)
-            ]
-        return [
-            c
-            for c in ranked[: self.cfg.counted_candidates]
-            if hits[c.hit_rank].chunk.doc_id == doc and states_counted_figure(c.text, question)
-        ]
+        return [c for c in ranked[:limit] if hits[c.hit_rank].chunk.doc_id == doc and states(c.text, question)]
 
     def _looked_for(self, question: str) -> Iterator[tuple[Callable[[Answer], str], Callable[[str], bool], int, str]]:
         """The checks that look for a likelier sentence before they refuse, in order, for those the question asks:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import pytest
+
 from kb.answer.extractive import REFUSAL_TEXT, Candidate, ExtractiveAnswerer, units
 from kb.answer.features import answer_type, date_off_event
 from kb.settings import AnswerSettings
@@ -293,38 +295,53 @@ def test_a_how_many_question_is_refused_when_the_figure_counts_something_else():
     assert not off.answer(question, [hit(text, 0.9)]).refused
 
 
-def test_a_lower_sentence_of_the_same_document_stating_the_counted_figure_answers_a_how_many_question():
-    # A news lede restates the topic above the sentence giving the count (惠及中小企业约8000户).
-    lede = "患难见真情，浦东国企“组团式”帮扶中小企业，预计租金减免将达10亿元以上。记者从浦东新区政府获悉，浦东已启动国企“组团式”帮扶中小企业模式。"
-    count = "这张“报表”显示，此次租金减免将惠及中小企业约8000户，涵盖了工业、零售业等多个行业。"
-    question = "浦东国企“组团式”帮扶中小企业，这次租金减免预计惠及多少户中小企业？"
-    qa = answerer([lede, count, *PASSAGES])
-    hits = [hit(lede, 0.9), hit(count, 0.6, n=1)]
+# A news lede restates the topic above the sentence giving the count (惠及中小企业约8000户); a notice states its term
+# in a closing line, below the measures that match the question's words.
+PUDONG_LEDE = "患难见真情，浦东国企“组团式”帮扶中小企业，预计租金减免将达10亿元以上。记者从浦东新区政府获悉，浦东已启动国企“组团式”帮扶中小企业模式。"
+PUDONG_COUNT = "这张“报表”显示，此次租金减免将惠及中小企业约8000户，涵盖了工业、零售业等多个行业。"
+PUDONG_QUESTION = "浦东国企“组团式”帮扶中小企业，这次租金减免预计惠及多少户中小企业？"
+
+
+@pytest.mark.parametrize(
+    ("lead", "below", "question", "stated", "kind", "setting"),
+    [
+        (
+            PUDONG_LEDE,
+            PUDONG_COUNT,
+            PUDONG_QUESTION,
+            "约8000户",
+            "家数",
+            "counted_candidates",
+        ),
+        (
+            "贵州省发展改革委出台支持服务业市场主体应对疫情的政策措施，对受疫情影响的服务业企业给予贷款贴息。",
+            "本通知自发布之日起暂执行至2020年6月30日止。",
+            "贵州省发改委支持服务业市场主体应对疫情的政策措施执行到哪天为止？",
+            "2020年6月30日",
+            "截止时间",
+            "deadline_candidates",
+        ),
+    ],
+)
+def test_a_lower_sentence_of_the_same_document_stating_the_asked_figure_answers(
+    lead: str, below: str, question: str, stated: str, kind: str, setting: str
+):
+    qa = answerer([lead, below, *PASSAGES])
+    hits = [hit(lead, 0.9), hit(below, 0.6, n=1)]
     a = qa.answer(question, hits)
-    assert not a.refused and "约8000户" in a.text
+    assert not a.refused and stated in a.text
     # Not from another document: its figure is another thing's.
-    other = [hit(lede, 0.9), hit(count, 0.6, n=1, doc="e")]
-    assert qa.answer(question, other).reason == "最相关的段落没有给出所问的家数。"
-    # Nor a sentence whose figure names nothing counted, nor with the search off.
+    other = [hit(lead, 0.9), hit(below, 0.6, n=1, doc="e")]
+    assert qa.answer(question, other).reason == f"最相关的段落没有给出所问的{kind}。"
+    # Nor with the search off.
+    off = ExtractiveAnswerer(AnswerSettings(**{setting: 0}), qa.doc_freq)
+    assert off.answer(question, hits).refused
+
+
+def test_a_lower_sentence_whose_figure_names_nothing_counted_answers_no_how_many_question():
     vague = "这张“报表”显示，此次租金减免将惠及约8000户，涵盖了工业、零售业等多个行业。"
-    assert qa.answer(question, [hit(lede, 0.9), hit(vague, 0.6, n=1)]).refused
-    off = ExtractiveAnswerer(AnswerSettings(counted_candidates=0), qa.doc_freq)
-    assert off.answer(question, hits).refused
-
-
-def test_a_lower_sentence_of_the_same_document_stating_an_end_date_answers_a_until_when_question():
-    # A notice states its term in a closing line, below the measures that match the question's words.
-    measures = "贵州省发展改革委出台支持服务业市场主体应对疫情的政策措施，对受疫情影响的服务业企业给予贷款贴息。"
-    term = "本通知自发布之日起暂执行至2020年6月30日止。"
-    question = "贵州省发改委支持服务业市场主体应对疫情的政策措施执行到哪天为止？"
-    qa = answerer([measures, term, *PASSAGES])
-    hits = [hit(measures, 0.9), hit(term, 0.5, n=1)]
-    a = qa.answer(question, hits)
-    assert not a.refused and "2020年6月30日" in a.text
-    # Not another document's term, nor with the search off.
-    assert qa.answer(question, [hit(measures, 0.9), hit(term, 0.5, n=1, doc="e")]).refused
-    off = ExtractiveAnswerer(AnswerSettings(deadline_candidates=0), qa.doc_freq)
-    assert off.answer(question, hits).refused
+    qa = answerer([PUDONG_LEDE, PUDONG_COUNT, *PASSAGES])
+    assert qa.answer(PUDONG_QUESTION, [hit(PUDONG_LEDE, 0.9), hit(vague, 0.6, n=1)]).refused
 
 
 def test_a_calendar_date_no_retrieved_document_names_vetoes_the_answer():
