@@ -147,9 +147,9 @@ def test_the_library_reads_a_document_by_its_structure_and_never_runs_its_markup
 def test_the_glossary_explains_terms_with_citations_and_an_admin_can_edit_it(page, app_url):
     _open(page, app_url, "文库与术语")
     page.locator("#glossary-search textarea").fill("五懂")
-    page.wait_for_function("() => document.querySelector('#glossary-table').innerText.includes('五懂五会')")
+    page.wait_for_function("() => document.querySelector('#glossary-table')?.innerText.includes('五懂五会')")
     _pick(page, "glossary-term", "五懂五会")
-    page.wait_for_function("() => document.querySelector('#glossary-entry').innerText.includes('懂政治')")
+    page.wait_for_function("() => document.querySelector('#glossary-entry')?.innerText.includes('懂政治')")
     assert "罗显明" in page.locator("#glossary-entry").inner_text()
     _shot(page, "workflow-glossary")
     page.locator("#glossary-source").click()
@@ -163,10 +163,10 @@ def test_the_glossary_explains_terms_with_citations_and_an_admin_can_edit_it(pag
     page.locator("#glossary-edit-quote textarea").fill("凝聚组织优势,着眼两个覆盖,强化市场主体培育根基")
     page.locator("#glossary-edit-note textarea").fill("组织覆盖和工作覆盖")
     page.locator("#glossary-save").click()
-    page.wait_for_function("() => document.querySelector('#glossary-status').innerText.includes('已保存')")
+    page.wait_for_function("() => document.querySelector('#glossary-status')?.innerText.includes('已保存')")
     assert "组织覆盖和工作覆盖" in page.locator("#glossary-entry").inner_text()
     page.locator("#glossary-search textarea").fill("两个覆盖")
-    page.wait_for_function("() => document.querySelector('#glossary-table').innerText.includes('管理员')")
+    page.wait_for_function("() => document.querySelector('#glossary-table')?.innerText.includes('管理员')")
 
 
 def _right_option(stem: str, options: list[str]) -> str:
