@@ -93,12 +93,15 @@ def test_a_trainer_builds_edits_and_downloads_a_cited_pack(page, app_url, tmp_pa
     before = _item_ids(page)
     _pick(page, "pack-item", "[重要论述摘编]")
     page.locator("#pack-down").click()
-    page.wait_for_function("() => /quote-2[\\s\\S]*quote-1/.test(document.querySelector('#pack-view').innerText)")
+    page.wait_for_function("() => /quote-2[\\s\\S]*quote-1/.test(document.querySelector('#pack-view')?.innerText)")
     quotes = [i for i in _item_ids(page) if i.startswith("quote")]
     assert quotes[:2] == ["quote-2", "quote-1"]
     _pick(page, "pack-item", "[案例与做法]")
     page.locator("#pack-remove").click()
-    page.wait_for_function("() => !document.querySelector('#pack-view').innerText.includes('case-1')")
+    # The element must exist before its absence of case-1 counts: a view Gradio is re-rendering is no answer.
+    page.wait_for_function(
+        "() => { const e = document.querySelector('#pack-view'); return e !== null && !e.innerText.includes('case-1'); }"
+    )
     assert len(_item_ids(page)) == len(before) - 1
 
     with page.expect_download() as dl:
@@ -134,12 +137,12 @@ def test_a_pack_citation_opens_its_place_in_the_library(page, app_url):
 def test_the_library_reads_a_document_by_its_structure_and_never_runs_its_markup(page, app_url):
     _open(page, app_url, "文库与术语")
     _pick(page, "library-doc", "中国共产党章程")
-    page.wait_for_function("() => document.querySelector('#library-meta').innerText.includes('中国共产党章程')")
+    page.wait_for_function("() => document.querySelector('#library-meta')?.innerText.includes('中国共产党章程')")
     assert "总纲" in page.locator("#library-text").inner_text()
     _pick(page, "library-node", "第一条")
-    page.wait_for_function("() => document.querySelector('#library-text').innerText.includes('年满十八岁')")
+    page.wait_for_function("() => document.querySelector('#library-text')?.innerText.includes('年满十八岁')")
     _pick(page, "library-doc", "安全演练规定")
-    page.wait_for_function("() => document.querySelector('#library-text').innerText.includes('<script>')")
+    page.wait_for_function("() => document.querySelector('#library-text')?.innerText.includes('<script>')")
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator("#library-text script, #library-text img").count() == 0
 
@@ -199,7 +202,7 @@ def test_a_self_test_grades_answers_shows_the_source_and_keeps_progress(page, ap
     for k in range(1, 5):
         # The header names the question's kind; the radio or the text box it needs may render a moment later,
         # so wait for that one rather than asking which is visible now (CI once read neither as visible).
-        page.wait_for_function(f"() => document.querySelector('#quiz-question').innerText.includes('第 {k}/')")
+        page.wait_for_function(f"() => document.querySelector('#quiz-question')?.innerText.includes('第 {k}/')")
         stem = page.locator("#quiz-question p").last.inner_text().strip()
         if "选择题" in page.locator("#quiz-question strong").inner_text():
             expect(page.locator("#quiz-choice")).to_be_visible(timeout=TIMEOUT)
@@ -218,10 +221,12 @@ def test_a_self_test_grades_answers_shows_the_source_and_keeps_progress(page, ap
         if answered == 1:
             _shot(page, "workflow-quiz")
         page.wait_for_function(
-            f"() => document.querySelector('#quiz-progress').innerText.includes('答题 {answered} 道，答对 {right} 道')"
+            f"() => document.querySelector('#quiz-progress')?.innerText.includes('答题 {answered} 道，答对 {right} 道')"
         )
         page.locator("#quiz-next").click()
-        page.wait_for_function("() => !document.querySelector('#quiz-feedback').innerText.trim()")
+        page.wait_for_function(
+            "() => { const e = document.querySelector('#quiz-feedback'); return e !== null && !e.innerText.trim(); }"
+        )
     assert "本机用户" in page.locator("#quiz-progress").inner_text()
 
 
