@@ -137,6 +137,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general21_ncp_check": (_DATA / "check_general21_ncp.jsonl", "ncp"),
     "general21_crud_check": (_DATA / "check_general21_crud.jsonl", "crud_rag"),
     "general21_dev_check": (_DATA / "check_general21_dev.jsonl", "dev"),
+    "general22_ncp_check": (_DATA / "check_general22_ncp.jsonl", "ncp"),
+    "general22_crud_check": (_DATA / "check_general22_crud.jsonl", "crud_rag"),
+    "general22_dev_check": (_DATA / "check_general22_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
