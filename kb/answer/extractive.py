@@ -22,11 +22,11 @@ from kb.answer.features import (
     DocFreq,
     Question,
     analyse,
-    asked_contact,
     asked_figures,
     asked_shorthand,
     bigram_share,
     change_off_subject,
+    contact_answer_shape,
     contact_qualifiers,
     context,
     counted_noun,
@@ -219,7 +219,7 @@ class ExtractiveAnswerer:
         sentence without a number, refused. Only the best sentence's document counts, another's number being another
         body's, and only a sentence naming the kind asked (预约 of 预约电话, 举报 of 举报电话): the same notice's
         办税服务厅热线 is not its 预约电话."""
-        contact = asked_contact(question) if self.cfg.contact_check else None
+        contact = contact_answer_shape(question) if self.cfg.contact_check else None
         if contact is None or not ranked:
             return ranked
         doc = hits[ranked[0].hit_rank].chunk.doc_id
@@ -283,7 +283,7 @@ class ExtractiveAnswerer:
             return _refused(question, hits, reason)
         # A contact detail asked (举报电话是多少) and none in the sentences: the passage names the hotline, not its number
         # (before the figure checks, whose 多少 it also is).
-        contact = asked_contact(question) if self.cfg.contact_check else None
+        contact = contact_answer_shape(question) if self.cfg.contact_check else None
         if contact is not None and not contact[1].search(quoted):
             reason = f"最相关的段落没有给出所问的{contact[0]}。"
             return _refused(question, hits, reason)

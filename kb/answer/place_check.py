@@ -53,7 +53,14 @@ def question_places(question: str) -> list[str]:
             return False
         return tags[i][1] == "ns" or (i > 0 and tags[i][1] in _PROPER_NAME_TAGS and place_at(i - 1))
 
-    out = [word for i, (word, _) in enumerate(tags) if place_at(i) and not place_at(i + 1)]
+    out = []
+    for i, (word, tag) in enumerate(tags):
+        if place_at(i) and not place_at(i + 1):
+            out.append(word)
+        elif tag == "nt" and (m := _PLACE_HEAD.match(word)) and is_place(m.group(0)):
+            # A body named whole (合肥市公安局, one word to jieba) asks about its place, as a document's issuer does
+            # (`places_named`): 北京市公安局's notice does not give 合肥市公安局's number.
+            out.append(m.group(0))
     return list(dict.fromkeys(out))
 
 

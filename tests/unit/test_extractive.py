@@ -209,7 +209,7 @@ def test_a_contact_detail_question_is_refused_when_the_quoted_sentences_give_non
     given = "金堂县税务局公布疫情防控期间涉税预约及咨询电话：028-84932210。"
     assert not answerer([given]).answer(q, [hit(given, 0.9, title="金堂县税务局通告")]).refused
     # Phone numbers as notices write them: area code in brackets, a 400 line, a dash of any width.
-    from kb.answer.features import asked_contact
+    from kb.answer.features import asked_contact, contact_answer_shape
 
     _, phone = asked_contact(q)
     for number in ("（010）8403-8327", "400-886-9888", "0771—5860326", "13557710711", "12366"):
@@ -220,6 +220,15 @@ def test_a_contact_detail_question_is_refused_when_the_quoted_sentences_give_non
     assert asked_contact("邮寄的收件地址和收件人是什么？")[0] == "地址"
     assert asked_contact("建宁驿站具体在哪个区、哪条路？")[0] == "地址"
     assert asked_contact("12345热线共受理咨询多少件？") is None
+    # An e-mail asked alone is given only by an address with @ (not the body's website), a website only by one.
+    email = "北京仲裁委员会立案室接收电子立案材料的邮箱地址是什么？"
+    site = "请按照本会官方网站（www.bjac.org.cn）的指引，优先通过邮寄方式提交相关材料。"
+    a = answerer([site]).answer(email, [hit(site, 0.9, title="北京仲裁委员会公告")])
+    assert a.refused and a.reason == "最相关的段落没有给出所问的电子邮箱。"
+    given = "电子立案材料请发送至邮箱：lian@bjac.org.cn。"
+    assert not answerer([given]).answer(email, [hit(given, 0.9, title="北京仲裁委员会公告")]).refused
+    assert contact_answer_shape("官网网址是什么？")[0] == "网址"
+    assert contact_answer_shape("网址或者邮箱是什么？")[0] == "网址或邮箱"
     # The setting off: only the plain how-many check is left, which reads a phone number as any figure.
     off = ExtractiveAnswerer(AnswerSettings(contact_check=False), answerer([named, other]).doc_freq)
     assert off.answer(q, hits).reason == "最相关的段落没有给出所问的数字。"
@@ -593,6 +602,26 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     ):
         assert lacks_asked_figure(unnamed, shop), unnamed
     assert not lacks_asked_figure("河西区老百姓大药房以超过进价10倍的价格销售口罩。", shop)
+    # A hospital asked by name is given by a hospital's name: not by the commission that reported the case, nor a
+    # hospital counted.
+    hospital = "青海省首例确诊病例陈某某是在西宁哪家医院被收治的？"
+    assert asked_figures(hospital) == {"hospital"} and asked_figures("和哪家单位签了协议？") == {"body"}
+    for unnamed in ("根据国家卫生健康委最新确诊程序，青海省首例疑似病例确诊。", "一家医院正在紧急改建。"):
+        assert lacks_asked_figure(unnamed, hospital), unnamed
+    for named in ("患者已在青海省第四人民医院隔离治疗。", "依托大别山区域医疗中心改建。"):
+        assert not lacks_asked_figure(named, hospital), named
+    # A code asked (文号, 批号, 车次) is given by a code in its form, not by a count of batches.
+    batch = "国家药监局这次通告里不合格的他克莫司软膏具体是哪几个批号？"
+    assert asked_figures(batch) == {"code"} and asked_figures("有多少个车次？") == frozenset()
+    assert lacks_asked_figure("3批次他克莫司软膏不符合规定，不符合规定项目为有关物质。", batch)
+    assert not lacks_asked_figure("批号为20230301、20230302的他克莫司软膏不符合规定。", batch)
+    for code, question in (
+        ("山东省人民政府办公厅印发鲁政办字〔2020〕17号文件。", "山东省政府办公厅印发时的文号是什么？"),
+        ("财政部、海关总署、税务总局2020年第6号公告。", "那份公告的文号是多少？"),
+        ("定制专列G9383次列车从阜阳西站开出。", "定制专列车次是多少？"),
+    ):
+        assert not lacks_asked_figure(code, question), code
+    assert lacks_asked_figure("2月11日，山东省人民政府办公厅印发了若干措施。", "山东省政府办公厅印发时的文号是什么？")
     # A size asked (资金规模有多大, 装机容量有多大) is a figure; 多大作用 asks none.
     assert asked_figures("奖惩资金账户的资金规模有多大？") == {"sum"}
     assert lacks_asked_figure("出台六项硬性措施，设立奖惩资金账户。", "奖惩资金账户的资金规模有多大？")

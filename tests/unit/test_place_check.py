@@ -20,6 +20,9 @@ def test_the_places_a_question_asks_about():
     assert question_places("河南巩义推出“一次挂号管三天”的是哪两家医院？") == ["巩义"]
     # A common noun is no place, whatever place names end in it (农业县).
     assert question_places("浙江农业转移人口市民化实施方案提出，到2027年常住人口城镇化率要达到多少？") == ["浙江"]
+    # A body named whole (one word to jieba) asks about its place, as a document's issuer names its own.
+    assert question_places("合肥市公安局在疫情防控期间的行政复议咨询电话是多少？") == ["合肥市"]
+    assert question_places("国务院办公厅的通知提出了哪些要求？") == []
     # A place inside a quoted title names the document, not the place asked about.
     assert question_places("《广东省保障企业复工复产工作指引》提出了哪些要求？") == []
 
