@@ -189,10 +189,28 @@ class ExtractiveAnswerer:
         ranked = self.rank(self.candidates(q, hits))
         if not ranked:
             return Decision(q, [], {}, 0.0, False)
+        by_model = ranked
         ranked = self._contact_first(question, hits, ranked)
+        docs = self.doc_texts(hits)
+        feats, p = self._answerability(q, hits, ranked, docs, documents)
+        if ranked[0] is not by_model[0]:
+            # The contact sentence put first may be a fragment the model scores low (邮箱：huoyunchu@163.com）, cut at
+            # the ； after 联系人：…): whether the passages answer is judged on the model's own best too, and the
+            # likelier judgement holds; the contact check still needs the detail in what is quoted.
+            own_feats, own_p = self._answerability(q, hits, by_model, docs, documents)
+            if own_p > p:
+                feats, p = own_feats, own_p
+        # Structural, not learned: the question names a specific thing, or asks for a contact detail, that no
+        # retrieved document holds in any form (see AnswerSettings.key_term_veto).
+        vetoed = self.cfg.key_term_veto and (feats.get("kt_strong_top", 0.0) > 0 or feats["contact_missing"] > 0)
+        return Decision(q, ranked, feats, p, p >= self.model.threshold and not vetoed)
+
+    def _answerability(
+        self, q: Question, hits: list[Hit], ranked: list[Candidate], docs: dict[str, str], documents: int | None
+    ) -> tuple[dict[str, float], float]:
+        """The question's features with `ranked[0]` as the best sentence, and the model's probability of an answer."""
         best = ranked[0]
         second = next((c.logit for c in ranked if c.hit_rank != best.hit_rank), best.logit - 5.0)
-        docs = self.doc_texts(hits)
         feats = question_features(
             q,
             hits,
@@ -206,11 +224,7 @@ class ExtractiveAnswerer:
             # The hits gather in the cited document because the scope (a person's choice of one document, a
             # knowledge base of one or two) leaves nowhere else: that says nothing about whether it holds the answer.
             feats["doc_share"] = self.model.answerable.neutral("doc_share")
-        p = self.model.answerable.prob(feats)
-        # Structural, not learned: the question names a specific thing, or asks for a contact detail, that no
-        # retrieved document holds in any form (see AnswerSettings.key_term_veto).
-        vetoed = self.cfg.key_term_veto and (feats.get("kt_strong_top", 0.0) > 0 or feats["contact_missing"] > 0)
-        return Decision(q, ranked, feats, p, p >= self.model.threshold and not vetoed)
+        return feats, self.model.answerable.prob(feats)
 
     def _contact_first(self, question: str, hits: list[Hit], ranked: list[Candidate]) -> list[Candidate]:
         """For a question asking a contact detail (举报电话是多少), the likeliest sentences giving one in its form

@@ -127,10 +127,20 @@ _EMAIL = re.compile(r"[@＠]\s*[\w-]+(?:\s*[.．]\s*[\w-]+)+")
 _SITE = re.compile(r"https?://|www\.|[\w-]\.(?:com|cn|org|net|gov)\b")
 
 
+# A phone number as the refusal check reads one: a short number only as a service line (12345, 95598), not a
+# plate's or a count's digits (青A 60292, 63169).
+_PHONE = re.compile(
+    r"(?:[（(]?\d{3,4}[）)]?\s*[-—－]?\s*)?\d{3,4}\s*[-—－]\s*\d{4}|\d{3,4}[-—－]?\d{7,8}"
+    r"|(?<![\d.])\d{7,}|(?<![A-Za-z\d.\s])\s*[19]\d{4,5}(?![\d.])"
+)
+
+
 def contact_answer_shape(question: str) -> tuple[str, re.Pattern[str]] | None:
     """As `asked_contact`, for deciding whether an answer gives the detail: an e-mail or a website asked alone has
-    its own form."""
+    its own form, and a phone number is no plate's digits."""
     contact = asked_contact(question)
+    if contact is not None and contact[0] == "电话号码":
+        return contact[0], _PHONE
     if contact is None or contact[0] != "网址或邮箱":
         return contact
     email, site = bool(_EMAIL_ASKED.search(question)), bool(_SITE_ASKED.search(question))

@@ -198,6 +198,29 @@ def test_only_a_question_that_asks_for_a_contact_detail_needs_one():
     assert not answerer([text]).answer("捐赠物品动态在哪些网站能看到？", [hit(text, 0.9, title="捐赠公告")]).refused
 
 
+def test_a_contact_fragment_put_first_does_not_make_the_model_refuse_what_its_own_best_passage_answers():
+    # The e-mail, cut from its line at the ； after 联系人：…, is a fragment the model scores low: put first for the
+    # contact check, it made the model judge the passages unanswerable. The model's own best sentence judges too.
+    title = "跨省通行证件办理信息公示"
+    lead = (
+        "新型冠状病毒感染的肺炎疫情防控应急物资及人员运输车辆跨省通行证件办理信息公示。为进一步做好我市新型冠状病毒感染"
+        "肺炎疫情防控工作，确保正常生产生活秩序，现将应急物资及人员运输车辆跨省通行证件办理信息公示如下。"
+    )
+    steps = "一、发放流程：应急保障物资需求单位向北京市各行业归口部门提出运输需求，相关委办局进行核准并将运输计划报市交通委。"
+    contact = "北京市交通委员会2020年2月7日（联系人：武锦坤；邮箱：huoyunchu@163.com）"
+    qa = answerer([lead, steps, contact, "其他文件"])
+    hits = [hit(lead, 0.95, title=title), hit(steps, 0.8, n=1, title=title), hit(contact, 0.78, n=2, title=title)]
+    a = qa.answer("北京市交通委公示的疫情防控物资及人员运输车辆跨省通行证办理信息里，联系邮箱是什么？", hits)
+    assert not a.refused and "huoyunchu@163.com" in a.text
+    # A plate's digits are no phone number: the contact check looks on for one in its form.
+    from kb.answer.features import contact_answer_shape
+
+    _, phone = contact_answer_shape("居家隔离人员有需求可以打哪个电话？")
+    assert not phone.search("该患病乘客于1月22日乘坐38路（青A 60292）公交车") and not phone.search("募集资金63169万元")
+    for number in ("0971-6265952", "12345", "95598", "68003927"):
+        assert phone.search(f"可致电{number}"), number
+
+
 def test_a_contact_detail_question_is_refused_when_the_quoted_sentences_give_none():
     named = "金堂县税务局通过税企交流群大力宣传网上办税，公布疫情防控期间涉税预约及咨询电话。"
     q = "金堂县税务局公布的涉税预约及咨询电话号码是多少？"
