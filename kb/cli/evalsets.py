@@ -140,6 +140,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general22_ncp_check": (_DATA / "check_general22_ncp.jsonl", "ncp"),
     "general22_crud_check": (_DATA / "check_general22_crud.jsonl", "crud_rag"),
     "general22_dev_check": (_DATA / "check_general22_dev.jsonl", "dev"),
+    "general23_ncp_check": (_DATA / "check_general23_ncp.jsonl", "ncp"),
+    "general23_crud_check": (_DATA / "check_general23_crud.jsonl", "crud_rag"),
+    "general23_dev_check": (_DATA / "check_general23_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
