@@ -236,6 +236,12 @@ class AnswerSettings(_Section):
         "the first this many ranked sentences of the best one's document are searched for one stating the figure and "
         "naming what it counts (此次租金减免将惠及中小企业约8000户); 0 refuses at once (docs/evaluation.md, session 42).",
     )
+    effect_date_check: bool = Field(
+        True,
+        description="A question naming a rule in the knowledge base and asking when it takes effect "
+        "(政务处分法是从哪一天开始施行的) is answered by the rule's own clause of effect (本法自2020年7月1日起施行) "
+        "when the model finds too little else in the question to judge it (docs/evaluation.md, session 44).",
+    )
     event_check: bool = Field(
         True,
         description="Refuse a when-question (亚运会哪一天开幕, 堂食什么时候恢复) whose answer dates only other events "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kb.answer.answer_model import AnswerModel
 from kb.answer.batch_check import batch_missing
@@ -24,6 +24,7 @@ from kb.answer.features import (
     analyse,
     asked_figures,
     asked_shorthand,
+    asks_taking_effect,
     bigram_share,
     change_off_subject,
     contact_answer_shape,
@@ -44,6 +45,7 @@ from kb.answer.features import (
     question_terms,
     sentence_features,
     states_counted_figure,
+    states_own_effect,
 )
 from kb.answer.list_check import asked_count, lists_too_few
 from kb.answer.named_document import missing_law
@@ -266,6 +268,14 @@ class ExtractiveAnswerer:
         if not any(len(t) >= 2 for t in question_terms(question)):
             return _refused(question, hits)
         d = self.decide(searched or question, hits, documents)
+        if not d.answer and searched is not None and searched != question and self.cfg.effect_date_check:
+            # A question naming a rule and asking when it takes effect (政务处分法是从哪一天开始施行的): with the name
+            # taken out, little is left but how the date is asked, which the model reads as no topic at all. The
+            # rule's own clause of effect (本法自2020年7月1日起施行) answers it; a rule the knowledge base lacks was
+            # refused by its name before (kb/answer/routing.py).
+            own = [c for c in d.candidates if states_own_effect(c.text)] if asks_taking_effect(question) else []
+            if own:
+                d = replace(d, candidates=own + [c for c in d.candidates if c not in own], answer=True)
         if not d.answer:
             return _refused(question, hits)
         # A law or rule the question names (民法典, 监察法实施条例) that none of the passages' documents is or holds: the

@@ -764,6 +764,24 @@ def _names_a_body(word: str, tag: str) -> bool:
 _TAKES_EFFECT = ("施行", "实施", "执行", "实行", "生效", "启用")
 
 
+# A rule's own clause of effect (本条例自2007年6月1日起施行, 本办法自发布之日起实施): what a question naming the rule and
+# asking when it takes effect asks, however it words the asking (是从哪天开始施行的).
+_OWN_EFFECT = re.compile(
+    r"本(?:法|条例|规定|办法|细则|决定|准则|规则|意见|通知|章程|方案|措施|公告|通告)[^。；;]{0,20}?自[^。；;]{1,30}?起"
+    r"(?:" + "|".join(_TAKES_EFFECT) + ")"
+)
+
+
+def asks_taking_effect(question: str) -> bool:
+    """Whether a question asks when something takes effect (哪天开始施行, 什么时候起实施)."""
+    return bool(asked_figures(question) & _DATE_KINDS) and any(e in question for e in _TAKES_EFFECT)
+
+
+def states_own_effect(text: str) -> bool:
+    """Whether a text states its document's own date of effect (本法自2020年7月1日起施行)."""
+    return _OWN_EFFECT.search(text) is not None
+
+
 def _date_names(text: str, question: str, events: list[str]) -> bool | None:
     """Whether a sentence of `text` giving the asked date names one of `events` (any date, for no events); None when
     none gives it."""
