@@ -135,12 +135,16 @@ _PHONE = re.compile(
 )
 
 
+# 拨打哪个信访咨询电话: a phone asked with its kind between (the model's contact features read only 哪个电话).
+_PHONE_ASKED = re.compile(r"(?:哪个|什么)[\u4e00-\u9fff]{1,6}?(?:电话|热线)(?:号码)?[？?]?$")
+
+
 def contact_answer_shape(question: str) -> tuple[str, re.Pattern[str]] | None:
     """As `asked_contact`, for deciding whether an answer gives the detail: an e-mail or a website asked alone has
     its own form, and a phone number is no plate's digits."""
     contact = asked_contact(question)
-    if contact is not None and contact[0] == "电话号码":
-        return contact[0], _PHONE
+    if (contact is not None and contact[0] == "电话号码") or (contact is None and _PHONE_ASKED.search(question)):
+        return "电话号码", _PHONE
     if contact is None or contact[0] != "网址或邮箱":
         return contact
     email, site = bool(_EMAIL_ASKED.search(question)), bool(_SITE_ASKED.search(question))
@@ -589,8 +593,8 @@ _COUNTED_AFTER = re.compile(
     rf"(?:(?<!多)多少|(?<!哪)几)[万亿千百]?(?:{_MEASURE_WORD})([\u4e00-\u9fff]{{2,8}})(?=[？?，,。；;、]|$)"
 )
 _COUNTED_BEFORE = re.compile(
-    # 探访率要达到多少: 要 before the verb is no part of what is counted (产能有多少: 能 is).
-    r"([\u4e00-\u9fff]{2,}?)(?:是|为|有|(?:要|将)?达到|(?:要|将)?达|约)(?:(?<!多)多少|(?<!哪)几)"
+    # 探访率要达到多少, 办理率能达到多少: 要 or 能 before the verb is no part of what is counted (产能有多少: 能 is).
+    r"([\u4e00-\u9fff]{2,}?)(?:是|为|有|(?:要|将|能|可|可以|能够)?达到|(?:要|将|能|可)?达|约)(?:(?<!多)多少|(?<!哪)几)"
     r"[\u4e00-\u9fff%％]{0,3}(?=[？?，,。；;]|$)"
 )
 _HOW_ASKED = frozenset(
@@ -793,10 +797,19 @@ def _date_names(text: str, question: str, events: list[str]) -> bool | None:
     return not events or any(holds(e, s) or _until(e, s) for s in dated for e in events)
 
 
+# How a text gives any activity's end (活动将持续至10月份): an end asked with 到 (要办到什么时候) is named by it, though
+# not by another verb's end (缓缴至6月30日 does not say what 延到 asks).
+_LASTS_UNTIL = re.compile(r"(?:持续|延续)(?:到|至)\s*" + _DATE_POINT)
+
+
 def _until(event: str, sentence: str) -> bool:
-    """Whether a sentence names an event asked with 到 (延到哪天) in its written form: 延至, 延长至, 缓缴至."""
+    """Whether a sentence names an event asked with 到 (延到哪天, 办到什么时候) in its written form (延至, 延长至, 缓缴至),
+    or says how long the thing lasts (持续至10月份)."""
+    if len(event) != 2 or event[1] not in "到至":
+        return False
     return (
-        len(event) == 2 and event[1] in "到至" and re.search(f"{event[0]}[\u4e00-\u9fff]?[至到]", sentence) is not None
+        re.search(f"{event[0]}[\u4e00-\u9fff]?[至到]", sentence) is not None
+        or _LASTS_UNTIL.search(sentence) is not None
     )
 
 

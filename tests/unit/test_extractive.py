@@ -94,6 +94,10 @@ def test_an_end_asked_with_dao_is_named_by_zhi_in_the_sentence_giving_it():
     assert date_off_event("除湖北省外，纳税申报期限进一步延至2月28日。", question) is None
     assert date_off_event("纳税申报期限延长至2月28日。", question) is None
     assert date_off_event("社保费可缓缴至6月30日。", question) == "延到"
+    # How long a thing lasts (持续至) names any end asked with 到: 要办到什么时候 asks how long the 大集 goes on.
+    held = "沈阳苏家屯区的党员志愿服务大集多久办一次？要办到什么时候？"
+    assert date_off_event("固定每周举办一次，活动将持续至10月份。", held) is None
+    assert date_off_event("8月8日举办了开幕式。", held) == "办到"
 
 
 def test_refuses_when_a_year_no_passage_or_document_date_holds():
@@ -251,6 +255,9 @@ def test_a_contact_detail_question_is_refused_when_the_quoted_sentences_give_non
     given = "电子立案材料请发送至邮箱：lian@bjac.org.cn。"
     assert not answerer([given]).answer(email, [hit(given, 0.9, title="北京仲裁委员会公告")]).refused
     assert contact_answer_shape("官网网址是什么？")[0] == "网址"
+    # A phone asked with its kind between (哪个信访咨询电话) needs a number too.
+    assert asked_contact("群众可以拨打哪个信访咨询电话？") is None
+    assert contact_answer_shape("群众可以拨打哪个信访咨询电话？")[0] == "电话号码"
     assert contact_answer_shape("网址或者邮箱是什么？")[0] == "网址或邮箱"
     # The setting off: only the plain how-many check is left, which reads a phone number as any figure.
     off = ExtractiveAnswerer(AnswerSettings(contact_check=False), answerer([named, other]).doc_freq)
@@ -462,6 +469,7 @@ def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_
     assert counted_noun("2025年全国高校毕业生预计有多少万人？") == "毕业生"
     # 要 before 达到 is no part of the noun; 能 of 产能 is.
     assert counted_noun("特殊困难老年人的月探访率要达到多少？") == "探访"
+    assert counted_noun("这个所的申报纳税业务网上办理率能达到多少？") == "办理"  # not 率能
     assert counted_noun("上海市口罩企业投产后产能有多少？") == "产能"
     # What only says "the figure" names nothing counted, nor does a question with no such noun; contact details
     # are left to their own shapes.
