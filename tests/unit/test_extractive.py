@@ -216,13 +216,6 @@ def test_a_contact_fragment_put_first_does_not_make_the_model_refuse_what_its_ow
     hits = [hit(lead, 0.95, title=title), hit(steps, 0.8, n=1, title=title), hit(contact, 0.78, n=2, title=title)]
     a = qa.answer("北京市交通委公示的疫情防控物资及人员运输车辆跨省通行证办理信息里，联系邮箱是什么？", hits)
     assert not a.refused and "huoyunchu@163.com" in a.text
-    # A plate's digits are no phone number: the contact check looks on for one in its form.
-    from kb.answer.features import contact_answer_shape
-
-    _, phone = contact_answer_shape("居家隔离人员有需求可以打哪个电话？")
-    assert not phone.search("该患病乘客于1月22日乘坐38路（青A 60292）公交车") and not phone.search("募集资金63169万元")
-    for number in ("0971-6265952", "12345", "95598", "68003927"):
-        assert phone.search(f"可致电{number}"), number
 
 
 def test_a_contact_detail_question_is_refused_when_the_quoted_sentences_give_none():
@@ -255,6 +248,11 @@ def test_a_contact_detail_question_is_refused_when_the_quoted_sentences_give_non
     given = "电子立案材料请发送至邮箱：lian@bjac.org.cn。"
     assert not answerer([given]).answer(email, [hit(given, 0.9, title="北京仲裁委员会公告")]).refused
     assert contact_answer_shape("官网网址是什么？")[0] == "网址"
+    # A plate's digits are no phone number: the contact check looks on for one in its form.
+    _, phone = contact_answer_shape("居家隔离人员有需求可以打哪个电话？")
+    assert not phone.search("该患病乘客于1月22日乘坐38路（青A 60292）公交车") and not phone.search("募集资金63169万元")
+    for number in ("0971-6265952", "12345", "95598", "68003927"):
+        assert phone.search(f"可致电{number}"), number
     # A phone asked with its kind between (哪个信访咨询电话) needs a number too.
     assert asked_contact("群众可以拨打哪个信访咨询电话？") is None
     assert contact_answer_shape("群众可以拨打哪个信访咨询电话？")[0] == "电话号码"
