@@ -84,6 +84,9 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
 # not hold it, however well the rest of the question matches. Only a question that asks for one counts; one that
 # names a hotline or a website as its topic (12345热线共受理…多少件, 门户网站在哪些方面升级) does not.
 _ASKED = r"(?:是|为)?(?:多少|什么|哪里|哪儿|哪个)"
+# A phone number written with its area code or as a mobile's eleven digits: the model's shape and the refusal check
+# (`_PHONE`) differ only in the bare digits they also take.
+_PHONE_NUMBER = r"(?:[（(]?\d{3,4}[）)]?\s*[-—－]?\s*)?\d{3,4}\s*[-—－]\s*\d{4}|\d{3,4}[-—－]?\d{7,8}"
 REQUIRED_SHAPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     (
         "地址",
@@ -103,7 +106,7 @@ REQUIRED_SHAPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
         "电话号码",
         re.compile(rf"(?:电话|热线|联系方式|手机号|号码){_ASKED}[？?]?$|(?:哪个|什么)(?:电话|热线|号码)"),
         # 0851-86822440, （010）8403-8327, 400-886-9888, 0771—5860326, 13557710711, 12366.
-        re.compile(r"(?:[（(]?\d{3,4}[）)]?\s*[-—－]?\s*)?\d{3,4}\s*[-—－]\s*\d{4}|\d{3,4}[-—－]?\d{7,8}|\d{5,}"),
+        re.compile(_PHONE_NUMBER + r"|\d{5,}"),
     ),
     (
         "网址或邮箱",
@@ -129,10 +132,7 @@ _SITE = re.compile(r"https?://|www\.|[\w-]\.(?:com|cn|org|net|gov)\b")
 
 # A phone number as the refusal check reads one: a short number only as a service line (12345, 95598), not a
 # plate's or a count's digits (青A 60292, 63169).
-_PHONE = re.compile(
-    r"(?:[（(]?\d{3,4}[）)]?\s*[-—－]?\s*)?\d{3,4}\s*[-—－]\s*\d{4}|\d{3,4}[-—－]?\d{7,8}"
-    r"|(?<![\d.])\d{7,}|(?<![A-Za-z\d.\s])\s*[19]\d{4,5}(?![\d.])"
-)
+_PHONE = re.compile(_PHONE_NUMBER + r"|(?<![\d.])\d{7,}|(?<![A-Za-z\d.\s])\s*[19]\d{4,5}(?![\d.])")
 
 
 # 拨打哪个信访咨询电话: a phone asked with its kind between (the model's contact features read only 哪个电话).
@@ -184,6 +184,8 @@ _NAMED = r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,24}?" + "".join(
 )
 # Shops asked for by name (那家药房叫什么名字), as the body kind reads them.
 _SHOP = "药房|药店|超市|商店|商场|门店|饭店|酒店|餐馆|餐厅"
+# A name before a kind's word, not a count of them (桐梓县一药房, 天津一大药房, 一家医院): the shop and hospital kinds.
+_NAMED_NOT_COUNTED = _NAMED + rf"(?<!{_COUNTER})(?<!{_COUNTER}[大小])"
 # A name asked after what it is the name of (公司叫什么名字, 机构的名称是什么).
 _NAME_ASKED = r"(?:的)?(?:(?:名字|名称)(?:叫什么|是什么)|叫什么(?:名字|名称)?)"
 # What a size asked (资金规模有多大, 装机容量有多大) measures.
@@ -416,7 +418,7 @@ _FIGURE_TABLE = (
         "shop",
         "店名",
         rf"哪一?家[\u4e00-\u9fff]{{0,8}}?(?:{_SHOP})|(?:{_SHOP}){_NAME_ASKED}",
-        _NAMED + rf"(?<!{_COUNTER})(?<!{_COUNTER}[大小])(?:{_SHOP})",
+        _NAMED_NOT_COUNTED + rf"(?:{_SHOP})",
     ),
     (
         # 在哪家医院收治, 在哪家医院的基础上扩建: a hospital asked by name, which only a hospital's name answers (邕武医院,
@@ -424,7 +426,7 @@ _FIGURE_TABLE = (
         "hospital",
         "医院名称",
         r"哪一?[家所个][\u4e00-\u9fff]{0,8}?医院" rf"|医院{_NAME_ASKED}(?=[？?，,]|$)",
-        _NAMED + rf"(?<!{_COUNTER})(?<!{_COUNTER}[大小])(?:医院|卫生院|保健院|医疗中心|医学中心)",
+        _NAMED_NOT_COUNTED + r"(?:医院|卫生院|保健院|医疗中心|医学中心)",
     ),
     (
         # 和哪家单位签了协议: a body asked by name (a firm, an office or a hospital answers).

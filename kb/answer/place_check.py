@@ -36,9 +36,15 @@ def places_named(text: str) -> list[str]:
     for word, tag in pos_tags(text):
         if tag == "ns" and is_place(word):
             out.append(word)
-        elif tag == "nt" and (m := _PLACE_HEAD.match(word)) and is_place(m.group(0)):
-            out.append(m.group(0))
+        elif body := _body_place(word, tag):
+            out.append(body)
     return list(dict.fromkeys(out))
+
+
+def _body_place(word: str, tag: str) -> str | None:
+    """The place a body's name tagged whole begins with (北京市 of 北京市人民政府), if it is one."""
+    m = _PLACE_HEAD.match(word) if tag == "nt" else None
+    return m.group(0) if m and is_place(m.group(0)) else None
 
 
 def question_places(question: str) -> list[str]:
@@ -57,10 +63,10 @@ def question_places(question: str) -> list[str]:
     for i, (word, tag) in enumerate(tags):
         if place_at(i) and not place_at(i + 1):
             out.append(word)
-        elif tag == "nt" and (m := _PLACE_HEAD.match(word)) and is_place(m.group(0)):
+        elif body := _body_place(word, tag):
             # A body named whole (合肥市公安局, one word to jieba) asks about its place, as a document's issuer does
             # (`places_named`): 北京市公安局's notice does not give 合肥市公安局's number.
-            out.append(m.group(0))
+            out.append(body)
     return list(dict.fromkeys(out))
 
 
