@@ -143,6 +143,12 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general23_ncp_check": (_DATA / "check_general23_ncp.jsonl", "ncp"),
     "general23_crud_check": (_DATA / "check_general23_crud.jsonl", "crud_rag"),
     "general23_dev_check": (_DATA / "check_general23_dev.jsonl", "dev"),
+    "general24_ncp_check": (_DATA / "check_general24_ncp.jsonl", "ncp"),
+    "general24_crud_check": (_DATA / "check_general24_crud.jsonl", "crud_rag"),
+    "general24_dev_check": (_DATA / "check_general24_dev.jsonl", "dev"),
+    "general25_ncp_check": (_DATA / "check_general25_ncp.jsonl", "ncp"),
+    "general25_crud_check": (_DATA / "check_general25_crud.jsonl", "crud_rag"),
+    "general25_dev_check": (_DATA / "check_general25_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
