@@ -186,6 +186,12 @@ class AnswerSettings(_Section):
         "answer cites, nor its title, names that batch (第三批 or 第3批): notices say of each batch what they say of "
         "the others (docs/evaluation.md, session 32).",
     )
+    issue_check: bool = Field(
+        True,
+        description="Refuse a question about one numbered issue or session (第7号公告, 第十一场新闻发布会, 第十三次党代会) "
+        "when no document the answer cites names it anywhere: the nearest passage is its neighbour's (第6号, 第十场), "
+        "alike in every other word (kb/answer/batch_check.py; docs/evaluation.md, session 45).",
+    )
     law_check: bool = Field(
         True,
         description="Refuse a question naming a law or rule without 《》 (民法典, 监察法实施条例, 纪律处分条例) that "

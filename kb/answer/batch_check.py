@@ -5,6 +5,11 @@ what they say of the others. Asked about the third batch, the retriever finds th
 it shares every other word, and the answerability model answers with it; the key-term veto cannot see it either, as
 第三批 is named somewhere among the top passages (目前正在准备第三批). A passage that never names the asked batch
 does not answer for it.
+
+Issues and sessions are numbered too (第7号公告, 第十一场新闻发布会, 第十三次党代会, 第三届, 第二期), and the nearest
+passage is the one on its neighbour (第6号, 第十场), alike in every other word. Unlike a batch, the one asked is seldom
+repeated in the passage that answers for it (the issue's number heads its document): a document that names the asked
+number nowhere, neither in its title nor in its text, does not answer for it.
 """
 
 from __future__ import annotations
@@ -17,6 +22,11 @@ from kb.types import Citation
 
 # 第三批, 第3批, 第二轮: one numbered round of something (第三批次 is the same batch: it matches its first three characters).
 _BATCH = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(批|轮)")
+
+
+# 第7号, 第十一场, 第三届, 第二期, and 第十三次 only before a meeting (第十三次党代会, 第四次会议): 第一次使用 is
+# "the first time", not a numbered session.
+_ISSUE = re.compile(r"第([一二两三四五六七八九十百\d]{1,4})(号|场|届|期|次(?=[^，,。？?；;]{0,6}会))")
 
 
 def asked_batch(question: str) -> str | None:
@@ -44,5 +54,31 @@ def batch_missing(citations: Iterable[Citation], question: str) -> str | None:
     for c in citations:
         text = f"{c.title} {c.passage}"
         if any(f in text for f in forms):
+            return None
+    return term
+
+
+def asked_issue(question: str) -> str | None:
+    """The numbered issue or session a question asks about (第7号, 第十一场), if it names exactly one."""
+    found = {m.group(0) for m in _ISSUE.finditer(question)}
+    return found.pop() if len(found) == 1 else None
+
+
+def issue_missing(documents: Iterable[tuple[str, str]], question: str) -> str | None:
+    """The issue or session the question asks about when none of the cited documents, given as (title, whole text),
+    names it anywhere (第7号 or 第 7 号); else None."""
+    term = asked_issue(question)
+    if term is None:
+        return None
+    # 第十三次 as 第13次, a session also without 第 (市十三次党代会, 十三届全国人大; 7号 alone is a day or a house), and
+    # never inside another number (第17号 for 第7号).
+    numerals = "|".join(f[1:-1] for f in ordinal_forms(term[1:-1], term[-1])) or re.escape(term[1:-1])
+    first = "第?" if term[-1] in "次届" else "第"
+    named = re.compile(rf"(?<![0-9０-９一二两三四五六七八九十百]){first}(?:{numerals}){term[-1]}")
+    docs = list(documents)
+    if not docs:
+        return None
+    for title, text in docs:
+        if named.search(re.sub(r"\s+", "", f"{title}{text}")):
             return None
     return term

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from kb.answer.answer_model import AnswerModel
-from kb.answer.batch_check import batch_missing
+from kb.answer.batch_check import batch_missing, issue_missing
 from kb.answer.citations import make_citation, without_markers
 from kb.answer.dedupe import near_duplicate, shingles
 from kb.answer.deferral_check import deferred_asked
@@ -33,6 +33,7 @@ from kb.answer.features import (
     counted_noun,
     coverage,
     date_off_event,
+    figure_of_opposite,
     figure_off_subject,
     holds,
     holds_key,
@@ -176,6 +177,17 @@ class ExtractiveAnswerer:
             title, text = out.get(h.chunk.doc_id, (context(h.chunk), ""))
             out[h.chunk.doc_id] = (title, texts.get(h.chunk.doc_id) or f"{text} {h.chunk.text}")
         yield from out.values()
+
+    def _cited_documents(self, hits: list[Hit], citations: list[Citation]) -> Iterator[tuple[str, str]]:
+        """(title and headings, whole text) of each document an answer cites; its cited passage without a
+        `doc_text` source. Lazy: most questions name no numbered issue."""
+        cited = {c.chunk_id for c in citations}
+        seen: set[str] = set()
+        for h in hits:
+            if h.chunk.chunk_id in cited and h.chunk.doc_id not in seen:
+                seen.add(h.chunk.doc_id)
+                text = self.doc_text(h.chunk.doc_id) if self.doc_text is not None else ""
+                yield context(h.chunk), text or h.chunk.text
 
     def rank(self, cands: list[Candidate]) -> list[Candidate]:
         for c in cands:
@@ -332,6 +344,9 @@ class ExtractiveAnswerer:
         if self.cfg.quantity_check and figure_off_subject(quoted, question):
             reason = f"最相关的段落给出的数字说的不是所问的“{counted_noun(question)}”。"
             return _refused(question, hits, reason)
+        opposite = figure_of_opposite(quoted, question) if self.cfg.quantity_check else None
+        if opposite is not None:
+            return _refused(question, hits, f"最相关的段落给出的是“{opposite[1]}”的数字，不是所问的“{opposite[0]}”的。")
         changed = change_off_subject(quoted, question, self.doc_freq) if self.cfg.quantity_check else None
         if changed is not None:
             return _refused(question, hits, f"最相关的段落给出的数字说的不是所问的“{changed}”的变化。")
@@ -357,6 +372,10 @@ class ExtractiveAnswerer:
         if batch is not None:
             reason = f"最相关的段落没有提到所问的{batch}。"
             return _refused(question, hits, reason)
+        # Or about one numbered issue or session (第7号公告, 第十一场发布会) answered from its neighbour's document.
+        issue = issue_missing(self._cited_documents(hits, answer.citations), question) if self.cfg.issue_check else None
+        if issue is not None:
+            return _refused(question, hits, f"最相关的段落所在的文件没有提到所问的{issue}。")
         # Likewise a question asking what a numbered shorthand stands for, answered by a sentence that only uses it.
         if self.cfg.shorthand_check and lacks_shorthand_content(quoted, question):
             reason = f"最相关的段落提到了“{asked_shorthand(question)}”，但没有说明它具体指什么。"

@@ -131,8 +131,10 @@ _SITE = re.compile(r"https?://|www\.|[\w-]\.(?:com|cn|org|net|gov)\b")
 
 
 # A phone number as the refusal check reads one: a short number only as a service line (12345, 95598), not a
-# plate's or a count's digits (青A 60292, 63169).
-_PHONE = re.compile(_PHONE_NUMBER + r"|(?<![\d.])\d{7,}|(?<![A-Za-z\d.\s])\s*[19]\d{4,5}(?![\d.])")
+# plate's or a count's digits (青A 60292, 63169, 13000余人, 12000名).
+_PHONE = re.compile(
+    _PHONE_NUMBER + r"|(?<![\d.])\d{7,}|(?<![A-Za-z\d.\s])\s*[19]\d{4,5}(?![\d.]|\s*[余多万亿元人名个次户家件位台套])"
+)
 
 
 # 拨打哪个信访咨询电话: a phone asked with its kind between (the model's contact features read only 哪个电话).
@@ -307,7 +309,8 @@ _FIGURE_TABLE = (
     (
         "people",
         "人数",
-        _ASK + r"(?:名|位|人)|人数" + _IS_HOW_MUCH,
+        # 多少人才补贴 asks a sum for talent (人才), not a count of people.
+        _ASK + r"(?:名|位|人(?!才|民币|均))|人数" + _IS_HOW_MUCH,
         r"(?:(?<!成为)(?<!作为)(?<!是)(?<!当)|(?!一))" + _AMOUNT + r"(?:名|位|人)",
     ),
     ("age", "年龄", _ASK + r"(?:周岁|岁)|多大(?:年纪|岁数|年龄)", _AMOUNT + r"(?:周岁|岁)"),
@@ -476,7 +479,9 @@ _FIGURE_TABLE = (
         + r"|[今去明次当上下本]年|次日|次月|当[月日天]|即日|[年月](?:底|初|末)|[上中下]旬"
         r"|春节|元旦|国庆|农历|正月|(?:周|星期)[一二三四五六日天]|[0-9０-９]{1,2}[:：][0-9０-９]{2}"
         # Law dates by events: 从预备期满转为正式党员之日算起.
-        r"|之[日时]|[日时]起|[以之][前后]",
+        r"|之[日时]|[日时]起|[以之][前后]"
+        # 待疫情结束后再补报: a time named by the event it follows.
+        r"|(?:结束|解除)(?:以|之)?后",
     ),
     (
         # 截止日期是哪天, 最晚什么时候前, 延长到哪一天: the day a period ends, which a date only gives as an end (延长至
@@ -525,6 +530,11 @@ def asked_figures(question: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
+def asks_amount(question: str) -> bool:
+    """Whether the question asks how many or how much, not when (多少天 is an amount, 几号 a day)."""
+    return asks_quantity(question) and not asked_figures(question) & _DATE_KINDS
+
+
 def lacks_asked_figure(text: str, question: str) -> bool:
     """Whether the answer `text` fails to state the figure a question asks for: one of the kind the question names
     (`asked_figures`), or, for a how-many question naming none, any quantity (`states_quantity`)."""
@@ -536,7 +546,12 @@ def lacks_asked_figure(text: str, question: str) -> bool:
     for kind in kinds:
         stated = _FIGURES[kind][1]
         given = {m.group(0) for m in stated.finditer(question)}
-        dates = _calendar_dates(text) if kind == "time" else _reported_dates(text) if kind in _WHEN_KINDS else []
+        if kind == "time":
+            # 多少个工作日内, 几天: a count in the unit named answers, not the day a period ends (6月30日前), which
+            # answers 多久 (`_calendar_dates` keeps it).
+            dates = _calendar_spans(text) if _TIME_UNIT_ASKED.search(question) else _calendar_dates(text)
+        else:
+            dates = _reported_dates(text) if kind in _WHEN_KINDS else []
         for m in stated.finditer(text):
             if m.group(0) not in given and not any(a <= m.start() and m.end() <= b for a, b in dates):
                 return False
@@ -572,6 +587,14 @@ _WHEN_KINDS = frozenset({"date", "day"})
 def _reported_dates(text: str) -> list[tuple[int, int]]:
     """Spans of the dates in `text` that say when a reporter gathered the news."""
     return [m.span(1) if m.group(1) else m.span(2) for m in _REPORTED.finditer(text)]
+
+
+_TIME_UNIT_ASKED = re.compile(_ASK + _TIME_UNIT)
+
+
+def _calendar_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of every calendar date in `text`, those ending a period too."""
+    return [m.span() for m in _CALENDAR.finditer(text)]
 
 
 def _calendar_dates(text: str) -> list[tuple[int, int]]:
@@ -636,7 +659,8 @@ def counted_noun(question: str) -> str | None:
     words = [t for t in tokenize(phrase) if len(t) >= 2 and t not in _HOW_ASKED]
     if not words or any(t in _CONTACT for t in words) or words[-1] in _FIGURE_WORDS:
         return None  # nothing counted named, or contact details (REQUIRED_SHAPES decide), or the figure itself
-    if m.re is _COUNTED_BEFORE and _IDENTIFIER.search(words[-1]):
+    if m.re is _COUNTED_BEFORE and _IDENTIFIER.search(words[-1]) and phrase.endswith(words[-1]):
+        # Not 挂号 of 预约挂号率: a rate of it is counted.
         return None  # 车次是多少, 文号是多少: a code (G9383次), named where it stands, not a count of anything
     if words[-1] in _DIVISIONS:
         return None  # 涵盖几个方面: a text's own parts, which it counts without naming the text again
@@ -651,6 +675,47 @@ def figure_off_subject(text: str, question: str) -> bool:
     (`counted_noun`, whole or by a part: 产量 answers 总产量): the figure is another thing's."""
     noun = counted_noun(question) if asks_quantity(question) else None
     return noun is not None and _figure_names(text, question, noun) is False
+
+
+# Things a figure is given for one of a pair at a time: 农村自来水普及率达到96% does not answer 城市公共供水普及率要达到
+# 多少, nor 最低缴存额 the 最高额度.
+_OPPOSITES = (
+    ("城市", "农村"),
+    ("城镇", "农村"),
+    ("城市", "乡村"),
+    ("城镇", "乡村"),
+    ("出口", "进口"),
+    ("境内", "境外"),
+    ("国内", "国外"),
+    ("线上", "线下"),
+    ("公办", "民办"),
+    ("硕士", "博士"),
+    ("本科", "专科"),
+    ("最高", "最低"),
+    ("上限", "下限"),
+    ("男性", "女性"),
+    ("批发", "零售"),
+    ("新增", "累计"),
+)
+_OPPOSITE: dict[str, set[str]] = {}
+for _a, _b in _OPPOSITES:
+    _OPPOSITE.setdefault(_a, set()).add(_b)
+    _OPPOSITE.setdefault(_b, set()).add(_a)
+
+
+def figure_of_opposite(text: str, question: str) -> tuple[str, str] | None:
+    """(the thing asked, its opposite) when every sentence of `text` stating the figure a how-many question asks
+    names the opposite of something the question names (农村 for 城市) and not that thing; else None."""
+    if not asks_amount(question):
+        return None
+    asked = [w for w in _OPPOSITE if w in question]
+    figures = _stating_asked_figure(text, question) if asked else []
+    found = None
+    for s in figures:
+        found = next(((w, o) for w in asked if w not in s for o in sorted(_OPPOSITE[w]) if o in s), None)
+        if found is None:
+            return None
+    return found
 
 
 def _stating_asked_figure(text: str, question: str) -> list[str]:
@@ -689,15 +754,20 @@ _NOT_THE_SUBJECT = frozenset(
 )
 
 
+_SAID = re.compile(r"(?:里|中|上)?(?:说|讲到|提到|指出|写到|表示)")
+
+
 def changed_subject(question: str) -> list[str]:
     """The nouns naming what a question asks the change of (国防 of 国防支出预算比上年增长多少: jieba tags 支出 a verb);
     empty if it asks no change. Names of people, places and bodies are the place and year checks' to judge."""
     m = _CHANGE_ASKED.search(question)
     if m is None:
         return []
+    # 二十大报告里说十年来国内生产总值从多少增长到多少: what is said before 说 names where it is said, not what changed.
+    phrase = _SAID.split(m.group(1))[-1]
     return [
         w
-        for w, tag in pos_tags(m.group(1))
+        for w, tag in pos_tags(phrase)
         if len(w) >= 2
         and tag.startswith("n")
         and tag not in ("nr", "ns", "nt", "t")
@@ -754,7 +824,24 @@ def asked_event(question: str) -> list[str]:
     # The verb after the ask names the event (什么时候开始施行); with none there, the one before it does (开学的日期是
     # 哪天), not the verbs naming what the event is of (修订的管理办法什么时候施行), nor a verb in a body's name
     # (疫情防控指挥部的禁令从哪天开始: 防控 names the 指挥部).
-    return list(dict.fromkeys(verbs(m.string[m.end() :]) or verbs(m.string[: m.start()], named=True)))
+    # With no verb after it, an event written as a noun that ends the clause (哪一年入党的, 什么时候向社会公告: jieba tags
+    # 入党 and 公告 nouns) is the one asked.
+    return list(
+        dict.fromkeys(
+            verbs(m.string[m.end() :]) or _event_noun(m.string[m.end() :]) or verbs(m.string[: m.start()], named=True)
+        )
+    )
+
+
+def _event_noun(text: str) -> list[str]:
+    """The noun naming an event at the end of a clause (入党 of 入党的), if it ends with one."""
+    tags = [(w, tag) for w, tag in pos_tags(text) if tag not in ("uj", "ul", "y", "x") and w.strip()]
+    if not tags:
+        return []
+    word, tag = tags[-1]
+    if len(word) >= 2 and tag in ("n", "vn") and word not in _NOT_THE_EVENT and word not in _FIGURE_WORDS:
+        return [word]
+    return []
 
 
 _BODY = re.compile(r"(?:部|委|局|厅|办|组|中心|机构|办公室|委员会)$")

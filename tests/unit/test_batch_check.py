@@ -1,8 +1,9 @@
-"""A question about one numbered batch (第三批) is not answered from passages on another (kb/answer/batch_check.py)."""
+"""A question about one numbered batch (第三批) or issue (第7号公告) is not answered from passages on another
+(kb/answer/batch_check.py)."""
 
 from __future__ import annotations
 
-from kb.answer.batch_check import asked_batch, batch_forms, batch_missing
+from kb.answer.batch_check import asked_batch, asked_issue, batch_forms, batch_missing, issue_missing
 from kb.answer.extractive import ExtractiveAnswerer
 from kb.settings import AnswerSettings
 from kb.types import Chunk, Citation, Hit
@@ -43,3 +44,42 @@ def test_the_answerer_refuses_a_batch_its_passages_never_name():
     assert a.refused and a.reason == "最相关的段落没有提到所问的第三批。"
     off = ExtractiveAnswerer(AnswerSettings(batch_check=False), doc_freq).answer(question, hits)
     assert not off.refused and "26万毫升" in off.text
+
+
+SIXTH = "（第6号）四川省应对新型冠状病毒肺炎疫情应急指挥部公告：自2月7日起，暂停麻将馆、茶室、网吧等经营场所开业。"
+
+
+def test_the_asked_issue_or_session():
+    assert asked_issue("四川省疫情应急指挥部第7号公告主要规定了哪些事项？") == "第7号"
+    assert asked_issue("河南第十一场新闻发布会是哪天召开的？") == "第十一场"
+    assert asked_issue("株洲市第十三次党代会明确的工作思路是什么？") == "第十三次"
+    # 第一次 before no meeting is "the first time", not a numbered session.
+    assert asked_issue("第一次申领身份证需要提供哪些材料？") is None
+    assert asked_issue("第6号公告和第7号公告有什么不同？") is None  # two issues compared
+
+
+def test_a_document_naming_the_issue_anywhere_answers_for_it():
+    assert issue_missing([("四川省应对疫情指挥部公告", SIXTH)], "第6号公告要求暂停哪些场所？") is None
+    assert issue_missing([("四川省应对疫情指挥部公告", SIXTH)], "第7号公告要求暂停哪些场所？") == "第7号"
+    # In digits or Chinese numerals, with or without 第, never inside another number.
+    assert issue_missing([("株洲", "市十三次党代会确立了工作思路")], "株洲市第十三次党代会提出了什么？") is None
+    assert issue_missing([("公告", "第17号公告")], "第7号公告讲了什么？") == "第7号"
+    assert issue_missing([("发布会", "第10场新闻发布会")], "第十场发布会说了什么？") is None
+    assert issue_missing([("公告", "2月7号起施行")], "第7号公告讲了什么？") == "第7号"  # a day, not the issue
+    assert issue_missing([], "第7号公告讲了什么？") is None  # nothing cited: not this check's to refuse
+
+
+def test_the_answerer_refuses_an_issue_its_documents_never_name():
+    def doc_freq(terms: list[str]) -> tuple[dict[str, int], int]:
+        return {t: 1 for t in terms}, 10
+
+    chunk = Chunk(chunk_id="s:0", doc_id="s", text=SIXTH, source="sichuan.txt", title="四川省应对疫情指挥部公告")
+    hits = [Hit(chunk=chunk, dense=0.9, lexical=1.0, score=1.0)]
+    question = "四川省应对疫情指挥部第7号公告要求暂停哪些经营场所开业？"
+    texts = {"s": SIXTH}
+    a = ExtractiveAnswerer(AnswerSettings(), doc_freq, doc_text=texts.get).answer(question, hits)
+    assert a.refused and a.reason == "最相关的段落所在的文件没有提到所问的第7号。"
+    asked_sixth = question.replace("第7号", "第6号")
+    assert not ExtractiveAnswerer(AnswerSettings(), doc_freq, doc_text=texts.get).answer(asked_sixth, hits).refused
+    off = ExtractiveAnswerer(AnswerSettings(issue_check=False), doc_freq, doc_text=texts.get).answer(question, hits)
+    assert not off.refused and "麻将馆" in off.text

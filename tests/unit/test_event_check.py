@@ -18,6 +18,12 @@ def test_the_event_is_the_verb_after_the_when_or_else_before_it():
     # No date asked, or no event named: nothing to judge.
     assert asked_event("亚运会在哪个城市开幕？") == []
     assert asked_event("这是从哪天开始的？") == []
+    # An event jieba tags a noun, ending the clause: 入党, 公告.
+    assert asked_event("甘肃省公安厅新任副厅长唐生是哪一年入党的？") == ["入党"]
+    assert asked_event("专项审计的结果，计划什么时候向社会公告？") == ["公告"]
+    joined = "唐生是哪一年入党的？"
+    assert date_off_event("公开履历显示，唐生，1969年6月出生，1992年7月参加工作。", joined) == "入党"
+    assert date_off_event("唐生，1969年6月出生，1995年6月入党。", joined) is None
 
 
 def test_a_date_answers_only_beside_its_event():

@@ -251,6 +251,8 @@ def test_a_contact_detail_question_is_refused_when_the_quoted_sentences_give_non
     # A plate's digits are no phone number: the contact check looks on for one in its form.
     _, phone = contact_answer_shape("居家隔离人员有需求可以打哪个电话？")
     assert not phone.search("该患病乘客于1月22日乘坐38路（青A 60292）公交车") and not phone.search("募集资金63169万元")
+    # Nor a count's: 13000余人 is no service line.
+    assert not phone.search("组建成立1100多个退役军人志愿服务队共13000余人") and not phone.search("共12000名志愿者")
     for number in ("0971-6265952", "12345", "95598", "68003927"):
         assert phone.search(f"可致电{number}"), number
     # A phone asked with its kind between (哪个信访咨询电话) needs a number too.
@@ -1123,3 +1125,42 @@ def test_a_lede_lets_in_one_further_sentence_that_says_what_it_does_not():
     # Not the document's opening sentence: the usual ratio.
     later = Hit(chunk=replace(hit(text, 0.9).chunk, ordinal=3), dense=0.9, lexical=1.0, score=0.9)
     assert tickets not in said(near, [later])
+
+
+def test_what_a_figure_is_of_is_read_from_the_question_not_from_where_it_is_said():
+    from kb.answer.features import asked_figures, changed_subject, counted_noun, figure_off_subject
+
+    # 二十大报告里说…: the document the question names is where the change is said, not what changed.
+    assert changed_subject("二十大报告里说十年来国内生产总值从多少增长到多少？") == ["生产总值"]
+    # 多少人才补贴 asks a sum paid to talent, not a count of people.
+    assert "people" not in asked_figures("新聘用的博士研究生给多少人才补贴？")
+    assert asked_figures("有多少人参加了培训？") == {"people"}
+    # 预约挂号率 counts appointments: 挂号 ends in 号 but names no code.
+    registered = "门诊患者预约挂号率达到多少？"
+    assert counted_noun(registered) == "挂号"
+    assert figure_off_subject("院内心跳骤停患者复苏成功率高于40%。", registered)
+
+
+def test_a_time_asked_in_a_unit_is_a_count_of_it_and_a_time_asked_after_an_event_may_be_one():
+    from kb.answer.features import lacks_asked_figure
+
+    days = "返还资金审核通过后多少个工作日内拨付到企业账户？"
+    assert lacks_asked_figure("符合条件的企业可于2020年6月30日前提出申请，返还资金一次性拨付到企业账户。", days)
+    assert not lacks_asked_figure("审核通过后5个工作日内拨付到企业账户。", days)
+    # 多久 is answered by the day a period ends too.
+    assert not lacks_asked_figure("缓缴期限延长至2020年6月30日前。", "社保费最长可以缓缴多久？")
+    # 待疫情结束后: a time named by the event it follows answers 什么时候.
+    paper = "纸质资料什么时候补报？"
+    assert not lacks_asked_figure("纳税人提交电子数据即可申报办理退（免）税事项，待疫情结束后再补报纸质资料。", paper)
+
+
+def test_a_figure_of_the_opposite_thing_does_not_answer():
+    from kb.answer.features import figure_of_opposite
+
+    water = "到2025年城市公共供水普及率要达到多少？"
+    assert figure_of_opposite("到2025年全省农村自来水普及率达到96%以上。", water) == ("城市", "农村")
+    assert figure_of_opposite("城市公共供水普及率达到99%，农村自来水普及率达到96%。", water) is None
+    assert figure_of_opposite("全省城乡供水保障能力持续提升。", water) is None  # no figure: the figure check's
+    loan = "绍兴市把住房公积金贷款的最高额度调整到了多少？"
+    assert figure_of_opposite("月缴额不得低于最低缴存额，目前最低缴存额为单方209元。", loan) == ("最高", "最低")
+    assert figure_of_opposite("农村自来水普及率达到96%。", "农村自来水普及率达到多少？") is None
