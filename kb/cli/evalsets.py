@@ -149,6 +149,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general25_ncp_check": (_DATA / "check_general25_ncp.jsonl", "ncp"),
     "general25_crud_check": (_DATA / "check_general25_crud.jsonl", "crud_rag"),
     "general25_dev_check": (_DATA / "check_general25_dev.jsonl", "dev"),
+    "general26_ncp_check": (_DATA / "check_general26_ncp.jsonl", "ncp"),
+    "general26_crud_check": (_DATA / "check_general26_crud.jsonl", "crud_rag"),
+    "general26_dev_check": (_DATA / "check_general26_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
