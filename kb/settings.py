@@ -192,6 +192,12 @@ class AnswerSettings(_Section):
         "when no document the answer cites names it anywhere: the nearest passage is its neighbour's (第6号, 第十场), "
         "alike in every other word (kb/answer/batch_check.py; docs/evaluation.md, session 45).",
     )
+    level_check: bool = Field(
+        True,
+        description="Refuse a question naming an emergency response's level (一级响应调整为二级响应) when no passage the "
+        "answer cites, nor its title, names every level asked (二级, 2级 or Ⅱ级): a notice changing one level is "
+        "alike for every level (kb/answer/batch_check.py; docs/evaluation.md, session 45).",
+    )
     law_check: bool = Field(
         True,
         description="Refuse a question naming a law or rule without 《》 (民法典, 监察法实施条例, 纪律处分条例) that "

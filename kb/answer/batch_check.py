@@ -10,6 +10,10 @@ Issues and sessions are numbered too (第7号公告, 第十一场新闻发布会
 passage is the one on its neighbour (第6号, 第十场), alike in every other word. Unlike a batch, the one asked is seldom
 repeated in the passage that answers for it (the issue's number heads its document): a document that names the asked
 number nowhere, neither in its title nor in its text, does not answer for it.
+
+An emergency response has numbered levels too (一级响应, Ⅱ级应急响应), and a notice raising or lowering one is alike
+for every level and place: asked when the response went from 一级 to 二级, a passage on another change (一级 to 二级
+elsewhere, or 二级 to 三级) names the first level but not the second. A cited passage must name every level asked.
 """
 
 from __future__ import annotations
@@ -82,3 +86,32 @@ def issue_missing(documents: Iterable[tuple[str, str]], question: str) -> str | 
         if named.search(re.sub(r"\s+", "", f"{title}{text}")):
             return None
     return term
+
+
+# A level as documents write it: 二级, 2级, Ⅱ级, II级.
+_LEVELS = {"一": 1, "1": 1, "Ⅰ": 1, "I": 1, "二": 2, "2": 2, "Ⅱ": 2, "II": 2}
+_LEVELS |= {"三": 3, "3": 3, "Ⅲ": 3, "III": 3, "四": 4, "4": 4, "Ⅳ": 4, "IV": 4}
+# 一级响应, Ⅱ级应急响应, 由一级调整为二级 (in a question that asks about a response); not 十二级大风.
+_LEVEL = re.compile(r"(?<![一二三四五六七八九十\dA-Za-zⅠⅡⅢⅣ])(一|二|三|四|[1-4]|Ⅰ|Ⅱ|Ⅲ|Ⅳ|IV|III|II|I)\s*级")
+
+
+def levels_named(text: str) -> set[int]:
+    """The response levels a text names (一级, Ⅱ级: {1, 2})."""
+    return {_LEVELS[m.group(1)] for m in _LEVEL.finditer(text)}
+
+
+def asked_levels(question: str) -> set[int]:
+    """The response levels a question names (一级响应调整为二级响应: {1, 2}); empty unless it asks about a response."""
+    return levels_named(question) if "响应" in question else set()
+
+
+def level_missing(citations: Iterable[Citation], question: str) -> int | None:
+    """A response level the question names that no cited passage, nor its title, names; else None."""
+    asked = asked_levels(question)
+    if not asked:
+        return None
+    named: set[int] = set()
+    for c in citations:
+        named |= levels_named(f"{c.title} {c.passage}")
+    missing = sorted(asked - named)
+    return missing[0] if missing else None

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from kb.answer.answer_model import AnswerModel
-from kb.answer.batch_check import batch_missing, issue_missing
-from kb.answer.citations import make_citation, without_markers
+from kb.answer.batch_check import batch_missing, issue_missing, level_missing
+from kb.answer.citations import make_citation, marked_sentences, without_markers
 from kb.answer.dedupe import near_duplicate, shingles
 from kb.answer.deferral_check import deferred_asked
 from kb.answer.features import (
@@ -54,7 +54,7 @@ from kb.answer.numbers import small_number
 from kb.answer.period_check import another_period, question_period
 from kb.answer.period_check import label as period_label
 from kb.answer.person_check import asked_post, names_holder
-from kb.answer.place_check import of_another_place, question_places
+from kb.answer.place_check import of_another_place, question_places, sentences_of_another_place
 from kb.answer.sanction_check import answers_sanction, asked_breach
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import dateline_length, split_sentences, without_datelines
@@ -372,6 +372,15 @@ class ExtractiveAnswerer:
         if batch is not None:
             reason = f"最相关的段落没有提到所问的{batch}。"
             return _refused(question, hits, reason)
+        # A place asked answered by sentences that each name another of its kind (郑州地铁 for 广州地铁).
+        asked_places = question_places(question) if self.cfg.place_check else []
+        other = sentences_of_another_place(asked_places, (s for s, _ in marked_sentences(answer.text)))
+        if other is not None:
+            return _refused(question, hits, f"最相关的段落说的是{other}的情况，不是所问的{'、'.join(asked_places)}。")
+        # Or about an emergency response's level (一级响应调整为二级) answered from a passage on another level's.
+        level = level_missing(answer.citations, question) if self.cfg.level_check else None
+        if level is not None:
+            return _refused(question, hits, f"最相关的段落没有提到所问的{'一二三四'[level - 1]}级响应。")
         # Or about one numbered issue or session (第7号公告, 第十一场发布会) answered from its neighbour's document.
         issue = issue_missing(self._cited_documents(hits, answer.citations), question) if self.cfg.issue_check else None
         if issue is not None:

@@ -546,16 +546,36 @@ def lacks_asked_figure(text: str, question: str) -> bool:
     for kind in kinds:
         stated = _FIGURES[kind][1]
         given = {m.group(0) for m in stated.finditer(question)}
+        unit = _TIME_UNIT_ASKED.search(question) if kind == "time" else None
         if kind == "time":
             # 多少个工作日内, 几天: a count in the unit named answers, not the day a period ends (6月30日前), which
             # answers 多久 (`_calendar_dates` keeps it).
-            dates = _calendar_spans(text) if _TIME_UNIT_ASKED.search(question) else _calendar_dates(text)
+            dates = _calendar_spans(text) if unit else _calendar_dates(text)
         else:
             dates = _reported_dates(text) if kind in _WHEN_KINDS else []
         for m in stated.finditer(text):
             if m.group(0) not in given and not any(a <= m.start() and m.end() <= b for a, b in dates):
-                return False
+                if unit is None or _same_scale(unit.group(0), m.group(0)):
+                    return False
     return True
+
+
+# Days and hours against months and years: 六个月内 does not say 压缩到几个工作日, nor 3天 几个月.
+_SHORT_UNITS = ("工作日", "天", "日", "周", "星期", "小时", "分钟", "秒")
+_LONG_UNITS = ("月", "年", "季度")
+
+
+def _same_scale(asked: str, stated: str) -> bool:
+    """Whether a stated time (六个月, 5个工作日) is counted on the scale of the unit asked (几个工作日); a statement
+    in no such unit (每周) is not judged."""
+
+    def scale(text: str) -> str | None:
+        if text.endswith(_SHORT_UNITS):
+            return "short"
+        return "long" if text.endswith(_LONG_UNITS) else None
+
+    a, b = scale(asked), scale(stated)
+    return a is None or b is None or a == b
 
 
 # A calendar date (2月19日, 2020年) is when something happened, not how long it lasts: 记者2月19日获悉 does not answer
@@ -883,7 +903,7 @@ def _date_names(text: str, question: str, events: list[str]) -> bool | None:
         return None
     if any(e in _TAKES_EFFECT for e in events):
         events = list(dict.fromkeys([*events, *_TAKES_EFFECT]))
-    return not events or any(holds(e, s) or _until(e, s) for s in dated for e in events)
+    return not events or any(holds(e, s) or _until(e, s) or _took_post(e, s) for s in dated for e in events)
 
 
 # How a text gives any activity's end (活动将持续至10月份): an end asked with 到 (要办到什么时候) is named by it, though
@@ -902,6 +922,16 @@ def _until(event: str, sentence: str) -> bool:
     )
 
 
+# Taking up a post (出任, 担任, 就任) is written 任 after its date in a career line: 2020年6月任山东省副省长.
+_TAKES_POST = frozenset("出任 担任 就任 升任 调任".split())
+_POST_DATED = re.compile(r"[年月日]\s*(?:起\s*)?(?:任|出任|担任|就任)")
+
+
+def _took_post(event: str, sentence: str) -> bool:
+    """Whether a sentence dates taking up a post, asked with one of its verbs (什么时候出任)."""
+    return event in _TAKES_POST and _POST_DATED.search(sentence) is not None
+
+
 def dates_event(text: str, question: str) -> bool:
     """Whether `text` gives the date a when-question asks in a sentence naming its event (any date, for a question
     naming none)."""
@@ -912,6 +942,9 @@ def date_off_event(text: str, question: str) -> str | None:
     """The event a when-question asks about, when the answer `text` gives the asked date only in sentences that do
     not name it; else None (a text giving no date at all is lacks_asked_figure's to refuse)."""
     events = asked_event(question)
+    # 认定办法正式施行的日期: the rule's taking effect is the event, not the verbs naming what it rules (申请, 认定).
+    effect = [e for e in events if e in _TAKES_EFFECT]
+    events = effect or events
     return events[0] if events and _date_names(text, question, events) is False else None
 
 

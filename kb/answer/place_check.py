@@ -10,6 +10,10 @@ citing one is not judged.
 The knowledge base then searches again among the documents that name the asked place in their title or opening (the
 place's own notices) before it refuses: the first search often prefers a sibling notice that words the same national
 measure more closely (kb/service.py).
+
+A document of the asked place may still report another's measure (广州's news citing 郑州地铁's): an answer whose every
+sentence names another place of the same kind (郑州 for 广州, 增城区 for 从化区) and none the asked one is that
+place's (`sentences_of_another_place`).
 """
 
 from __future__ import annotations
@@ -121,3 +125,16 @@ def of_another_place(asked: list[str], title: str, issuer: str, passage: str, te
     return bool(own) and not any(
         names(title, place) or names(text, place) or any(names(p, place) for p in own) for place in asked
     )
+
+
+def sentences_of_another_place(asked: list[str], sentences: Iterable[str]) -> str | None:
+    """A place of the asked kind (its last character: 州, 区, 县) that every sentence names, none naming an asked
+    place; None when a sentence names an asked place or none of that kind, or nothing is asked."""
+    found = None
+    for s in sentences:
+        if any(names(s, p) for p in asked):
+            return None
+        found = next((p for p in places_named(s) for a in asked if p != a and p[-1] == a[-1]), None)
+        if found is None:
+            return None
+    return found

@@ -3,7 +3,15 @@
 
 from __future__ import annotations
 
-from kb.answer.batch_check import asked_batch, asked_issue, batch_forms, batch_missing, issue_missing
+from kb.answer.batch_check import (
+    asked_batch,
+    asked_issue,
+    asked_levels,
+    batch_forms,
+    batch_missing,
+    issue_missing,
+    level_missing,
+)
 from kb.answer.extractive import ExtractiveAnswerer
 from kb.settings import AnswerSettings
 from kb.types import Chunk, Citation, Hit
@@ -83,3 +91,14 @@ def test_the_answerer_refuses_an_issue_its_documents_never_name():
     assert not ExtractiveAnswerer(AnswerSettings(), doc_freq, doc_text=texts.get).answer(asked_sixth, hits).refused
     off = ExtractiveAnswerer(AnswerSettings(issue_check=False), doc_freq, doc_text=texts.get).answer(question, hits)
     assert not off.refused and "麻将馆" in off.text
+
+
+def test_a_response_level_asked_is_named_by_a_cited_passage():
+    assert asked_levels("青海省是哪天把一级响应调整为二级响应的？") == {1, 2}
+    assert asked_levels("水利部针对哪6个省市启动了洪水防御Ⅲ级应急响应？") == {3}
+    assert asked_levels("一级建造师考试哪天报名？") == set()  # no response asked about
+    assert asked_levels("十二级大风的应急响应") == set()
+    question = "四川省是从哪天起把应急响应级别从二级调整为三级的？"
+    lowered = "自2020年2月26日0时起，将全省疫情防控应急响应级别由一级响应调整为二级响应。"
+    assert level_missing([_cite(lowered, title="四川省应急委员会公告")], question) == 3
+    assert level_missing([_cite("由Ⅱ级响应调整为Ⅲ级响应。", title="四川")], question) is None

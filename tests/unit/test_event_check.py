@@ -24,6 +24,15 @@ def test_the_event_is_the_verb_after_the_when_or_else_before_it():
     joined = "唐生是哪一年入党的？"
     assert date_off_event("公开履历显示，唐生，1969年6月出生，1992年7月参加工作。", joined) == "入党"
     assert date_off_event("唐生，1969年6月出生，1995年6月入党。", joined) is None
+    # A rule's taking effect is the event asked, not the verbs naming what it rules (申请, 认定).
+    effect = "四川省申请法律援助经济困难公民认定办法正式施行的日期是哪天？"
+    draft = "司法厅就《四川省申请法律援助经济困难公民认定办法（征求意见稿）》征求意见，时间截至9月13日。"
+    assert date_off_event(draft, effect) == "施行"
+    assert date_off_event("《认定办法》自2023年10月1日起施行。", effect) is None
+    # Taking up a post is written 任 after its date in a career line.
+    post = "汲斌昌是什么时候出任山东省副省长的？"
+    assert date_off_event("汲斌昌，1963年3月生，2020年6月任山东省副省长。", post) is None
+    assert date_off_event("汲斌昌，1963年3月生，曾任青岛市副市长。", post) == "出任"
 
 
 def test_a_date_answers_only_beside_its_event():

@@ -1147,6 +1147,11 @@ def test_a_time_asked_in_a_unit_is_a_count_of_it_and_a_time_asked_after_an_event
     days = "返还资金审核通过后多少个工作日内拨付到企业账户？"
     assert lacks_asked_figure("符合条件的企业可于2020年6月30日前提出申请，返还资金一次性拨付到企业账户。", days)
     assert not lacks_asked_figure("审核通过后5个工作日内拨付到企业账户。", days)
+    # On the scale asked: months do not count working days, nor days months.
+    approval = "规划审批时间压缩到几个工作日？"
+    assert lacks_asked_figure("允许应急处置工作结束六个月内申请补办建设用地审批手续。", approval)
+    assert lacks_asked_figure("失业补助金领取3天。", "失业补助金最长能领几个月？")
+    assert not lacks_asked_figure("失业补助金最长领取6个月。", "失业补助金最长能领几个月？")
     # 多久 is answered by the day a period ends too.
     assert not lacks_asked_figure("缓缴期限延长至2020年6月30日前。", "社保费最长可以缓缴多久？")
     # 待疫情结束后: a time named by the event it follows answers 什么时候.

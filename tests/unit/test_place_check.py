@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kb.answer.place_check import another_place, of_another_place, question_places
+from kb.answer.place_check import another_place, of_another_place, question_places, sentences_of_another_place
 
 FEES = "自治区药监局对疫情防控所需医疗器械产品注册费实行零收费，执行期限为2020年1月1日至2020年6月30日。"
 
@@ -87,3 +87,13 @@ def test_one_document_of_another_place():
     # The document's own place is the asked one, though only its issuer names it.
     article = ("坚持以党建引领生态", "报刊文章 · 中共株洲市直属机关工作委员会", "")
     assert not of_another_place(question_places("株洲市区优良天数是多少天？"), *article, "市区优良天数达到124天。")
+
+
+def test_sentences_that_each_name_another_place_of_the_asked_kind():
+    asked = question_places("广州地铁乘客扫码实名登记乘车是从哪天开始实施的？")
+    zhengzhou = "2月19日起，郑州地铁实行“一站一码”乘客实名登记乘车。"
+    assert sentences_of_another_place(asked, [zhengzhou]) == "郑州"
+    assert sentences_of_another_place(asked, [zhengzhou, "广州地铁2月20日起实行实名登记乘车。"]) is None
+    # A sentence naming no place of that kind (乘客可扫码进站) is not judged, nor is a question naming none.
+    assert sentences_of_another_place(asked, [zhengzhou, "乘客可通过手机扫码进站乘车。"]) is None
+    assert sentences_of_another_place([], [zhengzhou]) is None
