@@ -546,10 +546,10 @@ def lacks_asked_figure(text: str, question: str) -> bool:
     for kind in kinds:
         stated = _FIGURES[kind][1]
         given = {m.group(0) for m in stated.finditer(question)}
+        # 多少个工作日内, 几天: a count in the unit named, on its scale, answers; not the day a period ends (6月30日前),
+        # which answers 多久 (`_calendar_dates` keeps it).
         unit = _TIME_UNIT_ASKED.search(question) if kind == "time" else None
         if kind == "time":
-            # 多少个工作日内, 几天: a count in the unit named answers, not the day a period ends (6月30日前), which
-            # answers 多久 (`_calendar_dates` keeps it).
             dates = _calendar_spans(text) if unit else _calendar_dates(text)
         else:
             dates = _reported_dates(text) if kind in _WHEN_KINDS else []
@@ -560,6 +560,7 @@ def lacks_asked_figure(text: str, question: str) -> bool:
     return True
 
 
+_TIME_UNIT_ASKED = re.compile(_ASK + _TIME_UNIT)
 # Days and hours against months and years: 六个月内 does not say 压缩到几个工作日, nor 3天 几个月.
 _SHORT_UNITS = ("工作日", "天", "日", "周", "星期", "小时", "分钟", "秒")
 _LONG_UNITS = ("月", "年", "季度")
@@ -607,9 +608,6 @@ _WHEN_KINDS = frozenset({"date", "day"})
 def _reported_dates(text: str) -> list[tuple[int, int]]:
     """Spans of the dates in `text` that say when a reporter gathered the news."""
     return [m.span(1) if m.group(1) else m.span(2) for m in _REPORTED.finditer(text)]
-
-
-_TIME_UNIT_ASKED = re.compile(_ASK + _TIME_UNIT)
 
 
 def _calendar_spans(text: str) -> list[tuple[int, int]]:
@@ -679,9 +677,10 @@ def counted_noun(question: str) -> str | None:
     words = [t for t in tokenize(phrase) if len(t) >= 2 and t not in _HOW_ASKED]
     if not words or any(t in _CONTACT for t in words) or words[-1] in _FIGURE_WORDS:
         return None  # nothing counted named, or contact details (REQUIRED_SHAPES decide), or the figure itself
+    # 车次是多少, 文号是多少: a code (G9383次), named where it stands, not a count of anything; not 挂号 of 预约挂号率,
+    # whose rate is counted.
     if m.re is _COUNTED_BEFORE and _IDENTIFIER.search(words[-1]) and phrase.endswith(words[-1]):
-        # Not 挂号 of 预约挂号率: a rate of it is counted.
-        return None  # 车次是多少, 文号是多少: a code (G9383次), named where it stands, not a count of anything
+        return None
     if words[-1] in _DIVISIONS:
         return None  # 涵盖几个方面: a text's own parts, which it counts without naming the text again
     if m.re is _COUNTED_AFTER and len(words) > 1 and re.search(r"[和与及或]", phrase):
