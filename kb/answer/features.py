@@ -902,7 +902,12 @@ def _date_names(text: str, question: str, events: list[str]) -> bool | None:
         return None
     if any(e in _TAKES_EFFECT for e in events):
         events = list(dict.fromkeys([*events, *_TAKES_EFFECT]))
+        # 通过…实施方案: the name of a plan, not its taking effect.
+        dated = [_NAMED_PLAN.sub(" ", s) for s in dated]
     return not events or any(holds(e, s) or _until(e, s) or _took_post(e, s) for s in dated for e in events)
+
+
+_NAMED_PLAN = re.compile(r"(?:施行|实施|执行|实行)(?=方案|意见|细则|办法|计划|情况)")
 
 
 # How a text gives any activity's end (活动将持续至10月份): an end asked with 到 (要办到什么时候) is named by it, though

@@ -29,6 +29,10 @@ def test_the_event_is_the_verb_after_the_when_or_else_before_it():
     draft = "司法厅就《四川省申请法律援助经济困难公民认定办法（征求意见稿）》征求意见，时间截至9月13日。"
     assert date_off_event(draft, effect) == "施行"
     assert date_off_event("《认定办法》自2023年10月1日起施行。", effect) is None
+    # A plan's name (实施方案) says nothing of a rule taking effect.
+    water = "《黑龙江省水污染防治条例》从哪天开始施行？"
+    adopted = "7月31日，省政府常务会议原则通过《水污染防治条例（草案）》《关于推进基本养老服务体系建设的实施方案》。"
+    assert date_off_event(adopted, water) == "施行"
     # Taking up a post is written 任 after its date in a career line.
     post = "汲斌昌是什么时候出任山东省副省长的？"
     assert date_off_event("汲斌昌，1963年3月生，2020年6月任山东省副省长。", post) is None
