@@ -1,5 +1,5 @@
-"""A question about one numbered batch (第三批) or issue (第7号公告) is not answered from passages on another
-(kb/answer/batch_check.py)."""
+"""A question about one numbered batch (第三批), issue (第7号公告) or response level (三级响应) is not answered from
+passages on another (kb/answer/batch_check.py)."""
 
 from __future__ import annotations
 
@@ -102,3 +102,17 @@ def test_a_response_level_asked_is_named_by_a_cited_passage():
     lowered = "自2020年2月26日0时起，将全省疫情防控应急响应级别由一级响应调整为二级响应。"
     assert level_missing([_cite(lowered, title="四川省应急委员会公告")], question) == 3
     assert level_missing([_cite("由Ⅱ级响应调整为Ⅲ级响应。", title="四川")], question) is None
+
+
+def test_the_answerer_refuses_a_response_level_its_passages_never_name():
+    def doc_freq(terms: list[str]) -> tuple[dict[str, int], int]:
+        return {t: 1 for t in terms}, 10
+
+    lowered = "四川省应急委员会宣布自2020年2月26日0时起，将全省疫情防控应急响应级别由一级响应调整为二级响应。"
+    chunk = Chunk(chunk_id="l:0", doc_id="l", text=lowered, source="sichuan.txt", title="四川省应急委员会公告")
+    hits = [Hit(chunk=chunk, dense=0.9, lexical=1.0, score=1.0)]
+    question = "四川省是从哪天起把疫情防控应急响应级别从二级调整为三级的？"
+    a = ExtractiveAnswerer(AnswerSettings(), doc_freq).answer(question, hits)
+    assert a.refused and a.reason == "最相关的段落没有提到所问的三级响应。"
+    off = ExtractiveAnswerer(AnswerSettings(level_check=False), doc_freq).answer(question, hits)
+    assert not off.refused and "2月26日" in off.text

@@ -97,3 +97,20 @@ def test_sentences_that_each_name_another_place_of_the_asked_kind():
     # A sentence naming no place of that kind (乘客可扫码进站) is not judged, nor is a question naming none.
     assert sentences_of_another_place(asked, [zhengzhou, "乘客可通过手机扫码进站乘车。"]) is None
     assert sentences_of_another_place([], [zhengzhou]) is None
+
+
+def test_the_answerer_refuses_sentences_of_another_place():
+    from kb.answer.extractive import ExtractiveAnswerer
+    from kb.settings import AnswerSettings
+    from kb.types import Chunk, Hit
+
+    def doc_freq(terms: list[str]) -> tuple[dict[str, int], int]:
+        return {t: 1 for t in terms}, 10
+
+    text = "2月19日起，郑州地铁实行“一站一码”乘客实名登记乘车，乘客扫码进站乘车。"
+    chunk = Chunk(chunk_id="m:0", doc_id="m", text=text, source="metro.txt", title="广州、郑州等地地铁实名登记乘车")
+    hits = [Hit(chunk=chunk, dense=0.9, lexical=1.0, score=1.0)]
+    question = "广州地铁乘客扫码实名登记乘车是从哪天开始实施的？"
+    a = ExtractiveAnswerer(AnswerSettings(), doc_freq).answer(question, hits)
+    assert a.refused and a.reason == "最相关的段落说的是郑州的情况，不是所问的广州。"
+    assert not ExtractiveAnswerer(AnswerSettings(), doc_freq).answer(question.replace("广州", "郑州"), hits).refused
