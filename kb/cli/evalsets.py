@@ -152,6 +152,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general26_ncp_check": (_DATA / "check_general26_ncp.jsonl", "ncp"),
     "general26_crud_check": (_DATA / "check_general26_crud.jsonl", "crud_rag"),
     "general26_dev_check": (_DATA / "check_general26_dev.jsonl", "dev"),
+    "general27_ncp_check": (_DATA / "check_general27_ncp.jsonl", "ncp"),
+    "general27_crud_check": (_DATA / "check_general27_crud.jsonl", "crud_rag"),
+    "general27_dev_check": (_DATA / "check_general27_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
