@@ -12,9 +12,8 @@ from kb.answer.batch_check import (
     issue_missing,
     level_missing,
 )
-from kb.answer.extractive import ExtractiveAnswerer
-from kb.settings import AnswerSettings
-from kb.types import Chunk, Citation, Hit
+from kb.types import Citation
+from tests.conftest import answer_from_passage
 
 SECOND = "2月20日，重庆市血液中心的血液冷链运输车运载近26万毫升爱心热血支援湖北，这是重庆第二批援助湖北的血液。"
 PLAIN = "2月20日，重庆市血液中心的血液冷链运输车运载近26万毫升爱心热血支援湖北，与宜昌市中心血站交接。"
@@ -42,15 +41,10 @@ def test_a_cited_passage_or_title_naming_the_batch_answers_for_it():
 
 
 def test_the_answerer_refuses_a_batch_its_passages_never_name():
-    def doc_freq(terms: list[str]) -> tuple[dict[str, int], int]:
-        return {t: 1 for t in terms}, 10
-
-    chunk = Chunk(chunk_id="b:0", doc_id="b", text=PLAIN, source="blood.txt", title="重庆急调血液支援湖北")
-    hits = [Hit(chunk=chunk, dense=0.9, lexical=1.0, score=1.0)]
     question = "重庆支援湖北的第三批血液有多少毫升？"
-    a = ExtractiveAnswerer(AnswerSettings(), doc_freq).answer(question, hits)
+    a = answer_from_passage(question, PLAIN, "重庆急调血液支援湖北")
     assert a.refused and a.reason == "最相关的段落没有提到所问的第三批。"
-    off = ExtractiveAnswerer(AnswerSettings(batch_check=False), doc_freq).answer(question, hits)
+    off = answer_from_passage(question, PLAIN, "重庆急调血液支援湖北", batch_check=False)
     assert not off.refused and "26万毫升" in off.text
 
 
@@ -78,18 +72,13 @@ def test_a_document_naming_the_issue_anywhere_answers_for_it():
 
 
 def test_the_answerer_refuses_an_issue_its_documents_never_name():
-    def doc_freq(terms: list[str]) -> tuple[dict[str, int], int]:
-        return {t: 1 for t in terms}, 10
-
-    chunk = Chunk(chunk_id="s:0", doc_id="s", text=SIXTH, source="sichuan.txt", title="四川省应对疫情指挥部公告")
-    hits = [Hit(chunk=chunk, dense=0.9, lexical=1.0, score=1.0)]
+    title = "四川省应对疫情指挥部公告"
     question = "四川省应对疫情指挥部第7号公告要求暂停哪些经营场所开业？"
-    texts = {"s": SIXTH}
-    a = ExtractiveAnswerer(AnswerSettings(), doc_freq, doc_text=texts.get).answer(question, hits)
+    a = answer_from_passage(question, SIXTH, title, whole_document=True)
     assert a.refused and a.reason == "最相关的段落所在的文件没有提到所问的第7号。"
     asked_sixth = question.replace("第7号", "第6号")
-    assert not ExtractiveAnswerer(AnswerSettings(), doc_freq, doc_text=texts.get).answer(asked_sixth, hits).refused
-    off = ExtractiveAnswerer(AnswerSettings(issue_check=False), doc_freq, doc_text=texts.get).answer(question, hits)
+    assert not answer_from_passage(asked_sixth, SIXTH, title, whole_document=True).refused
+    off = answer_from_passage(question, SIXTH, title, whole_document=True, issue_check=False)
     assert not off.refused and "麻将馆" in off.text
 
 
@@ -105,14 +94,9 @@ def test_a_response_level_asked_is_named_by_a_cited_passage():
 
 
 def test_the_answerer_refuses_a_response_level_its_passages_never_name():
-    def doc_freq(terms: list[str]) -> tuple[dict[str, int], int]:
-        return {t: 1 for t in terms}, 10
-
     lowered = "四川省应急委员会宣布自2020年2月26日0时起，将全省疫情防控应急响应级别由一级响应调整为二级响应。"
-    chunk = Chunk(chunk_id="l:0", doc_id="l", text=lowered, source="sichuan.txt", title="四川省应急委员会公告")
-    hits = [Hit(chunk=chunk, dense=0.9, lexical=1.0, score=1.0)]
     question = "四川省是从哪天起把疫情防控应急响应级别从二级调整为三级的？"
-    a = ExtractiveAnswerer(AnswerSettings(), doc_freq).answer(question, hits)
+    a = answer_from_passage(question, lowered, "四川省应急委员会公告")
     assert a.refused and a.reason == "最相关的段落没有提到所问的三级响应。"
-    off = ExtractiveAnswerer(AnswerSettings(level_check=False), doc_freq).answer(question, hits)
+    off = answer_from_passage(question, lowered, "四川省应急委员会公告", level_check=False)
     assert not off.refused and "2月26日" in off.text

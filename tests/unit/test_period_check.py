@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from kb.answer.extractive import ExtractiveAnswerer
 from kb.answer.period_check import another_period, label, periods_named, question_period
-from kb.settings import AnswerSettings
-from kb.types import Chunk, Hit
+from tests.conftest import answer_from_passage
 
 HALF = "初步核算，上半年国内生产总值593034亿元，同比增长5.5%，比一季度加快了1.0个百分点。"
 
@@ -31,15 +29,9 @@ def test_an_answer_is_about_another_period_only_when_every_sentence_names_one_an
 
 
 def test_the_answerer_refuses_a_period_its_sentences_do_not_speak_of():
-    def doc_freq(terms: list[str]) -> tuple[dict[str, int], int]:
-        return {t: 1 for t in terms}, 10
-
-    chunk = Chunk(chunk_id="g:0", doc_id="g", text=HALF, source="gdp.txt", title="上半年国民经济恢复向好")
-    hits = [Hit(chunk=chunk, dense=0.9, lexical=1.0, score=1.0)]
-    qa = ExtractiveAnswerer(AnswerSettings(), doc_freq)
-    half = qa.answer("上半年国内生产总值同比增长多少？", hits)
+    title = "上半年国民经济恢复向好"
+    half = answer_from_passage("上半年国内生产总值同比增长多少？", HALF, title)
     assert not half.refused and "5.5%" in half.text
-    three = qa.answer("前三季度国内生产总值同比增长多少？", hits)
+    three = answer_from_passage("前三季度国内生产总值同比增长多少？", HALF, title)
     assert three.refused and three.reason == "最相关的段落说的是上半年的情况，不是所问的前三季度。"
-    qa.cfg.period_check = False
-    assert not qa.answer("前三季度国内生产总值同比增长多少？", hits).refused
+    assert not answer_from_passage("前三季度国内生产总值同比增长多少？", HALF, title, period_check=False).refused

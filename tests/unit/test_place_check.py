@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from kb.answer.place_check import another_place, of_another_place, question_places, sentences_of_another_place
+from tests.conftest import answer_from_passage
 
 FEES = "自治区药监局对疫情防控所需医疗器械产品注册费实行零收费，执行期限为2020年1月1日至2020年6月30日。"
 
@@ -100,17 +101,9 @@ def test_sentences_that_each_name_another_place_of_the_asked_kind():
 
 
 def test_the_answerer_refuses_sentences_of_another_place():
-    from kb.answer.extractive import ExtractiveAnswerer
-    from kb.settings import AnswerSettings
-    from kb.types import Chunk, Hit
-
-    def doc_freq(terms: list[str]) -> tuple[dict[str, int], int]:
-        return {t: 1 for t in terms}, 10
-
     text = "2月19日起，郑州地铁实行“一站一码”乘客实名登记乘车，乘客扫码进站乘车。"
-    chunk = Chunk(chunk_id="m:0", doc_id="m", text=text, source="metro.txt", title="广州、郑州等地地铁实名登记乘车")
-    hits = [Hit(chunk=chunk, dense=0.9, lexical=1.0, score=1.0)]
+    title = "广州、郑州等地地铁实名登记乘车"
     question = "广州地铁乘客扫码实名登记乘车是从哪天开始实施的？"
-    a = ExtractiveAnswerer(AnswerSettings(), doc_freq).answer(question, hits)
+    a = answer_from_passage(question, text, title)
     assert a.refused and a.reason == "最相关的段落说的是郑州的情况，不是所问的广州。"
-    assert not ExtractiveAnswerer(AnswerSettings(), doc_freq).answer(question.replace("广州", "郑州"), hits).refused
+    assert not answer_from_passage(question.replace("广州", "郑州"), text, title).refused
