@@ -214,6 +214,16 @@ class AnswerSettings(_Section):
     person_candidates: int = Field(
         20, ge=1, description="Ranked candidate sentences searched for a name when the best ones name no one."
     )
+    name_check: bool = Field(
+        True,
+        description="A question asking what something is called (那家药房叫什么名字, 最高荣誉勋章叫什么) is answered from "
+        "the likeliest sentence giving a name (quoted, titled, or ending in the kind asked) of the first "
+        "`name_candidates`, and refused when none does; likewise a named person's post (张云担任什么职务) from one "
+        "giving that person a post (kb/answer/name_check.py, person_check.py; docs/evaluation.md, session 46).",
+    )
+    name_candidates: int = Field(
+        5, ge=1, description="Ranked candidate sentences searched for the name, or the post, a question asks."
+    )
     yes_no_check: bool = Field(
         True,
         description="A yes-or-no question (税款是否退还, 还能不能评为优秀) is answered from the likeliest sentence that "

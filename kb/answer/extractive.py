@@ -49,15 +49,16 @@ from kb.answer.features import (
     states_own_effect,
 )
 from kb.answer.list_check import asked_count, lists_too_few
+from kb.answer.name_check import asked_name, gives_name
 from kb.answer.named_document import missing_law
 from kb.answer.numbers import small_number
 from kb.answer.period_check import another_period, question_period
 from kb.answer.period_check import label as period_label
-from kb.answer.person_check import asked_post, names_holder
+from kb.answer.person_check import asked_post, asked_post_of, names_holder, states_post_of
 from kb.answer.place_check import of_another_place, question_places, sentences_of_another_place
 from kb.answer.sanction_check import answers_sanction, asked_breach
 from kb.answer.sentence_similarity import SentenceSimilarity
-from kb.answer.sentences import dateline_length, split_sentences, without_datelines
+from kb.answer.sentences import dateline_length, read_form, split_sentences, without_datelines
 from kb.answer.terms import KeyTerm
 from kb.answer.year_check import another_year, question_year
 from kb.answer.yes_no import asked_predicate, speaks_of
@@ -310,7 +311,7 @@ class ExtractiveAnswerer:
                 return _refused(question, hits, reason)
             ranked = chosen
             answer = self.compose(question, hits, ranked, d.question, widen=False)
-        quoted = without_datelines(without_markers(answer.text))
+        quoted = read_form(without_datelines(without_markers(answer.text)))
         # A question asking for a detail the best sentence puts off (恢复时间另行通知, 名单见附件): the
         # sentence itself says the knowledge base does not hold it, the plainest reason to give (so it goes first).
         deferred = deferred_asked(d.candidates[0].text, question) if self.cfg.deferral_check else None
@@ -333,7 +334,7 @@ class ExtractiveAnswerer:
             if below:
                 ranked = below
                 answer = self.compose(question, hits, ranked, d.question, widen=False)
-                quoted = without_datelines(without_markers(answer.text))
+                quoted = read_form(without_datelines(without_markers(answer.text)))
             if not below or lacks_asked_figure(quoted, question):
                 kinds = "、".join(FIGURE_NAMES[k] for k in sorted(asked_figures(question))) or "数字"
                 reason = f"最相关的段落没有给出所问的{kinds}。"
@@ -416,7 +417,9 @@ class ExtractiveAnswerer:
         else:
             return []
         doc = hits[ranked[0].hit_rank].chunk.doc_id
-        return [c for c in ranked[:limit] if hits[c.hit_rank].chunk.doc_id == doc and states(c.text, question)]
+        return [
+            c for c in ranked[:limit] if hits[c.hit_rank].chunk.doc_id == doc and states(read_form(c.text), question)
+        ]
 
     def _looked_for(self, question: str) -> Iterator[tuple[Callable[[Answer], str], Callable[[str], bool], int, str]]:
         """The checks that look for a likelier sentence before they refuse, in order, for those the question asks:
@@ -430,6 +433,24 @@ class ExtractiveAnswerer:
                 lambda t: names_holder(t, post, question),
                 self.cfg.person_candidates,
                 "最相关的段落没有给出所问的人名。",
+            )
+        # A named person's post (张云担任什么职务): sentences giving that person one, not only naming him.
+        person = asked_post_of(question) if self.cfg.name_check and post is None else None
+        if person is not None:
+            yield (
+                lambda a: _authored_text(a, person),
+                lambda t: states_post_of(t, person),
+                self.cfg.name_candidates,
+                f"最相关的段落没有给出{person}的职务。",
+            )
+        # What something is called (那家药房叫什么名字, kb/answer/name_check.py): sentences giving a name.
+        kind = asked_name(question) if self.cfg.name_check and post is None and person is None else None
+        if kind is not None:
+            yield (
+                _spoken,
+                lambda t: gives_name(t, kind),
+                self.cfg.name_candidates,
+                "最相关的段落没有给出所问的名称。",
             )
         # Whether something holds (税款是否退还, kb/answer/yes_no.py): sentences saying something of what it asks.
         clause, asked = asked_predicate(question) if self.cfg.yes_no_check else ("", [])
@@ -698,8 +719,8 @@ def _refused(question: str, hits: list[Hit], reason: str = "") -> Answer:
 
 
 def _spoken(answer: Answer) -> str:
-    """An answer's text without its citation markers."""
-    return without_markers(answer.text)
+    """An answer's text without its citation markers, as the checks read it."""
+    return read_form(without_markers(answer.text))
 
 
 def _named_text(answer: Answer, question: str) -> str:
@@ -708,6 +729,15 @@ def _named_text(answer: Answer, question: str) -> str:
     text = without_markers(answer.text)
     if "作者" in question:
         text += "".join(f"。作者{c.author}。" for c in answer.citations if c.author)
+    return text
+
+
+def _authored_text(answer: Answer, person: str) -> str:
+    """An answer's text as the checks read it, with an article's byline (作者系…常务副书记) read as naming `person` when
+    a cited article is his: the page gives its author's post there and his name only as the article's author."""
+    text = _spoken(answer)
+    if any(c.author and person in c.author for c in answer.citations):
+        text = re.sub(r"作者(?=系|为|是|：|:)", person, text)
     return text
 
 

@@ -985,8 +985,12 @@ _ASKS_CONTENT = re.compile(
 _EXPLAINS = re.compile(
     r"[”\"’」]?\s*[，,]?\s*(?:即|也就是|就是|是指|指的是|：|:|（|\(|包括|分别是|分别为|主要是|具体是|具体为)"
 )
-# The term, then the word for what it is, then the explanation: “双培双推”模式,即…, “放管服”改革，即…
-_EXPLAINS_AFTER_NAME = re.compile(r"[”\"’」]?[\u4e00-\u9fff]{1,4}?\s*[，,]\s*(?:即|也就是|就是|是指|指的是)")
+# The term, then the word for what it is, then the explanation: “双培双推”模式,即…, “放管服”改革，即…, “两癌”筛查
+# 主要包括宫颈癌和乳腺癌的检查.
+_EXPLAINS_AFTER_NAME = re.compile(
+    r"[”\"’」]?[\u4e00-\u9fff]{1,4}?\s*(?:[，,]\s*(?:即|也就是|就是|是指|指的是)"
+    r"|(?:主要|具体)?(?:包括|分别是|分别为|是指|指的是))"
+)
 _ENUMERATES = re.compile(r"一是|二是|其一|第一[，、,是]|（一）|\(一\)|①|(?<![0-9])1[、.．](?![0-9])")
 
 

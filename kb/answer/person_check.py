@@ -85,3 +85,32 @@ def names_person(text: str, question: str = "", bylines: bool = True) -> bool:
         and (bylines or not m.group(0).startswith("记者"))
         for m in _NAMED.finditer(text)
     )
+
+
+# A named person's post asked (被警告的张云担任什么职务, 罗显明是什么职务): a name standing by itself (after 的, a comma
+# or the start) right before the verb, the shortest that reaches it (张云, not 张云担 of 张云担任; not 江村后 of 莲江村后).
+_ASKS_POST_OF = re.compile(
+    rf"(?<![^的，,、：:\s“”》）)])(?P<name>(?:欧阳|司马|诸葛|上官|东方|皇甫|令狐|慕容|尉迟|长孙|宇文|司徒|夏侯|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}?)"
+    r"[，,]?(?:现在|目前|当时|现|时)?(?:担任|任|是|的)(?:什么|何种|哪个|哪一?)?(?:职务|职位|官职)"
+)
+# A post word: the office words a name follows, and the ranks only a post ends in (副厅长, 巡视员, 党委委员).
+_POST_WORD = (
+    r"(?:长|书记|主任|主席|总理|委员|助理|巡视员|经理|理事|秘书|负责人|代表人|主管|总监|行长|董事|干部|成员|员)"
+)
+
+
+def asked_post_of(question: str) -> str | None:
+    """The person whose post a question asks (张云 of 被警告的张云担任什么职务), or None."""
+    m = _ASKS_POST_OF.search(question)
+    return m.group("name") if m else None
+
+
+def states_post_of(text: str, name: str) -> bool:
+    """Whether a text gives `name` a post: the post right before the name (副局长董智浩, 党委委员、副厅长任振波), or after it
+    in its clause (罗显明，中共株洲市直属机关工作委员会常务副书记; 袁达（国家发展改革委副秘书长）; 任振波任…副厅长).
+    对张云给予警告 names him and no post."""
+    n = re.escape(name)
+    return bool(
+        re.search(rf"{_POST_WORD}\s*{n}", text)
+        or re.search(rf"{n}\s*(?:[，,（(：:]|现任|任|担任|系|为|是)[^，,。；;！？]{{0,30}}?{_POST_WORD}", text)
+    )

@@ -13,7 +13,10 @@ import re
 
 from kb.store.tokenize import tokenize
 
-_ASKS = re.compile(r"(?:是不是|能不能|可不可以|会不会|有没有|要不要|是否|能否|可否)([^，,。？?；;！!]*)")
+# Any verb asked as itself, 不, itself (免不免学费, 算不算就业) asks it as 是否 does.
+_ASKS = re.compile(
+    r"(?:是不是|能不能|可不可以|会不会|有没有|要不要|是否|能否|可否|([\u4e00-\u9fff])不\1)([^，,。？?；;！!]*)"
+)
 # Words that say how the question asks, not what: 是否需要, 能否可以, 有没有相关的.
 _HOW_ASKED = frozenset(
     "或者 或 以及 政策 可以 需要 应当 应该 必须 一样 相关 有关 进行 已经 仍然 还能 还要 都 要 会 能 有".split()
@@ -30,11 +33,11 @@ def asked_predicate(question: str) -> tuple[str, list[str]]:
     must hold one of (评为, 优秀, 等次 of 还能不能评为优秀等次); ("", []) when it asks no yes or no, or names nothing."""
     clauses, words = [], []
     for m in _ASKS.finditer(question):
-        clauses.append(m.group(1).strip())
-        if _EXCEPTION.search(m.group(1)):
+        clauses.append(m.group(2).strip())
+        if _EXCEPTION.search(m.group(2)):
             words += _EXCEPTION_WORDS
             continue
-        words += [w for w in tokenize(m.group(1)) if len(w) >= 2 and w not in _HOW_ASKED]
+        words += [w for w in tokenize(m.group(2)) if len(w) >= 2 and w not in _HOW_ASKED]
     words = list(dict.fromkeys(words))
     return ("、".join(c for c in clauses if c) if words else ""), words
 

@@ -155,6 +155,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general27_ncp_check": (_DATA / "check_general27_ncp.jsonl", "ncp"),
     "general27_crud_check": (_DATA / "check_general27_crud.jsonl", "crud_rag"),
     "general27_dev_check": (_DATA / "check_general27_dev.jsonl", "dev"),
+    "general28_ncp_check": (_DATA / "check_general28_ncp.jsonl", "ncp"),
+    "general28_crud_check": (_DATA / "check_general28_crud.jsonl", "crud_rag"),
+    "general28_dev_check": (_DATA / "check_general28_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }

@@ -746,6 +746,7 @@ def test_a_shorthand_the_passages_only_mention_is_not_explained_by_them():
         "“三严三实”：严以修身、严以用权、严以律己。",
         "践行“三严三实”要求，一是严以修身，二是严以用权。",
         "严以修身、严以用权、严以律己，谋事要实、创业要实、做人要实。",  # the parts, without the name
+        "“三严三实”要求主要包括严以修身、严以用权、严以律己。",  # the word for what it is, then 主要包括
     ):
         assert not lacks_shorthand_content(explained, question), explained
     # A list further on in the sentence is about something else, unless its items repeat the term's words.
@@ -1169,3 +1170,11 @@ def test_a_figure_of_the_opposite_thing_does_not_answer():
     loan = "绍兴市把住房公积金贷款的最高额度调整到了多少？"
     assert figure_of_opposite("月缴额不得低于最低缴存额，目前最低缴存额为单方209元。", loan) == ("最高", "最低")
     assert figure_of_opposite("农村自来水普及率达到96%。", "农村自来水普及率达到多少？") is None
+
+
+def test_a_deadline_written_with_a_variant_character_is_read():
+    from tests.conftest import answer_from_passage
+
+    passage = "深圳市人社局允许参保企业和个人延期办理业务，补办手续应在疫情解除後3个月内完成。"
+    answer = answer_from_passage("深圳人社局允许延期办理业务，补办手续最晚要在什么时候完成？", passage, "深圳人社")
+    assert not answer.refused and "解除後3个月内" in answer.text

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from kb.answer.extractive import ExtractiveAnswerer
 from kb.answer.person_check import asked_post, names_holder, names_person
+from kb.settings import AnswerSettings
+from kb.types import Chunk, Hit
+from tests.conftest import answer_from_passage
 
 
 def test_the_post_a_question_asks_the_holder_of():
@@ -56,3 +60,29 @@ def test_a_deputy_asked_is_not_his_chief_and_the_question_own_person_is_no_answe
     assert names_holder("副省长孙洪山一同调研。", asked_post(q), q)
     # The person the question names is no answer to it, even in the asked office.
     assert not names_holder("副省长叶建春出席。", "副省长", "副省长叶建春陪同谁调研？")
+
+
+def test_a_named_persons_post_asked_is_given_only_by_a_post_beside_the_name():
+    from kb.answer.person_check import asked_post_of, states_post_of
+
+    assert asked_post_of("兴平中银富登村镇银行被处罚时，被警告的张云担任什么职务？") == "张云"
+    assert asked_post_of("任振波现在任什么职务？") == "任振波"
+    assert asked_post_of("发布会上发言的袁达，担任什么职务？") == "袁达"
+    # A surname inside a place's name is no person (莲江村后), nor is a question asking no post.
+    assert asked_post_of("罗巨泉从国外回到莲江村后担任什么职务？") is None
+    assert asked_post_of("张云受到了什么处罚？") is None
+    assert states_post_of("辽宁省公安厅党委委员、副厅长任振波出席。", "任振波")
+    assert states_post_of("罗显明，中共株洲市直属机关工作委员会常务副书记", "罗显明")
+    assert not states_post_of("对兴平中银富登村镇银行处以罚款25万元；对张云给予警告。", "张云")
+
+
+def test_the_answerer_refuses_a_post_the_passage_does_not_give_and_reads_a_byline():
+    passage = "咸阳银保监分局对兴平中银富登村镇银行有限公司处以罚款25万元；对张云给予警告。"
+    assert answer_from_passage("被警告的张云担任什么职务？", passage, "处罚信息").refused
+    assert not answer_from_passage("被警告的张云担任什么职务？", passage, "处罚信息", name_check=False).refused
+    # A page gives its author's post in the byline (作者系…) and his name only as the article's author.
+    byline = "(作者系中共株洲市直属机关工作委员会常务副书记)“动力党建”是株洲市创立的党建品牌。"
+    chunk = Chunk(chunk_id="p:0", doc_id="p", text=byline, source="page.txt", title="动力党建", author="罗显明")
+    answerer = ExtractiveAnswerer(AnswerSettings(), lambda terms: ({t: 1 for t in terms}, 10))
+    answer = answerer.answer("罗显明担任什么职务？", [Hit(chunk=chunk, dense=0.9, lexical=1.0, score=1.0)])
+    assert not answer.refused and "常务副书记" in answer.text

@@ -53,3 +53,11 @@ def test_a_leading_dateline_and_its_credit_are_measured_only_before_a_sentence()
     # Inside a sentence it stays, and a dateline with nothing after it is the whole unit.
     assert dateline_length("国家统计局发布数据，新华社北京2月7日电。") == 0
     assert dateline_length("新华社北京2月7日电") == 0
+
+
+def test_the_checks_read_a_variant_character_in_its_simplified_form():
+    from kb.answer.sentences import read_form
+
+    # 138 NCP notices write 後 for 后; one character for one, so offsets into the passage hold.
+    text = "补办手续应在疫情解除後3个月内完成。"
+    assert read_form(text) == "补办手续应在疫情解除后3个月内完成。" and len(read_form(text)) == len(text)

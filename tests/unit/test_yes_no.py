@@ -27,3 +27,10 @@ def test_an_exception_asked_is_answered_by_any_way_of_making_one():
         _, words = asked_predicate(q)
         assert speaks_of("全省（杭州市区除外）全面取消落户限制政策。", words), q
         assert not speaks_of("浙江全面取消落户限制政策。", words), q
+
+
+def test_a_verb_asked_as_itself_not_itself_is_a_yes_or_no():
+    # 免不免学费 asks as 是否免学费 does; 开不开 with nothing after it names nothing to judge.
+    assert asked_predicate("“国优计划”研究生在读期间免不免学费？") == ("学费", ["学费"])
+    assert asked_predicate("见习期间算不算已经就业？")[1] == ["就业"]
+    assert asked_predicate("周末开不开？") == ("", [])
