@@ -35,6 +35,7 @@ from kb.answer.features import (
     date_off_event,
     figure_of_opposite,
     figure_off_subject,
+    figure_subject,
     holds,
     holds_key,
     is_heading,
@@ -343,7 +344,7 @@ class ExtractiveAnswerer:
             reason = "最相关的段落给出的数字不是所问的每人、每户或每月等单位的数。"
             return _refused(question, hits, reason)
         if self.cfg.quantity_check and figure_off_subject(quoted, question):
-            reason = f"最相关的段落给出的数字说的不是所问的“{counted_noun(question)}”。"
+            reason = f"最相关的段落给出的数字说的不是所问的“{figure_subject(question)}”。"
             return _refused(question, hits, reason)
         opposite = figure_of_opposite(quoted, question) if self.cfg.quantity_check else None
         if opposite is not None:

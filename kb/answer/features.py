@@ -689,10 +689,33 @@ def counted_noun(question: str) -> str | None:
     return words[-1]
 
 
+def measured_noun(question: str) -> str | None:
+    """What a figure word measures, when the counted phrase ends in one and `counted_noun` so names nothing: 外资 of
+    实际使用外资金额是多少, 罚款 of 罚款标准是多少. Only a noun (上调比例 is measured by how much, not of 上调)."""
+    m = _COUNTED_AFTER.search(question) or _COUNTED_BEFORE.search(question)
+    if m is None or re.search(r"多少|几", m.group(1)):
+        return None
+    tags = [(w, tag) for w, tag in pos_tags(m.group(1)) if len(w) >= 2 and w not in _HOW_ASKED]
+    if len(tags) < 2 or tags[-1][0] not in _FIGURE_WORDS:
+        return None
+    word, tag = tags[-2]
+    if not tag.startswith("n") or word in _FIGURE_WORDS or word in _CONTACT or word in _DIVISIONS:
+        return None
+    return word
+
+
+def figure_subject(question: str) -> str | None:
+    """What a how-many question's figure is of: the thing it counts (`counted_noun`) or, failing that, what its
+    figure word measures (`measured_noun`)."""
+    if not asks_quantity(question):
+        return None
+    return counted_noun(question) or measured_noun(question)
+
+
 def figure_off_subject(text: str, question: str) -> bool:
     """Whether the answer `text` states the asked figure only in sentences that name none of what the question counts
-    (`counted_noun`, whole or by a part: 产量 answers 总产量): the figure is another thing's."""
-    noun = counted_noun(question) if asks_quantity(question) else None
+    or measures (`figure_subject`, whole or by a part: 产量 answers 总产量): the figure is another thing's."""
+    noun = figure_subject(question)
     return noun is not None and _figure_names(text, question, noun) is False
 
 

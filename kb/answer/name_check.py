@@ -15,7 +15,11 @@ _ASKS_NAME = re.compile(
     r"(?P<kind>[\u4e00-\u9fff]{1,4}?)(?:分别|具体)?(?:叫什么名字|叫什么名称|叫什么|叫做什么|叫啥|的?名称是什么|的?名字是什么"
     r"|是什么名字|称为什么|命名为什么)"
 )
-_QUOTED = re.compile(r"“[^”]{2,}”|《[^》]{2,}》|「[^」]{2,}」|‘[^’]{2,}’|\"[^\"]{2,}\"")
+_TITLED = re.compile(r"《[^》]{2,}》")
+_QUOTED = re.compile(r"“[^”]{2,}”|「[^」]{2,}」|‘[^’]{2,}’|\"[^\"]{2,}\"")
+# How near a quoted name the kind must be to be what it names: 打造“党旗飘在街巷 支部联点驿站”党建品牌, “沪科专贷”“沪科
+# 专贴”再贷款再贴现专项产品; “党旗红”指引“城管蓝” names no brand.
+_NEAR = 12
 # What stands before a kind without naming one of it: 一家药房, 该公司, 国家的勋章, 这个平台.
 _NOT_A_NAME = "的该此这那其某家个项种类些"
 
@@ -27,11 +31,15 @@ def asked_name(question: str) -> str | None:
 
 
 def gives_name(text: str, kind: str) -> bool:
-    """Whether a text gives a name: quoted or titled, or a name ending in the asked kind (桐梓县康源大药房)."""
-    if _QUOTED.search(text):
+    """Whether a text gives a name: a title (《…》), a quoted name beside the asked kind (“沪科专贷”…专项产品), or a name
+    ending in the kind (桐梓县康源大药房)."""
+    if _TITLED.search(text):
         return True
-    # Its last two characters stand for it too (共和国勋章 for 荣誉勋章), read from where the whole kind would start.
     tail = kind[-2:]
+    for m in _QUOTED.finditer(text):
+        if len(tail) < 2 or tail in text[max(0, m.start() - _NEAR) : m.end() + _NEAR]:
+            return True
+    # Its last two characters stand for it too (共和国勋章 for 荣誉勋章), read from where the whole kind would start.
     for m in re.finditer(re.escape(tail), text) if len(kind) >= 2 else ():
         start = m.start() - (len(kind) - 2)
         start = start if start >= 0 and text[start : m.start()] == kind[:-2] else m.start()

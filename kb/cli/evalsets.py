@@ -158,6 +158,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general28_ncp_check": (_DATA / "check_general28_ncp.jsonl", "ncp"),
     "general28_crud_check": (_DATA / "check_general28_crud.jsonl", "crud_rag"),
     "general28_dev_check": (_DATA / "check_general28_dev.jsonl", "dev"),
+    "general29_ncp_check": (_DATA / "check_general29_ncp.jsonl", "ncp"),
+    "general29_crud_check": (_DATA / "check_general29_crud.jsonl", "crud_rag"),
+    "general29_dev_check": (_DATA / "check_general29_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }

@@ -1178,3 +1178,15 @@ def test_a_deadline_written_with_a_variant_character_is_read():
     passage = "深圳市人社局允许参保企业和个人延期办理业务，补办手续应在疫情解除後3个月内完成。"
     answer = answer_from_passage("深圳人社局允许延期办理业务，补办手续最晚要在什么时候完成？", passage, "深圳人社")
     assert not answer.refused and "解除後3个月内" in answer.text
+
+
+def test_a_figure_words_noun_is_what_its_figure_is_of():
+    from kb.answer.features import figure_off_subject, measured_noun
+
+    # 金额, 标准: the figure word; 外资, 罚款 before it is what is measured. A verb before it (上调比例) is not.
+    assert measured_noun("2024年我国实际使用外资金额是多少亿美元？") == "外资"
+    assert measured_noun("夜间施工噪声扰民的罚款标准是多少？") == "罚款"
+    assert measured_noun("2023年退休人员基本养老金全国总体上调比例是多少？") is None
+    question = "2024年我国实际使用外资金额是多少亿美元？"
+    assert figure_off_subject("2024年货物贸易进出口总额43.8万亿元。", question)
+    assert not figure_off_subject("全年实际使用外资8262.5亿元。", question)

@@ -27,3 +27,8 @@ def test_the_answerer_refuses_a_name_the_passage_does_not_give():
     passage = "中华人民共和国主席授予国家的勋章和荣誉称号，发布特赦令。"
     assert answer_from_passage("国家最高荣誉勋章叫什么名字？", passage, "宪法").refused
     assert not answer_from_passage("国家最高荣誉勋章叫什么名字？", passage, "宪法", name_check=False).refused
+
+
+def test_a_quoted_name_counts_beside_the_kind_asked():
+    assert gives_name("打造“党旗飘在街巷 支部联点驿站”党建品牌。", "党建品牌")
+    assert not gives_name("“党旗红”指引“城管蓝”，筑起疫情防控一线堡垒。", "党建品牌")
