@@ -91,7 +91,8 @@ def names_person(text: str, question: str = "", bylines: bool = True) -> bool:
 # or the start) right before the verb, the shortest that reaches it (张云, not 张云担 of 张云担任; not 江村后 of 莲江村后).
 _ASKS_POST_OF = re.compile(
     rf"(?<![^的，,、：:\s“”》）)])(?P<name>(?:欧阳|司马|诸葛|上官|东方|皇甫|令狐|慕容|尉迟|长孙|宇文|司徒|夏侯|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}?)"
-    r"[，,]?(?:现在|目前|当时|现|时)?(?:担任|任|是|的)(?:什么|何种|哪个|哪一?)?(?:职务|职位|官职)"
+    # 刘伟，在株洲市城管局担任什么职务: where he holds it may stand between.
+    r"[，,]?(?:在[\u4e00-\u9fff]{2,12}?)?(?:现在|目前|当时|现|时)?(?:担任|任|是|的)(?:什么|何种|哪个|哪一?)?(?:职务|职位|官职)"
 )
 # A post word: the office words a name follows, and the ranks only a post ends in (副厅长, 巡视员, 党委委员).
 _POST_WORD = (

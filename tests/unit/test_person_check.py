@@ -68,6 +68,7 @@ def test_a_named_persons_post_asked_is_given_only_by_a_post_beside_the_name():
     assert asked_post_of("兴平中银富登村镇银行被处罚时，被警告的张云担任什么职务？") == "张云"
     assert asked_post_of("任振波现在任什么职务？") == "任振波"
     assert asked_post_of("发布会上发言的袁达，担任什么职务？") == "袁达"
+    assert asked_post_of("写城管党建那篇文章的刘伟，在株洲市城管局担任什么职务？") == "刘伟"
     # A surname inside a place's name is no person (莲江村后), nor is a question asking no post.
     assert asked_post_of("罗巨泉从国外回到莲江村后担任什么职务？") is None
     assert asked_post_of("张云受到了什么处罚？") is None
