@@ -979,7 +979,8 @@ def date_off_event(text: str, question: str) -> str | None:
 # give (惠及231万名退休人员; 最低标准再提高20元). The sentences that give one say so: 每人每月300元, 人均34元, 300元/人,
 # 早晚各1次, and in one word: 日产量2000万个, 日均, 单户最高1000万元.
 # (每天几点: a time of day, which the time kinds judge.)
-_ASKS_PER_UNIT = re.compile(r"(?:每|人均|户均)[^，,。；;？?]{0,12}?(?:(?<!多)多少|(?<!哪)几(?![点时]))")
+# 日均, 年均 ask a figure per day or year as 人均 does per person (全国铁路日均发送旅客多少人次).
+_ASKS_PER_UNIT = re.compile(r"(?:每|[人户日月年周]均)[^，,。；;？?]{0,12}?(?:(?<!多)多少|(?<!哪)几(?![点时]))")
 _STATES_PER_UNIT = re.compile(
     r"每|[人户生日月年周]均|日产|单[日户人家个]|[/／]\s*[\u4e00-\u9fff]|各\s*[0-9０-９一二两三四五六七八九十]"
 )

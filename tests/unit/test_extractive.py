@@ -1075,6 +1075,9 @@ def test_a_figure_asked_per_person_or_month_is_answered_only_per_unit():
     # A time of day asked every day is the time checks' to judge; a question asking no rate is not judged.
     assert not per_unit_missing("运营时间为7:00-19:00。", "608路公交每天几点到几点运营？")
     assert not per_unit_missing("全年共发放补贴20亿元。", "全年共发放补贴多少？")
+    # 日均, 年均 ask per day or year: a total does not answer them, 日均 or 每天 does.
+    assert per_unit_missing("中老铁路国际旅客列车发送跨境旅客3万人次。", "全国铁路日均发送旅客多少人次？")
+    assert not per_unit_missing("全国铁路日均发送旅客1310万人次。", "全国铁路日均发送旅客多少人次？")
     text = "江西省城乡居民基础养老金最低标准再提高20元，惠及全省800万名城乡老年居民。"
     qa = answerer([text, *PASSAGES])
     refused = qa.answer("江西省城乡居民基础养老金最低标准是每人每月多少元？", [hit(text, 0.9)])
