@@ -689,17 +689,35 @@ def counted_noun(question: str) -> str | None:
     return words[-1]
 
 
+# 多少奖补资金, 多少克样品: a thing counted after 多少 with no measure word, which `counted_noun` leaves unread (not a
+# unit or a time: 多少分钟内, 多少公里 are `_COUNTED_AFTER`'s or no thing).
+_COUNTED_BARE = re.compile(
+    rf"(?<!多)多少(?:[克吨斤米元])?(?![{_MEASURE_CHARS}]|分钟|小时|秒|公里|公斤|千克|平方|立方)([\u4e00-\u9fff]{{2,8}})"
+    r"(?=[？?，,。；;]|$)"
+)
+# Measures a figure states by its unit alone (报损5.6万亩 for 报损面积): a sentence need not name them.
+_MEASURES = frozenset("面积 长度 重量 距离 高度 深度 温度 体积 容量 里程 海拔".split())
+
+
 def measured_noun(question: str) -> str | None:
-    """What a figure word measures, when the counted phrase ends in one and `counted_noun` so names nothing: 外资 of
-    实际使用外资金额是多少, 罚款 of 罚款标准是多少. Only a noun (上调比例 is measured by how much, not of 上调)."""
+    """What a how-many question's figure is of when `counted_noun` names nothing: the noun before a figure word
+    ending the counted phrase (外资 of 实际使用外资金额是多少, 罚款 of 罚款标准是多少), or the noun counted after a bare
+    多少 (资金 of 能拿到多少奖补资金, 样品 of 带回了多少克样品). Only a noun (上调比例 is measured by how much, not of 上调),
+    and no measure its unit states (面积)."""
     m = _COUNTED_AFTER.search(question) or _COUNTED_BEFORE.search(question)
+    bare = m is None
+    m = m or _COUNTED_BARE.search(question)
     if m is None or re.search(r"多少|几", m.group(1)):
         return None
     tags = [(w, tag) for w, tag in pos_tags(m.group(1)) if len(w) >= 2 and w not in _HOW_ASKED]
-    if len(tags) < 2 or tags[-1][0] not in _FIGURE_WORDS:
+    if not tags or (not bare and (len(tags) < 2 or tags[-1][0] not in _FIGURE_WORDS)):
         return None
-    word, tag = tags[-2]
-    if not tag.startswith("n") or word in _FIGURE_WORDS or word in _CONTACT or word in _DIVISIONS:
+    if tags[-1][0] in _FIGURE_WORDS:
+        if len(tags) < 2:
+            return None
+        tags = tags[:-1]
+    word, tag = tags[-1]
+    if not tag.startswith("n") or word in _FIGURE_WORDS or word in _CONTACT or word in _DIVISIONS or word in _MEASURES:
         return None
     return word
 
