@@ -45,6 +45,7 @@ from kb.answer.features import (
     per_unit_missing,
     question_features,
     question_terms,
+    range_missing,
     sentence_features,
     states_counted_figure,
     states_own_effect,
@@ -343,6 +344,8 @@ class ExtractiveAnswerer:
         if self.cfg.quantity_check and per_unit_missing(quoted, question):
             reason = "最相关的段落给出的数字不是所问的每人、每户或每月等单位的数。"
             return _refused(question, hits, reason)
+        if self.cfg.quantity_check and range_missing(quoted, question):
+            return _refused(question, hits, "最相关的段落没有给出所问的变化前后的数。")
         if self.cfg.quantity_check and figure_off_subject(quoted, question):
             reason = f"最相关的段落给出的数字说的不是所问的“{figure_subject(question)}”。"
             return _refused(question, hits, reason)

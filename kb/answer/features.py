@@ -1009,6 +1009,21 @@ def per_unit_missing(text: str, question: str) -> bool:
     return _ASKS_PER_UNIT.search(question) is not None and not _STATES_PER_UNIT.search(text)
 
 
+# 从多少下调至多少, 由多少增加到多少: both ends of a change asked, which its size alone (下调10个基点) does not give; a
+# sentence giving both says 从…至/到/为… with a figure on each side (从10小时30分压缩至9小时26分, 从五十四万亿元增长到…).
+_ASKS_RANGE = re.compile(r"[从由]多少.{0,8}?(?:至|到|为)多少")
+_FIGURE_CHAR = "0-9０-９〇零一二两三四五六七八九十百千万亿"
+_STATES_RANGE = re.compile(
+    rf"[从由][^，,。；;]{{0,20}}?[{_FIGURE_CHAR}][^，,。；;]{{0,20}}?(?:至|到|为)[^，,。；;]{{0,8}}?[{_FIGURE_CHAR}]"
+)
+
+
+def range_missing(text: str, question: str) -> bool:
+    """Whether a question asks both ends of a change (从多少下调至多少) and the answer `text` states no change from one
+    figure to another."""
+    return _ASKS_RANGE.search(question) is not None and not _STATES_RANGE.search(text)
+
+
 # A question asking what a numbered shorthand stands for (“三严三实”是指什么, “两新”包括哪些) is answered only by a text
 # that says it: the term followed by 即, 是指, a colon…, its parts listed beside it, or its items counted off (一是…,
 # 一条线…); `lacks_shorthand_content` says which lists count. Policy texts mention such terms far more often than they explain them (坚持“三严三实”，坚持民主集中制).

@@ -1198,3 +1198,13 @@ def test_a_figure_words_noun_is_what_its_figure_is_of():
     question = "2024年我国实际使用外资金额是多少亿美元？"
     assert figure_off_subject("2024年货物贸易进出口总额43.8万亿元。", question)
     assert not figure_off_subject("全年实际使用外资8262.5亿元。", question)
+
+
+def test_both_ends_of_a_change_asked_are_given_only_from_one_figure_to_another():
+    from kb.answer.features import range_missing
+
+    question = "7天逆回购利率从多少下调至多少？"
+    assert range_missing("7天逆回购利率下调10个基点。", question)
+    assert not range_missing("7天逆回购利率从1.9%下调至1.8%。", question)
+    assert not range_missing("国内生产总值从五十四万亿元增长到一百一十四万亿元。", "国内生产总值从多少增长到多少？")
+    assert not range_missing("下调10个基点。", "7天逆回购利率下调了多少？")
