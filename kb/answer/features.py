@@ -702,11 +702,13 @@ _MEASURES = frozenset("面积 长度 重量 距离 高度 深度 温度 体积 �
 def measured_noun(question: str) -> str | None:
     """What a how-many question's figure is of when `counted_noun` names nothing: the noun before a figure word
     ending the counted phrase (外资 of 实际使用外资金额是多少, 罚款 of 罚款标准是多少), or the noun counted after a bare
-    多少 (资金 of 能拿到多少奖补资金, 样品 of 带回了多少克样品). Only a noun (上调比例 is measured by how much, not of 上调),
+    多少 that names the figure's kind (资金 of 能拿到多少奖补资金). Only a noun (上调比例 is measured by how much, not of 上调),
     and no measure its unit states (面积)."""
     m = _COUNTED_AFTER.search(question) or _COUNTED_BEFORE.search(question)
     bare = m is None
-    m = m or _COUNTED_BARE.search(question)
+    # After a bare 多少 only when it names the figure's kind (多少奖补资金: a sum): asking any number, a date's or a
+    # year's (7月31日, 2023首届) would be the figure the subject is looked for beside (多少执勤力量).
+    m = m or (_COUNTED_BARE.search(question) if asked_figures(question) else None)
     if m is None or re.search(r"多少|几", m.group(1)):
         return None
     tags = [(w, tag) for w, tag in pos_tags(m.group(1)) if len(w) >= 2 and w not in _HOW_ASKED]
