@@ -100,10 +100,12 @@ def refused_by_check(k, settings: Settings, question: str, reason: str, check: s
     assert not build(settings, index=k.index).ask(question).refused, f"answered with {check} off"
 
 
-def answer_from_passage(question: str, text: str, title: str, whole_document: bool = False, **checks: bool):
-    """What the extractive answerer says to `question` from one passage (`text`, under `title`), every term as rare
-    as any other: a structural check's unit test without an index. With `whole_document` the passage is its
-    document's whole text; `checks` sets AnswerSettings flags (batch_check=False)."""
+def answer_from_passage(
+    question: str, text: str, title: str, whole_document: bool = False, author: str = "", **checks: bool
+):
+    """What the extractive answerer says to `question` from one passage (`text`, under `title`, by `author`), every
+    term as rare as any other: a structural check's unit test without an index. With `whole_document` the passage is
+    its document's whole text; `checks` sets AnswerSettings flags (batch_check=False)."""
     from kb.answer.extractive import ExtractiveAnswerer
     from kb.settings import AnswerSettings
     from kb.types import Hit
@@ -111,7 +113,7 @@ def answer_from_passage(question: str, text: str, title: str, whole_document: bo
     def doc_freq(terms: list[str]) -> tuple[dict[str, int], int]:
         return {t: 1 for t in terms}, 10
 
-    chunk = Chunk(chunk_id="p:0", doc_id="p", text=text, source="passage.txt", title=title)
+    chunk = Chunk(chunk_id="p:0", doc_id="p", text=text, source="passage.txt", title=title, author=author)
     whole = (lambda doc_id: text) if whole_document else None
     answerer = ExtractiveAnswerer(AnswerSettings(**checks), doc_freq, doc_text=whole)
     return answerer.answer(question, [Hit(chunk=chunk, dense=0.9, lexical=1.0, score=1.0)])

@@ -313,7 +313,7 @@ class ExtractiveAnswerer:
                 return _refused(question, hits, reason)
             ranked = chosen
             answer = self.compose(question, hits, ranked, d.question, widen=False)
-        quoted = read_form(without_datelines(without_markers(answer.text)))
+        quoted = _quoted(answer)
         # A question asking for a detail the best sentence puts off (恢复时间另行通知, 名单见附件): the
         # sentence itself says the knowledge base does not hold it, the plainest reason to give (so it goes first).
         deferred = deferred_asked(d.candidates[0].text, question) if self.cfg.deferral_check else None
@@ -336,7 +336,7 @@ class ExtractiveAnswerer:
             if below:
                 ranked = below
                 answer = self.compose(question, hits, ranked, d.question, widen=False)
-                quoted = read_form(without_datelines(without_markers(answer.text)))
+                quoted = _quoted(answer)
             if not below or lacks_asked_figure(quoted, question):
                 kinds = "、".join(FIGURE_NAMES[k] for k in sorted(asked_figures(question))) or "数字"
                 reason = f"最相关的段落没有给出所问的{kinds}。"
@@ -725,6 +725,12 @@ def _refused(question: str, hits: list[Hit], reason: str = "") -> Answer:
 def _spoken(answer: Answer) -> str:
     """An answer's text without its citation markers, as the checks read it."""
     return read_form(without_markers(answer.text))
+
+
+def _quoted(answer: Answer) -> str:
+    """An answer's sentences as the figure, date and form checks read them: no markers, no datelines, variant
+    characters folded."""
+    return read_form(without_datelines(without_markers(answer.text)))
 
 
 def _named_text(answer: Answer, question: str) -> str:

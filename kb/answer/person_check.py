@@ -24,7 +24,8 @@ _SURNAMES = (
     "齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝路游辛靳管柴蒙"
     "鲍华喻祁蒲房滕屈饶牟艾尤阳穆卓吉缪项芦褚娄窦戚岑宫卜晏米柏瞿佟臧闵苟邬卞姬仇栾隋刁巫寇桑郎甄丛虞敖巩佘麻苑迟邝"
 )
-_NAME = rf"(?:欧阳|司马|诸葛|上官|东方|皇甫|令狐|慕容|尉迟|长孙|宇文|司徒|夏侯|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}"
+_SURNAME = rf"(?:欧阳|司马|诸葛|上官|东方|皇甫|令狐|慕容|尉迟|长孙|宇文|司徒|夏侯|[{_SURNAMES}])"
+_NAME = rf"{_SURNAME}[\u4e00-\u9fff]{{1,2}}"
 # Posts a name follows (副局长王陆进, 市委书记张三, 联系人：马旭斗) and elections it follows (选举罗时雨为).
 _POST = (
     r"(?:长|书记|主任|主席|总理|委员|助理|巡视员|经理|理事|秘书|联系人|负责人|代表人|作者|记者|同志|教授|院士|专家"
@@ -90,7 +91,7 @@ def names_person(text: str, question: str = "", bylines: bool = True) -> bool:
 # A named person's post asked (被警告的张云担任什么职务, 罗显明是什么职务): a name standing by itself (after 的, a comma
 # or the start) right before the verb, the shortest that reaches it (张云, not 张云担 of 张云担任; not 江村后 of 莲江村后).
 _ASKS_POST_OF = re.compile(
-    rf"(?<![^的，,、：:\s“”》）)])(?P<name>(?:欧阳|司马|诸葛|上官|东方|皇甫|令狐|慕容|尉迟|长孙|宇文|司徒|夏侯|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}?)"
+    rf"(?<![^的，,、：:\s“”》）)])(?P<name>{_SURNAME}[\u4e00-\u9fff]{{1,2}}?)"
     # 刘伟，在株洲市城管局担任什么职务: where he holds it may stand between.
     r"[，,]?(?:在[\u4e00-\u9fff]{2,12}?)?(?:现在|目前|当时|现|时)?(?:担任|任|是|的)(?:什么|何种|哪个|哪一?)?(?:职务|职位|官职)"
 )

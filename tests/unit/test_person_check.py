@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from kb.answer.extractive import ExtractiveAnswerer
 from kb.answer.person_check import asked_post, names_holder, names_person
-from kb.settings import AnswerSettings
-from kb.types import Chunk, Hit
 from tests.conftest import answer_from_passage
 
 
@@ -83,7 +80,5 @@ def test_the_answerer_refuses_a_post_the_passage_does_not_give_and_reads_a_bylin
     assert not answer_from_passage("被警告的张云担任什么职务？", passage, "处罚信息", name_check=False).refused
     # A page gives its author's post in the byline (作者系…) and his name only as the article's author.
     byline = "(作者系中共株洲市直属机关工作委员会常务副书记)“动力党建”是株洲市创立的党建品牌。"
-    chunk = Chunk(chunk_id="p:0", doc_id="p", text=byline, source="page.txt", title="动力党建", author="罗显明")
-    answerer = ExtractiveAnswerer(AnswerSettings(), lambda terms: ({t: 1 for t in terms}, 10))
-    answer = answerer.answer("罗显明担任什么职务？", [Hit(chunk=chunk, dense=0.9, lexical=1.0, score=1.0)])
+    answer = answer_from_passage("罗显明担任什么职务？", byline, "动力党建", author="罗显明")
     assert not answer.refused and "常务副书记" in answer.text
