@@ -161,6 +161,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general29_ncp_check": (_DATA / "check_general29_ncp.jsonl", "ncp"),
     "general29_crud_check": (_DATA / "check_general29_crud.jsonl", "crud_rag"),
     "general29_dev_check": (_DATA / "check_general29_dev.jsonl", "dev"),
+    "general30_ncp_check": (_DATA / "check_general30_ncp.jsonl", "ncp"),
+    "general30_crud_check": (_DATA / "check_general30_crud.jsonl", "crud_rag"),
+    "general30_dev_check": (_DATA / "check_general30_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
