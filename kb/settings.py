@@ -243,6 +243,15 @@ class AnswerSettings(_Section):
     sanction_candidates: int = Field(
         5, ge=1, description="Ranked candidate sentences searched for a sanction when the best ones name none."
     )
+    limit_check: bool = Field(
+        True,
+        description="A question asking for a ceiling (缴费上限是多少, 最多能延长多久, 单户最高能贷多少) is answered from "
+        "the likeliest sentence stating one (不超过50万元, 最高可贷500万元, 放宽至3个月; of the first `limit_candidates`), "
+        "and refused when none does (kb/answer/limit_check.py; docs/evaluation.md, session 47).",
+    )
+    limit_candidates: int = Field(
+        5, ge=1, description="Ranked candidate sentences searched for a stated limit when the best ones state none."
+    )
     deadline_candidates: int = Field(
         5,
         ge=0,

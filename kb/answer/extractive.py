@@ -50,6 +50,7 @@ from kb.answer.features import (
     states_counted_figure,
     states_own_effect,
 )
+from kb.answer.limit_check import asks_limit, states_limit
 from kb.answer.list_check import asked_count, lists_too_few
 from kb.answer.name_check import asked_name, gives_name
 from kb.answer.named_document import missing_law
@@ -473,6 +474,14 @@ class ExtractiveAnswerer:
                 lambda t: answers_sanction(t, breach),
                 self.cfg.sanction_candidates,
                 "最相关的段落没有给出所问的处罚或处理。",
+            )
+        # A ceiling asked (缴费上限是多少, 最多能延长多久, kb/answer/limit_check.py): sentences stating one.
+        if self.cfg.limit_check and asks_limit(question):
+            yield (
+                _spoken,
+                states_limit,
+                self.cfg.limit_candidates,
+                "最相关的段落没有给出所问的上限。",
             )
 
     def compose(
