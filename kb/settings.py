@@ -267,6 +267,14 @@ class AnswerSettings(_Section):
         "the first this many ranked sentences of the best one's document are searched for one stating the figure and "
         "naming what it counts (此次租金减免将惠及中小企业约8000户); 0 refuses at once (docs/evaluation.md, session 42).",
     )
+    figure_candidates: int = Field(
+        5,
+        ge=0,
+        description="When the best sentences give no figure in the unit a question names (能补多少钱), the first this many "
+        "ranked sentences of the best one's document are searched for one stating it and holding a weightier word of the "
+        "question the best one lacks (具体补贴标准为初级（五级）1000元、中级（四级）1500元 for 中级（四级）证书能补多少钱); "
+        "0 refuses at once (docs/evaluation.md, session 47).",
+    )
     effect_date_check: bool = Field(
         True,
         description="A question naming a rule in the knowledge base and asking when it takes effect "

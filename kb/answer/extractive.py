@@ -38,6 +38,7 @@ from kb.answer.features import (
     figure_subject,
     holds,
     holds_key,
+    increment_missing,
     is_heading,
     lacks_asked_figure,
     lacks_shorthand_content,
@@ -46,6 +47,7 @@ from kb.answer.features import (
     question_features,
     question_terms,
     range_missing,
+    says_how_figure_is_asked,
     sentence_features,
     states_counted_figure,
     states_own_effect,
@@ -347,6 +349,8 @@ class ExtractiveAnswerer:
             return _refused(question, hits, reason)
         if self.cfg.quantity_check and range_missing(quoted, question):
             return _refused(question, hits, "最相关的段落没有给出所问的变化前后的数。")
+        if self.cfg.quantity_check and increment_missing(quoted, question):
+            return _refused(question, hits, "最相关的段落给出的是总数或达到的水平，不是所问的增减了多少。")
         if self.cfg.quantity_check and figure_off_subject(quoted, question):
             reason = f"最相关的段落给出的数字说的不是所问的“{figure_subject(question)}”。"
             return _refused(question, hits, reason)
@@ -419,12 +423,38 @@ class ExtractiveAnswerer:
             limit, states = self.cfg.counted_candidates, states_counted_figure
         elif "deadline" in asked_figures(question):
             limit, states = self.cfg.deadline_candidates, lambda text, q: not lacks_asked_figure(text, q)
+        elif asked_figures(question):
+            limit, states = self.cfg.figure_candidates, self._says_more(question, ranked[0].text)
         else:
             return []
         doc = hits[ranked[0].hit_rank].chunk.doc_id
         return [
             c for c in ranked[:limit] if hits[c.hit_rank].chunk.doc_id == doc and states(read_form(c.text), question)
         ]
+
+    def _says_more(self, question: str, best: str) -> Callable[[str], bool]:
+        """Whether a text states the figure a question asks in the unit it names and holds one of its weightier words
+        that `best` lacks (中级（四级）of 取得中级（四级）证书能补多少钱, in 具体补贴标准为初级（五级）1000元、中级（四级）
+        1500元): the line giving a table of figures matches the question's topic less than the lede restating it, but
+        only it names the case asked."""
+        q = analyse(question, self.doc_freq)
+        # Not the words of how the figure is asked or what kind it is (一年, 时间, 期限, 长时间 of 多长时间): any figure's
+        # sentence holds those.
+        weighty = [
+            t
+            for t in q.terms
+            if len(t) >= 2
+            and q.idf.get(t, 0.0) * len(q.terms) >= q.total
+            and not says_how_figure_is_asked(t)
+            and not re.search(rf"[多几]{re.escape(t)}", question)
+            and not small_number(t[0])
+        ]
+        unsaid = [t for t in weighty if not holds(t, best)]
+
+        def states(text: str, asked: str) -> bool:
+            return not lacks_asked_figure(text, asked) and any(holds(t, text) for t in unsaid)
+
+        return states
 
     def _looked_for(self, question: str) -> Iterator[tuple[Callable[[Answer], str], Callable[[str], bool], int, str]]:
         """The checks that look for a likelier sentence before they refuse, in order, for those the question asks:

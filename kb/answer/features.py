@@ -650,6 +650,14 @@ _FIGURE_WORDS = frozenset(
     "金额 总额 数额 数量 总量 总数 规模 数字 人数 次数 天数 时间 时长 期限 标准 水平 比例 比重 目标 上限 下限 幅度 额度 "
     "增速 速度 增幅 最高 最低 年龄".split()
 )
+
+
+def says_how_figure_is_asked(word: str) -> bool:
+    """Whether a question's word says how a figure is asked or what kind it is (一共, 最长, 时间, 期限, 金额), not
+    what the figure is of."""
+    return word in _HOW_ASKED or word in _FIGURE_WORDS
+
+
 # What a text is divided into: counted, they are the text's own parts (几个方面, 几部分).
 _DIVISIONS = frozenset("方面 部分 章节 条款".split())
 _CONTACT = frozenset("电话 号码 电话号码 联系电话 热线 手机 邮箱 网址 网站 地址 邮编".split())
@@ -1024,6 +1032,27 @@ def range_missing(text: str, question: str) -> bool:
     """Whether a question asks both ends of a change (从多少下调至多少) and the answer `text` states no change from one
     figure to another."""
     return _ASKS_RANGE.search(question) is not None and not _STATES_RANGE.search(text)
+
+
+# 新增多少公里, 提高了多少, 比上年增长多少: the size of a change asked, which a level or a total does not give
+# (轨道交通运营总里程超过1200公里 for 今年计划新增多少公里轨道交通运营里程). A sentence giving one says how it changed
+# (新增, 增长, 提高, 下降, 减少, 比上年多); 提高到多少 asks the level reached, which any figure may give.
+_ASKS_INCREMENT = re.compile(
+    r"(?:新增|新建|新开通?|新设|增加|增长|提高|提升|上调|上涨|下降|减少|降低|下调|压减)了?(?:百分之)?(?:(?<!多)多少|(?<!哪)几)"
+)
+_STATES_INCREMENT = re.compile(
+    r"新增|新建|新开|新设|新招|增|提高|提升|上调|下调|调高|调低|上浮|下浮|上涨|降|减|扩大|缩小|收窄|压缩|回落|"
+    r"比[^，,。；;]{0,6}[多少]|翻"
+)
+
+
+def increment_missing(text: str, question: str) -> bool:
+    """Whether a question asks the size of a change (新增多少, 提高了多少) and every sentence of the answer `text`
+    stating the asked figure gives a level or a total instead (none says how it changed)."""
+    if _ASKS_INCREMENT.search(question) is None:
+        return False
+    figures = _stating_asked_figure(text, question)
+    return bool(figures) and not any(_STATES_INCREMENT.search(s) for s in figures)
 
 
 # A question asking what a numbered shorthand stands for (“三严三实”是指什么, “两新”包括哪些) is answered only by a text

@@ -377,6 +377,25 @@ def test_a_lower_sentence_of_the_same_document_stating_the_asked_figure_answers(
     assert off.answer(question, hits).refused
 
 
+def test_a_lower_line_of_figures_naming_the_case_asked_answers_what_the_lede_does_not():
+    # A table of figures names the case asked (中级（四级）) below a lede restating the topic; a lower line of figures
+    # naming only what the lede names is another figure of the topic.
+    lead = (
+        "山东16部门印发通知，继续放宽失业保险技能提升补贴申领条件，取得职业资格证书的企业职工可按规定申请技能提升补贴。"
+    )
+    table = "具体补贴标准为初级（五级）1000元、中级（四级）1500元、高级（三级）2000元。"
+    common = ["山东省失业保险技能提升补贴证书申领"] * 4  # the topic's words are common in the corpus, the case's rare
+    qa = answerer([lead, table, *common, *PASSAGES])
+    question = "山东失业保险技能提升补贴，取得中级（四级）证书能补多少钱？"
+    hits = [hit(lead, 0.9), hit(table, 0.6, n=1)]
+    a = qa.answer(question, hits)
+    assert not a.refused and "1500元" in a.text, a.text
+    off = ExtractiveAnswerer(AnswerSettings(figure_candidates=0), qa.doc_freq)
+    assert off.answer(question, hits).reason == "最相关的段落没有给出所问的金额。"
+    fee = "申请技能提升补贴的企业职工每人需缴纳工本费20元。"
+    assert qa.answer(question, [hit(lead, 0.9), hit(fee, 0.6, n=1)]).refused
+
+
 def test_a_lower_sentence_whose_figure_names_nothing_counted_answers_no_how_many_question():
     vague = "这张“报表”显示，此次租金减免将惠及约8000户，涵盖了工业、零售业等多个行业。"
     qa = answerer([PUDONG_LEDE, PUDONG_COUNT, *PASSAGES])
@@ -1209,3 +1228,20 @@ def test_both_ends_of_a_change_asked_are_given_only_from_one_figure_to_another()
     assert not range_missing("7天逆回购利率从1.9%下调至1.8%。", question)
     assert not range_missing("国内生产总值从五十四万亿元增长到一百一十四万亿元。", "国内生产总值从多少增长到多少？")
     assert not range_missing("下调10个基点。", "7天逆回购利率下调了多少？")
+
+
+def test_the_size_of_a_change_asked_is_not_answered_by_a_total_or_a_level():
+    from kb.answer.features import increment_missing
+
+    question = "北京2024年计划新增多少公里轨道交通运营里程？"
+    total = "强化交通综合治理，地铁16号线全线贯通、17号线北段开通，轨道交通运营总里程超过1200公里。"
+    assert increment_missing(total, question)
+    assert not increment_missing("今年将新增轨道交通运营里程30公里。", question)
+    assert not increment_missing("城乡居民基础养老金最低标准比上年多20元。", "基础养老金最低标准提高了多少？")
+    # 提高到多少 asks the level reached; a text with no figure is the quantity check's to judge.
+    assert not increment_missing("人均预期寿命达到78.6岁。", "人均预期寿命提高到多少岁？")
+    assert not increment_missing("轨道交通建设稳步推进。", question)
+    qa = answerer([total, *PASSAGES])
+    asked = "北京计划新增多少公里轨道交通运营里程？"
+    refused = qa.answer(asked, [hit(total, 0.9, title="北京市人民政府工作报告")])
+    assert refused.refused and refused.reason == "最相关的段落给出的是总数或达到的水平，不是所问的增减了多少。"
