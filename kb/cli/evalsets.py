@@ -164,6 +164,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general30_ncp_check": (_DATA / "check_general30_ncp.jsonl", "ncp"),
     "general30_crud_check": (_DATA / "check_general30_crud.jsonl", "crud_rag"),
     "general30_dev_check": (_DATA / "check_general30_dev.jsonl", "dev"),
+    "general31_ncp_check": (_DATA / "check_general31_ncp.jsonl", "ncp"),
+    "general31_crud_check": (_DATA / "check_general31_crud.jsonl", "crud_rag"),
+    "general31_dev_check": (_DATA / "check_general31_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
