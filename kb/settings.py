@@ -243,6 +243,13 @@ class AnswerSettings(_Section):
     sanction_candidates: int = Field(
         5, ge=1, description="Ranked candidate sentences searched for a sanction when the best ones name none."
     )
+    place_candidates: int = Field(
+        5,
+        ge=1,
+        description="A question asking for a place (在哪里登陆, 在哪个城市举办) is answered from the likeliest of the first "
+        "this many sentences naming a place the question does not (a venue, for 哪个场馆), and refused when none does "
+        "(`place_check` switches it off with the other place checks; kb/answer/place_check.py, session 47).",
+    )
     limit_check: bool = Field(
         True,
         description="A question asking for a ceiling (缴费上限是多少, 最多能延长多久, 单户最高能贷多少) is answered from "

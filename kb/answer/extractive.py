@@ -60,7 +60,13 @@ from kb.answer.numbers import small_number
 from kb.answer.period_check import another_period, question_period
 from kb.answer.period_check import label as period_label
 from kb.answer.person_check import asked_post, asked_post_of, names_holder, states_post_of
-from kb.answer.place_check import of_another_place, question_places, sentences_of_another_place
+from kb.answer.place_check import (
+    asks_place,
+    gives_place,
+    of_another_place,
+    question_places,
+    sentences_of_another_place,
+)
 from kb.answer.sanction_check import answers_sanction, asked_breach
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import dateline_length, read_form, split_sentences, without_datelines
@@ -504,6 +510,15 @@ class ExtractiveAnswerer:
                 lambda t: answers_sanction(t, breach),
                 self.cfg.sanction_candidates,
                 "最相关的段落没有给出所问的处罚或处理。",
+            )
+        # A place asked (在哪里登陆, 在哪个城市举办, kb/answer/place_check.py): sentences naming one the question does not.
+        where = asks_place(question) if self.cfg.place_check else None
+        if where is not None:
+            yield (
+                _spoken,
+                lambda t: gives_place(t, question, where),
+                self.cfg.place_candidates,
+                "最相关的段落没有给出所问的地点。",
             )
         # A ceiling asked (缴费上限是多少, 最多能延长多久, kb/answer/limit_check.py): sentences stating one.
         if self.cfg.limit_check and asks_limit(question):

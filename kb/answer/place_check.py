@@ -138,3 +138,40 @@ def sentences_of_another_place(asked: list[str], sentences: Iterable[str]) -> st
         if found is None:
             return None
     return found
+
+
+# A place asked for (在哪里登陆, 在哪个城市举办, 最先在哪个市试点, 设在哪个城市): answered only by a sentence naming a
+# place the question does not. Passages on the event name its topic and other bodies without the place (会商研判台风
+# “杜苏芮”发展趋势; 公司已在中国建立数据中心). 哪里 alone asks a place only of an event (在哪里登陆); 到哪里办理 asks an
+# office, which kb/answer/features.py's contact check and the model judge. A venue asked (哪个场馆) is named by its own
+# kind of word (体育中心, 大剧院).
+_ASKS_PLACE = re.compile(
+    r"在哪里(?=登陆|举办|举行|召开|开幕|落户|建设|建成|开工|发生|试点|上市)"
+    r"|哪(?:个|座|一个)(?P<kind>城市|省份|省|市州|市|县市|县区|区县|区|县|地区|国家|场馆|体育馆|会场)"
+)
+_VENUE = re.compile(r"[\u4e00-\u9fff]{2,}(?:馆|中心|体育场|剧院|会堂|广场|酒店|宾馆|会展|礼堂)")
+
+
+# A rank asked with the place (排名第二的是哪个城市, 全省第一是哪个市州): the place answers only beside the rank. Only the
+# rank the ask follows (第十次主席会议…支持哪座城市 asks no rank).
+_RANK = re.compile(r"(第[一二三四五六七八九十0-9]+|首位|榜首|之首)(?:名|位)?的?是哪")
+
+
+def asks_place(question: str) -> str | None:
+    """The kind of place a question asks for (城市 of 在哪个城市举办, "" for 在哪里登陆), or None."""
+    m = _ASKS_PLACE.search(question)
+    return None if m is None else m.group("kind") or ""
+
+
+def gives_place(text: str, question: str, kind: str) -> bool:
+    """Whether `text` names a place `question` does not (a venue, for a venue asked), beside the rank the question
+    asks of it if any; or says where the asked event is held in its own words (在…综合体举行 for 在哪里举行)."""
+    rank = _RANK.search(question)
+    if rank and rank.group(1) not in text:
+        return False
+    event = re.search(r"在哪里(\w{2})", question)
+    if event and re.search(rf"在[^，,。；;？?]{{2,30}}?{event.group(1)}", text):
+        return True
+    if kind in ("场馆", "体育馆", "会场"):
+        return any(m.group(0) not in question for m in _VENUE.finditer(text))
+    return any(not names(question, p) for p in places_named(text))

@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
-from kb.answer.place_check import another_place, of_another_place, question_places, sentences_of_another_place
+from kb.answer.place_check import (
+    another_place,
+    asks_place,
+    gives_place,
+    of_another_place,
+    question_places,
+    sentences_of_another_place,
+)
 from tests.conftest import answer_from_passage
 
 FEES = "自治区药监局对疫情防控所需医疗器械产品注册费实行零收费，执行期限为2020年1月1日至2020年6月30日。"
@@ -107,3 +114,35 @@ def test_the_answerer_refuses_sentences_of_another_place():
     a = answer_from_passage(question, text, title)
     assert a.refused and a.reason == "最相关的段落说的是郑州的情况，不是所问的广州。"
     assert not answer_from_passage(question.replace("广州", "郑州"), text, title).refused
+
+
+def test_a_place_asked_is_answered_by_a_place_the_question_does_not_name():
+    assert asks_place("台风“杜苏芮”是在哪里登陆的？") == ""
+    assert asks_place("特斯拉在中国建立的数据中心设在哪个城市？") == "城市"
+    assert asks_place("聊城首届新青年音乐节在哪个场馆举办？") == "场馆"
+    # 到哪里办理 asks an office, 哪个部门 a body: neither is a place.
+    assert asks_place("出入证丢失了要到哪里补办？") is None
+    assert asks_place("退费应向哪个部门办理？") is None
+    q = "“粤康码”服务最先在广东哪个市试点？"
+    assert gives_place("“粤省事”推出了“粤康码”服务，并在汕尾市率先试点。", q, "市")
+    assert not gives_place("广东“粤省事”推出了“粤康码”服务，方便群众出行。", q, "市")
+    venue = "聊城首届新青年音乐节在哪个场馆举办？"
+    assert gives_place("音乐节将在聊城市体育中心举办。", venue, "场馆")
+    assert not gives_place("聊城市政府新闻办公室召开新闻发布会，介绍音乐节筹备情况。", venue, "场馆")
+    # The event held somewhere in its own words; a rank asked is answered only beside it.
+    held = "澳门特区政府计划在哪里举行公众咨询会？"
+    assert gives_place("其间，澳门特区政府将在中国与葡语国家商贸合作服务平台综合体举行3场公众咨询会。", held, "")
+    ranked = "株洲新增企业居全省第二，那全省第一是哪个市州？"
+    assert not gives_place("株洲新增“四上”企业209家，居全省第二，增速快于长沙市。", ranked, "市州")
+    assert gives_place("长沙市新增“四上”企业312家，居全省第一。", ranked, "市州")
+
+
+def test_the_answerer_refuses_a_place_asked_that_no_sentence_names():
+    passage = (
+        "特斯拉还称，公司已在中国建立数据中心，以实现数据存储的本地化。所有在中国大陆销售车辆所产生的数据都存储在境内。"
+    )
+    q = "特斯拉在中国建立的数据中心设在哪个城市？"
+    refused = answer_from_passage(q, passage, "特斯拉回应数据安全")
+    assert refused.refused and refused.reason == "最相关的段落没有给出所问的地点。", refused.text
+    named = "特斯拉还称，公司已在中国建立数据中心，设在上海超级工厂所在的临港新片区。"
+    assert not answer_from_passage(q, named, "特斯拉回应数据安全").refused
