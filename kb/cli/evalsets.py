@@ -167,6 +167,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general31_ncp_check": (_DATA / "check_general31_ncp.jsonl", "ncp"),
     "general31_crud_check": (_DATA / "check_general31_crud.jsonl", "crud_rag"),
     "general31_dev_check": (_DATA / "check_general31_dev.jsonl", "dev"),
+    "general32_ncp_check": (_DATA / "check_general32_ncp.jsonl", "ncp"),
+    "general32_crud_check": (_DATA / "check_general32_crud.jsonl", "crud_rag"),
+    "general32_dev_check": (_DATA / "check_general32_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
