@@ -438,11 +438,11 @@ class ExtractiveAnswerer:
             c for c in ranked[:limit] if hits[c.hit_rank].chunk.doc_id == doc and states(read_form(c.text), question)
         ]
 
-    def _says_more(self, question: str, best: str) -> Callable[[str], bool]:
-        """Whether a text states the figure a question asks in the unit it names and holds one of its weightier words
-        that `best` lacks (中级（四级）of 取得中级（四级）证书能补多少钱, in 具体补贴标准为初级（五级）1000元、中级（四级）
-        1500元): the line giving a table of figures matches the question's topic less than the lede restating it, but
-        only it names the case asked."""
+    def _says_more(self, question: str, best: str) -> Callable[[str, str], bool]:
+        """The test of a lower sentence (given it and the question): whether it states the figure asked in the unit
+        named and holds one of the question's weightier words that `best` lacks (中级（四级）of 取得中级（四级）证书
+        能补多少钱, in 具体补贴标准为初级（五级）1000元、中级（四级）1500元): the line giving a table of figures
+        matches the question's topic less than the lede restating it, but only it names the case asked."""
         q = analyse(question, self.doc_freq)
         # Not the words of how the figure is asked or what kind it is (一年, 时间, 期限, 长时间 of 多长时间): any figure's
         # sentence holds those.
