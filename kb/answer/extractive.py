@@ -425,11 +425,12 @@ class ExtractiveAnswerer:
         至 or before 前 is of that kind only, and a notice gives its term in a line of its own."""
         if not ranked:
             return []
+        kinds = asked_figures(question)
         if counted_noun(question) is not None:
             limit, states = self.cfg.counted_candidates, states_counted_figure
-        elif "deadline" in asked_figures(question):
+        elif "deadline" in kinds:
             limit, states = self.cfg.deadline_candidates, lambda text, q: not lacks_asked_figure(text, q)
-        elif asked_figures(question):
+        elif kinds:
             limit, states = self.cfg.figure_candidates, self._says_more(question, ranked[0].text)
         else:
             return []

@@ -146,7 +146,7 @@ def sentences_of_another_place(asked: list[str], sentences: Iterable[str]) -> st
 # office, which kb/answer/features.py's contact check and the model judge. A venue asked (哪个场馆) is named by its own
 # kind of word (体育中心, 大剧院).
 _ASKS_PLACE = re.compile(
-    r"在哪里(?=登陆|举办|举行|召开|开幕|落户|建设|建成|开工|发生|试点|上市)"
+    r"在哪里(?=(?P<event>登陆|举办|举行|召开|开幕|落户|建设|建成|开工|发生|试点|上市))"
     r"|哪(?:个|座|一个)(?P<kind>城市|省份|省|市州|市|县市|县区|区县|区|县|地区|国家|场馆|体育馆|会场)"
 )
 _VENUE = re.compile(r"[\u4e00-\u9fff]{2,}(?:馆|中心|体育场|剧院|会堂|广场|酒店|宾馆|会展|礼堂)")
@@ -169,8 +169,9 @@ def gives_place(text: str, question: str, kind: str) -> bool:
     rank = _RANK.search(question)
     if rank and rank.group(1) not in text:
         return False
-    event = re.search(r"在哪里(\w{2})", question)
-    if event and re.search(rf"在[^，,。；;？?]{{2,30}}?{event.group(1)}", text):
+    asked = _ASKS_PLACE.search(question)
+    event = asked.group("event") if asked else None
+    if event and re.search(rf"在[^，,。；;？?]{{2,30}}?{event}", text):
         return True
     if kind in ("场馆", "体育馆", "会场"):
         return any(m.group(0) not in question for m in _VENUE.finditer(text))
