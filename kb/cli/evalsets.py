@@ -170,6 +170,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general32_ncp_check": (_DATA / "check_general32_ncp.jsonl", "ncp"),
     "general32_crud_check": (_DATA / "check_general32_crud.jsonl", "crud_rag"),
     "general32_dev_check": (_DATA / "check_general32_dev.jsonl", "dev"),
+    "general33_ncp_check": (_DATA / "check_general33_ncp.jsonl", "ncp"),
+    "general33_crud_check": (_DATA / "check_general33_crud.jsonl", "crud_rag"),
+    "general33_dev_check": (_DATA / "check_general33_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
