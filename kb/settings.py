@@ -268,11 +268,12 @@ class AnswerSettings(_Section):
         "(docs/evaluation.md, session 43).",
     )
     counted_candidates: int = Field(
-        3,
+        5,
         ge=0,
         description="When the best sentences state no figure of what a how-many question counts (惠及多少户中小企业), "
         "the first this many ranked sentences of the best one's document are searched for one stating the figure and "
-        "naming what it counts (此次租金减免将惠及中小企业约8000户); 0 refuses at once (docs/evaluation.md, session 42).",
+        "naming what it counts as the question binds it (此次租金减免将惠及中小企业约8000户; 副主任, not 主任); 0 refuses "
+        "at once (docs/evaluation.md, sessions 42 and 48).",
     )
     figure_candidates: int = Field(
         5,

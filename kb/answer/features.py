@@ -793,11 +793,30 @@ def _stating_asked_figure(text: str, question: str) -> list[str]:
     return [s for s in sentences(text) if not lacks_asked_figure(s, question)]
 
 
+def counted_whole(question: str) -> str | None:
+    """The counted noun with the one character the question binds to it (副主任 of 几个副主任, 更衣橱 of 多少个更衣橱):
+    jieba cuts them off, and the bare noun (主任) is as often another post's or thing's in a lower sentence."""
+    noun = counted_noun(question)
+    if noun is None:
+        return None
+    tags = pos_tags(question)
+    for (before, tag), (word, _) in zip(tags, tags[1:]):
+        if word == noun and len(before) == 1 and _HAN_CHAR.match(before) and tag not in _NOT_BOUND:
+            return before + noun
+    return noun
+
+
 def states_counted_figure(text: str, question: str) -> bool:
     """Whether a sentence of `text` states the figure a how-many question asks and names what it counts, whole
-    (中小企业, not only 企业: a part names as readily a neighbouring thing's figure, 电力总装机 for 装机容量)."""
-    noun = counted_noun(question) if asks_quantity(question) else None
-    return noun is not None and any(holds(noun, s) for s in _stating_asked_figure(text, question))
+    (中小企业, not only 企业: a part names as readily a neighbouring thing's figure, 电力总装机 for 装机容量; 副主任, not
+    主任: `counted_whole`)."""
+    whole = counted_whole(question) if asks_quantity(question) else None
+    return whole is not None and any(holds(whole, s) for s in _stating_asked_figure(text, question))
+
+
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+# Measure words, numerals, particles, prepositions and verbs stand before a noun without naming it (多少张床位, 的, 给).
+_NOT_BOUND = frozenset("m q mq uj ul uz ug p v c r".split())
 
 
 def _figure_names(text: str, question: str, noun: str) -> bool | None:

@@ -480,6 +480,21 @@ def test_a_change_is_answered_only_by_a_figure_in_a_sentence_naming_the_rarest_t
     assert change_off_subject(budget, "国防支出预算是多少？", doc_freq) is None
 
 
+def test_a_lower_sentence_answers_a_count_only_naming_the_counted_thing_as_the_question_binds_it():
+    from kb.answer.features import counted_whole, states_counted_figure
+
+    # jieba cuts 副 and 更 off; the bare noun is as often another thing's (主任每届任期…两届 for 几个副主任).
+    assert counted_whole("国家监察委员会设几个副主任？") == "副主任"
+    assert counted_whole("枣矿集团柴里煤矿女职工澡堂改造时一共更换了多少个更衣橱？") == "更衣橱"
+    # A measure word or a whole word before the noun is no part of it.
+    assert counted_whole("重庆4个集中救治医院一共有多少张床位？") == "床位"
+    assert counted_whole("预计能惠及多少户中小企业？") == "中小企业"
+    term = "国家监察委员会主任每届任期同全国人民代表大会每届任期相同，连续任职不得超过两届。"
+    assert not states_counted_figure(term, "国家监察委员会设几个副主任？")
+    lockers = "增加了穿衣镜、排风扇、空调等基础设备，升级更换了800余个澡堂更衣橱，使衣物放置空间更加合理。"
+    assert states_counted_figure(lockers, "枣矿集团柴里煤矿女职工澡堂改造时一共更换了多少个更衣橱？")
+
+
 def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_counts():
     from kb.answer.features import counted_noun, figure_off_subject
 
