@@ -443,7 +443,9 @@ class ExtractiveAnswerer:
         """The test of a lower sentence (given it and the question): whether it states the figure asked in the unit
         named and holds one of the question's weightier words that `best` lacks (中级（四级）of 取得中级（四级）证书
         能补多少钱, in 具体补贴标准为初级（五级）1000元、中级（四级）1500元): the line giving a table of figures
-        matches the question's topic less than the lede restating it, but only it names the case asked."""
+        matches the question's topic less than the lede restating it, but only it names the case asked. What the
+        figure is of (`figure_subject`: 资金 of 募集多少资金) counts as such a word however common: a lower sentence
+        naming it (原拟募集资金63,169.53万元) states the figure asked, as one naming a counted thing does."""
         q = analyse(question, self.doc_freq)
         # Not the words of how the figure is asked or what kind it is (一年, 时间, 期限, 长时间 of 多长时间): any figure's
         # sentence holds those.
@@ -457,6 +459,9 @@ class ExtractiveAnswerer:
             and not small_number(t[0])
         ]
         unsaid = [t for t in weighty if not holds(t, best)]
+        subject = figure_subject(question)
+        if subject is not None and not holds(subject, best) and subject not in unsaid:
+            unsaid.append(subject)
 
         def states(text: str, asked: str) -> bool:
             return not lacks_asked_figure(text, asked) and any(holds(t, text) for t in unsaid)

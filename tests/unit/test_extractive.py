@@ -396,6 +396,21 @@ def test_a_lower_line_of_figures_naming_the_case_asked_answers_what_the_lede_doe
     assert qa.answer(question, [hit(lead, 0.9), hit(fee, 0.6, n=1)]).refused
 
 
+def test_a_lower_sentence_naming_what_the_asked_sum_is_of_answers_what_the_lede_does_not():
+    # The sum is of 资金, a word said all over the corpus (not a weightier word of the question), which the lede lacks.
+    lead = "中国证监会决定终止赛特斯科创板发行注册程序，赛特斯此前已撤回申请文件。"
+    below = "赛特斯原拟募集资金63,169.53万元，用于研发中心建设项目、补充流动资金。"
+    common = ["上市公司募集资金原拟用于项目建设"] * 6
+    qa = answerer([lead, below, *common, *PASSAGES])
+    question = "科创板发行注册程序被终止的赛特斯，原本计划募集多少资金？"
+    hits = [hit(lead, 0.9), hit(below, 0.6, n=1)]
+    a = qa.answer(question, hits)
+    assert not a.refused and "63,169.53万元" in a.text, a.text
+    # A lower sum naming neither the sum's subject nor another word the lede lacks is another thing's.
+    fee = "赛特斯此前支付发行费用1200万元。"
+    assert qa.answer(question, [hit(lead, 0.9), hit(fee, 0.6, n=1)]).refused
+
+
 def test_a_lower_sentence_whose_figure_names_nothing_counted_answers_no_how_many_question():
     vague = "这张“报表”显示，此次租金减免将惠及约8000户，涵盖了工业、零售业等多个行业。"
     qa = answerer([PUDONG_LEDE, PUDONG_COUNT, *PASSAGES])
