@@ -259,6 +259,15 @@ class AnswerSettings(_Section):
     limit_candidates: int = Field(
         5, ge=1, description="Ranked candidate sentences searched for a stated limit when the best ones state none."
     )
+    ordinal_check: bool = Field(
+        True,
+        description="A question asking which one of a series (以第几号主席令公布, 第几届, 全国排第几) is answered from the "
+        "likeliest sentence stating an ordinal of the asked kind (第495号, 第三届, 第一名; of the first "
+        "`ordinal_candidates`), and refused when none does (kb/answer/ordinal_check.py; docs/evaluation.md, session 48).",
+    )
+    ordinal_candidates: int = Field(
+        5, ge=1, description="Ranked candidate sentences searched for a stated ordinal when the best ones state none."
+    )
     deadline_candidates: int = Field(
         5,
         ge=0,

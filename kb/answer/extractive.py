@@ -57,6 +57,7 @@ from kb.answer.list_check import asked_count, lists_too_few
 from kb.answer.name_check import asked_name, gives_name
 from kb.answer.named_document import missing_law
 from kb.answer.numbers import small_number
+from kb.answer.ordinal_check import asked_ordinal, states_ordinal
 from kb.answer.period_check import another_period, question_period
 from kb.answer.period_check import label as period_label
 from kb.answer.person_check import asked_post, asked_post_of, names_holder, states_post_of
@@ -533,6 +534,15 @@ class ExtractiveAnswerer:
                 states_limit,
                 self.cfg.limit_candidates,
                 "最相关的段落没有给出所问的上限。",
+            )
+        # Which one of a series (第几号主席令, 第几届, 排第几; kb/answer/ordinal_check.py): sentences stating an ordinal.
+        unit = asked_ordinal(question) if self.cfg.ordinal_check else None
+        if unit is not None:
+            yield (
+                _spoken,
+                lambda t: states_ordinal(t, unit),
+                self.cfg.ordinal_candidates,
+                f"最相关的段落没有给出所问的第几{unit}。",
             )
 
     def compose(
