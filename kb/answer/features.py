@@ -971,6 +971,10 @@ def _date_names(text: str, question: str, events: list[str]) -> bool | None:
     if not dated:
         return None
     if any(e in _TAKES_EFFECT for e in events):
+        if "deadline" in asked_figures(question):
+            # 执行到什么时候: a measure's end is written as its span (自即日起至2020年12月底…减半收取), not with the
+            # verb of its taking effect; the deadline's form (至, 前, 止) is the measure's own.
+            return True
         events = list(dict.fromkeys([*events, *_TAKES_EFFECT]))
         # 通过…实施方案: the name of a plan, not its taking effect.
         dated = [_NAMED_PLAN.sub(" ", s) for s in dated]

@@ -47,5 +47,11 @@ def test_a_date_answers_only_beside_its_event():
     # A rule taking effect is written with any of its verbs.
     effect = "这项办法从什么时候开始执行？"
     assert dates_event("本办法自2020年3月1日起施行。", effect)
+    # A measure's end is written as its span, not with the verb of its taking effect.
+    until = "国家农业信贷担保联盟对再担保费用的减免执行到什么时候？"
+    span = "自即日起至2020年12月底，国家农业信贷担保联盟对全国省级农担公司再担保业务减半收取再担保费用。"
+    assert date_off_event(span, until) is None
+    # Its start is not: a date of another thing answers no when-it-takes-effect question.
+    assert date_off_event("自2023年1月1日起生育二孩的家庭可申领补助。", "这项办法从哪天开始施行？") == "施行"
     # No date at all is the figure check's to refuse, not this one's.
     assert date_off_event("现场开评标活动恢复时间另行通知。", resume) is None
