@@ -28,7 +28,7 @@ def asked_ordinal(question: str) -> str | None:
 
 
 def states_ordinal(text: str, unit: str) -> bool:
-    """Whether `text` states an ordinal in `unit` (第495号, 首批; any ordinal for an empty unit)."""
+    """Whether `text` states an ordinal in `unit` (第495号, 首批; for an empty unit any ordinal, 榜首, 首位)."""
     if not unit:
-        return re.search(rf"第{_NUMERAL}|首[\u4e00-\u9fff]", text) is not None
+        return re.search(rf"第{_NUMERAL}|榜首|首位", text) is not None
     return re.search(rf"第{_NUMERAL}{re.escape(unit)}|首{re.escape(unit)}", text) is not None
