@@ -915,11 +915,12 @@ def asked_event(question: str) -> list[str]:
     # (疫情防控指挥部的禁令从哪天开始: 防控 names the 指挥部).
     # With no verb after it, an event written as a noun that ends the clause (哪一年入党的, 什么时候向社会公告: jieba tags
     # 入党 and 公告 nouns) is the one asked.
-    return list(
-        dict.fromkeys(
-            verbs(m.string[m.end() :]) or _event_noun(m.string[m.end() :]) or verbs(m.string[: m.start()], named=True)
-        )
-    )
+    after = verbs(m.string[m.end() :]) or _event_noun(m.string[m.end() :])
+    # Before the ask, the head the last 的 leaves (十二条政策意见执行期到什么时候: 执行, not 支持 or 发展 of what the
+    # policy is for) names a rule's taking effect in any part of speech.
+    head = re.sub(r"《[^》]*》", "", m.string[: m.start()]).rsplit("的", 1)[-1]  # 《…实施细则》 names a rule
+    effect = [e for e in _TAKES_EFFECT if e in head]
+    return list(dict.fromkeys(after or effect or verbs(m.string[: m.start()], named=True)))
 
 
 def _event_noun(text: str) -> list[str]:

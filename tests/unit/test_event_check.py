@@ -18,6 +18,10 @@ def test_the_event_is_the_verb_after_the_when_or_else_before_it():
     # No date asked, or no event named: nothing to judge.
     assert asked_event("亚运会在哪个城市开幕？") == []
     assert asked_event("这是从哪天开始的？") == []
+    # Before the ask, a rule's taking effect in the head the last 的 leaves (执行期), not the verbs of what the rule is
+    # for (支持, 发展), nor a word of a title (《…实施细则》).
+    assert asked_event("南通支持外贸企业稳定发展的十二条政策意见执行期到什么时候？") == ["执行"]
+    assert "实施" not in asked_event("长江委《水资源调度管理实施细则》是哪一天印发的？")
     # An event jieba tags a noun, ending the clause: 入党, 公告.
     assert asked_event("甘肃省公安厅新任副厅长唐生是哪一年入党的？") == ["入党"]
     assert asked_event("专项审计的结果，计划什么时候向社会公告？") == ["公告"]
