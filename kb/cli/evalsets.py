@@ -173,6 +173,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general33_ncp_check": (_DATA / "check_general33_ncp.jsonl", "ncp"),
     "general33_crud_check": (_DATA / "check_general33_crud.jsonl", "crud_rag"),
     "general33_dev_check": (_DATA / "check_general33_dev.jsonl", "dev"),
+    "general34_ncp_check": (_DATA / "check_general34_ncp.jsonl", "ncp"),
+    "general34_crud_check": (_DATA / "check_general34_crud.jsonl", "crud_rag"),
+    "general34_dev_check": (_DATA / "check_general34_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
