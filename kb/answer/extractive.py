@@ -30,6 +30,7 @@ from kb.answer.features import (
     contact_answer_shape,
     contact_qualifiers,
     context,
+    counted_figure_test,
     counted_noun,
     coverage,
     date_off_event,
@@ -49,7 +50,6 @@ from kb.answer.features import (
     range_missing,
     says_how_figure_is_asked,
     sentence_features,
-    states_counted_figure,
     states_own_effect,
 )
 from kb.answer.limit_check import asks_limit, states_limit
@@ -428,7 +428,8 @@ class ExtractiveAnswerer:
             return []
         kinds = asked_figures(question)
         if counted_noun(question) is not None:
-            limit, states = self.cfg.counted_candidates, states_counted_figure
+            stated = counted_figure_test(question)  # read the counted thing once, not per candidate
+            limit, states = self.cfg.counted_candidates, lambda text, q: stated(text)
         elif "deadline" in kinds:
             limit, states = self.cfg.deadline_candidates, lambda text, q: not lacks_asked_figure(text, q)
         elif kinds:

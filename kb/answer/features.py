@@ -810,8 +810,14 @@ def states_counted_figure(text: str, question: str) -> bool:
     """Whether a sentence of `text` states the figure a how-many question asks and names what it counts, whole
     (中小企业, not only 企业: a part names as readily a neighbouring thing's figure, 电力总装机 for 装机容量; 副主任, not
     主任: `counted_whole`)."""
+    return counted_figure_test(question)(text)
+
+
+def counted_figure_test(question: str) -> Callable[[str], bool]:
+    """`states_counted_figure` for one question, its counted thing read once (a jieba tagging of the question, ~0.7 ms)
+    for all the texts tested."""
     whole = counted_whole(question) if asks_quantity(question) else None
-    return whole is not None and any(holds(whole, s) for s in _stating_asked_figure(text, question))
+    return lambda text: whole is not None and any(holds(whole, s) for s in _stating_asked_figure(text, question))
 
 
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
