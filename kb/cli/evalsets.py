@@ -176,6 +176,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general34_ncp_check": (_DATA / "check_general34_ncp.jsonl", "ncp"),
     "general34_crud_check": (_DATA / "check_general34_crud.jsonl", "crud_rag"),
     "general34_dev_check": (_DATA / "check_general34_dev.jsonl", "dev"),
+    "general35_ncp_check": (_DATA / "check_general35_ncp.jsonl", "ncp"),
+    "general35_crud_check": (_DATA / "check_general35_crud.jsonl", "crud_rag"),
+    "general35_dev_check": (_DATA / "check_general35_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
