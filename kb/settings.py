@@ -233,6 +233,12 @@ class AnswerSettings(_Section):
     yes_no_candidates: int = Field(
         5, ge=1, description="Ranked candidate sentences searched for what a yes-or-no question asks."
     )
+    yes_no_verdict: bool = Field(
+        True,
+        description="A yes-or-no question's answer opens with its verdict in the question's own word (不能。, 不需要。) "
+        "when the quoted clause that speaks of what is asked plainly denies or affirms it (kb/answer/verdict.py; "
+        "docs/evaluation.md, session 49).",
+    )
     sanction_check: bool = Field(
         True,
         description="A question asking what sanction follows a breach (会受到什么处罚, 给予什么处分) is answered from the "

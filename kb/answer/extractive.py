@@ -72,6 +72,7 @@ from kb.answer.sanction_check import answers_sanction, asked_breach
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import dateline_length, read_form, split_sentences, without_datelines
 from kb.answer.terms import KeyTerm
+from kb.answer.verdict import asked_yes_no, verdict
 from kb.answer.year_check import another_year, question_year
 from kb.answer.yes_no import asked_predicate, speaks_of
 from kb.settings import AnswerSettings
@@ -411,11 +412,16 @@ class ExtractiveAnswerer:
             reason = f"最相关的段落没有逐一列出所问的{asked_count(question)}项。"
             return _refused(question, hits, reason)
         first = _statements(ranked)[0]
-        return (
-            self.compose(question, hits, ranked, d.question)
-            if _opens_document(hits[first.hit_rank].chunk, first)
-            else answer
-        )
+        if _opens_document(hits[first.hit_rank].chunk, first):
+            answer = self.compose(question, hits, ranked, d.question)
+        return self._with_verdict(question, answer)
+
+    def _with_verdict(self, question: str, answer: Answer) -> Answer:
+        """A yes-or-no question's answer opening with its verdict (不能。), when the quoted sentences give one plainly
+        (kb/answer/verdict.py); the sentences after it are the citation for it."""
+        asked = asked_yes_no(question) if self.cfg.yes_no_verdict else None
+        said = verdict(asked, without_markers(answer.text)) if asked is not None else None
+        return replace(answer, text=f"{said}。{answer.text}") if said else answer
 
     def _figure_below(self, question: str, hits: list[Hit], ranked: list[Candidate]) -> list[Candidate]:
         """Of the first few candidates from the best one's document, those stating the figure a how-many question
@@ -503,6 +509,11 @@ class ExtractiveAnswerer:
             )
         # Whether something holds (税款是否退还, kb/answer/yes_no.py): sentences saying something of what it asks.
         clause, asked = asked_predicate(question) if self.cfg.yes_no_check else ("", [])
+        # Asked with 吗 (还要交滞纳金吗), what it asks follows the word it asks whether with (kb/answer/verdict.py).
+        # Not 会: whether something will happen (共用洗衣机会感染吗) a sentence answers in its own words (可能性极小).
+        plain = asked_yes_no(question) if self.cfg.yes_no_check and not asked else None
+        if plain is not None and plain.yes != "会":
+            clause, asked = plain.clause, list(plain.words)
         if asked:
             yield (
                 _spoken,
