@@ -43,6 +43,7 @@ from kb.answer.features import (
     is_heading,
     lacks_asked_figure,
     lacks_shorthand_content,
+    lists_contact_of,
     novelty,
     per_unit_missing,
     question_features,
@@ -276,6 +277,21 @@ class ExtractiveAnswerer:
         giving = [c for c in ranked[: self.cfg.contact_candidates] if gives(c)]
         return giving + [c for c in ranked if c not in giving] if giving else ranked
 
+    def _listed_contact(self, question: str, hits: list[Hit], ranked: list[Candidate]) -> list[Candidate]:
+        """The first `contact_candidates` sentences of the best one's document that list an asked place's own contact
+        detail in the asked form (kb/answer/features.py `lists_contact_of`); none unless a contact and a place are
+        asked."""
+        contact = contact_answer_shape(question)
+        places = question_places(question) if contact is not None and ranked else []
+        if not places:
+            return []
+        doc = hits[ranked[0].hit_rank].chunk.doc_id
+        return [
+            c
+            for c in ranked[: self.cfg.contact_candidates]
+            if hits[c.hit_rank].chunk.doc_id == doc and lists_contact_of(c.text, places, contact[1])
+        ]
+
     # -- answering ---------------------------------------------------------------------
 
     def answer(
@@ -302,6 +318,12 @@ class ExtractiveAnswerer:
             own = [c for c in d.candidates if states_own_effect(c.text)] if asks_taking_effect(question) else []
             if own:
                 d = replace(d, candidates=own + [c for c in d.candidates if c not in own], answer=True)
+        if not d.answer and self.cfg.contact_check:
+            # A contact asked for a place (湖南…问题线索受理电话里，株洲的号码是多少) that a list in the best sentence's
+            # document gives it (株洲：0731-28682120): the model, reading a run of numbers of many places, refuses.
+            listed = self._listed_contact(question, hits, d.candidates)
+            if listed:
+                d = replace(d, candidates=listed + [c for c in d.candidates if c not in listed], answer=True)
         if not d.answer:
             return _refused(question, hits)
         # A law or rule the question names (民法典, 监察法实施条例) that none of the passages' documents is or holds: the

@@ -175,6 +175,22 @@ def contact_qualifiers(question: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def lists_contact_of(text: str, places: list[str], contact: re.Pattern[str]) -> bool:
+    """Whether `text` is a list giving one of `places` its own contact detail (株洲：0731-28682120, 常德市疫情防控
+    指挥部：…): the place, a few words of its entry, a colon, and the detail right after."""
+    for place in places:
+        for name in dict.fromkeys((place, place_stem(place))):
+            for m in re.finditer(re.escape(name), text):
+                entry = _LIST_ENTRY.match(text, m.end())
+                if entry is not None and contact.match(text, entry.end()):
+                    return True
+    return False
+
+
+# An entry's words after its place and before its colon (市疫情防控指挥部：), and the spaces after it.
+_LIST_ENTRY = re.compile(r"[\u4e00-\u9fff（）()]{0,12}?[：:]\s*")
+
+
 _SENT_END = re.compile(r"[。！？!?；;：:…”’」』）)]$")
 
 # What counts or points at one of a kind (一家, 两个, 该, 某): no name.

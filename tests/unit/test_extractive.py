@@ -290,6 +290,25 @@ def test_asked_a_contact_detail_the_sentence_giving_one_is_decided_on_first():
     assert d.candidates[0].text == named
 
 
+def test_a_list_giving_the_asked_place_its_own_number_answers_whatever_the_model_says():
+    # A run of numbers of many places reads to the model as nothing in particular; the list entry of the asked place
+    # (株洲：0731-…) answers a question asking that place's number, and only that place's.
+    from kb.answer.features import contact_answer_shape, lists_contact_of
+
+    text = "受理电话公布如下：长沙：0731-88666312衡阳：0734-8799890株洲：0731-28682120湘潭：0731-58570000"
+    _, phone = contact_answer_shape("株洲的号码是多少？")
+    assert lists_contact_of(text, ["株洲"], phone) and lists_contact_of(text, ["湘潭市"], phone)
+    assert not lists_contact_of(text, ["常德"], phone)
+    assert lists_contact_of("常德市疫情防控指挥部：0736-7711026", ["常德市"], phone)
+    assert not lists_contact_of("株洲市共有退役军人3.2万名", ["株洲市"], phone)
+    q = "湖南省疫情防控领导小组公布的问题线索受理电话里，株洲的号码是多少？"
+    qa = answerer([text, *PASSAGES])
+    hits = [hit(text, 0.9, title="湖南公布热线电话")]
+    assert [c.text for c in qa._listed_contact(q, hits, qa.decide(q, hits).candidates)] == [text]
+    other = "湖南省疫情防控领导小组公布的问题线索受理电话里，常德的号码是多少？"
+    assert qa._listed_contact(other, hits, qa.decide(other, hits).candidates) == []
+
+
 def test_a_long_flattened_line_is_cut_at_its_spaces_to_keep_the_asked_number_with_its_label():
     # Paragraphs flattened to spaces: no punctuation between the items, only the space where a line broke.
     line = (
