@@ -938,11 +938,29 @@ def asked_event(question: str) -> list[str]:
     # With no verb after it, an event written as a noun that ends the clause (哪一年入党的, 什么时候向社会公告: jieba tags
     # 入党 and 公告 nouns) is the one asked.
     after = verbs(m.string[m.end() :]) or _event_noun(m.string[m.end() :])
+    if after and all(v in _LIGHT_VERBS for v in after):
+        # 开幕式是在哪一天举行的: 举行 names no event, the thing held does (开幕式, not 誓师大会 held the same day).
+        held = _held_noun(m.string[: m.start()])
+        after = [held] if held else after
     # Before the ask, the head the last 的 leaves (十二条政策意见执行期到什么时候: 执行, not 支持 or 发展 of what the
     # policy is for) names a rule's taking effect in any part of speech.
     head = re.sub(r"《[^》]*》", "", m.string[: m.start()]).rsplit("的", 1)[-1]  # 《…实施细则》 names a rule
     effect = [e for e in _TAKES_EFFECT if e in head]
     return list(dict.fromkeys(after or effect or verbs(m.string[: m.start()], named=True)))
+
+
+# Verbs that say an event took place, not which: what is held, convened or carried out names it.
+_LIGHT_VERBS = frozenset("举行 举办 召开 进行 开展 发生".split())
+
+
+def _held_noun(before: str) -> str | None:
+    """The noun a when-ask with a light verb after it is about: the last one before the ask (亚运会的开幕式是在 →
+    开幕式), if the clause ends in one (after 是, 在, 于)."""
+    tags = [(w, tag) for w, tag in pos_tags(before) if w.strip() and w not in ("是", "在", "于", "是在", "将", "将在")]
+    if not tags:
+        return None
+    word, tag = tags[-1]
+    return word if len(word) >= 2 and tag in ("n", "nz", "vn", "j", "l") and word not in _FIGURE_WORDS else None
 
 
 def _event_noun(text: str) -> list[str]:

@@ -15,6 +15,14 @@ def test_the_event_is_the_verb_after_the_when_or_else_before_it():
     # Nor a verb in a body's name (防控 of 疫情防控指挥部); a verb naming the event asked stays (坍塌 of 坍塌事故).
     assert asked_event("广西疫情防控指挥部第1号令规定的野生动物交易禁令从哪天开始，持续到什么时候？") == []
     assert asked_event("齐齐哈尔第三十四中学体育馆坍塌事故发生在哪一天？") == ["坍塌", "发生"]
+    # A verb saying only that something took place (举行, 召开) names no event: the thing held does, the noun the
+    # clause ends in before the ask (开幕式, not the 誓师大会 held in the city the same day).
+    ceremony = "杭州第19届亚运会的开幕式是在哪一天举行的？"
+    assert asked_event(ceremony) == ["开幕式"]
+    rally = "8日，浙江省市场监督管理局联合举行杭州第19届亚运会特种设备安全运行保障誓师大会。"
+    assert date_off_event(rally, ceremony) == "开幕式"
+    assert date_off_event("杭州第19届亚运会开幕式于9月23日晚举行。", ceremony) is None
+    assert asked_event("2020年全国普通高考推迟到哪一天举行？") == ["举行"]  # no noun ends the clause before it
     # No date asked, or no event named: nothing to judge.
     assert asked_event("亚运会在哪个城市开幕？") == []
     assert asked_event("这是从哪天开始的？") == []
