@@ -338,7 +338,8 @@ class ExtractiveAnswerer:
         answer = self.compose(question, hits, ranked, d.question, widen=False)
         # A question asking who holds a post, whether something holds, or what sanction follows a breach, answered by
         # sentences that do not say it: the likeliest of the first few that does answers it, or none does.
-        for said, tells, limit, reason in self._looked_for(question):
+        best = hits[ranked[0].hit_rank].chunk
+        for said, tells, limit, reason in self._looked_for(question, best.doc_title or best.title):
             if tells(said(answer)):
                 continue
             chosen = [c for c in d.candidates[:limit] if tells(c.text)]
@@ -498,9 +499,12 @@ class ExtractiveAnswerer:
 
         return states
 
-    def _looked_for(self, question: str) -> Iterator[tuple[Callable[[Answer], str], Callable[[str], bool], int, str]]:
+    def _looked_for(
+        self, question: str, title: str = ""
+    ) -> Iterator[tuple[Callable[[Answer], str], Callable[[str], bool], int, str]]:
         """The checks that look for a likelier sentence before they refuse, in order, for those the question asks:
-        (what an answer says, whether a text holds what is asked, how many candidates to search, the refusal reason)."""
+        (what an answer says, whether a text holds what is asked, how many candidates to search, the refusal reason).
+        `title`: the title of the best sentence's document."""
         # Who holds a post (kb/answer/person_check.py): only sentences naming someone in the asked office (会长罗时雨,
         # not 局长顾占雷 for a 会长); an article's byline counts for its author.
         post = asked_post(question) if self.cfg.person_check else None
@@ -545,6 +549,10 @@ class ExtractiveAnswerer:
             )
         # What sanction follows a breach (会受到什么处罚, kb/answer/sanction_check.py): sentences naming one and the breach.
         breach = asked_breach(question) if self.cfg.sanction_check else None
+        if breach:
+            # Words of the document's own name (公务员 of 行政机关公务员处分条例) say which document, not which breach:
+            # every sentence of it speaks of them.
+            breach = [w for w in breach if w not in title] or breach
         if breach is not None:
             yield (
                 _spoken,

@@ -36,3 +36,30 @@ def test_the_sentence_naming_the_sanction_answers_and_none_refuses(kb):
     assert not named.refused and "罚款" in named.text, named.text
     q = "社区居民不配合志愿者登记外来人员信息，会受到什么处罚？"
     refused_by_check(k, settings, q, "最相关的段落没有给出所问的处罚或处理。", "sanction_check")
+
+
+RULES = make_doc(
+    "chufen.txt",
+    "行政机关公务员处分条例",
+    [
+        (
+            "",
+            "第四条 给予行政机关公务员处分，应当坚持公正、公平和教育与惩处相结合的原则。给予行政机关公务员处分，应当与"
+            "其违法违纪行为的性质、情节、危害程度相适应。",
+        ),
+        (
+            "",
+            "第二十七条 从事或者参与营利性活动，在企业或者其他营利性组织中兼任职务的，给予记过或者记大过处分；情节较重"
+            "的，给予降级或者撤职处分；情节严重的，给予开除处分。",
+        ),
+    ],
+)
+
+
+def test_the_words_of_the_rules_own_name_are_no_breach(kb_over, tmp_settings):
+    # Every sentence of the 处分条例 speaks of 公务员 and 处分: only one naming the breach asked (兼职) answers.
+    k = kb_over(RULES)
+    held = k.ask("按照《行政机关公务员处分条例》，公务员在企业兼职会受到什么处分？")
+    assert not held.refused and "记过或者记大过" in held.text, held.text
+    q = "行政机关公务员处分条例对酒后驾驶公车的公务员给予什么处分？"
+    refused_by_check(k, tmp_settings, q, "最相关的段落没有给出所问的处罚或处理。", "sanction_check")
