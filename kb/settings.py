@@ -249,6 +249,15 @@ class AnswerSettings(_Section):
     sanction_candidates: int = Field(
         5, ge=1, description="Ranked candidate sentences searched for a sanction when the best ones name none."
     )
+    bearer_check: bool = Field(
+        True,
+        description="A question asking who does something (费用由谁承担, 总指挥由谁担任) is answered from the likeliest "
+        "sentence saying who does it (the act's verb, or a cost's bearer written 由…补助 or 自理; of the first "
+        "`bearer_candidates`), and refused when none does (kb/answer/bearer_check.py; docs/evaluation.md, session 49).",
+    )
+    bearer_candidates: int = Field(
+        8, ge=1, description="Ranked candidate sentences searched for who does what a 由谁 question asks."
+    )
     place_candidates: int = Field(
         5,
         ge=1,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from kb.answer.answer_model import AnswerModel
 from kb.answer.batch_check import batch_missing, issue_missing, level_missing
+from kb.answer.bearer_check import asked_act, says_who
 from kb.answer.citations import make_citation, marked_sentences, without_markers
 from kb.answer.dedupe import near_duplicate, shingles
 from kb.answer.deferral_check import deferred_asked
@@ -559,6 +560,15 @@ class ExtractiveAnswerer:
                 lambda t: answers_sanction(t, breach),
                 self.cfg.sanction_candidates,
                 "最相关的段落没有给出所问的处罚或处理。",
+            )
+        # Who does it (费用由谁承担, kb/answer/bearer_check.py): sentences saying who does.
+        act = asked_act(question) if self.cfg.bearer_check else None
+        if act is not None:
+            yield (
+                _spoken,
+                lambda t: says_who(t, act),
+                self.cfg.bearer_candidates,
+                f"最相关的段落没有说明由谁{act}。",
             )
         # A place asked (在哪里登陆, 在哪个城市举办, kb/answer/place_check.py): sentences naming one the question does not.
         where = asks_place(question) if self.cfg.place_check else None
