@@ -49,8 +49,8 @@ _NO = re.compile(
 )
 _EXEMPT = re.compile(r"免(?:收|征|予|于|除|缴|交|费)")
 # An affirmation must be said: a clause that only names what is asked (…复业的审批，参照…执行) or wishes it
-# (希望这位辅警能够转正) settles nothing, and a verdict of yes read from the absence of a denial was wrong as often
-# as right on the sets' questions.
+# (希望这位辅警能够转正) settles nothing, and a verdict of yes read from the absence of a denial was wrong twice as
+# often as right on the sets' questions (docs/evaluation.md, session 49).
 _YES = re.compile(r"可以|能够|能|应当|须|需(?!求)|予以|有权|均可|即可")
 _HEDGED = re.compile(r"希望|建议|呼吁|争取|力争|是否|可能|或将|拟")
 # Readings a verdict would get wrong: a double negative or a condition of the other polarity in the clause, an
