@@ -12,8 +12,9 @@ import re
 
 # 由谁承担, 由谁来负责, 是由谁审批的: the act is the two characters after 由谁 (来).
 _ASKS = re.compile(r"由谁(?:来)?([\u4e00-\u9fff]{2})")
-# How a text says who bears a cost, whichever verb the question used.
-_BEARS = "承担|负担|支付|补助|负责|自理|自付|出资|买单|埋单"
+# How a text says who bears a cost, whichever verb the question used: 由财政予以补助, 费用自理.
+_BEARS = ("承担", "负担", "支付", "补助", "负责", "自理", "自付", "出资", "买单", "埋单")
+_BORNE = re.compile(rf"由[^，。；;]{{1,20}}?(?:{'|'.join(_BEARS)})|自理|自付")
 
 
 def asked_act(question: str) -> str | None:
@@ -27,4 +28,4 @@ def says_who(text: str, act: str) -> bool:
     由 (由财政予以补助) or as 自理."""
     if act in text:
         return True
-    return act in _BEARS.split("|") and re.search(rf"由[^，。；;]{{1,20}}?(?:{_BEARS})|自理|自付", text) is not None
+    return act in _BEARS and _BORNE.search(text) is not None

@@ -549,11 +549,7 @@ class ExtractiveAnswerer:
                 f"最相关的段落没有说到所问的“{clause}”。",
             )
         # What sanction follows a breach (会受到什么处罚, kb/answer/sanction_check.py): sentences naming one and the breach.
-        breach = asked_breach(question) if self.cfg.sanction_check else None
-        if breach:
-            # Words of the document's own name (公务员 of 行政机关公务员处分条例) say which document, not which breach:
-            # every sentence of it speaks of them.
-            breach = [w for w in breach if w not in title] or breach
+        breach = asked_breach(question, title) if self.cfg.sanction_check else None
         if breach is not None:
             yield (
                 _spoken,

@@ -39,14 +39,18 @@ _NOT_THE_BREACH = frozenset(
 )
 
 
-def asked_breach(question: str) -> list[str] | None:
+def asked_breach(question: str, title: str = "") -> list[str] | None:
     """The words naming the breach a question asks the sanction of (居民, 配合, 登记… of 居民不配合登记，会受到什么处罚),
-    an empty list when it names none, or None when it asks no sanction."""
+    an empty list when it names none, or None when it asks no sanction.
+
+    `title`: the answering document's; words of its own name (公务员, 处分 of 行政机关公务员处分条例) say which document,
+    not which breach, since every sentence of it speaks of them (all of them kept when nothing else is left)."""
     m = _ASKS.search(question)
     if m is None:
         return None
     words = [w for w in tokenize(question[: m.start()]) if len(w) >= 2 and w not in _NOT_THE_BREACH]
-    return list(dict.fromkeys(words))
+    words = list(dict.fromkeys(words))
+    return [w for w in words if w not in title] or words
 
 
 def answers_sanction(text: str, breach: list[str]) -> bool:

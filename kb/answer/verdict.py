@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kb.store.tokenize import pos_tags, tokenize
 
@@ -71,8 +72,11 @@ class YesNo:
     words: tuple[str, ...]
 
 
+@lru_cache(maxsize=1024)
 def asked_yes_no(question: str) -> YesNo | None:
-    """The verdict words and asked words of a question asking whether something holds, or None."""
+    """The verdict words and asked words of a question asking whether something holds, or None.
+
+    Remembered: the yes-or-no check and the verdict both read it for every answer, a jieba tagging for 吗 and 是否."""
     q = question.strip()
     if _WH.search(q):
         return None
