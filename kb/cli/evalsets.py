@@ -179,6 +179,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general35_ncp_check": (_DATA / "check_general35_ncp.jsonl", "ncp"),
     "general35_crud_check": (_DATA / "check_general35_crud.jsonl", "crud_rag"),
     "general35_dev_check": (_DATA / "check_general35_dev.jsonl", "dev"),
+    "general36_ncp_check": (_DATA / "check_general36_ncp.jsonl", "ncp"),
+    "general36_crud_check": (_DATA / "check_general36_crud.jsonl", "crud_rag"),
+    "general36_dev_check": (_DATA / "check_general36_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
