@@ -496,8 +496,8 @@ _FIGURE_TABLE = (
         r"|春节|元旦|国庆|农历|正月|(?:周|星期)[一二三四五六日天]|[0-9０-９]{1,2}[:：][0-9０-９]{2}"
         # Law dates by events: 从预备期满转为正式党员之日算起.
         r"|之[日时]|[日时]起|[以之][前后]"
-        # 待疫情结束后再补报: a time named by the event it follows.
-        r"|(?:结束|解除)(?:以|之)?后",
+        # 待疫情结束后再补报, 待学校正式开学后方可复工: a time named by the event it follows or awaits.
+        r"|(?:结束|解除)(?:以|之)?后|待[^，,。；;？?]{1,12}?(?:以|之)?后",
     ),
     (
         # 截止日期是哪天, 最晚什么时候前, 延长到哪一天: the day a period ends, which a date only gives as an end (延长至
@@ -509,7 +509,8 @@ _FIGURE_TABLE = (
         # 哪个日期之前完成, 执行到什么时候, 有效期到何时, 什么时候截止: the end asked after or before the when.
         rf"|(?:{_WHEN_ASKED})(?:之前|以前|前(?![来往去进])|截止|到期|为止)"
         r"|(?:执行|实施|持续|有效|适用|开放|延续|暂停|关闭|停止)(?:期)?(?:到|至)(?:哪一?天|哪一日|哪个日期|几号|什么时候|何时|什么时间)",
-        r"(?:至|到|截至|截止)\s*"
+        # 截止时间为2023年9月2日, 一直延到了2月20日: the end day after the word naming it.
+        r"(?:至|到了?|截至|截止(?:时间|日期)?(?:为|是|到|至)?)\s*"
         + _DATE_POINT
         + r"|"
         + _DATE_POINT

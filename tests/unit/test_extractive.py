@@ -656,8 +656,13 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
         "允许应急处置工作结束六个月内申请补办。",  # a span after an event's end
         "延期缴纳至疫情结束。",
         "2024年5月底前完成。",
+        "意见反馈截止时间为2023年9月2日。",  # the end day after the word naming it
+        "截稿日期一延再延，一直延到了2月20日。",
     ):
         assert not lacks_asked_figure(stated, deadline), stated
+    # A time named by the event it awaits (待学校正式开学后) answers when something may happen.
+    assert not lacks_asked_figure("学校食堂待学校正式开学后方可复工。", "学校食堂什么时候才能复工？")
+    assert lacks_asked_figure("学校食堂要做好复工准备。", "学校食堂什么时候才能复工？")
     # The end asked after the when (哪个日期之前, 什么时候截止) or by what runs until it (执行到什么时候); 前来 is no end.
     for asked in ("要求在哪个日期之前完成？", "政策执行到什么时候？", "减免什么时候截止？", "措施执行到哪天为止？"):
         assert asked_figures(asked) == {"deadline"}, asked
