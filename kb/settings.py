@@ -283,6 +283,15 @@ class AnswerSettings(_Section):
     ordinal_candidates: int = Field(
         5, ge=1, description="Ranked candidate sentences searched for a stated ordinal when the best ones state none."
     )
+    own_document_candidates: int = Field(
+        10,
+        ge=0,
+        description="When none of the first few sentences a check searches (`sanction_candidates`, `bearer_candidates`…) "
+        "says what the question asks, the first this many ranked sentences of the best one's document are searched too "
+        "before refusing: a news article's opening passage ranks all its sentences (崔某报警, 到底发生了啥) above the "
+        "next passage's, which states the outcome (依法对王某进行处罚，累计扣9分罚款300元); another document's sentence "
+        "that deep is mostly about its own case. 0 searches no further (docs/evaluation.md, session 50).",
+    )
     deadline_candidates: int = Field(
         5,
         ge=0,

@@ -343,7 +343,9 @@ class ExtractiveAnswerer:
         for said, tells, limit, reason in self._looked_for(question, best.doc_title or best.title):
             if tells(said(answer)):
                 continue
-            chosen = [c for c in d.candidates[:limit] if tells(c.text)]
+            chosen = [c for c in d.candidates[:limit] if tells(c.text)] or self._told_in_own_document(
+                hits, d.candidates, tells
+            )
             if not chosen:
                 return _refused(question, hits, reason)
             ranked = chosen
@@ -499,6 +501,20 @@ class ExtractiveAnswerer:
             return not lacks_asked_figure(text, asked) and any(holds(t, text) for t in unsaid)
 
         return states
+
+    def _told_in_own_document(
+        self, hits: list[Hit], ranked: list[Candidate], tells: Callable[[str], bool]
+    ) -> list[Candidate]:
+        """Of the first `own_document_candidates` ranked sentences, those of the best one's document that hold what
+        a check looks for (`tells`): the deeper search a check makes before it refuses."""
+        if not ranked:
+            return []
+        doc = hits[ranked[0].hit_rank].chunk.doc_id
+        return [
+            c
+            for c in ranked[: self.cfg.own_document_candidates]
+            if hits[c.hit_rank].chunk.doc_id == doc and tells(c.text)
+        ]
 
     def _looked_for(
         self, question: str, title: str = ""

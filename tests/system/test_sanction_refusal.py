@@ -63,3 +63,37 @@ def test_the_words_of_the_rules_own_name_are_no_breach(kb_over, tmp_settings):
     assert not held.refused and "记过或者记大过" in held.text, held.text
     q = "行政机关公务员处分条例对酒后驾驶公车的公务员给予什么处分？"
     refused_by_check(k, tmp_settings, q, "最相关的段落没有给出所问的处罚或处理。", "sanction_check")
+
+
+NEWS = make_doc(
+    "biechefb.txt",
+    "一辆特斯拉高速上连续恶意别车引热议，济南交警通报了",
+    [
+        (
+            "",
+            "8月15日下午，在济南市绕城高速机场收费站到小许家立交区间，司机崔某驾车时被一辆特斯拉连续别车。这一幕被拍下后"
+            "也引发了不少人热议。崔某报警。到底发生了啥？民警通过调查发现，特斯拉车辆驾驶人王某因违法变更车道，影响崔某"
+            "所驾车辆正常行驶。",
+        ),
+        (
+            "",
+            "交警部门依据调查证据和事实材料，依法对王某进行处罚，累计扣9分罚款300元。济南交警提示，夏季天气炎热，容易"
+            "情绪激动，请广大交通参与者保持良好心态，文明出行。",
+        ),
+    ],
+)
+
+
+def test_a_check_searches_deeper_in_the_best_sentences_document_before_refusing(kb_over, tmp_settings):
+    # The article's opening passage ranks its sentences above the next passage's, which states the outcome: with the
+    # check's own window cut to one sentence, the outcome is found only by the deeper search of the same document.
+    tmp_settings.answer.sanction_candidates = 1
+    k = kb_over(NEWS)
+    q = "济南绕城高速特斯拉恶意别车事件中，特斯拉司机王某受到了什么处罚？"
+    found = k.ask(q)
+    assert not found.refused and "罚款300元" in found.text, found.text
+    tmp_settings.answer.own_document_candidates = 0
+    from kb.factory import build
+
+    cut = build(tmp_settings, index=k.index).ask(q)
+    assert cut.refused and cut.reason == "最相关的段落没有给出所问的处罚或处理。", (cut.text, cut.reason)

@@ -14,6 +14,10 @@ def test_a_sanction_is_asked_after_what_or_how_or_by_being_dealt_with():
         "编造视频的崔某被公安机关怎么处罚？",
         "违规开展线下培训的机构会被怎么处理？",
         "违反规定的处罚是什么？",
+        # A court's sentence or judgment.
+        "骗取择校费的培训机构负责人曾某慧被判了什么刑？",
+        "物业不肯出证明，海淀法院最后怎么判的？",
+        "这起案件的判决结果是什么？",
     ):
         assert asked_breach(q) is not None, q
     # A date or a duration asked about a sanction, or how a matter (not a wrongdoer) is handled, asks none.
@@ -21,6 +25,8 @@ def test_a_sanction_is_asked_after_what_or_how_or_by_being_dealt_with():
         "政务处分期从什么时候开始算？",
         "资料不齐但不影响审核的，怎么处理？",
         "如何处理好科研攻关与临床救治的关系？",
+        "公职人员因过失犯罪被判有期徒刑，刑期多长就必须开除？",
+        "如何判断是否属于密切接触者？",
     ):
         assert asked_breach(q) is None, q
 
@@ -46,3 +52,6 @@ def test_a_sanction_of_the_breach_answers():
     # A sanction's word astride two words names none (免职 in 避免职工); the tail of a word does (有期徒刑).
     assert not answers_sanction("应采用错时错峰等多种方式就餐，避免职工集中用餐。", [])
     assert answers_sanction("该校长被判有期徒刑十年三个月。", [])
+    # What a court decides a civil case with.
+    assert answers_sanction("海淀法院近日判决物业公司出具相关证明。", asked_breach("物业不肯出证明，海淀法院最后怎么判的？"))
+    assert answers_sanction("法院驳回了原告的诉讼请求。", [])
