@@ -53,6 +53,7 @@ from kb.answer.features import (
     says_how_figure_is_asked,
     sentence_features,
     states_own_effect,
+    timed_noun,
 )
 from kb.answer.limit_check import asks_limit, states_limit
 from kb.answer.list_check import asked_count, lists_too_few
@@ -496,6 +497,12 @@ class ExtractiveAnswerer:
         subject = figure_subject(question)
         if subject is not None and not holds(subject, best) and subject not in unsaid:
             unsaid.append(subject)
+        # Likewise what a time asked is of, in the question's words (收费期限 of 收费期限是多长): the lede or title line
+        # above names everything else the question does (嫩江大桥收费站开通收费), and only the line stating the term
+        # names it (三、收费期限为30年).
+        timed = timed_noun(question)
+        if timed is not None and not holds(timed, best) and timed not in unsaid:
+            unsaid.append(timed)
 
         def states(text: str, asked: str) -> bool:
             return not lacks_asked_figure(text, asked) and any(holds(t, text) for t in unsaid)

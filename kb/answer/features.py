@@ -757,6 +757,30 @@ def figure_subject(question: str) -> str | None:
     return counted_noun(question) or measured_noun(question)
 
 
+# The words naming a time a question asks for (收费期限是多长, 反馈截止时间是哪天, 有效期多长), and how it asks.
+_TIME_WORD_ASKED = re.compile(
+    r"(期限|有效期|施行期|期|时间|时长|日期)(?:是|为|有)?(?:多长|多久|多少|几|哪|什么时候|何时|到什么)"
+)
+
+
+def timed_noun(question: str) -> str | None:
+    """What a question asking a time names the time of, with the word naming the time (收费期限 of 收费期限是多长,
+    截止时间 of 反馈截止时间是哪天), or the word alone when it says what on its own (有效期); None for a bare 时间
+    or a question asking no time. A text states it in those words (收费期限为30年)."""
+    m = _TIME_WORD_ASKED.search(question)
+    if m is None or not asked_figures(question) & {"time", "date", "day", "deadline"}:
+        return None
+    if len(m.group(1)) >= 3:
+        return m.group(1)
+    before = [w for w in tokenize(question[: m.start()]) if w.strip()]
+    # tokenize gives a word's parts too (雨花区: 雨花, 雨花区): the last word is the longest ending where the time word
+    # begins.
+    last = max((w for w in before if question[: m.start()].endswith(w)), key=len, default="")
+    if len(last) >= 2 and last not in _HOW_ASKED and not says_how_figure_is_asked(last):
+        return last + m.group(1)
+    return None
+
+
 def figure_off_subject(text: str, question: str) -> bool:
     """Whether the answer `text` states the asked figure only in sentences that name none of what the question counts
     or measures (`figure_subject`, whole or by a part: 产量 answers 总产量): the figure is another thing's."""

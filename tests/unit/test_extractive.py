@@ -430,6 +430,29 @@ def test_a_lower_sentence_naming_what_the_asked_sum_is_of_answers_what_the_lede_
     assert qa.answer(question, [hit(lead, 0.9), hit(fee, 0.6, n=1)]).refused
 
 
+def test_a_lower_line_naming_what_the_asked_time_is_of_answers_what_the_title_line_does_not():
+    # The title line names everything the question does but the term (收费期限), and states no time; the line below
+    # stating the term in the question's words answers it.
+    from kb.answer.features import timed_noun
+
+    question = "吉林省政府批复嫩江大桥收费站开通收费，收费期限是多长？"
+    assert timed_noun(question) == "收费期限" and timed_noun("政策措施有效期多长？") == "有效期"
+    assert timed_noun("项目专员多长时间内会联系申请人？") is None  # a bare 时间 names nothing timed
+    lead = (
+        "吉林省人民政府2023年8月10日（此件公开发布）点击查看原文>>吉林省人民政府关于同意国道牙克石至四平公路嫩江大桥"
+        "收费站开通收费的批复来源：吉林省人民政府网"
+    )
+    term = "三、收费期限为30年，自2023年11月1日起至2053年10月31日止。"
+    common = ["嫩江大桥收费站开通收费"] * 4
+    qa = answerer([lead, term, *common, *PASSAGES])
+    hits = [hit(lead, 0.9), hit(term, 0.6, n=1)]
+    a = qa.answer(question, hits)
+    assert not a.refused and "30年" in a.text, a.text
+    # It is the search below the best sentence that finds it.
+    off = ExtractiveAnswerer(AnswerSettings(figure_candidates=0), qa.doc_freq)
+    assert off.answer(question, hits).reason == "最相关的段落没有给出所问的时长或期限。"
+
+
 def test_a_lower_sentence_whose_figure_names_nothing_counted_answers_no_how_many_question():
     vague = "这张“报表”显示，此次租金减免将惠及约8000户，涵盖了工业、零售业等多个行业。"
     qa = answerer([PUDONG_LEDE, PUDONG_COUNT, *PASSAGES])

@@ -53,5 +53,7 @@ def test_a_sanction_of_the_breach_answers():
     assert not answers_sanction("应采用错时错峰等多种方式就餐，避免职工集中用餐。", [])
     assert answers_sanction("该校长被判有期徒刑十年三个月。", [])
     # What a court decides a civil case with.
-    assert answers_sanction("海淀法院近日判决物业公司出具相关证明。", asked_breach("物业不肯出证明，海淀法院最后怎么判的？"))
+    assert answers_sanction(
+        "海淀法院近日判决物业公司出具相关证明。", asked_breach("物业不肯出证明，海淀法院最后怎么判的？")
+    )
     assert answers_sanction("法院驳回了原告的诉讼请求。", [])
