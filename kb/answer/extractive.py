@@ -35,6 +35,7 @@ from kb.answer.features import (
     counted_noun,
     coverage,
     date_off_event,
+    dated_thing,
     figure_of_opposite,
     figure_off_subject,
     figure_subject,
@@ -45,6 +46,7 @@ from kb.answer.features import (
     lacks_asked_figure,
     lacks_shorthand_content,
     lists_contact_of,
+    names_another_of,
     novelty,
     per_unit_missing,
     question_features,
@@ -396,8 +398,26 @@ class ExtractiveAnswerer:
         if changed is not None:
             return _refused(question, hits, f"最相关的段落给出的数字说的不是所问的“{changed}”的变化。")
         # A when-question answered by the date of another event (8日举行誓师大会 for 哪一天开幕, 自1月31日起暂停 for
-        # 哪天恢复). No runner-up is looked for: one dating the asked event is as often another thing's (session 29).
+        # 哪天恢复). A runner-up dating the asked event is looked for in the best one's document only, naming the thing
+        # asked and no other of its kind (不动产登记窗口 for 社保窗口; another official's 入党 in a list of appointments):
+        # another document's, or another thing's in the same one, is as often the date found (session 29).
         event = date_off_event(quoted, question) if self.cfg.event_check else None
+        if event is not None:
+            thing = dated_thing(question)
+            dating = self._told_in_own_document(
+                hits,
+                d.candidates,
+                lambda t: (
+                    not lacks_asked_figure(t, question)
+                    and date_off_event(t, question) is None
+                    and (thing is None or (thing[1] in t and not names_another_of(t, thing)))
+                ),
+            )
+            if dating:
+                ranked = dating
+                answer = self.compose(question, hits, ranked, d.question, widen=False)
+                quoted = _quoted(answer)
+                event = date_off_event(quoted, question)
         if event is not None:
             return _refused(question, hits, f"最相关的段落给出的日期说的不是所问的“{event}”。")
         # A question about one year answered from sentences about another (kb/answer/year_check.py).

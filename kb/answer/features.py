@@ -974,6 +974,47 @@ def asked_event(question: str) -> list[str]:
     return list(dict.fromkeys(after or effect or verbs(m.string[: m.start()], named=True)))
 
 
+# What stands before a thing's head without naming another of its kind: 该窗口, 此办法, 本通知.
+_NOT_ANOTHER = "该此本其这那各每全"
+
+
+def dated_thing(question: str) -> tuple[str, str] | None:
+    """What a when-question asks the date of, as (its name as the question gives it, its head): (社保窗口, 窗口) of
+    政务服务中心暂停的社保窗口哪一天恢复现场办理; None when no name stands right before the ask or it is one word."""
+    if not asked_figures(question) & _DATE_KINDS:
+        return None
+    m = next(filter(None, map(_WHEN_CLAUSE.search, re.split(r"[，,？?；;。]", question))), None)
+    if m is None:
+        return None
+    before = re.sub(r"(?:是|在|从|于|将|要|会|的)+$", "", m.string[: m.start()])
+    words = [w for w in tokenize(before) if w.strip()]
+    # tokenize gives a word's parts too: the head is the longest word ending the name, its modifier the longest
+    # ending where the head begins.
+    head = max((w for w in words if before.endswith(w)), key=len, default="")
+    if len(head) < 2 or not _CJK_ONLY.fullmatch(head):
+        return None
+    rest = before[: -len(head)]
+    modifier = max((w for w in words if rest.endswith(w)), key=len, default="")
+    if len(modifier) < 2 or not _CJK_ONLY.fullmatch(modifier):
+        return None
+    return modifier + head, head
+
+
+_CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def names_another_of(text: str, thing: tuple[str, str]) -> bool:
+    """Whether `text` names another thing of the kind asked (不动产登记窗口 for 社保窗口): its head after another
+    modifier, and the name asked nowhere."""
+    name, head = thing
+    if name in text:
+        return False
+    return any(
+        i > 0 and _CJK_ONLY.fullmatch(text[i - 1]) and text[i - 1] not in _NOT_ANOTHER
+        for i in (m.start() for m in re.finditer(re.escape(head), text))
+    )
+
+
 # Verbs that say an event took place, not which: what is held, convened or carried out names it.
 _LIGHT_VERBS = frozenset("举行 举办 召开 进行 开展 发生".split())
 

@@ -34,3 +34,35 @@ def test_the_asked_event_dates_the_answer_and_another_event_is_refused(kb):
     assert not resumed.refused and "2月17日" in resumed.text, resumed.text
     q = "政务服务中心暂停的社保窗口哪一天恢复现场办理？"
     refused_by_check(k, settings, q, "最相关的段落给出的日期说的不是所问的“恢复”。", "event_check")
+
+
+HOSPITAL = make_doc(
+    "hospital.txt",
+    "黄冈大别山区域医疗中心收治患者",
+    [
+        (
+            "",
+            "黄冈市1月24日晚紧急研究决定，征用大别山区域医疗中心作为发热患者集中收治点。大别山区域医疗中心是黄冈版"
+            "“小汤山医院”，原为黄冈市中心医院的新院区。",
+        ),
+        (
+            "",
+            "经过相关部门工作人员和志愿者们的日夜鏖战，1月28日，大别山区域医疗中心正式启用，并开始陆续转入患者。截至2月3日，"
+            "大别山区域医疗中心已经实现1000张床位的救治能力。",
+        ),
+    ],
+)
+
+
+def test_a_lower_sentence_of_the_same_document_dating_the_asked_event_answers(kb_over, tmp_settings):
+    # The best sentence dates the decision (1月24日); the one below dates the opening asked (启用). With no deeper
+    # search the answer is refused as another event's date.
+    from kb.factory import build
+
+    k = kb_over(HOSPITAL)
+    q = "黄冈版“小汤山医院”大别山区域医疗中心是哪一天正式启用的？"
+    opened = k.ask(q)
+    assert not opened.refused and "1月28日" in opened.text, opened.text
+    tmp_settings.answer.own_document_candidates = 0
+    cut = build(tmp_settings, index=k.index).ask(q)
+    assert cut.refused and cut.reason == "最相关的段落给出的日期说的不是所问的“启用”。", (cut.text, cut.reason)

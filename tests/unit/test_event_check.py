@@ -67,3 +67,20 @@ def test_a_date_answers_only_beside_its_event():
     assert date_off_event("自2023年1月1日起生育二孩的家庭可申领补助。", "这项办法从哪天开始施行？") == "施行"
     # No date at all is the figure check's to refuse, not this one's.
     assert date_off_event("现场开评标活动恢复时间另行通知。", resume) is None
+
+
+def test_the_thing_dated_and_another_of_its_kind():
+    from kb.answer.features import dated_thing, names_another_of
+
+    window = dated_thing("政务服务中心暂停的社保窗口哪一天恢复现场办理？")
+    assert window == ("社保窗口", "窗口")
+    assert names_another_of("不动产登记窗口自2月17日起恢复现场办理。", window)
+    assert not names_another_of("社保窗口自2月17日起恢复现场办理。", window)
+    assert not names_another_of("该窗口自2月17日起恢复现场办理。", window)  # the asked one, referred to
+    hospital = dated_thing("黄冈版“小汤山医院”大别山区域医疗中心是哪一天正式启用的？")
+    assert not names_another_of("1月28日，大别山区域医疗中心正式启用。", hospital)
+    # A person asked of is the head: another official's 入党 in the same list of appointments does not name him.
+    assert dated_thing("甘肃省公安厅新任副厅长唐生是哪一年入党的？") == ("副厅长唐生", "唐生")
+    # A title, or no name right before the ask: nothing to tell another by.
+    assert dated_thing("《杭州市育儿补助实施办法(试行)》从哪天开始实施？") is None
+    assert dated_thing("补贴标准是多少？") is None
