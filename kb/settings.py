@@ -290,7 +290,9 @@ class AnswerSettings(_Section):
         "says what the question asks, the first this many ranked sentences of the best one's document are searched too "
         "before refusing: a news article's opening passage ranks all its sentences (崔某报警, 到底发生了啥) above the "
         "next passage's, which states the outcome (依法对王某进行处罚，累计扣9分罚款300元); another document's sentence "
-        "that deep is mostly about its own case. 0 searches no further (docs/evaluation.md, session 50).",
+        "that deep is mostly about its own case. The event check searches them too, for a sentence dating the asked "
+        "event and naming the thing asked (1月28日，大别山区域医疗中心正式启用 below 1月24日…征用). 0 searches no further "
+        "(docs/evaluation.md, session 50).",
     )
     deadline_candidates: int = Field(
         5,
@@ -325,8 +327,9 @@ class AnswerSettings(_Section):
     event_check: bool = Field(
         True,
         description="Refuse a when-question (亚运会哪一天开幕, 堂食什么时候恢复) whose answer dates only other events "
-        "(8日举行誓师大会, 自1月31日起暂停): the asked event's date is not in the passages (kb/answer/features.py "
-        "`date_off_event`; docs/evaluation.md, session 35).",
+        "(8日举行誓师大会, 自1月31日起暂停) and no sentence lower in the best one's document dates it "
+        "(`own_document_candidates`): the asked event's date is not in the passages (kb/answer/features.py "
+        "`date_off_event`; docs/evaluation.md, sessions 35 and 50).",
     )
     list_check: bool = Field(
         True,
