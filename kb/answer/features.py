@@ -976,6 +976,7 @@ def asked_event(question: str) -> list[str]:
 
 # What stands before a thing's head without naming another of its kind: 该窗口, 此办法, 本通知.
 _NOT_ANOTHER = "该此本其这那各每全"
+_CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def dated_thing(question: str) -> tuple[str, str] | None:
@@ -998,9 +999,6 @@ def dated_thing(question: str) -> tuple[str, str] | None:
     if len(modifier) < 2 or not _CJK_ONLY.fullmatch(modifier):
         return None
     return modifier + head, head
-
-
-_CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def names_another_of(text: str, thing: tuple[str, str]) -> bool:

@@ -22,8 +22,9 @@ _ASKS = re.compile(
     r"|(?:怎么|怎样|如何)(?:被)?(?:处罚|处分|惩罚|惩处|惩戒|问责|追责)"
     r"|被(?:怎么|怎样|如何)(?:处理|处置)"
     r"|(?:处罚|处分|惩罚|罚则)(?:是|有|为)(?:什么|哪些)"
-    # A court's sentence: 判了什么刑, 一审怎么判的, 被判处什么刑罚 (not 刑期多长, a duration asked).
-    r"|判(?:了|处了?)?(?:什么|何种|哪些)(?:刑|罪)|(?:怎么|怎样|如何)(?:宣)?判(?!断)|判决(?:结果)?(?:是|为)?(?:什么|如何)"
+    # A court's sentence: 判了什么刑, 一审怎么判的, 被判处什么刑罚 (not 刑期多长, a duration asked; nor 如何判定, 怎么判断).
+    r"|判(?:了|处了?)?(?:什么|何种|哪些)(?:刑|罪)|(?:怎么|怎样|如何)(?:宣)?判(?![断定别读])"
+    r"|判决(?:结果)?(?:是|为)?(?:什么|如何)"
 )
 # A sanction named, or the handling of a breach (依法查处, 移送公安机关): what a text says follows a breach. 依法处罚 is
 # vague but is the answer such a text gives.

@@ -27,6 +27,7 @@ def test_a_sanction_is_asked_after_what_or_how_or_by_being_dealt_with():
         "如何处理好科研攻关与临床救治的关系？",
         "公职人员因过失犯罪被判有期徒刑，刑期多长就必须开除？",
         "如何判断是否属于密切接触者？",
+        "如何判定企业是否属于受疫情影响较大的行业？",
     ):
         assert asked_breach(q) is None, q
 
