@@ -182,6 +182,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general36_ncp_check": (_DATA / "check_general36_ncp.jsonl", "ncp"),
     "general36_crud_check": (_DATA / "check_general36_crud.jsonl", "crud_rag"),
     "general36_dev_check": (_DATA / "check_general36_dev.jsonl", "dev"),
+    "general37_ncp_check": (_DATA / "check_general37_ncp.jsonl", "ncp"),
+    "general37_crud_check": (_DATA / "check_general37_crud.jsonl", "crud_rag"),
+    "general37_dev_check": (_DATA / "check_general37_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
