@@ -100,6 +100,17 @@ def refused_by_check(k, settings: Settings, question: str, reason: str, check: s
     assert not build(settings, index=k.index).ask(question).refused, f"answered with {check} off"
 
 
+def refused_with(k, settings: Settings, question: str, reason: str, **answer: object) -> None:
+    """Asked over the same index with the AnswerSettings `answer` set (own_document_candidates=0), `question` is
+    refused with `reason`: what those settings turn off is what answered it."""
+    from kb.factory import build
+
+    for name, value in answer.items():
+        setattr(settings.answer, name, value)
+    cut = build(settings, index=k.index).ask(question)
+    assert cut.refused and cut.reason == reason, (cut.text, cut.reason)
+
+
 def answer_from_passage(
     question: str, text: str, title: str, whole_document: bool = False, author: str = "", **checks: bool
 ):

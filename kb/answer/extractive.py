@@ -269,16 +269,14 @@ class ExtractiveAnswerer:
         contact = contact_answer_shape(question) if self.cfg.contact_check else None
         if contact is None or not ranked:
             return ranked
-        doc = hits[ranked[0].hit_rank].chunk.doc_id
         which = contact_qualifiers(question)
 
         def gives(c: Candidate) -> bool:
-            chunk = hits[c.hit_rank].chunk
             # Its sentence so far counts: a list of numbers runs on after the name (咨询电话：古老师：…；杜老师：…).
-            said = _SENTENCE_BREAK.split(chunk.text[: c.start])[-1] + c.text
-            return chunk.doc_id == doc and bool(contact[1].search(c.text)) and all(holds(w, said) for w in which)
+            said = _SENTENCE_BREAK.split(hits[c.hit_rank].chunk.text[: c.start])[-1] + c.text
+            return bool(contact[1].search(c.text)) and all(holds(w, said) for w in which)
 
-        giving = [c for c in ranked[: self.cfg.contact_candidates] if gives(c)]
+        giving = _in_best_document(hits, ranked, self.cfg.contact_candidates, gives)
         return giving + [c for c in ranked if c not in giving] if giving else ranked
 
     def _listed_contact(self, question: str, hits: list[Hit], ranked: list[Candidate]) -> list[Candidate]:
@@ -289,12 +287,9 @@ class ExtractiveAnswerer:
         places = question_places(question) if contact is not None and ranked else []
         if not places:
             return []
-        doc = hits[ranked[0].hit_rank].chunk.doc_id
-        return [
-            c
-            for c in ranked[: self.cfg.contact_candidates]
-            if hits[c.hit_rank].chunk.doc_id == doc and lists_contact_of(c.text, places, contact[1])
-        ]
+        return _in_best_document(
+            hits, ranked, self.cfg.contact_candidates, lambda c: lists_contact_of(c.text, places, contact[1])
+        )
 
     # -- answering ---------------------------------------------------------------------
 
@@ -346,8 +341,9 @@ class ExtractiveAnswerer:
         for said, tells, limit, reason in self._looked_for(question, best.doc_title or best.title):
             if tells(said(answer)):
                 continue
-            chosen = [c for c in d.candidates[:limit] if tells(c.text)] or self._told_in_own_document(
-                hits, d.candidates, tells
+            # Else the deeper search of the best one's document (`own_document_candidates`).
+            chosen = [c for c in d.candidates[:limit] if tells(c.text)] or _in_best_document(
+                hits, d.candidates, self.cfg.own_document_candidates, lambda c: tells(c.text)
             )
             if not chosen:
                 return _refused(question, hits, reason)
@@ -404,13 +400,14 @@ class ExtractiveAnswerer:
         event = date_off_event(quoted, question) if self.cfg.event_check else None
         if event is not None:
             thing = dated_thing(question)
-            dating = self._told_in_own_document(
+            dating = _in_best_document(
                 hits,
                 d.candidates,
-                lambda t: (
-                    not lacks_asked_figure(t, question)
-                    and date_off_event(t, question) is None
-                    and (thing is None or (thing[1] in t and not names_another_of(t, thing)))
+                self.cfg.own_document_candidates,
+                lambda c: (
+                    not lacks_asked_figure(c.text, question)
+                    and date_off_event(c.text, question) is None
+                    and (thing is None or (thing[1] in c.text and not names_another_of(c.text, thing)))
                 ),
             )
             if dating:
@@ -489,10 +486,7 @@ class ExtractiveAnswerer:
             limit, states = self.cfg.figure_candidates, self._says_more(question, ranked[0].text)
         else:
             return []
-        doc = hits[ranked[0].hit_rank].chunk.doc_id
-        return [
-            c for c in ranked[:limit] if hits[c.hit_rank].chunk.doc_id == doc and states(read_form(c.text), question)
-        ]
+        return _in_best_document(hits, ranked, limit, lambda c: states(read_form(c.text), question))
 
     def _says_more(self, question: str, best: str) -> Callable[[str, str], bool]:
         """The test of a lower sentence (given it and the question): whether it states the figure asked in the unit
@@ -528,20 +522,6 @@ class ExtractiveAnswerer:
             return not lacks_asked_figure(text, asked) and any(holds(t, text) for t in unsaid)
 
         return states
-
-    def _told_in_own_document(
-        self, hits: list[Hit], ranked: list[Candidate], tells: Callable[[str], bool]
-    ) -> list[Candidate]:
-        """Of the first `own_document_candidates` ranked sentences, those of the best one's document that hold what
-        a check looks for (`tells`): the deeper search a check makes before it refuses."""
-        if not ranked:
-            return []
-        doc = hits[ranked[0].hit_rank].chunk.doc_id
-        return [
-            c
-            for c in ranked[: self.cfg.own_document_candidates]
-            if hits[c.hit_rank].chunk.doc_id == doc and tells(c.text)
-        ]
 
     def _looked_for(
         self, question: str, title: str = ""
@@ -846,6 +826,18 @@ class ExtractiveAnswerer:
             elif kt.kind != "number" and not any(holds_key(kt, h.chunk) for h in top):
                 return kt
         return None
+
+
+def _in_best_document(
+    hits: list[Hit], ranked: list[Candidate], limit: int, test: Callable[[Candidate], bool]
+) -> list[Candidate]:
+    """Of the first `limit` ranked candidates, those of the best one's document that pass `test`: the search below
+    the best sentence that the contact, figure and refusing checks make, where another document's sentence is mostly
+    another case's."""
+    if not ranked:
+        return []
+    doc = hits[ranked[0].hit_rank].chunk.doc_id
+    return [c for c in ranked[:limit] if hits[c.hit_rank].chunk.doc_id == doc and test(c)]
 
 
 def _statements(ranked: list[Candidate]) -> list[Candidate]:

@@ -772,10 +772,8 @@ def timed_noun(question: str) -> str | None:
         return None
     if len(m.group(1)) >= 3:
         return m.group(1)
-    before = [w for w in tokenize(question[: m.start()]) if w.strip()]
-    # tokenize gives a word's parts too (雨花区: 雨花, 雨花区): the last word is the longest ending where the time word
-    # begins.
-    last = max((w for w in before if question[: m.start()].endswith(w)), key=len, default="")
+    before = question[: m.start()]
+    last = _last_word(before, [w for w in tokenize(before) if w.strip()])
     if len(last) >= 2 and last not in _HOW_ASKED and not says_how_figure_is_asked(last):
         return last + m.group(1)
     return None
@@ -936,15 +934,31 @@ _NOT_THE_EVENT = frozenset(
 )
 
 
+def _when_clause(question: str) -> re.Match[str] | None:
+    """The ask in the first clause of a question that asks when (m.string is that clause), or None."""
+    return next(filter(None, map(_WHEN_CLAUSE.search, re.split(r"[，,？?；;。]", question))), None)
+
+
+def _last_word(text: str, words: list[str]) -> str:
+    """The longest of `words` that `text` ends with ("" for none): tokenize gives a word's parts too (雨花, 雨花区), and
+    the whole word is the one that ends it."""
+    return max((w for w in words if text.endswith(w)), key=len, default="")
+
+
 def asked_event(question: str) -> list[str]:
     """The verbs naming the event a when-question asks the date of (开幕 of 亚运会是哪一天开幕的), in the clause that
     asks it; empty for other questions."""
+    return list(_asked_event(question))
+
+
+# Remembered: the event check reads the question's event for every candidate sentence it tests (a jieba tagging each).
+@lru_cache(maxsize=1024)
+def _asked_event(question: str) -> tuple[str, ...]:
     if not asked_figures(question) & _DATE_KINDS:
-        return []
-    # The first clause that asks it (m.string is that clause).
-    m = next(filter(None, map(_WHEN_CLAUSE.search, re.split(r"[，,？?；;。]", question))), None)
+        return ()
+    m = _when_clause(question)
     if m is None:
-        return []
+        return ()
 
     def verbs(text: str, named: bool = False) -> list[str]:
         tags = pos_tags(text)
@@ -971,7 +985,7 @@ def asked_event(question: str) -> list[str]:
     # policy is for) names a rule's taking effect in any part of speech.
     head = re.sub(r"《[^》]*》", "", m.string[: m.start()]).rsplit("的", 1)[-1]  # 《…实施细则》 names a rule
     effect = [e for e in _TAKES_EFFECT if e in head]
-    return list(dict.fromkeys(after or effect or verbs(m.string[: m.start()], named=True)))
+    return tuple(dict.fromkeys(after or effect or verbs(m.string[: m.start()], named=True)))
 
 
 # What stands before a thing's head without naming another of its kind: 该窗口, 此办法, 本通知.
@@ -984,18 +998,16 @@ def dated_thing(question: str) -> tuple[str, str] | None:
     政务服务中心暂停的社保窗口哪一天恢复现场办理; None when no name stands right before the ask or it is one word."""
     if not asked_figures(question) & _DATE_KINDS:
         return None
-    m = next(filter(None, map(_WHEN_CLAUSE.search, re.split(r"[，,？?；;。]", question))), None)
+    m = _when_clause(question)
     if m is None:
         return None
     before = re.sub(r"(?:是|在|从|于|将|要|会|的)+$", "", m.string[: m.start()])
     words = [w for w in tokenize(before) if w.strip()]
-    # tokenize gives a word's parts too: the head is the longest word ending the name, its modifier the longest
-    # ending where the head begins.
-    head = max((w for w in words if before.endswith(w)), key=len, default="")
+    # The head is the last word of the name, its modifier the word ending where the head begins.
+    head = _last_word(before, words)
     if len(head) < 2 or not _CJK_ONLY.fullmatch(head):
         return None
-    rest = before[: -len(head)]
-    modifier = max((w for w in words if rest.endswith(w)), key=len, default="")
+    modifier = _last_word(before[: -len(head)], words)
     if len(modifier) < 2 or not _CJK_ONLY.fullmatch(modifier):
         return None
     return modifier + head, head

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_doc, refused_by_check
+from tests.conftest import make_doc, refused_by_check, refused_with
 
 NOTICE = make_doc(
     "counter.txt",
@@ -57,12 +57,8 @@ HOSPITAL = make_doc(
 def test_a_lower_sentence_of_the_same_document_dating_the_asked_event_answers(kb_over, tmp_settings):
     # The best sentence dates the decision (1月24日); the one below dates the opening asked (启用). With no deeper
     # search the answer is refused as another event's date.
-    from kb.factory import build
-
     k = kb_over(HOSPITAL)
     q = "黄冈版“小汤山医院”大别山区域医疗中心是哪一天正式启用的？"
     opened = k.ask(q)
     assert not opened.refused and "1月28日" in opened.text, opened.text
-    tmp_settings.answer.own_document_candidates = 0
-    cut = build(tmp_settings, index=k.index).ask(q)
-    assert cut.refused and cut.reason == "最相关的段落给出的日期说的不是所问的“启用”。", (cut.text, cut.reason)
+    refused_with(k, tmp_settings, q, "最相关的段落给出的日期说的不是所问的“启用”。", own_document_candidates=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_doc, refused_by_check
+from tests.conftest import make_doc, refused_by_check, refused_with
 
 NOTICE = make_doc(
     "quarantine.txt",
@@ -92,8 +92,4 @@ def test_a_check_searches_deeper_in_the_best_sentences_document_before_refusing(
     q = "济南绕城高速特斯拉恶意别车事件中，特斯拉司机王某受到了什么处罚？"
     found = k.ask(q)
     assert not found.refused and "罚款300元" in found.text, found.text
-    tmp_settings.answer.own_document_candidates = 0
-    from kb.factory import build
-
-    cut = build(tmp_settings, index=k.index).ask(q)
-    assert cut.refused and cut.reason == "最相关的段落没有给出所问的处罚或处理。", (cut.text, cut.reason)
+    refused_with(k, tmp_settings, q, "最相关的段落没有给出所问的处罚或处理。", own_document_candidates=0)
