@@ -185,6 +185,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general37_ncp_check": (_DATA / "check_general37_ncp.jsonl", "ncp"),
     "general37_crud_check": (_DATA / "check_general37_crud.jsonl", "crud_rag"),
     "general37_dev_check": (_DATA / "check_general37_dev.jsonl", "dev"),
+    "general38_ncp_check": (_DATA / "check_general38_ncp.jsonl", "ncp"),
+    "general38_crud_check": (_DATA / "check_general38_crud.jsonl", "crud_rag"),
+    "general38_dev_check": (_DATA / "check_general38_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
