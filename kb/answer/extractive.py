@@ -33,6 +33,7 @@ from kb.answer.features import (
     context,
     counted_figure_test,
     counted_noun,
+    counts_asked,
     coverage,
     date_off_event,
     dated_thing,
@@ -49,11 +50,13 @@ from kb.answer.features import (
     names_another_of,
     novelty,
     per_unit_missing,
+    period_of_another,
     question_features,
     question_terms,
     range_missing,
     says_how_figure_is_asked,
     sentence_features,
+    states_each_count,
     states_own_effect,
     timed_noun,
 )
@@ -387,6 +390,11 @@ class ExtractiveAnswerer:
         if self.cfg.quantity_check and figure_off_subject(quoted, question):
             reason = f"最相关的段落给出的数字说的不是所问的“{figure_subject(question)}”。"
             return _refused(question, hits, reason)
+        # Or a named period asked (试用期是多久) answered by another's length (公示期不少于五个工作日).
+        period_named = period_of_another(quoted, question) if self.cfg.quantity_check else None
+        if period_named is not None:
+            reason = f"最相关的段落给出的是“{period_named}”的时长，不是所问的“{timed_noun(question)}”的。"
+            return _refused(question, hits, reason)
         opposite = figure_of_opposite(quoted, question) if self.cfg.quantity_check else None
         if opposite is not None:
             return _refused(question, hits, f"最相关的段落给出的是“{opposite[1]}”的数字，不是所问的“{opposite[0]}”的。")
@@ -480,8 +488,21 @@ class ExtractiveAnswerer:
         if counted_noun(question) is not None:
             stated = counted_figure_test(question)  # read the counted thing once, not per candidate
             limit, states = self.cfg.counted_candidates, lambda text, q: stated(text)
+        elif counts := counts_asked(question):
+            # Counts asked in two measure words (共几章几条): a lower sentence stating each (共6章20条) answers; one
+            # count alone (细化20条) is as often another thing's.
+            limit, states = self.cfg.figure_candidates, lambda text, q: states_each_count(text, counts)
         elif "deadline" in kinds:
             limit, states = self.cfg.deadline_candidates, lambda text, q: not lacks_asked_figure(text, q)
+        elif kinds and asks_taking_effect(question):
+            # Or its own clause of effect (五、本通告自2023年11月1日起实施): a notice states it in a line of its own at
+            # the end, below every sentence that matches the question's topic better.
+            says = self._says_more(question, ranked[0].text)
+
+            def own_effect(text: str, q: str) -> bool:
+                return (states_own_effect(text) and not lacks_asked_figure(text, q)) or says(text, q)
+
+            limit, states = self.cfg.figure_candidates, own_effect
         elif kinds:
             limit, states = self.cfg.figure_candidates, self._says_more(question, ranked[0].text)
         else:

@@ -38,7 +38,7 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     (
         "duration",
         re.compile(r"多久|多长时间|多长|期限|影响期|时限"),
-        re.compile(rf"{_N}+(?:个)?(?:年|月|日|天|周|小时)|{_N}+年至{_N}+年"),
+        re.compile(rf"{_N}+(?:个)?(?:年|月|工作日|日|天|周|星期|季度|小时|分钟)|{_N}+年至{_N}+年"),
     ),
     ("age", re.compile(r"多少岁|年龄|几岁|多大"), re.compile(rf"{_N}+周?岁")),
     # 几位代表, as the figure kinds read it (_FIGURE_TABLE); 哪几位 asks who, a list.
@@ -405,6 +405,8 @@ _FIGURE_TABLE = (
     # not say 多少条). Not after 第: 第几批 asks which one. 几条/几个方面 may also be answered by listing them
     # (`_LISTED_KINDS`).
     ("items", "条数", r"(?<!第)" + _ASK + r"(?:条|项|款)", _AMOUNT + r"(?:个)?(?:条|项|款|件)"),
+    # 共几章几条: a rule's chapters (not 第几章, which asks which one).
+    ("chapters", "章数", r"(?<!第)" + _ASK + r"章", _AMOUNT + r"章"),
     (
         "aspects",
         "方面数",
@@ -550,6 +552,21 @@ def asked_figures(question: str) -> frozenset[str]:
 def asks_amount(question: str) -> bool:
     """Whether the question asks how many or how much, not when (多少天 is an amount, 几号 a day)."""
     return asks_quantity(question) and not asked_figures(question) & _DATE_KINDS
+
+
+# The kinds counting things in a measure word of their own.
+_COUNT_KINDS = frozenset({"people", "times", "items", "chapters", "aspects", "events", "vehicles", "pieces", "terms"})
+
+
+def counts_asked(question: str) -> frozenset[str]:
+    """The counts a question asks in two or more measure words (chapters and items of 共几章几条); empty for one."""
+    kinds = asked_figures(question)
+    return kinds if len(kinds) > 1 and kinds <= _COUNT_KINDS else frozenset()
+
+
+def states_each_count(text: str, kinds: frozenset[str]) -> bool:
+    """Whether a text states a count in each of the measure words asked (共6章20条 for 几章几条)."""
+    return all(_FIGURES[kind][1].search(text) for kind in kinds)
 
 
 def lacks_asked_figure(text: str, question: str) -> bool:
@@ -777,6 +794,30 @@ def timed_noun(question: str) -> str | None:
     if len(last) >= 2 and last not in _HOW_ASKED and not says_how_figure_is_asked(last):
         return last + m.group(1)
     return None
+
+
+# A named period's length stated (公示期不少于五个工作日, 隔离期为14天): a name ending in 期 right before how long.
+_PERIOD_STATED = re.compile(
+    r"([\u4e00-\u9fff]{2}期)(?:为|是|一般为|原则上为|不少于|不得少于|不超过|不得超过|不低于|延长至|延长为|缩短为|缩短至)?"
+    r"\s*[0-9０-９一二两三四五六七八九十半]"
+)
+
+
+def period_of_another(text: str, question: str) -> str | None:
+    """The period whose length an answer states instead of the one asked: 公示期 for 新录用公务员的试用期是多久, when
+    every sentence stating the time asked states another named period's and none names the asked one (`timed_noun`,
+    a name ending in 期)."""
+    timed = timed_noun(question)
+    if timed is None or len(timed) < 3 or not timed.endswith("期"):
+        return None
+    others = []
+    for sentence in _stating_asked_figure(text, question):
+        # Its last two characters name it as well (展期 of 能展期 is 可展期's).
+        m = _PERIOD_STATED.search(sentence)
+        if m is None or holds(timed, sentence) or timed[-2:] in sentence:
+            return None
+        others.append(m.group(1))
+    return others[0] if others else None
 
 
 def figure_off_subject(text: str, question: str) -> bool:

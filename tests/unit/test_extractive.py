@@ -69,6 +69,14 @@ def test_answer_type_of_a_how_long_question_is_a_duration():
     assert kind == "duration" and shape.search("预备期为一年") and not shape.search("党组织应当认真考察")
 
 
+def test_a_duration_in_working_days_weeks_or_minutes_is_a_duration():
+    # 多长时间内 answered by 8个工作日: the shape the ranker reads (shape_fit) is the duration's.
+    kind, shape = answer_type("部门要在多长时间内调查处理并回复？")
+    assert kind == "duration"
+    for stated in ("部门有8个工作日进行调查处理", "公示期不少于五个工作日", "两个星期", "一个季度", "30分钟内到达"):
+        assert shape.search(stated), stated
+
+
 def test_answer_type_of_a_why_question_is_a_purpose_or_a_cause():
     kind, shape = answer_type("宁夏为什么要求区外师生错峰返宁？")
     assert kind == "why" and shape.search("为避免剩余师生集中返程造成疫情传播风险，")
@@ -451,6 +459,60 @@ def test_a_lower_line_naming_what_the_asked_time_is_of_answers_what_the_title_li
     # It is the search below the best sentence that finds it.
     off = ExtractiveAnswerer(AnswerSettings(figure_candidates=0), qa.doc_freq)
     assert off.answer(question, hits).reason == "最相关的段落没有给出所问的时长或期限。"
+
+
+def test_a_notice_s_own_clause_of_effect_below_answers_when_it_takes_effect():
+    # The notice's opening names everything the question does and states no date; its last line, 本通告自…起实施, is
+    # the date of its own effect, whatever the question's other words.
+    lead = "关于加强行业使用电动三轮车通行管理的通告为加强本市行业使用电动三轮车通行管理，现就有关事项通告如下。"
+    rule = "三、行业使用电动三轮车允许在全市范围内道路行驶，但应遵守通行规定。"
+    effect = "五、本通告自2023年11月1日起实施。"
+    common = ["行业使用电动三轮车通行管理通告"] * 4
+    qa = answerer([lead, rule, effect, *common, *PASSAGES])
+    question = "行业使用电动三轮车通行管理的那份通告从哪天起实施？"
+    hits = [hit(lead, 0.9), hit(rule, 0.7, n=1), hit(effect, 0.6, n=2)]
+    a = qa.answer(question, hits)
+    assert not a.refused and "2023年11月1日" in a.text, a.text
+    off = ExtractiveAnswerer(AnswerSettings(figure_candidates=0), qa.doc_freq)
+    assert off.answer(question, hits).refused
+    # Another document's clause of effect is its own rule's date.
+    other = [hit(lead, 0.9), hit(rule, 0.7, n=1), hit(effect, 0.6, n=2, doc="e")]
+    assert qa.answer(question, other).refused
+
+
+def test_counts_asked_in_two_measure_words_are_answered_by_a_lower_sentence_stating_both():
+    from kb.answer.features import counts_asked
+
+    question = "驻矿安全监督员管理办法一共有几章几条？"
+    assert counts_asked(question) == {"chapters", "items"} and not counts_asked("管理办法一共有几条？")
+    lead = "《管理办法》规定驻矿安全监督员“十监督”工作职责，建立驻矿安全监督员考核奖惩机制，规范驻矿安全监督员管理。"
+    measures = "《若干措施》从责任落实、重点整治、基础建设等3个方面，细化20条强化煤矿安全生产工作措施。"
+    parts = "《管理办法》包括总则、派驻和薪资待遇、职责和权利、监督和考核、附则共6章20条内容。"
+    common = ["驻矿安全监督员管理办法"] * 4
+    qa = answerer([lead, measures, parts, *common, *PASSAGES])
+    hits = [hit(lead, 0.9), hit(measures, 0.7, n=1), hit(parts, 0.6, n=2)]
+    a = qa.answer(question, hits)
+    assert not a.refused and "共6章20条" in a.text and "细化20条" not in a.text, a.text
+    off = ExtractiveAnswerer(AnswerSettings(figure_candidates=0), qa.doc_freq)
+    assert off.answer(question, hits).refused
+    # One count stated alone, of the same word, is another thing's.
+    assert qa.answer(question, hits[:2]).refused
+
+
+def test_another_named_period_s_length_does_not_answer_the_period_asked():
+    from kb.answer.features import period_of_another
+
+    question = "公务员法规定新录用公务员的试用期是多久？"
+    assert period_of_another("公示期不少于五个工作日。[1]", question) == "公示期"
+    assert period_of_another("新录用的公务员试用期为一年。[1]", question) is None
+    assert period_of_another("公示期满，报主管部门备案。[1]", question) is None  # no length stated
+    assert period_of_another("公示期不少于五个工作日。[1]", "公示期要多长时间？") is None  # the period asked
+    assert period_of_another("公示期不少于五个工作日。[1]", "部门要在多长时间内回复？") is None  # no period named
+    assert period_of_another("创业担保贷款可展期一年。[1]", "创业担保贷款能展期多久？") is None  # 展期 is named
+    notice = "招录机关应当公示拟录用人员名单，公示期不少于五个工作日。"
+    qa = answerer([notice, *PASSAGES])
+    a = qa.answer(question, [hit(notice, 0.9, title=LAW)])
+    assert a.refused and a.reason == "最相关的段落给出的是“公示期”的时长，不是所问的“试用期”的。", a.reason
 
 
 def test_a_lower_sentence_whose_figure_names_nothing_counted_answers_no_how_many_question():
