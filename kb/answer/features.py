@@ -846,6 +846,9 @@ _OPPOSITES = (
     ("男性", "女性"),
     ("批发", "零售"),
     ("新增", "累计"),
+    ("确诊", "疑似"),
+    ("住院", "门诊"),
+    ("单位", "个人"),
 )
 _OPPOSITE: dict[str, set[str]] = {}
 for _a, _b in _OPPOSITES:
@@ -1136,7 +1139,9 @@ def _date_names(text: str, question: str, events: list[str]) -> bool | None:
         events = list(dict.fromkeys([*events, *_TAKES_EFFECT]))
         # 通过…实施方案: the name of a plan, not its taking effect.
         dated = [_NAMED_PLAN.sub(" ", s) for s in dated]
-    return not events or any(holds(e, s) or _until(e, s) or _took_post(e, s) for s in dated for e in events)
+    return not events or any(
+        holds(e, s) or _until(e, s) or _took_post(e, s) or _kin_verb(e, s) for s in dated for e in events
+    )
 
 
 _NAMED_PLAN = re.compile(r"(?:施行|实施|执行|实行)(?=方案|意见|细则|办法|计划|情况)")
@@ -1161,6 +1166,24 @@ def _until(event: str, sentence: str) -> bool:
 # Taking up a post (出任, 担任, 就任) is written 任 after its date in a career line: 2020年6月任山东省副省长.
 _TAKES_POST = frozenset("出任 担任 就任 升任 调任".split())
 _POST_DATED = re.compile(r"[年月日]\s*(?:起\s*)?(?:任|出任|担任|就任)")
+
+
+# The complements a verb takes for where its act goes or from when (交到, 算起): the act is its first character. Not
+# those of its completion (建成, 办完): 搭建 says it will be built, not when it is done.
+_COMPLEMENTS = "到至起上下出进回"
+
+
+def _kin_verb(event: str, sentence: str) -> bool:
+    """Whether a sentence names the asked act by another verb ending in the act a complement follows in the other:
+    交到 asked, 提交 or 递交 said; 计算 asked, 算起 said. Not 交流 for 交到 (its 交 is not its act)."""
+    if len(event) != 2:
+        return False
+    for word, tag in pos_tags(sentence):
+        if len(word) != 2 or word == event or tag not in ("v", "vn"):
+            continue
+        if (event[1] in _COMPLEMENTS and word[1] == event[0]) or (word[1] in _COMPLEMENTS and event[1] == word[0]):
+            return True
+    return False
 
 
 def _took_post(event: str, sentence: str) -> bool:

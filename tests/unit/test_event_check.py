@@ -69,6 +69,18 @@ def test_a_date_answers_only_beside_its_event():
     assert date_off_event("现场开评标活动恢复时间另行通知。", resume) is None
 
 
+def test_an_act_asked_with_a_complement_is_dated_by_another_verb_of_it():
+    # 交到 asked, 提交 said; 计算 asked, 算起 said: the act is the same, written with or without its complement.
+    hand_in = "书面材料最晚什么时候交到市科委？"
+    assert dates_event("书面材料请于2023年8月10日前提交市科委。", hand_in)
+    assert date_off_event("书面材料请于2023年8月10日前提交市科委。", hand_in) is None
+    assert dates_event("党龄自2020年3月1日转正之日算起。", "党龄从什么时候开始计算？")
+    # 交流 is not 交到: its 交 is no act handed over.
+    assert date_off_event("双方于2月10日前交流工作经验。", hand_in) == "交到"
+    # Nor is 搭建 建成: a complement of completion says the act is done, which the bare verb does not.
+    assert date_off_event("项目将于今年下半年搭建临时天桥。", "项目计划什么时候建成？") == "建成"
+
+
 def test_the_thing_dated_and_another_of_its_kind():
     from kb.answer.features import dated_thing, names_another_of
 

@@ -1331,6 +1331,11 @@ def test_a_figure_of_the_opposite_thing_does_not_answer():
     loan = "绍兴市把住房公积金贷款的最高额度调整到了多少？"
     assert figure_of_opposite("月缴额不得低于最低缴存额，目前最低缴存额为单方209元。", loan) == ("最高", "最低")
     assert figure_of_opposite("农村自来水普及率达到96%。", "农村自来水普及率达到多少？") is None
+    # A person's loan is not a firm's, nor a suspected case's cost a confirmed one's.
+    ceiling = "住房公积金个人住房贷款的最高额度是多少？"
+    assert figure_of_opposite("单位住房公积金贷款最高额度为1000万元。", ceiling) == ("个人", "单位")
+    cost = "疑似患者的医疗费用补助多少钱？"
+    assert figure_of_opposite("对确诊患者的医疗费用，每人补助1000元。", cost) == ("疑似", "确诊")
 
 
 def test_a_deadline_written_with_a_variant_character_is_read():
