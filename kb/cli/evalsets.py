@@ -188,6 +188,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general38_ncp_check": (_DATA / "check_general38_ncp.jsonl", "ncp"),
     "general38_crud_check": (_DATA / "check_general38_crud.jsonl", "crud_rag"),
     "general38_dev_check": (_DATA / "check_general38_dev.jsonl", "dev"),
+    "general39_ncp_check": (_DATA / "check_general39_ncp.jsonl", "ncp"),
+    "general39_crud_check": (_DATA / "check_general39_crud.jsonl", "crud_rag"),
+    "general39_dev_check": (_DATA / "check_general39_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
