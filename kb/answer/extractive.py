@@ -481,7 +481,9 @@ class ExtractiveAnswerer:
         lede restating the topic often ranks above the sentence giving the count. Not any runner-up with a figure,
         which is mostly another thing's (session 29); none for a question naming nothing counted. For a question
         asking when something ends (执行到哪天为止), those stating an end date (暂执行至2020年6月30日止): a date after
-        至 or before 前 is of that kind only, and a notice gives its term in a line of its own."""
+        至 or before 前 is of that kind only, and a notice gives its term in a line of its own. Counts asked in two
+        measure words (几章几条) take a sentence stating each; when something takes effect, also its own clause of
+        effect; any other figure, a sentence naming what the best one lacks (`_says_more`)."""
         if not ranked:
             return []
         kinds = asked_figures(question)
