@@ -315,8 +315,9 @@ class AnswerSettings(_Section):
         ge=0,
         description="When the best sentences give no figure in the unit a question names (能补多少钱), the first this many "
         "ranked sentences of the best one's document are searched for one stating it and holding a weightier word of the "
-        "question the best one lacks (具体补贴标准为初级（五级）1000元、中级（四级）1500元 for 中级（四级）证书能补多少钱); "
-        "0 refuses at once (docs/evaluation.md, session 47).",
+        "question the best one lacks (具体补贴标准为初级（五级）1000元、中级（四级）1500元 for 中级（四级）证书能补多少钱), "
+        "or a rule's own clause of effect when asked when it takes effect, or each count asked in two measure words "
+        "(共6章20条 for 几章几条); 0 refuses at once (docs/evaluation.md, sessions 47 and 51).",
     )
     effect_date_check: bool = Field(
         True,
