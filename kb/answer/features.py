@@ -1140,7 +1140,7 @@ def _date_names(text: str, question: str, events: list[str]) -> bool | None:
         # 通过…实施方案: the name of a plan, not its taking effect.
         dated = [_NAMED_PLAN.sub(" ", s) for s in dated]
     return not events or any(
-        holds(e, s) or _until(e, s) or _took_post(e, s) or _kin_verb(e, s) for s in dated for e in events
+        holds(e, s) or _until(e, s) or _took_post(e, s) or _kin_verb(e, s, question) for s in dated for e in events
     )
 
 
@@ -1168,15 +1168,17 @@ _TAKES_POST = frozenset("出任 担任 就任 升任 调任".split())
 _POST_DATED = re.compile(r"[年月日]\s*(?:起\s*)?(?:任|出任|担任|就任)")
 
 
+_UNTIL_ASKED = r"了?(?:什么时候|何时|哪一?天|哪一?日|几月|几号|哪个月)"
 # The complements a verb takes for where its act goes or from when (交到, 算起): the act is its first character. Not
 # those of its completion (建成, 办完): 搭建 says it will be built, not when it is done.
 _COMPLEMENTS = "到至起上下出进回"
 
 
-def _kin_verb(event: str, sentence: str) -> bool:
+def _kin_verb(event: str, sentence: str, question: str) -> bool:
     """Whether a sentence names the asked act by another verb ending in the act a complement follows in the other:
-    交到 asked, 提交 or 递交 said; 计算 asked, 算起 said. Not 交流 for 交到 (its 交 is not its act)."""
-    if len(event) != 2:
+    交到 asked, 提交 or 递交 said; 计算 asked, 算起 said. Not 交流 for 交到 (its 交 is not its act), nor 举办 for 办到
+    什么时候: 到 right before the ask is until when (`_until`'s), not where the act goes."""
+    if len(event) != 2 or (event[1] in "到至" and re.search(re.escape(event) + _UNTIL_ASKED, question)):
         return False
     for word, tag in pos_tags(sentence):
         if len(word) != 2 or word == event or tag not in ("v", "vn"):
