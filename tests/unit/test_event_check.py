@@ -78,7 +78,7 @@ def test_an_act_asked_with_a_complement_is_dated_by_another_verb_of_it():
     # 交流 is not 交到: its 交 is no act handed over.
     assert date_off_event("双方于2月10日前交流工作经验。", hand_in) == "交到"
     # Nor 举办 办到什么时候: 到 before the ask is until when.
-    assert date_off_event("8月8日举办了开幕式。", "志愿服务大集要办到什么时候？") == "办到"
+    assert date_off_event("8月8日举办了开幕式。", "这个大集要办到什么时候？") == "办到"
     # Nor is 搭建 建成: a complement of completion says the act is done, which the bare verb does not.
     assert date_off_event("项目将于今年下半年搭建临时天桥。", "项目计划什么时候建成？") == "建成"
 
