@@ -1168,7 +1168,8 @@ _TAKES_POST = frozenset("出任 担任 就任 升任 调任".split())
 _POST_DATED = re.compile(r"[年月日]\s*(?:起\s*)?(?:任|出任|担任|就任)")
 
 
-_UNTIL_ASKED = r"了?(?:什么时候|何时|哪一?天|哪一?日|几月|几号|哪个月)"
+# The when-asks (`_WHEN_CLAUSE`'s, and 哪日, 几月 written bare) right after an act with 到: until when.
+_UNTIL_ASKED = r"了?(?:" + _WHEN_CLAUSE.pattern + r"|哪日|几月)"
 # The complements a verb takes for where its act goes or from when (交到, 算起): the act is its first character. Not
 # those of its completion (建成, 办完): 搭建 says it will be built, not when it is done.
 _COMPLEMENTS = "到至起上下出进回"
@@ -1180,12 +1181,18 @@ def _kin_verb(event: str, sentence: str, question: str) -> bool:
     什么时候: 到 right before the ask is until when (`_until`'s), not where the act goes."""
     if len(event) != 2 or (event[1] in "到至" and re.search(re.escape(event) + _UNTIL_ASKED, question)):
         return False
-    for word, tag in pos_tags(sentence):
-        if len(word) != 2 or word == event or tag not in ("v", "vn"):
-            continue
-        if (event[1] in _COMPLEMENTS and word[1] == event[0]) or (word[1] in _COMPLEMENTS and event[1] == word[0]):
-            return True
-    return False
+    return any(
+        (event[1] in _COMPLEMENTS and word[1] == event[0]) or (word[1] in _COMPLEMENTS and event[1] == word[0])
+        for word in _two_character_verbs(sentence)
+        if word != event
+    )
+
+
+# Remembered: `_date_names` tries each asked event on each dated sentence (a rule's taking effect adds six verbs), and a
+# jieba tagging costs far more than the comparison.
+@lru_cache(maxsize=1024)
+def _two_character_verbs(sentence: str) -> tuple[str, ...]:
+    return tuple(w for w, tag in pos_tags(sentence) if len(w) == 2 and tag in ("v", "vn"))
 
 
 def _took_post(event: str, sentence: str) -> bool:
