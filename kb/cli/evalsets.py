@@ -191,6 +191,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general39_ncp_check": (_DATA / "check_general39_ncp.jsonl", "ncp"),
     "general39_crud_check": (_DATA / "check_general39_crud.jsonl", "crud_rag"),
     "general39_dev_check": (_DATA / "check_general39_dev.jsonl", "dev"),
+    "general40_ncp_check": (_DATA / "check_general40_ncp.jsonl", "ncp"),
+    "general40_crud_check": (_DATA / "check_general40_crud.jsonl", "crud_rag"),
+    "general40_dev_check": (_DATA / "check_general40_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
