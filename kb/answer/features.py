@@ -32,7 +32,7 @@ QUESTION_WORDS = frozenset(
 _N = r"[0-9一二两三四五六七八九十百千万〇零]"
 # What kind of answer a question asks for, and what that answer looks like in a sentence. The first match wins.
 ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
-    ("years", re.compile(r"几年|多少年|任期|一届"), re.compile(rf"{_N}+年(?!代|度|级)")),
+    ("years", re.compile(r"几年|多少年|任期|一届"), re.compile(rf"{_N}+年(?!代|度|级|第)")),
     ("months", re.compile(r"几个月|多少个月"), re.compile(rf"{_N}+个?月")),
     ("days", re.compile(r"几天|多少天|几日|多少日"), re.compile(rf"{_N}+(?:个工作日|日|天)")),
     (
@@ -43,17 +43,20 @@ ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("age", re.compile(r"多少岁|年龄|几岁|多大"), re.compile(rf"{_N}+周?岁")),
     # 几位代表, as the figure kinds read it (_FIGURE_TABLE); 哪几位 asks who, a list.
     ("people", re.compile(r"几名|几个人|多少人|几人|(?<!哪)几位|多少位"), re.compile(rf"{_N}+(?:名|人|位)")),
+    # Not the year of a document's number (公告2020年第6号), which fitted 什么时候 above the sentence giving the day.
     (
         "date",
         re.compile(r"哪一年|何时|什么时候|哪年|哪一?天|哪一?日|哪一?个月|几月|日期|时间"),
         re.compile(
-            r"(?:19|20)\d\d年|[〇一二三四五六七八九]{4}年|\d+月\d+日|[一二三四五六七八九十]+月[一二三四五六七八九十]+日"
+            r"(?:19|20)\d\d年(?!第)|[〇一二三四五六七八九]{4}年(?!第)|\d+月\d+日|[一二三四五六七八九十]+月[一二三四五六七八九十]+日"
         ),
     ),
     ("name", re.compile(r"叫什么|名称|品牌|称号|称为|口号"), re.compile(r"[“\"《][^”\"》]{2,30}[”\"》]")),
+    # 哪两家医院: two named, in a pair (A、B or A和B), which the list shape's two separators would not take.
+    ("pair", re.compile(r"哪两|哪二(?!十)"), re.compile(r"[^、，。；]{1,14}[、和与及][^、，。；]{1,14}")),
     (
         "list",
-        re.compile(r"哪几|哪些|几种|几类|几档|几个等次|分为|包括什么|由什么组成|内容"),
+        re.compile(r"哪几|哪些|哪[二三四五六七八九十]|几种|几类|几档|几个等次|分为|包括什么|由什么组成|内容"),
         re.compile(r"[^、，。；]{1,14}、[^、，。；]{1,14}[、和及]"),
     ),
     (
@@ -448,6 +451,14 @@ _FIGURE_TABLE = (
         "医院名称",
         r"哪一?[家所个][\u4e00-\u9fff]{0,8}?医院" rf"|医院{_NAME_ASKED}(?=[？?，,]|$)",
         _NAMED_NOT_COUNTED + r"(?:医院|卫生院|保健院|医疗中心|医学中心)",
+    ),
+    (
+        # 刊登在哪家报纸上, 那份报纸叫什么: a newspaper asked by name, which only a paper's name answers (株洲日报,
+        # 深圳商报); not the party brand the page is about.
+        "paper",
+        "报纸名称",
+        rf"哪一?[家份张个]?(?:报纸|报社|报刊)|(?:报纸|报社){_NAME_ASKED}",
+        _NAMED + r"(?:日报|晚报|晨报|时报|商报|青年报|报社)",
     ),
     (
         # 和哪家单位签了协议: a body asked by name (a firm, an office or a hospital answers).
@@ -1292,6 +1303,7 @@ _EXPLAINS_AFTER_NAME = re.compile(
     r"[”\"’」]?[\u4e00-\u9fff]{1,4}?\s*(?:[，,]\s*(?:即|也就是|就是|是指|指的是)"
     r"|(?:主要|具体)?(?:包括|分别是|分别为|是指|指的是))"
 )
+_PART_EXPLAINED = r"[”\"’」]?\s*(?:是指|指的是|即|就是|是)"
 _ENUMERATES = re.compile(r"一是|二是|其一|第一[，、,是]|（一）|\(一\)|①|(?<![0-9])1[、.．](?![0-9])")
 
 
@@ -1350,6 +1362,10 @@ def lacks_shorthand_content(text: str, question: str) -> bool:
             if sum(bool(core & set(item)) for item in re.split(r"[、和及与]", clause)) >= 2 and "、" in clause:
                 return False
         if lead and "一" + lead.group(1) in after:  # 两条线: “一条线”是…
+            return False
+        # Each numbered part explained in turn: “一图两清单”，“一图”是指…，“两清单”是指….
+        parts = re.findall(rf"[{_NUMERAL}]+[^{_NUMERAL}]+", term)
+        if len(parts) >= 2 and all(re.search(re.escape(p) + _PART_EXPLAINED, sentence) for p in parts):
             return False
     return True
 

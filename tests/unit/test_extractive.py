@@ -97,6 +97,32 @@ def test_answer_type_of_how_many_persons_asked_with_wei_is_a_count_of_people():
     assert answer_type("副局长有哪几位？")[0] != "people"  # who they are: a list
 
 
+def test_a_year_in_a_document_number_is_no_date():
+    # 公告2020年第6号 names a notice: it fitted 什么时候 and outranked the sentence giving the day (2020年9月30日前).
+    kind, shape = answer_type("进口单位最晚什么时候向海关办理退税？")
+    assert kind == "date" and shape.search("有关进口单位应在2020年9月30日前向海关办理退税手续。")
+    assert not shape.search("财政部、海关总署、税务总局公告2020年第6号项下免税进口物资，已征收的应免税款予以退还。")
+
+
+def test_which_two_asks_for_a_pair_and_which_three_for_a_list():
+    kind, shape = answer_type("推出“一次挂号管三天”的是哪两家医院？")
+    assert kind == "pair" and shape.search("这两家医院分别是巩义市人民医院、巩义市公立中医院")
+    assert not shape.search("当地有两家医院打破“挂号诊疗当日一次有效”的惯例。")
+    kind, shape = answer_type("十九大报告要求坚决打好哪三大攻坚战？")
+    assert kind == "list" and shape.search("坚决打好防范化解重大风险、精准脱贫、污染防治的攻坚战")
+    assert answer_type("实施乡村振兴战略的总要求是哪二十个字？")[0] == "list"
+
+
+def test_a_newspaper_asked_is_given_only_by_a_papers_name():
+    from kb.answer.features import asked_figures, lacks_asked_figure
+
+    asked = "“动力党建·合力攻坚”这个专版刊登在哪一家报纸上？"
+    assert asked_figures(asked) == {"paper"} and asked_figures("那份报纸叫什么名字？") == {"paper"}
+    assert lacks_asked_figure("“动力党建”是株洲市创立的党建品牌,先后开展了“活力家园”工程。", asked)
+    assert not lacks_asked_figure("特此通报柳城县人民政府2023年7月29日来源：柳州晚报", asked)
+    assert asked_figures("讲话发表在哪次会议上？") == frozenset()
+
+
 def test_an_end_asked_with_dao_is_named_by_zhi_in_the_sentence_giving_it():
     question = "湖北以外按月申报的纳税人延到了哪一天？"
     assert date_off_event("除湖北省外，纳税申报期限进一步延至2月28日。", question) is None
@@ -921,6 +947,11 @@ def test_a_shorthand_the_passages_only_mention_is_not_explained_by_them():
     # The parts before their name, and items counted off.
     assert not lacks_shorthand_content("电动汽车、锂电池、光伏产品“新三样”出口增长。", "“新三样”指的是什么？")
     assert not lacks_shorthand_content("做好“两条线”作战的准备。“一条线”是抗击疫情前线。", "“两条线”具体指什么？")
+    # Each numbered part explained in turn; one part alone is not the whole explained.
+    asked = "秦皇岛的“一图两清单”分别指什么？"
+    both = "这就是我们的“一图两清单”，“一图”是指河流水系和污染分布，“两清单”是指支流沟渠和污染源分布。"
+    assert not lacks_shorthand_content(both, asked)
+    assert lacks_shorthand_content("这就是我们的“一图两清单”，“一图”是指河流水系和污染分布。", asked)
     # Not asked: nothing to check.
     assert not lacks_shorthand_content("坚持“三严三实”。", "十九大报告提出了哪些要求？")
     # A document's number (2020年第8号) is no shorthand; a parenthesis of the term's clause explains it.
