@@ -1351,7 +1351,8 @@ def lacks_shorthand_content(text: str, question: str) -> bool:
         if (
             _EXPLAINS.match(after)
             or _EXPLAINS_AFTER_NAME.match(after)
-            or _LIST.search(own)
+            # Not a list after 的: “三个地”的使命担当、以…的初心使命 uses the term as what qualifies a list of other things.
+            or (_LIST.search(own) and not own.startswith(("的", "”的")))
             or _ENUMERATES.search(sentence)
         ):
             return False

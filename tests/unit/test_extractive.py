@@ -952,6 +952,11 @@ def test_a_shorthand_the_passages_only_mention_is_not_explained_by_them():
     both = "这就是我们的“一图两清单”，“一图”是指河流水系和污染分布，“两清单”是指支流沟渠和污染源分布。"
     assert not lacks_shorthand_content(both, asked)
     assert lacks_shorthand_content("这就是我们的“一图两清单”，“一图”是指河流水系和污染分布。", asked)
+    # The term qualifying a list of other things (…的使命担当、以…的初心使命) is not explained by it.
+    assert lacks_shorthand_content(
+        "始终以“两个维护”的高度自觉和“三个地”的使命担当、以对人民群众生命安全和身体健康负责的初心使命，坚决服从。",
+        "“三个地”指的是哪三个地？",
+    )
     # Not asked: nothing to check.
     assert not lacks_shorthand_content("坚持“三严三实”。", "十九大报告提出了哪些要求？")
     # A document's number (2020年第8号) is no shorthand; a parenthesis of the term's clause explains it.
