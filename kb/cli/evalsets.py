@@ -194,6 +194,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general40_ncp_check": (_DATA / "check_general40_ncp.jsonl", "ncp"),
     "general40_crud_check": (_DATA / "check_general40_crud.jsonl", "crud_rag"),
     "general40_dev_check": (_DATA / "check_general40_dev.jsonl", "dev"),
+    "general41_ncp_check": (_DATA / "check_general41_ncp.jsonl", "ncp"),
+    "general41_crud_check": (_DATA / "check_general41_crud.jsonl", "crud_rag"),
+    "general41_dev_check": (_DATA / "check_general41_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
