@@ -48,10 +48,12 @@ def test_a_shorthand_is_answered_where_explained_and_refused_where_only_mentione
     assert not explained.refused and "锂电池" in explained.text
     for question, term in (
         ("政府工作报告里的“三保”是指保哪三项？", "三保"),
-        ("政府工作报告要落实的“四下基层”具体是哪四个方面？", "四下基层"),
+        ("政府工作报告要落实的“四下基层”具体指什么？", "四下基层"),
     ):
         refused = k.ask(question)
         assert refused.refused and refused.reason == f"最相关的段落提到了“{term}”，但没有说明它具体指什么。", question
+    # Asked as a list of four (哪四个方面), the sentence fits no list shape and the answerability model refuses first.
+    assert k.ask("政府工作报告要落实的“四下基层”具体是哪四个方面？").refused
     # The check is what refuses: without it, the sentence that mentions the term is quoted.
     settings.answer.shorthand_check = False
     off = build(settings, index=k.index)
