@@ -102,6 +102,8 @@ def test_a_year_in_a_document_number_is_no_date():
     kind, shape = answer_type("进口单位最晚什么时候向海关办理退税？")
     assert kind == "date" and shape.search("有关进口单位应在2020年9月30日前向海关办理退税手续。")
     assert not shape.search("财政部、海关总署、税务总局公告2020年第6号项下免税进口物资，已征收的应免税款予以退还。")
+    kind, shape = answer_type("代表每届任期几年？")
+    assert kind == "years" and shape.search("每届任期五年") and not shape.search("公告2020年第6号")
 
 
 def test_which_two_asks_for_a_pair_and_which_three_for_a_list():
