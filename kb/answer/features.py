@@ -1338,6 +1338,7 @@ def lacks_shorthand_content(text: str, question: str) -> bool:
         return not (_LIST.search(text) or _ENUMERATES.search(text))
     lead = re.match(rf"[{_NUMERAL}]+([个条项批点类种])", term)
     core = set(re.sub(rf"[{_NUMERAL}个大项类种条点]", "", term))
+    parts = re.findall(rf"[{_NUMERAL}]+[^{_NUMERAL}]+", term)  # 一图两清单: 一图, 两清单
     for m in re.finditer(re.escape(term), text):
         before = re.split(r"[，,。；;：:]", text[: m.start()])[-1]
         if "、" in before:  # 电动汽车、锂电池、光伏产品“新三样”: the parts, then their name
@@ -1365,7 +1366,6 @@ def lacks_shorthand_content(text: str, question: str) -> bool:
         if lead and "一" + lead.group(1) in after:  # 两条线: “一条线”是…
             return False
         # Each numbered part explained in turn: “一图两清单”，“一图”是指…，“两清单”是指….
-        parts = re.findall(rf"[{_NUMERAL}]+[^{_NUMERAL}]+", term)
         if len(parts) >= 2 and all(re.search(re.escape(p) + _PART_EXPLAINED, sentence) for p in parts):
             return False
     return True
