@@ -197,6 +197,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general41_ncp_check": (_DATA / "check_general41_ncp.jsonl", "ncp"),
     "general41_crud_check": (_DATA / "check_general41_crud.jsonl", "crud_rag"),
     "general41_dev_check": (_DATA / "check_general41_dev.jsonl", "dev"),
+    "general42_ncp_check": (_DATA / "check_general42_ncp.jsonl", "ncp"),
+    "general42_crud_check": (_DATA / "check_general42_crud.jsonl", "crud_rag"),
+    "general42_dev_check": (_DATA / "check_general42_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
