@@ -88,10 +88,11 @@ def names_person(text: str, question: str = "", bylines: bool = True) -> bool:
     )
 
 
-# A named person's post asked (被警告的张云担任什么职务, 罗显明是什么职务): a name standing by itself (after 的, a comma
-# or the start) right before the verb, the shortest that reaches it (张云, not 张云担 of 张云担任; not 江村后 of 莲江村后).
+# A named person's post asked (被警告的张云担任什么职务, 罗显明是什么职务): a name standing by itself (after 的, a comma,
+# the start, or an article's 作者 or 记者: 作者刘伟担任什么职务) right before the verb, the shortest that reaches it (张云,
+# not 张云担 of 张云担任; not 江村后 of 莲江村后).
 _ASKS_POST_OF = re.compile(
-    rf"(?<![^的，,、：:\s“”》）)])(?P<name>{_SURNAME}[\u4e00-\u9fff]{{1,2}}?)"
+    rf"(?:(?<=作者)|(?<=记者)|(?<![^的，,、：:\s“”》）)]))(?P<name>{_SURNAME}[\u4e00-\u9fff]{{1,2}}?)"
     # 刘伟，在株洲市城管局担任什么职务: where he holds it may stand between.
     r"[，,]?(?:在[\u4e00-\u9fff]{2,12}?)?(?:现在|目前|当时|现|时)?(?:担任|任|是|的)(?:什么|何种|哪个|哪一?)?(?:职务|职位|官职)"
 )

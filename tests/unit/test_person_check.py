@@ -66,6 +66,9 @@ def test_a_named_persons_post_asked_is_given_only_by_a_post_beside_the_name():
     assert asked_post_of("任振波现在任什么职务？") == "任振波"
     assert asked_post_of("发布会上发言的袁达，担任什么职务？") == "袁达"
     assert asked_post_of("写城管党建那篇文章的刘伟，在株洲市城管局担任什么职务？") == "刘伟"
+    # An article's author or reporter named by the word (作者刘伟): the name follows it directly.
+    assert asked_post_of("株洲那篇谈城市管理党建的文章，作者刘伟担任什么职务？") == "刘伟"
+    assert asked_post_of("那篇报道的记者王强是什么职务？") == "王强"
     # A surname inside a place's name is no person (莲江村后), nor is a question asking no post.
     assert asked_post_of("罗巨泉从国外回到莲江村后担任什么职务？") is None
     assert asked_post_of("张云受到了什么处罚？") is None
@@ -82,3 +85,12 @@ def test_the_answerer_refuses_a_post_the_passage_does_not_give_and_reads_a_bylin
     byline = "(作者系中共株洲市直属机关工作委员会常务副书记)“动力党建”是株洲市创立的党建品牌。"
     answer = answer_from_passage("罗显明担任什么职务？", byline, "动力党建", author="罗显明")
     assert not answer.refused and "常务副书记" in answer.text
+    # An author whose article gives no post (the byline names him only): refused, asked by the word 作者 too.
+    heading = (
+        "党建引领深融合 合力攻坚争一流\n\n刘伟\n\n近年来,株洲城市管理工作紧扣“全省一流”的目标,充分发挥党建引领作用。"
+    )
+    refused = answer_from_passage("作者刘伟担任什么职务？", heading, "党建引领深融合", author="刘伟")
+    assert refused.refused and "刘伟的职务" in refused.reason
+    assert not answer_from_passage(
+        "作者刘伟担任什么职务？", heading, "党建引领深融合", author="刘伟", name_check=False
+    ).refused
