@@ -1451,11 +1451,43 @@ def holds_key(kt: KeyTerm, chunk: Chunk, text: str | None = None) -> bool:
     if kt.kind == "place":
         return holds(term, flat) or place_stem(term) in flat
     if kt.kind == "quoted":
-        return holds(term, flat) or _enumerated(term, flat)
+        return holds(term, flat) or _enumerated(term, flat) or _paraphrased(term, flat)
     if kt.kind == "article":
         # 第 and 条 bound the number: 第四十八条 is not inside 第一百四十八条.
         return any(f in flat for f in article_forms(term))
     return holds(term, flat)
+
+
+# A long quotation is a headline or a saying as the asker remembers it (“男子在火车上要微信被拒后对女孩爸爸动手” for the
+# article's 男子要微信被拒后对女孩爸爸动手): held when one stretch of the text, half as long again, holds nearly all its
+# character pairs. A short one is a name, held only as written.
+_PARAPHRASE_MIN = 10
+_PARAPHRASE_SHARE = 0.7
+
+
+@lru_cache(maxsize=4096)
+def _paraphrased(term: str, text: str) -> bool:
+    if len(term) < _PARAPHRASE_MIN:
+        return False
+    grams = {term[i : i + 2] for i in range(len(term) - 1)}
+    need = math.ceil(_PARAPHRASE_SHARE * len(grams))
+    width = len(term) + len(term) // 2
+    found = sorted((m.start(), g) for g in grams for m in re.finditer(re.escape(g), text))
+    if len({g for _, g in found}) < need:
+        return False
+    inside: dict[str, int] = {}
+    start = 0
+    for pos, gram in found:
+        inside[gram] = inside.get(gram, 0) + 1
+        while found[start][0] < pos - width:
+            old = found[start][1]
+            inside[old] -= 1
+            if not inside[old]:
+                del inside[old]
+            start += 1
+        if len(inside) >= need:
+            return True
+    return False
 
 
 _COUNTED = re.compile(r"^([两二三四五六七八九十])个([\u4e00-\u9fff]{2,3})$")

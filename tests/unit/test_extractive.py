@@ -182,6 +182,19 @@ def test_a_quoted_counted_slogan_is_held_by_a_passage_that_lists_its_items():
     assert answerer([two]).answer("我们常说的“四个意识”在党章里具体是哪四个？", [hit(two, 0.9)]).refused
 
 
+def test_a_long_quotation_is_held_as_the_asker_remembers_it_a_short_one_only_as_written():
+    from kb.answer.features import holds_key
+    from kb.answer.terms import KeyTerm
+
+    text = "原标题：男子要微信被拒后对女孩爸爸动手？警方通报：视频系编造，已对发布者处以行政拘留5日。"
+    chunk = hit(text, 0.9).chunk
+    # A headline quoted from memory (在火车上 added) is the article's, and its key term is held.
+    assert holds_key(KeyTerm("quoted", "男子在火车上要微信被拒后对女孩爸爸动手"), chunk)
+    # Another story sharing a few words is not, nor a short name written otherwise (a name is held as written).
+    assert not holds_key(KeyTerm("quoted", "男子在高铁上霸座被拒后对乘务员动手"), chunk)
+    assert not holds_key(KeyTerm("quoted", "女孩爸爸动手"), hit("女孩的爸爸动了手。", 0.9).chunk)
+
+
 def test_a_place_the_passages_lack_lowers_the_learned_answerability():
     qa = answerer(PASSAGES)
     hits = [hit(p, 0.9, n=i) for i, p in enumerate(PASSAGES)]
