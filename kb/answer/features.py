@@ -710,6 +710,9 @@ _CONTACT = frozenset("电话 号码 电话号码 联系电话 热线 手机 邮�
 _IDENTIFIER = re.compile(r"[号码]$|^[车班]次$")
 
 
+_NUMERAL_MEASURE = re.compile(r"[一二两三四五六七八九十几]+[次个名位件项种类批届轮回趟遍]")
+
+
 def counted_noun(question: str) -> str | None:
     """The thing a how-many question counts or measures (床位 in 有多少张床位, 复工率 in 复工率是多少), if it names one."""
     m = _COUNTED_AFTER.search(question) or _COUNTED_BEFORE.search(question)
@@ -727,7 +730,8 @@ def counted_noun(question: str) -> str | None:
         # counts; the last noun does (jieba cuts 赤字率定 into 赤字 and 率定, so it goes by part of speech).
         nouns = [w for w, tag in pos_tags(phrase[:-1]) if tag.startswith("n")]
         phrase = nouns[-1] if nouns else ""
-    words = [t for t in tokenize(phrase) if len(t) >= 2 and t not in _HOW_ASKED]
+    # A numeral and its measure word (几个小时轮一次班: 一次) count nothing; the thing counted is named by a noun.
+    words = [t for t in tokenize(phrase) if len(t) >= 2 and t not in _HOW_ASKED and not _NUMERAL_MEASURE.fullmatch(t)]
     if not words or any(t in _CONTACT for t in words) or words[-1] in _FIGURE_WORDS:
         return None  # nothing counted named, or contact details (REQUIRED_SHAPES decide), or the figure itself
     # 车次是多少, 文号是多少: a code (G9383次), named where it stands, not a count of anything; not 挂号 of 预约挂号率,
@@ -926,7 +930,17 @@ def _figure_names(text: str, question: str, noun: str) -> bool | None:
     if not figures:
         return None
     forms = [noun] + [t for t in tokenize(noun) if len(t) >= 2 and t != noun and t not in _FIGURE_WORDS]
-    return any(holds(form, s) for s in figures for form in forms)
+    return any(any(holds(form, s) for form in forms) or _abbreviates(noun, s) for s in figures)
+
+
+def _abbreviates(noun: str, text: str) -> bool:
+    """Whether a two-character noun is the short form of two words standing together in `text`, each opening with
+    one of its characters (保额 of 保险额度, 医保 of 医疗保险): asked in the everyday short form, a figure is named in
+    the notice's full one. Not characters that only end or sit inside words (分期 of 处分的期间)."""
+    if len(noun) != 2 or noun[0] not in text or noun[1] not in text:
+        return False
+    words = [w for w in tokenize(text) if w.strip()]
+    return any(len(a) >= 2 and len(b) >= 2 and a[0] == noun[0] and b[0] == noun[1] for a, b in zip(words, words[1:]))
 
 
 # A change asked (国防支出预算比上年增长多少, 人均预期寿命提高到了多少岁): the figure answers only in a sentence naming

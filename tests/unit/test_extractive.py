@@ -670,6 +670,19 @@ def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_
     assert counted_noun("小微企业减税的金额是多少？") is None
     assert counted_noun("2024年国内生产总值增长的预期目标是多少？") is None
     assert counted_noun("考察多久才能转正？") is None
+    # A numeral and its measure word count nothing (轮一次班: 一次); the sentence saying 每4小时轮班 answers.
+    shifts = "伊犁州定点救治医院给一线医务人员排班，几个小时轮一次班？"
+    assert counted_noun(shifts) == "小时"
+    assert not figure_off_subject("医院实施每4小时轮班工作制度。", shifts)
+    # A short form asked (保额) is named by the notice's full word (保险额度), and not by another sum.
+    cover = "泉州渔民渔工获赠的新冠肺炎保险，每人保额是多少？"
+    assert not figure_off_subject("保险额度为每人20万元。", cover)
+    assert figure_off_subject("每人发放慰问金2000元。", cover)
+    # Only words opening with its characters: 处分的期间 is no 分期 (jieba's cut of 处分期).
+    assert counted_noun("被给予多个相同的政务处分，合并后的处分期最长是多少？") == "分期"
+    assert figure_off_subject(
+        "政务处分的期间为：警告，六个月。", "被给予多个相同的政务处分，合并后的处分期最长是多少？"
+    )
     assert counted_noun("举报违反防疫要求的单位和个人的电话是多少？") is None
     # A code asked for is no count: the figure that answers it (G9383次) names nothing beside it.
     assert counted_noun("阜阳开往宁波的首趟定制专列车次是多少？") is None
