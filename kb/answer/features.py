@@ -1259,7 +1259,7 @@ def per_unit_missing(text: str, question: str) -> bool:
 
 # 从多少下调至多少, 由多少增加到多少: both ends of a change asked, which its size alone (下调10个基点) does not give; a
 # sentence giving both says 从…至/到/为… with a figure on each side (从10小时30分压缩至9小时26分, 从五十四万亿元增长到…).
-_ASKS_RANGE = re.compile(r"[从由]多少.{0,8}?(?:至|到|为)多少")
+_ASKS_RANGE = re.compile(r"[从由]多少.{0,8}?(?:至|到|为)了?多少")
 _FIGURE_CHAR = "0-9０-９〇零一二两三四五六七八九十百千万亿"
 _STATES_RANGE = re.compile(
     rf"[从由][^，,。；;]{{0,20}}?[{_FIGURE_CHAR}][^，,。；;]{{0,20}}?(?:至|到|为)[^，,。；;]{{0,8}}?[{_FIGURE_CHAR}]"

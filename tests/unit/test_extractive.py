@@ -1436,6 +1436,10 @@ def test_both_ends_of_a_change_asked_are_given_only_from_one_figure_to_another()
     assert not range_missing("7天逆回购利率从1.9%下调至1.8%。", question)
     assert not range_missing("国内生产总值从五十四万亿元增长到一百一十四万亿元。", "国内生产总值从多少增长到多少？")
     assert not range_missing("下调10个基点。", "7天逆回购利率下调了多少？")
+    # Asked with 了 (增长到了多少), the range is asked all the same: a level alone (人均国内生产总值迈上新的大台阶) is no answer.
+    gdp = "二十大报告回顾过去十年，我国国内生产总值从多少增长到了多少？"
+    assert range_missing("人均国内生产总值迈上新的大台阶，达到中等发达国家水平。", gdp)
+    assert not range_missing("国内生产总值从五十四万亿元增长到一百一十四万亿元。", gdp)
 
 
 def test_the_size_of_a_change_asked_is_not_answered_by_a_total_or_a_level():
