@@ -950,7 +950,7 @@ def _abbreviates(noun: str, text: str) -> bool:
 _CHANGE_ASKED = re.compile(
     # At most 30 characters before the verb: a subject is a phrase, and a pasted page must not cost a long tagging.
     r"([\u4e00-\u9fff]{2,30}?)(?:比上年|比去年|比上一年|较上年|较去年|同比|环比)?(?:预计|计划|要|将|会|再|还)?"
-    r"(?:增长|增加|提高|下降|减少|降低|上涨|下调|上调|提升|回落)(?:了|到了|到|至)?(?:百分之)?(?:(?<!多)多少|(?<!哪)几)"
+    r"(?:增长|增加|提高|下降|减少|降低|上涨|下调|上调|提升|回落|压缩|缩短|延长|扩大|缩小)(?:了|到了|到|至)?(?:百分之)?(?:(?<!多)多少|(?<!哪)几)"
 )
 _NOT_THE_SUBJECT = frozenset(
     "政府 报告 工作 全国 全省 全市 我国 今年 去年 情况 部分 国内 全年 上年 同期 工作报告".split()

@@ -623,6 +623,9 @@ def test_a_change_is_answered_only_by_a_figure_in_a_sentence_naming_the_rarest_t
     assert changed_subject(defence) == ["国防"]
     assert changed_subject("我国人均预期寿命提高到了多少岁？") == ["寿命"]
     assert changed_subject("国防支出预算是多少？") == []  # a figure, not its change: counted_noun's
+    # A time or a scope shortened or widened is a change too (压缩到了多少, 再延长多少年, 扩大到了多少个城市).
+    assert changed_subject("开通绿色通道后，个转企办理时限压缩到了多少？") != []
+    assert changed_subject("第二轮土地承包到期后再延长多少年？") == ["土地"]
     suits = "截至2月11日中央企业医用防护服日产量提升到多少？"
     assert changed_subject(suits) == ["中央", "企业", "医用", "防护服", "日产量"]
 
