@@ -355,7 +355,12 @@ class ExtractiveAnswerer:
         quoted = _quoted(answer)
         # A question asking for a detail the best sentence puts off (恢复时间另行通知, 名单见附件): the
         # sentence itself says the knowledge base does not hold it, the plainest reason to give (so it goes first).
-        deferred = deferred_asked(d.candidates[0].text, question) if self.cfg.deferral_check else None
+        best = d.candidates[0].text
+        deferred = deferred_asked(best, question) if self.cfg.deferral_check else None
+        # Unless it gives the deadline asked beside what it defers (原定于2月15日前进行的开庭…延期，延期后的开庭时间
+        # 另行通知, asked 原定哪天之前的开庭要延期): a notice defers the new date of what it puts off, not the old one.
+        if deferred is not None and "deadline" in asked_figures(question):
+            deferred = deferred if lacks_asked_figure(best.replace(deferred, ""), question) else None
         if deferred is not None:
             reason = f"最相关的段落只说“{deferred}”，没有给出所问的内容。"
             return _refused(question, hits, reason)

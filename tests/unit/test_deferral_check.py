@@ -48,3 +48,20 @@ def test_only_a_question_asking_for_a_specific_is_judged():
     # How a centre responds is answered by its pausing, whatever it puts off.
     paused = "政务服务中心2月3日起暂停对外办公，具体恢复办理时间待疫情缓解後另行通知。"
     assert deferred_asked(paused, "政务服务中心如何恢复办理业务？") is None
+
+
+def test_a_deadline_asked_is_answered_beside_the_new_date_put_off():
+    from tests.conftest import answer_from_passage
+
+    # The notice defers the new hearing date (延期后的开庭时间), and gives the old deadline the question asks.
+    hearings = (
+        "三、仲裁开庭事宜 仲裁庭原定于2020年2月15日前进行的开庭原则上由仲裁庭决定延期进行，"
+        "延期后的开庭时间由仲裁庭根据实际情况另行通知。"
+    )
+    asked = "北京仲裁委员会原定哪天之前的开庭原则上要延期？"
+    assert deferred_asked(hearings, asked) is not None  # the check alone reads a deferral
+    answer = answer_from_passage(asked, hearings, "北京仲裁委员会关于防疫期间仲裁服务事项的通知")
+    assert not answer.refused and "2020年2月15日前" in answer.text
+    # Asked when the hearings resume, the deferral answers: nothing gives that date.
+    resumed = answer_from_passage("延期后的开庭哪天举行？", hearings, "北京仲裁委员会关于防疫期间仲裁服务事项的通知")
+    assert resumed.refused and "另行通知" in resumed.reason
