@@ -200,6 +200,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general42_ncp_check": (_DATA / "check_general42_ncp.jsonl", "ncp"),
     "general42_crud_check": (_DATA / "check_general42_crud.jsonl", "crud_rag"),
     "general42_dev_check": (_DATA / "check_general42_dev.jsonl", "dev"),
+    "general43_ncp_check": (_DATA / "check_general43_ncp.jsonl", "ncp"),
+    "general43_crud_check": (_DATA / "check_general43_crud.jsonl", "crud_rag"),
+    "general43_dev_check": (_DATA / "check_general43_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
