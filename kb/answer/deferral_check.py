@@ -24,6 +24,8 @@ _CLAUSE_START = re.compile(r"[，,。；;：:（(）)、！？!?\s]")
 _HOW_DEFERRED = frozenset(
     "具体 时间 日期 情况 视情 根据 疫情 防控 形势 缓解 结束 有关 相关 事项 工作 届时 另行".split()
 )
+# Events whose date a notice puts off: the question asks the deferred thing only if it names the event.
+_EVENTS = frozenset("恢复 截止 结束 开始 开放 开学 复工 复课 复产 开工 开庭 开通 启动 停止 解除 终止".split())
 # 截止时间另行通知 defers when something ends, whichever word the question uses for it (哪天结束).
 _SAME_END = {"截止": ("结束", "终止", "到期", "停止")}
 # A question asking for a specific (a date, a figure, which ones, a name), not one asking how or why.
@@ -44,6 +46,11 @@ def deferred_asked(text: str, question: str) -> str | None:
             clause = head[starts[-2] :]
             words = _deferred_words(clause)
         asked = {w for w in words if w in question or any(s in question for s in _SAME_END.get(w, ()))}
+        # A deferral dates an event (恢复时间另行通知): one the question does not name is another's (asked what the
+        # pause covers, 暂停办理的业务包括哪些, the resumption is not what it asks).
+        events = {w for w in words if w in _EVENTS}
+        if events and not any(w in question or any(s in question for s in _SAME_END.get(w, ())) for w in events):
+            continue
         # A law defers one case beside the ones it rules (另行规定); a notice defers what it announces.
         if asked and not (m.group(0).endswith("规定") and _other_case_asked(text, clause, question)):
             return clause + m.group(0)

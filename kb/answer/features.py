@@ -880,10 +880,25 @@ def figure_of_opposite(text: str, question: str) -> tuple[str, str] | None:
     figures = _stating_asked_figure(text, question) if asked else []
     found = None
     for s in figures:
+        # What scopes a figure stands before it or in its clause (疑似病例中，治愈率达67%); a clause after the last
+        # figure says something else (覆盖率达67%，疑似患者中医参与率更高).
+        s = _up_to_figure(s, question)
         found = next(((w, o) for w in asked if w not in s for o in sorted(_OPPOSITE[w]) if o in s), None)
         if found is None:
             return None
     return found
+
+
+_CLAUSE_END = re.compile(r"(?<=[，,；;：:])")
+
+
+def _up_to_figure(sentence: str, question: str) -> str:
+    """A sentence up to the end of its last clause stating the asked figure (all of it if no clause does alone)."""
+    clauses = _CLAUSE_END.split(sentence)
+    for i in reversed(range(len(clauses))):
+        if not lacks_asked_figure(clauses[i], question):
+            return "".join(clauses[: i + 1])
+    return sentence
 
 
 def _stating_asked_figure(text: str, question: str) -> list[str]:

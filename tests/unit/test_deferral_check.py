@@ -44,6 +44,13 @@ def test_a_deferral_of_something_else_answers():
     assert deferred_asked(stopped, "全市公交停运以后什么时候恢复运营？") == "恢复时间另行通知"
 
 
+def test_a_deferred_event_the_question_does_not_name_is_another_ones():
+    # The resumption is put off; asked what the pause covers, the sentence answers.
+    paused = "自即日起暂停办理所有婚姻登记业务（包括结婚登记、离婚登记），恢复办理登记视疫情防控情况另行通知。"
+    assert deferred_asked(paused, "婚姻登记处暂停办理的业务都包括哪些？") is None
+    assert deferred_asked(paused, "婚姻登记处哪天恢复办理？") == "恢复办理登记视疫情防控情况另行通知"
+
+
 def test_only_a_question_asking_for_a_specific_is_judged():
     # How a centre responds is answered by its pausing, whatever it puts off.
     paused = "政务服务中心2月3日起暂停对外办公，具体恢复办理时间待疫情缓解後另行通知。"

@@ -1403,6 +1403,10 @@ def test_a_figure_of_the_opposite_thing_does_not_answer():
     assert figure_of_opposite("单位住房公积金贷款最高额度为1000万元。", ceiling) == ("个人", "单位")
     cost = "疑似患者的医疗费用补助多少钱？"
     assert figure_of_opposite("对确诊患者的医疗费用，每人补助1000元。", cost) == ("疑似", "确诊")
+    # The opposite scopes a figure standing before it or in its clause, not in a clause after it.
+    share = "全省确诊病人的中医治疗覆盖率达到了多少？"
+    assert figure_of_opposite("现在全省中医治疗的覆盖率达67%，疑似患者中医参与率更高。", share) is None
+    assert figure_of_opposite("疑似患者中，中医治疗的覆盖率达67%。", share) == ("确诊", "疑似")
 
 
 def test_a_deadline_written_with_a_variant_character_is_read():
