@@ -49,7 +49,7 @@ def deferred_asked(text: str, question: str) -> str | None:
         # A deferral dates an event (恢复时间另行通知): one the question does not name is another's (asked what the
         # pause covers, 暂停办理的业务包括哪些, the resumption is not what it asks).
         events = {w for w in words if w in _EVENTS}
-        if events and not any(w in question or any(s in question for s in _SAME_END.get(w, ())) for w in events):
+        if events and not events & asked:
             continue
         # A law defers one case beside the ones it rules (另行规定); a notice defers what it announces.
         if asked and not (m.group(0).endswith("规定") and _other_case_asked(text, clause, question)):
