@@ -25,7 +25,8 @@ _HOW_DEFERRED = frozenset(
     "具体 时间 日期 情况 视情 根据 疫情 防控 形势 缓解 结束 有关 相关 事项 工作 届时 另行".split()
 )
 # Events whose date a notice puts off: the question asks the deferred thing only if it names the event.
-_EVENTS = frozenset("恢复 截止 结束 开始 开放 开学 复工 复课 复产 开工 开庭 开通 启动 停止 解除 终止".split())
+# (Not 结束: it says how a thing is deferred, `_HOW_DEFERRED`, so it is never among the deferred words.)
+_EVENTS = frozenset("恢复 截止 开始 开放 开学 复工 复课 复产 开工 开庭 开通 启动 停止 解除 终止".split())
 # 截止时间另行通知 defers when something ends, whichever word the question uses for it (哪天结束).
 _SAME_END = {"截止": ("结束", "终止", "到期", "停止")}
 # A question asking for a specific (a date, a figure, which ones, a name), not one asking how or why.

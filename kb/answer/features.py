@@ -1498,7 +1498,7 @@ _PARAPHRASE_SHARE = 0.7
 def _paraphrased(term: str, text: str) -> bool:
     if len(term) < _PARAPHRASE_MIN:
         return False
-    grams = {term[i : i + 2] for i in range(len(term) - 1)}
+    grams = bigrams(term)
     need = math.ceil(_PARAPHRASE_SHARE * len(grams))
     width = len(term) + len(term) // 2
     found = sorted((m.start(), g) for g in grams for m in re.finditer(re.escape(g), text))
