@@ -203,6 +203,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general43_ncp_check": (_DATA / "check_general43_ncp.jsonl", "ncp"),
     "general43_crud_check": (_DATA / "check_general43_crud.jsonl", "crud_rag"),
     "general43_dev_check": (_DATA / "check_general43_dev.jsonl", "dev"),
+    "general44_ncp_check": (_DATA / "check_general44_ncp.jsonl", "ncp"),
+    "general44_crud_check": (_DATA / "check_general44_crud.jsonl", "crud_rag"),
+    "general44_dev_check": (_DATA / "check_general44_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
