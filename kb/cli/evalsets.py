@@ -206,6 +206,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general44_ncp_check": (_DATA / "check_general44_ncp.jsonl", "ncp"),
     "general44_crud_check": (_DATA / "check_general44_crud.jsonl", "crud_rag"),
     "general44_dev_check": (_DATA / "check_general44_dev.jsonl", "dev"),
+    "general45_ncp_check": (_DATA / "check_general45_ncp.jsonl", "ncp"),
+    "general45_crud_check": (_DATA / "check_general45_crud.jsonl", "crud_rag"),
+    "general45_dev_check": (_DATA / "check_general45_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
