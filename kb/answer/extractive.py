@@ -23,6 +23,7 @@ from kb.answer.features import (
     DocFreq,
     Question,
     analyse,
+    as_of_another_day,
     asked_figures,
     asked_shorthand,
     asks_taking_effect,
@@ -78,7 +79,7 @@ from kb.answer.place_check import (
 )
 from kb.answer.sanction_check import answers_sanction, asked_breach
 from kb.answer.sentence_similarity import SentenceSimilarity
-from kb.answer.sentences import dateline_length, read_form, split_sentences, without_datelines
+from kb.answer.sentences import dateline_length, read_form, sentences, split_sentences, without_datelines
 from kb.answer.terms import KeyTerm
 from kb.answer.verdict import asked_yes_no, verdict
 from kb.answer.year_check import another_year, question_year
@@ -385,6 +386,23 @@ class ExtractiveAnswerer:
                 kinds = "、".join(FIGURE_NAMES[k] for k in sorted(asked_figures(question))) or "数字"
                 reason = f"最相关的段落没有给出所问的{kinds}。"
                 return _refused(question, hits, reason)
+        # A time asked of a thing named (收费期限是多长): when no quoted sentence states it naming that thing (the
+        # approval's dated title line ranks above), a lower one of the same document doing both answers (三、收费期限为30年).
+        timed = timed_noun(question) if self.cfg.quantity_check else None
+        if timed is not None and not any(
+            holds(timed, s) and not lacks_asked_figure(s, question) for s in sentences(quoted)
+        ):
+            named = _in_best_document(
+                hits,
+                d.candidates,
+                self.cfg.own_document_candidates,
+                lambda c: holds(timed, c.text) and not lacks_asked_figure(read_form(c.text), question),
+            )
+            if named:
+                # Read on among all the candidates: the law's next sentence may answer the question's next part.
+                ranked = named
+                answer = self.compose(question, hits, ranked, d.question, widen=False, context=d.candidates)
+                quoted = _quoted(answer)
         if self.cfg.quantity_check and per_unit_missing(quoted, question):
             reason = "最相关的段落给出的数字不是所问的每人、每户或每月等单位的数。"
             return _refused(question, hits, reason)
@@ -400,6 +418,9 @@ class ExtractiveAnswerer:
         if period_named is not None:
             reason = f"最相关的段落给出的是“{period_named}”的时长，不是所问的“{timed_noun(question)}”的。"
             return _refused(question, hits, reason)
+        as_of = as_of_another_day(quoted, question) if self.cfg.quantity_check else None
+        if as_of is not None:
+            return _refused(question, hits, f"最相关的段落给出的是“{as_of}”的数字，不是所问那天的。")
         opposite = figure_of_opposite(quoted, question) if self.cfg.quantity_check else None
         if opposite is not None:
             return _refused(question, hits, f"最相关的段落给出的是“{opposite[1]}”的数字，不是所问的“{opposite[0]}”的。")
@@ -645,18 +666,31 @@ class ExtractiveAnswerer:
             )
 
     def compose(
-        self, question: str, hits: list[Hit], ranked: list[Candidate], q: Question | None = None, widen: bool = True
+        self,
+        question: str,
+        hits: list[Hit],
+        ranked: list[Candidate],
+        q: Question | None = None,
+        widen: bool = True,
+        context: list[Candidate] | None = None,
     ) -> Answer:
         """The answer text from the ranked candidates: the best, what it needs to be whole, then close seconds.
 
-        `widen`: a best sentence opening its document lets in one more sentence (`_after_lede`)."""
+        `widen`: a best sentence opening its document lets in one more sentence (`_after_lede`). `context`: the
+        candidates the best may read on into, when `ranked` holds only those a check chose (default: `ranked`)."""
         q = q or analyse(question, self.doc_freq)
         ranked = _statements(ranked)
         ranked = [self._trim(q, c) for c in ranked[:1]] + ranked[1:]
         best = ranked[0]
         hits, follow = self._continuation(hits, best)
         chosen = _read_on(
-            question, best, hits[best.hit_rank].chunk.text, ranked, self.cfg.max_chars, self.cfg.lead_in_novelty, follow
+            question,
+            best,
+            hits[best.hit_rank].chunk.text,
+            ranked if context is None else [best, *context],
+            self.cfg.max_chars,
+            self.cfg.lead_in_novelty,
+            follow,
         )
         length = sum(len(u.text) for u in chosen)
         read_on = list(chosen)  # the best and what it reads on into, in its passage's order
@@ -811,6 +845,9 @@ class ExtractiveAnswerer:
         if q.required_shape is not None:
             # A contact detail asked: centred on the detail, so that what it is the number of comes with it.
             at = [m.start() for m in q.required_shape.finditer(c.text)] or at
+        # A figure of a kind asked (a sum: 生活补助标准是多少): the run stating it, not the one naming the topic with
+        # another number (从2023年秋季学期起…纳入非寄宿生生活补助范围 before 按照小学每生每年500元…的标准进行发放).
+        figure_asked = bool(asked_figures(q.text))
         best: tuple[float, float, int, int] | None = None
         for i in range(len(bounds) - 1):
             j = i + 1
@@ -819,6 +856,7 @@ class ExtractiveAnswerer:
             a, b = bounds[i], bounds[j]
             piece = c.text[a:b]
             fit = 0.3 if q.atype is not None and q.atype[1].search(piece) else 0.0
+            fit += 0.3 if figure_asked and not lacks_asked_figure(piece, q.text) else 0.0
             # A contact detail asked: the run that gives it (热线：12366), not the one that only names the hotline.
             fit += 0.5 if q.required_shape is not None and q.required_shape.search(piece) else 0.0
             # Shared word pairs (地区生产总值增长) break ties between runs holding the same words (0.1–0.4 alike).
@@ -988,6 +1026,8 @@ def _read_on(
         # A short numbered item's first sentence names its measure (六、相关单位和个人严格依法依规履行报告职责。);
         # the sentence after it, still in the item, says what it is.
         return [best, nxt]
+    if fits and _asked_next(question, best.text, nxt.text):
+        return [best, nxt]
     if not _HOW.search(question):
         return [best]
     if novelty(best.text, question) < lead_in:
@@ -1001,6 +1041,21 @@ def _read_on(
     cut = max(best.text.rfind(p, 0, min(pos)) for p in "，,；;：:") + 1
     head = Candidate(best.hit_rank, best.start + cut, best.end, best.text[cut:], best.features, best.logit)
     return [head, Candidate(nxt.hit_rank, nxt.start, nxt.end, nxt.text, nxt.features, best.logit)]
+
+
+def _asked_next(question: str, best: str, nxt: str) -> bool:
+    """Whether a question's later part (留置时间最长多久，可以延长吗) asks what the next sentence says and `best` does
+    not (第四十八条 留置时间不得超过三个月。 then 在特殊情况下，可以延长一次…): a law answers each part in turn."""
+    asking = [p for p in _QUESTION_PARTS.split(question) if _ASKING.search(p)]
+    return len(asking) >= 2 and any(
+        len(t) >= 2 and t not in best and t in nxt for part in asking[1:] for t in question_terms(part)
+    )
+
+
+# Where a question asks one thing and then another (最长多久，可以延长吗; 期限是多长、从哪天起算), each part with its
+# own asking word; a leading clause that only sets the scene (云南出台的十条措施中，…) asks nothing.
+_QUESTION_PARTS = re.compile(r"[，,、；;]")
+_ASKING = re.compile(r"吗|呢|多少|多久|多长|多大|几|哪|什么|谁|如何|怎么|怎样|是否|能否|可否|有没有|是不是")
 
 
 # Item numbers, and whether a sentence may hold one anywhere (操作步骤：第一步，…) or only open with it.

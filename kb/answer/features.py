@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kb.answer.numbers import small_number
+from kb.answer.numbers import FINANCIAL_NUMERALS, small_number
 from kb.answer.sentences import sentences
 from kb.answer.terms import KeyTerm, article_forms, key_terms, noun_parts, place_stem, variants
+from kb.store.document_number import YEAR_CLOSE, YEAR_OPEN
 from kb.store.tokenize import pos_tags, tokenize
 from kb.types import Chunk, Hit
 
@@ -228,7 +229,8 @@ _ASKS_KINDS = re.compile(r"几(?:个)?(?:种|类|方面|项|条|档|等|部分|�
 _QUANTITY = re.compile(
     r"(?<![第0-9０-９])[0-9０-９]+(?:[.．][0-9０-９]+)?"
     # 一千五百多项, 三十余家, 十来个: an approximate count is a count.
-    r"|(?<![第一二两三四五六七八九十百千万亿〇零])[一二两三四五六七八九十百千万亿〇零半]+\s*(?:多|余|来)?\s*(?:分之|成|倍|%|％|个|名|人|位|年|"
+    rf"|(?<![第一二两三四五六七八九十百千万亿〇零{FINANCIAL_NUMERALS}])[一二两三四五六七八九十百千万亿〇零半{FINANCIAL_NUMERALS}]+"
+    r"\s*(?:多|余|来)?\s*(?:分之|成|倍|%|％|个|名|人|位|年|"
     r"月|日|天|岁|周岁|周|小时|分钟|次|项|条|款|章|种|类|级|等|档|届|批|期|轮|元|角|万|亿|座|家|户|所|套|台|辆|件|张|份|篇|部|"
     r"支|米|公里|亩|吨|斤|方面|点)"
     r"|百分之"
@@ -304,7 +306,9 @@ _MEASURE_CHARS = _MEASURE_WORD.replace("|", "") + "人次天年月日周岁倍�
 # The words after a date that make it the end of a period (3月15日前, 2月29日止), for the time and deadline kinds.
 _ENDS_AFTER = r"(?:之前|以前|前|止|为止|截止|到期)"
 _AMOUNT = (
-    r"(?:(?<![第0-9０-９.．])[0-9０-９]+(?:[.．,，][0-9０-９]+)*|(?<!第)[一二两三四五六七八九十百千万亿〇零半]+)"
+    r"(?:(?<![第0-9０-９.．])[0-9０-９]+(?:[.．,，][0-9０-９]+)*"
+    # 上半年, 下一年 name a period, not a length of time.
+    rf"|(?<!第)(?!(?<=[上下])[半一]年)[一二两三四五六七八九十百千万亿〇零半{FINANCIAL_NUMERALS}]+)"
     r"\s*(?:余|多|来)?\s*(?:[万亿千百]+)?\s*"
 )
 # 12号 is a day, but 新桥大街12号 is a door.
@@ -477,7 +481,7 @@ _FIGURE_TABLE = (
         "code",
         "编号",
         r"(?:文号|批号|批次号|编号|车次|航班号)(?:是|为)?(?:什么|多少)|(?:哪几?个|什么)(?:文号|批号|批次号|编号|车次|航班号)",
-        r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d+\s*号|(?<![A-Za-z])[GDCKTZYL]\d{1,5}次"
+        rf"[{YEAR_OPEN}]\s*(?:19|20)\d{{2}}\s*[{YEAR_CLOSE}]\s*\d+\s*号|(?<![A-Za-z])[GDCKTZYL]\d{{1,5}}次"
         r"|(?:19|20)\d{2}\s*年\s*第\s*\d+\s*号"
         r"|(?<![A-Za-z0-9])[A-Z]{0,4}\d{5,}[A-Z]?(?![0-9])|(?<![A-Za-z0-9])[A-Z0-9]{2}\d{3,4}(?:次|航班)",
     ),
@@ -635,7 +639,8 @@ _CALENDAR = re.compile(
 # document's number (2月16日发布, 2020-02-16, 9:00, 渝府办发〔2020〕15号).
 _NOT_COUNTS = re.compile(
     _CALENDAR.pattern
-    + r"|(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[:：]\d{2}|[〔\[（(]\d{4}[〕\]）)]\s*\d+\s*号|第\d+号"
+    + r"|(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[:：]\d{2}"
+    + rf"|[{YEAR_OPEN}]\d{{4}}[{YEAR_CLOSE}]\s*\d+\s*号|第\d+号"
 )
 _PERIOD_END_BEFORE = re.compile(r"(?:至|到|截止|前)\s*$")  # also 截至, 截止到, 延长至, 之前: anchored at the end
 _PERIOD_END_AFTER = re.compile(r"^\s*" + _ENDS_AFTER)
@@ -747,9 +752,10 @@ def counted_noun(question: str) -> str | None:
 
 
 # 多少奖补资金, 多少克样品: a thing counted after 多少 with no measure word, which `counted_noun` leaves unread (not a
-# unit or a time: 多少分钟内, 多少公里 are `_COUNTED_AFTER`'s or no thing).
+# unit or a time: 多少分钟内, 多少公里 are `_COUNTED_AFTER`'s or no thing; nor a clause after 的: 客座率超过多少的列车要
+# 控制售票 counts no 售票).
 _COUNTED_BARE = re.compile(
-    rf"(?<!多)多少(?:[克吨斤米元])?(?![{_MEASURE_CHARS}]|分钟|小时|秒|公里|公斤|千克|平方|立方)([\u4e00-\u9fff]{{2,8}})"
+    rf"(?<!多)多少(?:[克吨斤米元])?(?![{_MEASURE_CHARS}的]|分钟|小时|秒|公里|公斤|千克|平方|立方)([\u4e00-\u9fff]{{2,8}})"
     r"(?=[？?，,。；;]|$)"
 )
 # Measures a figure states by its unit alone (报损5.6万亩 for 报损面积): a sentence need not name them.
@@ -791,7 +797,7 @@ def figure_subject(question: str) -> str | None:
 
 # The words naming a time a question asks for (收费期限是多长, 反馈截止时间是哪天, 有效期多长), and how it asks.
 _TIME_WORD_ASKED = re.compile(
-    r"(期限|有效期|施行期|期|时间|时长|日期)(?:是|为|有)?(?:多长|多久|多少|几|哪|什么时候|何时|到什么)"
+    r"(期限|有效期|施行期|期|时间|时长|日期)(?:是|为|有)?(?:最长|最短)?(?:是|为|有)?(?:多长|多久|多少|几|哪|什么时候|何时|到什么)"
 )
 
 
@@ -873,20 +879,86 @@ for _a, _b in _OPPOSITES:
 
 def figure_of_opposite(text: str, question: str) -> tuple[str, str] | None:
     """(the thing asked, its opposite) when every sentence of `text` stating the figure a how-many question asks
-    names the opposite of something the question names (农村 for 城市) and not that thing; else None."""
+    names the opposite of something the question names (农村 for 城市; 非寄宿生 for 寄宿生) and not that thing; else
+    None."""
     if not asks_amount(question):
         return None
     asked = [w for w in _OPPOSITE if w in question]
-    figures = _stating_asked_figure(text, question) if asked else []
+    # Any word of the question negated by 非 (非寄宿生 of 寄宿生的生活补助是多少): the figure of what it is not.
+    negatable = [
+        w for w, _ in pos_tags(question) if len(w) >= 2 and _HAN_WORD.fullmatch(w) and f"非{w}" not in question
+    ]
+    figures = _stating_asked_figure(text, question) if asked or negatable else []
     found = None
     for s in figures:
         # What scopes a figure stands before it or in its clause (疑似病例中，治愈率达67%); a clause after the last
         # figure says something else (覆盖率达67%，疑似患者中医参与率更高).
         s = _up_to_figure(s, question)
         found = next(((w, o) for w in asked if w not in s for o in sorted(_OPPOSITE[w]) if o in s), None)
+        found = found or next(((w, f"非{w}") for w in negatable if _only_negated(w, s)), None)
         if found is None:
             return None
     return found
+
+
+# The day a running total is given as of (截至2月6日, 截止到2月底, 截至17日24时): a total as of another day is another
+# figure (截至2月6日…有20户已获得信贷支持 for 截至2月底有多少家).
+_AS_OF = re.compile(
+    r"(?:截至|截止到?)\s*(?:(?:19|20)\d{2}\s*年\s*)?(?:(\d{1,2})\s*月)?\s*(?:(\d{1,2})\s*[日号]|([底末]))"
+)
+
+
+def _as_of_days(text: str) -> list[tuple[int | None, int | None, bool]]:
+    """(month or None, day or None, month's end) of each 截至 date in `text`."""
+    return [
+        (int(m.group(1)) if m.group(1) else None, int(m.group(2)) if m.group(2) else None, bool(m.group(3)))
+        for m in _AS_OF.finditer(text)
+        if m.group(1) or m.group(2)
+    ]
+
+
+def _same_day(a: tuple[int | None, int | None, bool], b: tuple[int | None, int | None, bool]) -> bool:
+    """Whether two 截至 dates may be the same day: the month's end is its last days (2月底, 2月29日); a part left out
+    (截至17日) is no difference."""
+    if a[0] is not None and b[0] is not None and a[0] != b[0]:
+        return False
+    if a[2] or b[2]:
+        day = b[1] if a[2] else a[1]
+        return day is None or day >= 25 or (a[2] and b[2])
+    return a[1] is None or b[1] is None or a[1] == b[1]
+
+
+def as_of_another_day(text: str, question: str) -> str | None:
+    """The 截至 date the answer `text` gives its figure as of, when a how-many question asks it as of another day
+    (截至2月底) and every sentence stating the figure is dated 截至 a day that is not it; else None."""
+    asked = _as_of_days(question)
+    if not asked or not asks_amount(question):
+        return None
+    found, last, stated = None, None, False
+    for s in sentences(text):
+        # A sentence without its own date goes on from the last one's (截至2月6日，…。…其中有20户已获得…).
+        if _AS_OF.search(s):
+            last = s
+        if lacks_asked_figure(s, question):
+            continue
+        stated = True
+        if last is None or any(_same_day(d, a) for d in _as_of_days(last) for a in asked) or not _as_of_days(last):
+            return None
+        found = _AS_OF.search(last).group(0)
+    return found if stated else None
+
+
+# 非 that does not negate the word after it: 除非 (unless), 是非, 无非, 莫非.
+_NOT_NEGATING = ("除非", "是非", "无非", "莫非")
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _only_negated(word: str, sentence: str) -> bool:
+    """Whether `sentence` names `word` and only right after a 非 that negates it (非寄宿生 for 寄宿生)."""
+    at = [m.start() for m in re.finditer(re.escape(word), sentence)]
+    return bool(at) and all(
+        i > 0 and sentence[i - 1] == "非" and sentence[max(0, i - 2) : i] not in _NOT_NEGATING for i in at
+    )
 
 
 _CLAUSE_END = re.compile(r"(?<=[，,；;：:])")
@@ -973,6 +1045,7 @@ _NOT_THE_SUBJECT = frozenset(
 
 
 _SAID = re.compile(r"(?:里|中|上)?(?:说|讲到|提到|指出|写到|表示)")
+_TIME_FRAME = re.compile(r"期间|以来|之际|时期")
 
 
 def changed_subject(question: str) -> list[str]:
@@ -983,6 +1056,8 @@ def changed_subject(question: str) -> list[str]:
         return []
     # 二十大报告里说十年来国内生产总值从多少增长到多少: what is said before 说 names where it is said, not what changed.
     phrase = _SAID.split(m.group(1))[-1]
+    # 疫情期间提取标准提高到多少: what comes before a time frame says when it changed, not what.
+    phrase = _TIME_FRAME.split(phrase)[-1]
     return [
         w
         for w, tag in pos_tags(phrase)
@@ -1275,7 +1350,7 @@ def per_unit_missing(text: str, question: str) -> bool:
 # 从多少下调至多少, 由多少增加到多少: both ends of a change asked, which its size alone (下调10个基点) does not give; a
 # sentence giving both says 从…至/到/为… with a figure on each side (从10小时30分压缩至9小时26分, 从五十四万亿元增长到…).
 _ASKS_RANGE = re.compile(r"[从由]多少.{0,8}?(?:至|到|为)了?多少")
-_FIGURE_CHAR = "0-9０-９〇零一二两三四五六七八九十百千万亿"
+_FIGURE_CHAR = "0-9０-９〇零一二两三四五六七八九十百千万亿" + FINANCIAL_NUMERALS
 _STATES_RANGE = re.compile(
     rf"[从由][^，,。；;]{{0,20}}?[{_FIGURE_CHAR}][^，,。；;]{{0,20}}?(?:至|到|为)[^，,。；;]{{0,8}}?[{_FIGURE_CHAR}]"
 )
@@ -1305,7 +1380,11 @@ def increment_missing(text: str, question: str) -> bool:
     if _ASKS_INCREMENT.search(question) is None:
         return False
     figures = _stating_asked_figure(text, question)
-    return bool(figures) and not any(_STATES_INCREMENT.search(s) for s in figures)
+    # Not a word inside a quoted name: “…从轻减轻行政处罚清单”共包括1954项 states a total.
+    return bool(figures) and not any(_STATES_INCREMENT.search(_NAMED_IN_QUOTES.sub("", s)) for s in figures)
+
+
+_NAMED_IN_QUOTES = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」")
 
 
 # A question asking what a numbered shorthand stands for (“三严三实”是指什么, “两新”包括哪些) is answered only by a text

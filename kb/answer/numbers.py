@@ -8,10 +8,28 @@ mirrors `score.py` character for character, leading zeros included (〇五 -> "0
 from __future__ import annotations
 
 _DIGIT_CHARS = "〇一二三四五六七八九"
-_DIGITS = {c: i for i, c in enumerate(_DIGIT_CHARS)} | {"零": 0, "两": 2}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
+# The financial forms (大写) fines, receipts and contracts write sums in: 罚款人民币贰仟元, 壹万元整.
+_FINANCIAL_DIGITS = {
+    "壹": 1,
+    "贰": 2,
+    "貳": 2,
+    "叁": 3,
+    "參": 3,
+    "肆": 4,
+    "伍": 5,
+    "陆": 6,
+    "陸": 6,
+    "柒": 7,
+    "捌": 8,
+    "玖": 9,
+}
+_FINANCIAL_UNITS = {"拾": 10, "佰": 100, "仟": 1000}
+# Every financial numeral character, for the patterns that find figures in a text (kb/answer/features.py).
+FINANCIAL_NUMERALS = "".join(_FINANCIAL_DIGITS) + "".join(_FINANCIAL_UNITS) + "萬"
+_DIGITS = {c: i for i, c in enumerate(_DIGIT_CHARS)} | {"零": 0, "两": 2} | _FINANCIAL_DIGITS
+_UNITS = {"十": 10, "百": 100, "千": 1000} | _FINANCIAL_UNITS
 # 万 and 亿 close a section: 三千五百万 is 3500 × 10000, 一亿二千万 is 1 × 10^8 + 2000 × 10^4.
-_SECTIONS = {"万": 10_000, "亿": 100_000_000}
+_SECTIONS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000}
 _SMALL = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
 
 

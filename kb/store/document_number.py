@@ -11,9 +11,13 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-# An issuer's code, the year in any brackets, a serial (财社〔2020〕2号, 川办发[2020]10号).
+# The brackets a number's year is written in (财社〔2020〕2号, 川办发[2020]10号, 肺炎机制发﹝2020﹞21号), as character
+# classes for the patterns here and in kb/answer/features.py.
+YEAR_OPEN = "〔\\[【（(［﹝〖"
+YEAR_CLOSE = "〕\\]】）)］﹞〗"
+# An issuer's code, the year in any brackets, a serial.
 _NUMBER = re.compile(
-    r"([\u4e00-\u9fff]{2,12})\s*[〔\[【（(［]\s*((?:19|20)\d\d)\s*[〕\]】）)］]\s*第?\s*(\d{1,4})\s*号"
+    rf"([\u4e00-\u9fff]{{2,12}})\s*[{YEAR_OPEN}]\s*((?:19|20)\d\d)\s*[{YEAR_CLOSE}]\s*第?\s*(\d{{1,4}})\s*号"
 )
 # An order's number: 国务院令第495号, 应急指挥部令第13号.
 _ORDER = re.compile(

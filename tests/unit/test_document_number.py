@@ -11,6 +11,11 @@ def test_a_number_is_written_one_way_whatever_brackets_and_spaces_it_came_in():
         "川办发〔2020〕6号",
     ]
     assert document_numbers("税务总局还发布了[2020]6号公告") == []  # no code left: not a number
+    # The small and the lenticular brackets some notices use.
+    assert [str(n) for n in document_numbers("肺炎机制发﹝2020﹞21号、工信明电【2020】7号")] == [
+        "肺炎机制发〔2020〕21号",
+        "工信明电〔2020〕7号",
+    ]
     assert DocumentNumber("财社", "2020", "2") == ("财社", "2020", "2")
 
 

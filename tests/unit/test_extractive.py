@@ -502,6 +502,46 @@ def test_a_lower_line_naming_what_the_asked_time_is_of_answers_what_the_title_li
     assert off.answer(question, hits).reason == "最相关的段落没有给出所问的时长或期限。"
 
 
+def test_a_lower_line_naming_the_asked_time_answers_when_the_title_line_gives_another_asked_figure():
+    # Asked the term and its start (从哪天开始), the title line's date answers the day asked, but says nothing of the
+    # term (收费期限): a lower line of the same document stating it in those words answers.
+    from kb.answer.features import timed_noun
+
+    question = "吉林批复的嫩江大桥收费站收费期限是多长，从哪天开始？"
+    assert timed_noun("留置时间最长多久？") == "留置时间"  # 最长 between the time word and how it is asked
+    lead = (
+        "吉林省人民政府2023年8月10日（此件公开发布）点击查看原文>>吉林省人民政府关于同意国道牙克石至四平公路嫩江大桥"
+        "收费站开通收费的批复来源：吉林省人民政府网"
+    )
+    term = "三、收费期限为30年，自2023年11月1日起至2053年10月31日止。"
+    common = ["嫩江大桥收费站开通收费"] * 4
+    qa = answerer([lead, term, *common, *PASSAGES])
+    a = qa.answer(question, [hit(lead, 0.9), hit(term, 0.6, n=1)])
+    assert not a.refused and "30年" in a.text and "8月10日" not in a.text, a.text
+
+
+def test_a_question_asking_two_things_reads_on_into_the_sentence_answering_the_second():
+    # 最长多久 is answered by the article's first sentence, 可以延长吗 by the next; a leading clause that only sets the
+    # scene (监察机关留置被调查人) asks nothing of its own.
+    law = "第四十八条 留置时间不得超过三个月。在特殊情况下，可以延长一次，延长时间不得超过三个月。"
+    qa = answerer([law, *PASSAGES])
+    a = qa.answer("监察机关留置被调查人，留置时间最长多久，可以延长吗？", [hit(law, 0.9)])
+    assert not a.refused and "三个月" in a.text and "延长一次" in a.text, a.text
+
+
+def test_a_long_sentence_is_cut_to_the_run_stating_the_asked_sum_not_the_one_naming_a_year():
+    # 从2023年秋季学期起 is a number too; the run a reader wants states the sum asked (每生每年500元).
+    lede = (
+        "近日，广西教育厅会同财政厅印发《关于进一步做好义务教育阶段家庭经济困难学生生活补助工作的通知》，从2023年秋季学期起，"
+        "将城市低保家庭学生、城市特困救助供养学生、边缘易致贫家庭学生、突发严重困难家庭学生及孤儿（含事实无人抚养儿童）"
+        "等五类家庭经济困难学生纳入义务教育阶段非寄宿生生活补助范围，按照小学每生每年500元、初中每生每年625元的标准进行发放，"
+        "每年9月份由符合条件的学生向所在学校进行申请。"
+    )
+    qa = answerer([lede, *PASSAGES])
+    a = qa.answer("广西义务教育阶段家庭经济困难非寄宿生的生活补助标准是多少？", [hit(lede, 0.9)])
+    assert not a.refused and "500元" in a.text, a.text
+
+
 def test_a_notice_s_own_clause_of_effect_below_answers_when_it_takes_effect():
     # The notice's opening names everything the question does and states no date; its last line, 本通告自…起实施, is
     # the date of its own effect, whatever the question's other words.
@@ -623,6 +663,8 @@ def test_a_change_is_answered_only_by_a_figure_in_a_sentence_naming_the_rarest_t
     assert changed_subject(defence) == ["国防"]
     assert changed_subject("我国人均预期寿命提高到了多少岁？") == ["寿命"]
     assert changed_subject("国防支出预算是多少？") == []  # a figure, not its change: counted_noun's
+    # 疫情期间 says when the standard changed, not what: 提取标准 is all figure words, nothing to look for.
+    assert changed_subject("绍兴职工提取住房公积金，疫情期间提取标准提高到多少？") == []
     # A time or a scope shortened or widened is a change too (压缩到了多少, 再延长多少年, 扩大到了多少个城市).
     assert changed_subject("开通绿色通道后，个转企办理时限压缩到了多少？") != []
     assert changed_subject("第二轮土地承包到期后再延长多少年？") == ["土地"]
@@ -1407,6 +1449,64 @@ def test_a_figure_of_the_opposite_thing_does_not_answer():
     share = "全省确诊病人的中医治疗覆盖率达到了多少？"
     assert figure_of_opposite("现在全省中医治疗的覆盖率达67%，疑似患者中医参与率更高。", share) is None
     assert figure_of_opposite("疑似患者中，中医治疗的覆盖率达67%。", share) == ("确诊", "疑似")
+    # What the question names negated by 非 (非寄宿生 of 寄宿生), and not 非 of 除非.
+    boarders = "广西义务教育阶段家庭经济困难寄宿生的生活补助是每生每年多少钱？"
+    day_pupils = "将五类学生纳入非寄宿生生活补助范围，按照小学每生每年500元、初中每生每年625元的标准进行发放。"
+    found = figure_of_opposite(day_pupils, boarders)
+    assert found is not None and found[1] == "非" + found[0] and found[0] in "寄宿生", found
+    assert figure_of_opposite(day_pupils, "非寄宿生的生活补助是每生每年多少钱？") is None
+    assert figure_of_opposite("寄宿生每生每年补助1000元，非寄宿生每生每年500元。", boarders) is None
+    assert figure_of_opposite("除非寄宿生另有规定，每生每年补助1000元。", boarders) is None
+
+
+def test_a_running_total_as_of_another_day_does_not_answer():
+    from kb.answer.features import as_of_another_day
+
+    asked = "截至2月底，江西142家省级重点支持企业中有多少家获得了信贷支持？"
+    text = "据统计，截至2月6日，全省银行机构累计提供信贷支持34.47亿元。名录中的142户企业中，有20户已获得信贷支持。"
+    assert as_of_another_day(text, asked) == "截至2月6日"  # the second sentence goes on from the first's day
+    assert as_of_another_day("截至2月29日，名录中有20户已获得信贷支持。", asked) is None  # the month's end
+    assert as_of_another_day("名录中有20户已获得信贷支持。", asked) is None  # no day given: not judged
+    # A day written without its month, or with the hour, is the same day.
+    assert (
+        as_of_another_day("截至17日，浙江共发放“健康码”1498.9万个。", "截至2月17日，浙江一共发放了多少个“健康码”？")
+        is None
+    )
+    assert as_of_another_day("截至2月13日24时，复工率达到57.7%。", "截至2月13日，辽宁复工率达到多少了？") is None
+
+
+def test_a_total_is_no_change_whatever_words_a_quoted_name_holds():
+    from kb.answer.features import increment_missing
+
+    asked = "连云港推行“综合查一次”后，涉企检查次数减少了多少？"
+    assert increment_missing("出台“不予行政处罚和从轻减轻行政处罚清单”共包括1954项。", asked)
+    assert not increment_missing("涉企检查次数减少了1954次。", asked)
+
+
+def test_a_document_number_in_small_brackets_is_a_code():
+    from kb.answer.features import lacks_asked_figure
+
+    asked = "为基层减负做好疫情防控的通知，文号是多少？"
+    assert not lacks_asked_figure("关于切实为基层减负的通知 肺炎机制发﹝2020﹞21号", asked)
+    assert lacks_asked_figure("关于切实为基层减负的通知", asked)
+
+
+def test_a_half_year_or_a_year_named_by_its_place_is_no_length_of_time():
+    from kb.answer.features import lacks_asked_figure
+
+    asked = "还不上扶贫小额信贷的贫困户可以延期多久？"
+    assert lacks_asked_figure("为确保上半年剩余贫困人口全部达到脱贫标准，省里出台10项措施。", asked)
+    assert lacks_asked_figure("比上一年有所增加。", asked)
+    assert not lacks_asked_figure("对还款困难的贫困户，可延期半年。", asked)
+
+
+def test_a_sum_written_in_financial_numerals_is_a_sum():
+    from kb.answer.features import lacks_asked_figure
+
+    fine = "物业公司罚了多少钱？"
+    assert not lacks_asked_figure("决定对其作出罚款人民币贰仟元的行政处罚。", fine)
+    assert not lacks_asked_figure("当事人作出罚款人民币壹万元整。", fine)
+    assert lacks_asked_figure("决定对其作出行政处罚。", fine)
 
 
 def test_a_deadline_written_with_a_variant_character_is_read():
@@ -1430,6 +1530,8 @@ def test_a_figure_words_noun_is_what_its_figure_is_of():
     assert measured_noun("聊城首届新青年音乐节现场部署了多少执勤力量？") is None
     assert measured_noun("政策性农业保险接到了多少报损面积？") is None
     assert measured_noun("电梯困人后维保人员必须在多少分钟内到达现场？") is None
+    # 超过多少的列车: a clause after 的 says which trains, it names no thing counted (售票).
+    assert measured_noun("长三角铁路返岗复工期间，客座率超过多少的列车要控制售票？") is None
     question = "2024年我国实际使用外资金额是多少亿美元？"
     assert figure_off_subject("2024年货物贸易进出口总额43.8万亿元。", question)
     assert not figure_off_subject("全年实际使用外资8262.5亿元。", question)

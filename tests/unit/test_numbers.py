@@ -37,3 +37,12 @@ def test_numbers_written_back_in_chinese():
     assert all(parse_chinese_number(chinese_number(n)) == n for n in range(1, 10_000))
     assert digit_by_digit("2035") == "二〇三五"
     assert [small_number(s) for s in ("三", "两", "十", "12", "十一", "")] == [3, 2, 10, 12, 0, 0]
+
+
+def test_financial_numerals_are_read_as_numbers():
+    from kb.answer.numbers import parse_chinese_number
+
+    assert parse_chinese_number("贰仟") == 2000
+    assert parse_chinese_number("壹万") == 10000
+    assert parse_chinese_number("壹拾伍") == 15
+    assert parse_chinese_number("叁佰陆拾") == 360
