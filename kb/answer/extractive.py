@@ -1043,6 +1043,12 @@ def _read_on(
     return [head, Candidate(nxt.hit_rank, nxt.start, nxt.end, nxt.text, nxt.features, best.logit)]
 
 
+# Where a question asks one thing and then another (最长多久，可以延长吗; 期限是多长、从哪天起算), each part with its
+# own asking word; a leading clause that only sets the scene (云南出台的十条措施中，…) asks nothing.
+_QUESTION_PARTS = re.compile(r"[，,、；;]")
+_ASKING = re.compile(r"吗|呢|多少|多久|多长|多大|几|哪|什么|谁|如何|怎么|怎样|是否|能否|可否|有没有|是不是")
+
+
 def _asked_next(question: str, best: str, nxt: str) -> bool:
     """Whether a question's later part (留置时间最长多久，可以延长吗) asks what the next sentence says and `best` does
     not (第四十八条 留置时间不得超过三个月。 then 在特殊情况下，可以延长一次…): a law answers each part in turn."""
@@ -1050,12 +1056,6 @@ def _asked_next(question: str, best: str, nxt: str) -> bool:
     return len(asking) >= 2 and any(
         len(t) >= 2 and t not in best and t in nxt for part in asking[1:] for t in question_terms(part)
     )
-
-
-# Where a question asks one thing and then another (最长多久，可以延长吗; 期限是多长、从哪天起算), each part with its
-# own asking word; a leading clause that only sets the scene (云南出台的十条措施中，…) asks nothing.
-_QUESTION_PARTS = re.compile(r"[，,、；;]")
-_ASKING = re.compile(r"吗|呢|多少|多久|多长|多大|几|哪|什么|谁|如何|怎么|怎样|是否|能否|可否|有没有|是不是")
 
 
 # Item numbers, and whether a sentence may hold one anywhere (操作步骤：第一步，…) or only open with it.

@@ -942,7 +942,8 @@ def as_of_another_day(text: str, question: str) -> str | None:
         if lacks_asked_figure(s, question):
             continue
         stated = True
-        if last is None or any(_same_day(d, a) for d in _as_of_days(last) for a in asked) or not _as_of_days(last):
+        days = _as_of_days(last) if last is not None else []
+        if not days or any(_same_day(d, a) for d in days for a in asked):
             return None
         found = _AS_OF.search(last).group(0)
     return found if stated else None
