@@ -416,7 +416,7 @@ class ExtractiveAnswerer:
         # Or a named period asked (试用期是多久) answered by another's length (公示期不少于五个工作日).
         period_named = period_of_another(quoted, question) if self.cfg.quantity_check else None
         if period_named is not None:
-            reason = f"最相关的段落给出的是“{period_named}”的时长，不是所问的“{timed_noun(question)}”的。"
+            reason = f"最相关的段落给出的是“{period_named}”的时长，不是所问的“{timed}”的。"
             return _refused(question, hits, reason)
         as_of = as_of_another_day(quoted, question) if self.cfg.quantity_check else None
         if as_of is not None:

@@ -886,7 +886,7 @@ def figure_of_opposite(text: str, question: str) -> tuple[str, str] | None:
     asked = [w for w in _OPPOSITE if w in question]
     # Any word of the question negated by 非 (非寄宿生 of 寄宿生的生活补助是多少): the figure of what it is not.
     negatable = [
-        w for w, _ in pos_tags(question) if len(w) >= 2 and _HAN_WORD.fullmatch(w) and f"非{w}" not in question
+        w for w, _ in pos_tags(question) if len(w) >= 2 and _CJK_ONLY.fullmatch(w) and f"非{w}" not in question
     ]
     figures = _stating_asked_figure(text, question) if asked or negatable else []
     found = None
@@ -951,7 +951,6 @@ def as_of_another_day(text: str, question: str) -> str | None:
 
 # 非 that does not negate the word after it: 除非 (unless), 是非, 无非, 莫非.
 _NOT_NEGATING = ("除非", "是非", "无非", "莫非")
-_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def _only_negated(word: str, sentence: str) -> bool:

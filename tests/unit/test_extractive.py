@@ -479,6 +479,18 @@ def test_a_lower_sentence_naming_what_the_asked_sum_is_of_answers_what_the_lede_
     assert qa.answer(question, [hit(lead, 0.9), hit(fee, 0.6, n=1)]).refused
 
 
+def _toll_term_answerer() -> tuple[ExtractiveAnswerer, str, str]:
+    """An approval's dated title line, which names everything a question on the toll station does but the term, and
+    the line below stating the term (收费期限)."""
+    lead = (
+        "吉林省人民政府2023年8月10日（此件公开发布）点击查看原文>>吉林省人民政府关于同意国道牙克石至四平公路嫩江大桥"
+        "收费站开通收费的批复来源：吉林省人民政府网"
+    )
+    term = "三、收费期限为30年，自2023年11月1日起至2053年10月31日止。"
+    common = ["嫩江大桥收费站开通收费"] * 4
+    return answerer([lead, term, *common, *PASSAGES]), lead, term
+
+
 def test_a_lower_line_naming_what_the_asked_time_is_of_answers_what_the_title_line_does_not():
     # The title line names everything the question does but the term (收费期限), and states no time; the line below
     # stating the term in the question's words answers it.
@@ -487,13 +499,7 @@ def test_a_lower_line_naming_what_the_asked_time_is_of_answers_what_the_title_li
     question = "吉林省政府批复嫩江大桥收费站开通收费，收费期限是多长？"
     assert timed_noun(question) == "收费期限" and timed_noun("政策措施有效期多长？") == "有效期"
     assert timed_noun("项目专员多长时间内会联系申请人？") is None  # a bare 时间 names nothing timed
-    lead = (
-        "吉林省人民政府2023年8月10日（此件公开发布）点击查看原文>>吉林省人民政府关于同意国道牙克石至四平公路嫩江大桥"
-        "收费站开通收费的批复来源：吉林省人民政府网"
-    )
-    term = "三、收费期限为30年，自2023年11月1日起至2053年10月31日止。"
-    common = ["嫩江大桥收费站开通收费"] * 4
-    qa = answerer([lead, term, *common, *PASSAGES])
+    qa, lead, term = _toll_term_answerer()
     hits = [hit(lead, 0.9), hit(term, 0.6, n=1)]
     a = qa.answer(question, hits)
     assert not a.refused and "30年" in a.text, a.text
@@ -509,13 +515,7 @@ def test_a_lower_line_naming_the_asked_time_answers_when_the_title_line_gives_an
 
     question = "吉林批复的嫩江大桥收费站收费期限是多长，从哪天开始？"
     assert timed_noun("留置时间最长多久？") == "留置时间"  # 最长 between the time word and how it is asked
-    lead = (
-        "吉林省人民政府2023年8月10日（此件公开发布）点击查看原文>>吉林省人民政府关于同意国道牙克石至四平公路嫩江大桥"
-        "收费站开通收费的批复来源：吉林省人民政府网"
-    )
-    term = "三、收费期限为30年，自2023年11月1日起至2053年10月31日止。"
-    common = ["嫩江大桥收费站开通收费"] * 4
-    qa = answerer([lead, term, *common, *PASSAGES])
+    qa, lead, term = _toll_term_answerer()
     a = qa.answer(question, [hit(lead, 0.9), hit(term, 0.6, n=1)])
     assert not a.refused and "30年" in a.text and "8月10日" not in a.text, a.text
 
