@@ -209,6 +209,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general45_ncp_check": (_DATA / "check_general45_ncp.jsonl", "ncp"),
     "general45_crud_check": (_DATA / "check_general45_crud.jsonl", "crud_rag"),
     "general45_dev_check": (_DATA / "check_general45_dev.jsonl", "dev"),
+    "general46_ncp_check": (_DATA / "check_general46_ncp.jsonl", "ncp"),
+    "general46_crud_check": (_DATA / "check_general46_crud.jsonl", "crud_rag"),
+    "general46_dev_check": (_DATA / "check_general46_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
