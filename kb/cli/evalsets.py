@@ -212,6 +212,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general46_ncp_check": (_DATA / "check_general46_ncp.jsonl", "ncp"),
     "general46_crud_check": (_DATA / "check_general46_crud.jsonl", "crud_rag"),
     "general46_dev_check": (_DATA / "check_general46_dev.jsonl", "dev"),
+    "general47_ncp_check": (_DATA / "check_general47_ncp.jsonl", "ncp"),
+    "general47_crud_check": (_DATA / "check_general47_crud.jsonl", "crud_rag"),
+    "general47_dev_check": (_DATA / "check_general47_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
