@@ -24,8 +24,9 @@ from collections.abc import Iterable
 from kb.answer.numbers import ordinal_forms
 from kb.types import Citation
 
-# 第三批, 第3批, 第二轮: one numbered round of something (第三批次 is the same batch: it matches its first three characters).
-_BATCH = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(批|轮)")
+# 第三批, 第3批, 第二轮, 第三阶段: one numbered round of something (第三批次 is the same batch: it matches its first three
+# characters).
+_BATCH = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(批|轮|阶段)")
 
 
 # 第7号, 第十一场, 第三届, 第二期, and 第十三次 only before a meeting (第十三次党代会, 第四次会议): 第一次使用 is

@@ -28,4 +28,7 @@ def says_who(text: str, act: str) -> bool:
     由 (由财政予以补助) or as 自理."""
     if act in text:
         return True
+    # A charge held is written with 任 as often (由分管…的副市长任“双组长”).
+    if act == "担任" and re.search(r"由[^，。；;]{1,30}?任", text):
+        return True
     return act in _BEARS and _BORNE.search(text) is not None

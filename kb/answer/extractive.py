@@ -57,6 +57,7 @@ from kb.answer.features import (
     range_missing,
     says_how_figure_is_asked,
     sentence_features,
+    states_change_of_subject,
     states_each_count,
     states_own_effect,
     timed_noun,
@@ -67,7 +68,7 @@ from kb.answer.name_check import asked_name, gives_name
 from kb.answer.named_document import missing_law
 from kb.answer.numbers import small_number
 from kb.answer.ordinal_check import asked_ordinal, states_ordinal
-from kb.answer.period_check import another_period, question_period
+from kb.answer.period_check import another_month, another_period, question_month, question_period
 from kb.answer.period_check import label as period_label
 from kb.answer.person_check import asked_post, asked_post_of, names_holder, states_post_of
 from kb.answer.place_check import (
@@ -426,6 +427,12 @@ class ExtractiveAnswerer:
             return _refused(question, hits, f"最相关的段落给出的是“{opposite[1]}”的数字，不是所问的“{opposite[0]}”的。")
         changed = change_off_subject(quoted, question, self.doc_freq) if self.cfg.quantity_check else None
         if changed is not None:
+            # Unless a lower sentence of the same document states the change of the thing asked: the article's lede
+            # gives the overall rise (总体调整水平为…3.8%), its fourth sentence the fixed part asked
+            # (定额调整…统一按每人每月34元增加), as for a figure missing above.
+            ranked, answer, quoted = self._change_of_subject(question, hits, d, (ranked, answer))
+            changed = change_off_subject(quoted, question, self.doc_freq)
+        if changed is not None:
             return _refused(question, hits, f"最相关的段落给出的数字说的不是所问的“{changed}”的变化。")
         # A when-question answered by the date of another event (8日举行誓师大会 for 哪一天开幕, 自1月31日起暂停 for
         # 哪天恢复). A runner-up dating the asked event is looked for in the best one's document only, naming the thing
@@ -463,6 +470,10 @@ class ExtractiveAnswerer:
                 f"最相关的段落说的是{period_label(period)}的情况，不是所问的{period_label(question_period(question))}。"
             )
             return _refused(question, hits, reason)
+        # Or one month asked (2020年3月份的申报纳税期限) answered from sentences on another's (2月份纳税申报期限).
+        month = another_month(_spoken(answer), question) if self.cfg.period_check else None
+        if month is not None:
+            return _refused(question, hits, f"最相关的段落说的是{month}的情况，不是所问的{question_month(question)}。")
         # And a question about one numbered batch answered from passages on another (kb/answer/batch_check.py).
         batch = batch_missing(answer.citations, question) if self.cfg.batch_check else None
         if batch is not None:
@@ -536,6 +547,28 @@ class ExtractiveAnswerer:
         else:
             return []
         return _in_best_document(hits, ranked, limit, lambda c: states(read_form(c.text), question))
+
+    def _change_of_subject(
+        self, question: str, hits: list[Hit], d: Decision, given: tuple[list[Candidate], Answer]
+    ) -> tuple[list[Candidate], Answer, str]:
+        """The sentences among the first `figure_candidates` of the best one's document that state the change asked
+        naming what changed (`states_change_of_subject`), the answer composed from them and what it quotes; the `given`
+        sentences and answer, as they were, when none does. Not the same search for any figure of another thing: a
+        lower sentence naming a thing of the question's (罚款, 限额) with a figure beside it was as often another
+        figure (50元 charged, not the fine), answering three `NOT_IN_KB` questions for two gained (session 55)."""
+        found = _in_best_document(
+            hits,
+            d.candidates,
+            self.cfg.figure_candidates,
+            lambda c: (
+                not lacks_asked_figure(read_form(c.text), question)
+                and states_change_of_subject(c.text, question, self.doc_freq)
+            ),
+        )
+        if not found:
+            return given[0], given[1], _quoted(given[1])
+        answer = self.compose(question, hits, found, d.question, widen=False)
+        return found, answer, _quoted(answer)
 
     def _says_more(self, question: str, best: str) -> Callable[[str, str], bool]:
         """The test of a lower sentence (given it and the question): whether it states the figure asked in the unit
@@ -1043,10 +1076,12 @@ def _read_on(
     return [head, Candidate(nxt.hit_rank, nxt.start, nxt.end, nxt.text, nxt.features, best.logit)]
 
 
-# Where a question asks one thing and then another (最长多久，可以延长吗; 期限是多长、从哪天起算), each part with its
-# own asking word; a leading clause that only sets the scene (云南出台的十条措施中，…) asks nothing.
-_QUESTION_PARTS = re.compile(r"[，,、；;]")
-_ASKING = re.compile(r"吗|呢|多少|多久|多长|多大|几|哪|什么|谁|如何|怎么|怎样|是否|能否|可否|有没有|是不是")
+# Where a question asks one thing and then another (最长多久，可以延长吗; 期限是多长、从哪天起算; 最长多久？能不能延长？),
+# each part with its own asking word; a leading clause that only sets the scene (云南出台的十条措施中，…) asks nothing.
+_QUESTION_PARTS = re.compile(r"[，,、；;？?！!。]")
+_ASKING = re.compile(
+    r"吗|呢|多少|多久|多长|多大|几|哪|什么|谁|如何|怎么|怎样|是否|能否|可否|有没有|是不是|能不能|可不可以|会不会"
+)
 
 
 def _asked_next(question: str, best: str, nxt: str) -> bool:

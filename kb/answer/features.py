@@ -789,10 +789,27 @@ def measured_noun(question: str) -> str | None:
 
 def figure_subject(question: str) -> str | None:
     """What a how-many question's figure is of: the thing it counts (`counted_noun`) or, failing that, what its
-    figure word measures (`measured_noun`)."""
+    figure word measures (`measured_noun`), or the noun a sum is asked of (`priced_noun`)."""
     if not asks_quantity(question):
         return None
-    return counted_noun(question) or measured_noun(question)
+    return counted_noun(question) or measured_noun(question) or priced_noun(question)
+
+
+# A sum asked right after what it is of (门票多少钱, 罚款多少元, 每只售价多少钱), with no verb between.
+_PRICED = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:多少钱|多少元)(?=[？?，,。；;]|$)")
+
+
+def priced_noun(question: str) -> str | None:
+    """The noun a sum is asked of when it stands right before 多少钱 or 多少元 (门票 of 大会的门票多少钱, 罚款 of 罚款多少元);
+    not a unit it is counted by (每斤, 每辆车), nor a verb jieba takes for a noun (能领)."""
+    m = _PRICED.search(question)
+    if m is None:
+        return None
+    word, tag = pos_tags(m.group(1))[-1]
+    if tag != "n" or len(word) < 2 or word in _FIGURE_WORDS or word.startswith(("每", "能", "可", "要")):
+        return None
+    # 每艘渔船多少钱: the thing the sum is counted by, not what it is of.
+    return None if re.search(r"每[^每]{0,2}$", m.group(1)[: -len(word)]) else word
 
 
 # The words naming a time a question asks for (收费期限是多长, 反馈截止时间是哪天, 有效期多长), and how it asks.
@@ -1074,12 +1091,27 @@ def changed_subject(question: str) -> list[str]:
 def change_off_subject(text: str, question: str, doc_freq: DocFreq) -> str | None:
     """The thing a question asks the change of, when the answer `text` states the asked figure only in sentences that
     do not name it (whole or by a part: 赤字 answers 财政赤字); else None."""
+    rarest = _rarest_changed(question, doc_freq)
+    return rarest if rarest is not None and _figure_names(text, question, rarest) is False else None
+
+
+def states_change_of_subject(text: str, question: str, doc_freq: DocFreq) -> bool:
+    """Whether a sentence of `text` states the asked change naming what changed: what `change_off_subject` looks for
+    in a lower sentence."""
+    rarest = _rarest_changed(question, doc_freq)
+    # A change stated as one (增加, 提高…): 过去一年，国防和军队建设取得新的成绩 names 国防 and a figure, not its change.
+    return (
+        rarest is not None and not increment_missing(text, question) and _figure_names(text, question, rarest) is True
+    )
+
+
+def _rarest_changed(question: str, doc_freq: DocFreq) -> str | None:
+    """Of the nouns naming what a question asks the change of, the rarest in the corpus (国防 of 国防支出预算)."""
     nouns = changed_subject(question)
     if not nouns:
         return None
     df, _ = doc_freq(nouns)
-    rarest = min(nouns, key=lambda w: (df.get(w, 0), nouns.index(w)))
-    return rarest if _figure_names(text, question, rarest) is False else None
+    return min(nouns, key=lambda w: (df.get(w, 0), nouns.index(w)))
 
 
 # A when-question names the event it asks the date of (哪一天开幕, 什么时候恢复, 从哪天起施行): a date answers it only in
@@ -1406,9 +1438,9 @@ _EXPLAINS = re.compile(
     r"[”\"’」]?\s*[，,]?\s*(?:即|也就是|就是|是指|指的是|：|:|（|\(|包括|分别是|分别为|主要是|具体是|具体为)"
 )
 # The term, then the word for what it is, then the explanation: “双培双推”模式,即…, “放管服”改革，即…, “两癌”筛查
-# 主要包括宫颈癌和乳腺癌的检查.
+# 主要包括宫颈癌和乳腺癌的检查; or the term opening a longer quoted name (“两案八制”，即… for “两案”).
 _EXPLAINS_AFTER_NAME = re.compile(
-    r"[”\"’」]?[\u4e00-\u9fff]{1,4}?\s*(?:[，,]\s*(?:即|也就是|就是|是指|指的是)"
+    r"[”\"’」]?[\u4e00-\u9fff]{1,4}?[”\"’」]?\s*(?:[，,]\s*(?:即|也就是|就是|是指|指的是)"
     r"|(?:主要|具体)?(?:包括|分别是|分别为|是指|指的是))"
 )
 _PART_EXPLAINED = r"[”\"’」]?\s*(?:是指|指的是|即|就是|是)"

@@ -20,14 +20,15 @@ _QUOTED = re.compile(r"“[^”]{2,}”|「[^」]{2,}」|‘[^’]{2,}’|\"[^\"
 # How near a quoted name the kind must be to be what it names: 打造“党旗飘在街巷 支部联点驿站”党建品牌, “沪科专贷”“沪科
 # 专贴”再贷款再贴现专项产品; “党旗红”指引“城管蓝” names no brand.
 _NEAR = 12
-# What stands before a kind without naming one of it: 一家药房, 该公司, 国家的勋章, 这个平台.
-_NOT_A_NAME = "的该此这那其某家个项种类些"
+# What stands before a kind without naming one of it: 一家药房, 该公司, 国家的勋章, 这个平台, 天津一大药房 (a big one).
+_NOT_A_NAME = "的该此这那其某家个项种类些一"
 
 
 def asked_name(question: str) -> str | None:
     """The kind of thing whose name a question asks (药房 of 那家药房叫什么名字; "" when it says none), or None."""
     m = _ASKS_NAME.search(question)
-    return m.group("kind").lstrip("那这该个家所") if m else None
+    # What qualifies the kind ends with 的 (…被罚300万元的大药房): the kind is after it.
+    return m.group("kind").split("的")[-1].lstrip("那这该个家所") if m else None
 
 
 def gives_name(text: str, kind: str) -> bool:

@@ -5,6 +5,10 @@ quarters, the retriever finds the half-year's release, which shares every other 
 answers with its figure: right for its period, wrong for the question. As for a year (year_check.py), an answer
 whose every sentence names some period and none the asked one is about another period. Periods compare as month
 ranges, so 一季度 is 1-3月 and 上半年 is 1至6月; a sentence that names no period is not judged.
+
+A single month is asked the same way (2020年3月份的申报纳税期限, 9月国内汽油价格调整了多少): notices of each month
+say the same of it (2月份纳税申报期限延长至…), and an answer naming months, none of them the asked one, is about
+another month's.
 """
 
 from __future__ import annotations
@@ -72,3 +76,27 @@ def another_period(text: str, question: str) -> tuple[int, int] | None:
             return None
         spoken.append(periods[0])  # the period it names first, as the refusal says
     return spoken[0] if spoken else None
+
+
+# A month asked on its own (3月份, 9月): not a day of it (3月1日), its end or part (3月底, 3月中旬), nor a range's end
+# (1-6月, 前5月), which `periods_named` reads.
+_ASKED_MONTH = re.compile(
+    r"(?<![0-9０-９月至到\-—–~～前])([0-9]{1,2})\s*月份?(?![0-9０-９日号底初中上下末旬份至到\-—–~～])"
+)
+_ANY_MONTH = re.compile(r"(?<![0-9０-９])([0-9]{1,2})\s*月")
+
+
+def another_month(text: str, question: str) -> str | None:
+    """The month the answer `text` speaks of when the question asks about one month and the answer names months, none
+    of them that one (in a date or on its own); else None."""
+    asked = {int(m) for m in _ASKED_MONTH.findall(question)}
+    if len(asked) != 1 or not 1 <= min(asked) <= 12:
+        return None
+    named = [int(m) for m in _ANY_MONTH.findall(text) if 1 <= int(m) <= 12]
+    return f"{named[0]}月" if named and not asked & set(named) else None
+
+
+def question_month(question: str) -> str | None:
+    """The one month a question asks about (3月 of 2020年3月份的申报纳税期限), or None."""
+    asked = {int(m) for m in _ASKED_MONTH.findall(question)}
+    return f"{asked.pop()}月" if len(asked) == 1 else None

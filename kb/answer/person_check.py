@@ -46,7 +46,7 @@ _NAMED = re.compile(
 _OFFICES = tuple("长 书记 主任 主席 总理 委员 联系人 负责人 代表人 作者 领导 专家 科学家 主持人 发言人 记者".split())
 _OFFICE = "(?:" + "|".join(_OFFICES) + ")"
 _ASKS_PERSON = re.compile(
-    rf"(?P<post>(?:(?!的)[\u4e00-\u9fff])?{_OFFICE})(?:具体|分别)?(?:是谁|叫什么名字|叫什么|的?姓名|[是为]哪位)"
+    rf"(?P<post>副?(?:(?!的)[\u4e00-\u9fff])?{_OFFICE})(?:具体|分别)?(?:是谁|叫什么名字|叫什么|的?姓名|[是为]哪位)"
     rf"|哪位(?P<named_post>[\u4e00-\u9fff]{{0,2}}?{_OFFICE})?"
 )
 # Posts that name a kind of person, not an office: a leader (哪位总局领导) or a body's 负责人 is named by his office
@@ -73,9 +73,16 @@ _WRITERS = ("记者", "作者")
 
 def names_holder(text: str, post: str, question: str = "") -> bool:
     """Whether a text names a person and, unless the asked office is vague, the office (会长罗时雨 for 首任会长是谁;
-    局长顾占雷 answers no question about a 秘书长). A person the `question` itself names (省长叶建春到南昌大学调研时，哪位副省
+    局长顾占雷 answers no question about a 秘书长, nor 副局长李东洲 about the 局长). A person the `question` itself names (省长叶建春到南昌大学调研时，哪位副省
     长一同前往) is not the one it asks for."""
-    return names_person(text, question, bylines=post in _WRITERS) and (post in _VAGUE or post in text)
+    return names_person(text, question, bylines=post in _WRITERS) and (post in _VAGUE or _holds_post(text, post))
+
+
+def _holds_post(text: str, post: str) -> bool:
+    """Whether a text names the office itself, not its deputy's (副局长李东洲 answers no question about the 局长)."""
+    if post.startswith("副"):
+        return post in text
+    return re.search(rf"(?<!副){re.escape(post)}", text) is not None
 
 
 def names_person(text: str, question: str = "", bylines: bool = True) -> bool:

@@ -46,9 +46,16 @@ def places_named(text: str) -> list[str]:
 
 
 def _body_place(word: str, tag: str) -> str | None:
-    """The place a body's name tagged whole begins with (北京市 of 北京市人民政府), if it is one."""
+    """The place a body's name tagged whole begins with (北京市 of 北京市人民政府), or a port or airport tagged as a
+    place whole (青岛 of 青岛港, 北京 of 北京首都机场), if it is one."""
+    if tag == "ns" and word.endswith(_PORTS):
+        return next((word[:k] for k in (2, 3) if len(word) > k and is_place(word[:k])), None)
     m = _PLACE_HEAD.match(word) if tag == "nt" else None
     return m.group(0) if m and is_place(m.group(0)) else None
+
+
+# A port or an airport is its city's: 大连港's throughput does not answer for 青岛港.
+_PORTS = ("港", "机场")
 
 
 def question_places(question: str) -> list[str]:
@@ -145,8 +152,10 @@ def sentences_of_another_place(asked: list[str], sentences: Iterable[str]) -> st
 # “杜苏芮”发展趋势; 公司已在中国建立数据中心). 哪里 alone asks a place only of an event (在哪里登陆); 到哪里办理 asks an
 # office, which kb/answer/features.py's contact check and the model judge. A venue asked (哪个场馆) is named by its own
 # kind of word (体育中心, 大剧院).
+_EVENTS = r"登陆|举办|举行|召开|开幕|落户|建设|建成|开工|发生|试点|上市"
+_EVENT = re.compile(rf"(?:{_EVENTS})")
 _ASKS_PLACE = re.compile(
-    r"在哪里(?=(?P<event>登陆|举办|举行|召开|开幕|落户|建设|建成|开工|发生|试点|上市))"
+    rf"在哪里(?=(?P<event>{_EVENTS}))"
     r"|哪(?:个|座|一个)(?P<kind>城市|省份|省|市州|市|县市|县区|区县|区|县|地区|国家|场馆|体育馆|会场)"
 )
 _VENUE = re.compile(r"[\u4e00-\u9fff]{2,}(?:馆|中心|体育场|剧院|会堂|广场|酒店|宾馆|会展|礼堂)")
@@ -171,8 +180,22 @@ def gives_place(text: str, question: str, kind: str) -> bool:
         return False
     asked = _ASKS_PLACE.search(question)
     event = asked.group("event") if asked else None
+    if asked and event is None:
+        # 在福建哪个县市登陆: the event after the kind asked.
+        after = _EVENT.match(question, asked.end())
+        event = after.group(0) if after else None
     if event and re.search(rf"在[^，,。；;？?]{{2,30}}?{event}", text):
         return True
     if kind in ("场馆", "体育馆", "会场"):
         return any(m.group(0) not in question for m in _VENUE.finditer(text))
+    if event:
+        # Where an event took place is said in the clause naming it (在福建晋江沿海登陆): the places a briefing on the
+        # typhoon names (视频连线福建、广东…省份防指; 具有登陆强度大…等不利因素，西南地区降雨持续) are whom it spoke to or
+        # where it rains, not where it landed.
+        words = next((g for g in _EVENT_WORDS if event in g), (event,))
+        text = "。".join(c for c in re.split(r"[，,。；;！!？?\n]", text) if any(w in c for w in words))
     return any(not names(question, p) for p in places_named(text))
+
+
+# An event's words, as a sentence may name it for the one asked (在哪里举办 answered by …在北京举行).
+_EVENT_WORDS = (("举办", "举行", "召开", "开幕"), ("建设", "建成", "开工"))

@@ -30,6 +30,9 @@ def test_the_asked_batch_and_how_documents_write_it():
     assert asked_batch("重庆支援湖北的血液有多少毫升？") is None
     assert set(batch_forms("第三批")) == {"第三批", "第3批"} and set(batch_forms("第12轮")) == {"第12轮", "第十二轮"}
     assert set(batch_forms("第一批")) == {"第一批", "第1批", "首批"}
+    # A numbered stage is asked as a batch is (第三阶段 is not 第一阶段's target).
+    assert asked_batch("邮政快递业第三阶段复工复产，行业产能要恢复到几成？") == "第三阶段"
+    assert set(batch_forms("第三阶段")) == {"第三阶段", "第3阶段"}
 
 
 def test_a_cited_passage_or_title_naming_the_batch_answers_for_it():

@@ -20,3 +20,6 @@ def test_a_bearer_is_said_by_the_verb_or_for_a_cost_by_any_way_of_bearing_one():
     assert not says_who("各专项督导组就近选择当地机关食堂用餐，并按相关规定缴纳食宿费用。", "承担")
     # Another act is said only by its own verb: who bears the cost is not who pays out the subsidy.
     assert not says_who("隔离期间费用由单位和个人承担。", "发放")
+    # A charge held (由谁担任) is written with 任 as often.
+    assert says_who("成立由分管生态环境和公安工作的副市长任“双组长”的工作专组。", "担任")
+    assert not says_who("成立生态警务工作专组，任务是打击环境犯罪。", "担任")

@@ -527,6 +527,9 @@ def test_a_question_asking_two_things_reads_on_into_the_sentence_answering_the_s
     qa = answerer([law, *PASSAGES])
     a = qa.answer("监察机关留置被调查人，留置时间最长多久，可以延长吗？", [hit(law, 0.9)])
     assert not a.refused and "三个月" in a.text and "延长一次" in a.text, a.text
+    # Asked in two questions (…最长多久？能不能延长？) as in two clauses.
+    a = qa.answer("监察机关采取留置措施，留置时间最长多久？能不能延长？", [hit(law, 0.9)])
+    assert not a.refused and "三个月" in a.text and "延长一次" in a.text, a.text
 
 
 def test_a_long_sentence_is_cut_to_the_run_stating_the_asked_sum_not_the_one_naming_a_year():
@@ -683,6 +686,26 @@ def test_a_change_is_answered_only_by_a_figure_in_a_sentence_naming_the_rarest_t
     # No figure at all is left to the figure check; a question asking no change is not judged.
     assert change_off_subject("过去一年，国防和军队建设取得新的重要进展。", defence, doc_freq) is None
     assert change_off_subject(budget, "国防支出预算是多少？", doc_freq) is None
+
+
+def test_a_lower_sentence_stating_the_change_of_the_thing_asked_answers_when_the_lede_gives_another_change():
+    # The lede gives the overall rise (3.8%), which is not the fixed part's (定额); a lower sentence of the same
+    # article states it. A lower sentence naming the thing but stating no change (过去一年…) is no answer.
+    lede = (
+        "近日，福建省人社厅与省财政厅联合印发《关于2023年调整退休人员基本养老金通知》，全省退休人员月人均基本养老金"
+        "总体提高3.8%。"
+    )
+    fixed = "定额调整体现公平原则，全省企业和机关事业单位退休人员统一按每人每月34元增加。"
+    common = ["福建调整退休人员基本养老金"] * 4
+    qa = answerer([lede, fixed, *common, *PASSAGES])
+    question = "福建2023年调整退休人员基本养老金，定额调整部分每人每月增加多少？"
+    a = qa.answer(question, [hit(lede, 0.9), hit(fixed, 0.6, n=1)])
+    assert not a.refused and "34元" in a.text and "3.8%" not in a.text, a.text
+    off = ExtractiveAnswerer(AnswerSettings(figure_candidates=0), qa.doc_freq)
+    assert off.answer(question, [hit(lede, 0.9), hit(fixed, 0.6, n=1)]).refused
+    named = "过去一年，定额调整工作取得新的进展。"
+    qa = answerer([lede, named, *common, *PASSAGES])
+    assert qa.answer(question, [hit(lede, 0.9), hit(named, 0.6, n=1)]).refused
 
 
 def test_a_lower_sentence_answers_a_count_only_naming_the_counted_thing_as_the_question_binds_it():
@@ -1019,6 +1042,11 @@ def test_a_shorthand_the_passages_only_mention_is_not_explained_by_them():
     assert asked_shorthand("党找到的“第二个答案”是什么？") is None
     # The parts before their name, and items counted off.
     assert not lacks_shorthand_content("电动汽车、锂电池、光伏产品“新三样”出口增长。", "“新三样”指的是什么？")
+    # The term opening a longer quoted name, explained after it (“两案八制”，即… for “两案”).
+    asked = "宁夏做好师生返校防疫制定的“两案八制”，其中“两案”指哪两个？"
+    named = "宁夏还制定了“两案八制”，即开学准备工作方案和突发公共卫生事件应急预案，还有疫情报告等八项制度。"
+    assert not lacks_shorthand_content(named, asked)
+    assert lacks_shorthand_content("宁夏还制定了“两案八制”，做好师生返校准备。", asked)
     assert not lacks_shorthand_content("做好“两条线”作战的准备。“一条线”是抗击疫情前线。", "“两条线”具体指什么？")
     # Each numbered part explained in turn; one part alone is not the whole explained.
     asked = "秦皇岛的“一图两清单”分别指什么？"
@@ -1535,6 +1563,20 @@ def test_a_figure_words_noun_is_what_its_figure_is_of():
     question = "2024年我国实际使用外资金额是多少亿美元？"
     assert figure_off_subject("2024年货物贸易进出口总额43.8万亿元。", question)
     assert not figure_off_subject("全年实际使用外资8262.5亿元。", question)
+
+
+def test_a_sum_asked_right_after_a_noun_is_that_noun_s():
+    from kb.answer.features import figure_off_subject, figure_subject
+
+    # 门票多少钱, 罚款多少元: no verb between, the noun is what the sum is of; not a unit it is counted by (每艘渔船,
+    # 每月补贴), nor a verb jieba takes for a noun (能领).
+    question = "2023世界机器人大会的门票多少钱？"
+    assert figure_subject(question) == "门票"
+    assert figure_subject("违规放飞无人机会被罚款多少元？") == "罚款"
+    assert figure_subject("具体标准是每艘渔船多少钱？") is None and figure_subject("每车每月补贴多少钱？") is None
+    assert figure_subject("育儿补贴一个孩子一年能领多少钱？") is None
+    assert figure_off_subject("2022年，我国机器人全行业营业收入超过1700亿元。", question)
+    assert not figure_off_subject("大会门票每张100元。", question)
 
 
 def test_both_ends_of_a_change_asked_are_given_only_from_one_figure_to_another():

@@ -11,6 +11,8 @@ def test_the_kind_whose_name_is_asked():
     assert asked_name("央行上海总部推出的再贷款再贴现专项产品叫什么？") == "专项产品"
     assert asked_name("我国的国家最高荣誉勋章叫什么名字？") == "荣誉勋章"
     assert asked_name("培训机构在哪里？") is None
+    # What qualifies the kind, ending in 的, is not of it.
+    assert asked_name("被罚300万元的大药房具体叫什么名字？") == "大药房"
 
 
 def test_a_name_is_quoted_titled_or_ends_in_the_kind():
@@ -21,6 +23,7 @@ def test_a_name_is_quoted_titled_or_ends_in_the_kind():
     # The kind described, not named: 国家的勋章, 一家培训机构.
     assert not gives_name("授予国家的勋章和荣誉称号。", "荣誉勋章")
     assert not gives_name("一家培训机构为其造假提供服务。", "培训机构")
+    assert not gives_name("天津一大药房以超过进价10倍的价格销售口罩。", "大药房")  # a big pharmacy, unnamed
 
 
 def test_the_answerer_refuses_a_name_the_passage_does_not_give():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb.answer.period_check import another_period, label, periods_named, question_period
+from kb.answer.period_check import another_month, another_period, label, periods_named, question_month, question_period
 from tests.conftest import answer_from_passage
 
 HALF = "初步核算，上半年国内生产总值593034亿元，同比增长5.5%，比一季度加快了1.0个百分点。"
@@ -35,3 +35,26 @@ def test_the_answerer_refuses_a_period_its_sentences_do_not_speak_of():
     three = answer_from_passage("前三季度国内生产总值同比增长多少？", HALF, title)
     assert three.refused and three.reason == "最相关的段落说的是上半年的情况，不是所问的前三季度。"
     assert not answer_from_passage("前三季度国内生产总值同比增长多少？", HALF, title, period_check=False).refused
+
+
+FEBRUARY = "根据国家税务总局通知（税总函〔2020〕3号），现将2020年2月份纳税申报期限延长至2月28日。"
+
+
+def test_one_month_asked_is_not_answered_from_sentences_naming_only_other_months():
+    asked = "重庆市税务局把2020年3月份的申报纳税期限延长到了哪天？"
+    assert question_month(asked) == "3月" and question_month("9月国内汽油价格调整了多少？") == "9月"
+    assert another_month(FEBRUARY, asked) == "2月"
+    assert another_month(FEBRUARY, "2020年2月份的纳税申报期限延长到哪天？") is None
+    assert another_month("纳税申报期限延长至3月18日。", asked) is None  # a day of the asked month names it
+    assert another_month("纳税申报期限顺延。", asked) is None  # names no month: not judged
+    # A day, a month's end or a range is no single month asked (periods_named reads ranges).
+    assert question_month("3月1日起施行的新规有哪些？") is None and question_month("3月底前完成多少？") is None
+    assert question_month("1-6月增长多少？") is None and question_month("前5月增长多少？") is None
+
+
+def test_the_answerer_refuses_a_month_its_sentences_do_not_speak_of():
+    title = "关于延长纳税申报期限的通知"
+    feb = answer_from_passage("2月份的纳税申报期限延长到哪一天？", FEBRUARY, title)
+    assert not feb.refused and "2月28日" in feb.text, feb.text
+    march = answer_from_passage("3月份的纳税申报期限延长到哪一天？", FEBRUARY, title)
+    assert march.refused and march.reason == "最相关的段落说的是2月的情况，不是所问的3月。", march.reason

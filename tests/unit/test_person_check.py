@@ -57,6 +57,13 @@ def test_a_deputy_asked_is_not_his_chief_and_the_question_own_person_is_no_answe
     assert names_holder("副省长孙洪山一同调研。", asked_post(q), q)
     # The person the question names is no answer to it, even in the asked office.
     assert not names_holder("副省长叶建春出席。", "副省长", "副省长叶建春陪同谁调研？")
+    # Nor is the chief's deputy his answer: 副局长李东洲 does not name the 局长 asked.
+    chief = asked_post("北京市应急管理局局长是谁？")
+    deputy = asked_post("北京市应急管理局副局长是谁？")
+    assert chief == "局长" and deputy == "副局长" and asked_post("市委副书记是谁？") == "副书记"
+    said = "北京市应急管理局副局长李东洲说，要求企业正确处理疫情防控和复工复产的关系。"
+    assert not names_holder(said, chief) and names_holder(said, deputy)
+    assert names_holder("北京市应急管理局党委书记、局长张某说，要做好安全生产。", chief)
 
 
 def test_a_named_persons_post_asked_is_given_only_by_a_post_beside_the_name():

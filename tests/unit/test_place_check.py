@@ -30,6 +30,12 @@ def test_the_places_a_question_asks_about():
     assert question_places("浙江农业转移人口市民化实施方案提出，到2027年常住人口城镇化率要达到多少？") == ["浙江"]
     # A body named whole (one word to jieba) asks about its place, as a document's issuer names its own.
     assert question_places("合肥市公安局在疫情防控期间的行政复议咨询电话是多少？") == ["合肥市"]
+    # So does a port or an airport jieba tags as a place whole (青岛港): 大连港's throughput is not its.
+    assert question_places("青岛港今年上半年完成集装箱吞吐量多少万标箱？") == ["青岛"]
+    assert question_places("北京首都机场疫情期间有哪些航班调整？") == ["北京"]
+    dalian = [("大连市推动国际航运中心建设", "", "上半年，大连港完成集装箱吞吐量230.5万标箱。", "大连港…")]
+    assert another_place(question_places("青岛港上半年完成集装箱吞吐量多少万标箱？"), dalian) == ("青岛", "大连市")
+    assert another_place(question_places("大连港上半年完成集装箱吞吐量多少万标箱？"), dalian) is None
     assert question_places("国务院办公厅的通知提出了哪些要求？") == []
     # A place inside a quoted title names the document, not the place asked about.
     assert question_places("《广东省保障企业复工复产工作指引》提出了哪些要求？") == []
@@ -132,6 +138,18 @@ def test_a_place_asked_is_answered_by_a_place_the_question_does_not_name():
     # The event held somewhere in its own words; a rank asked is answered only beside it.
     held = "澳门特区政府计划在哪里举行公众咨询会？"
     assert gives_place("其间，澳门特区政府将在中国与葡语国家商贸合作服务平台综合体举行3场公众咨询会。", held, "")
+    # Where an event took place only in a sentence naming it: the provinces a briefing on the typhoon spoke to are not
+    # where it landed.
+    landed = "台风“杜苏芮”是在哪里登陆的？"
+    briefing = (
+        "会商研判台风“杜苏芮”发展态势，视频连线福建、广东等省份防指。台风“杜苏芮”具有登陆强度大等不利因素，"
+        "西南地区降雨持续。"
+    )
+    assert not gives_place(briefing, landed, "")
+    assert gives_place("7月28日，台风“杜苏芮”登陆福建晋江沿海。", landed, "")
+    county = "台风“杜苏芮”是在福建哪个县市登陆的？"  # the event after the kind asked
+    assert not gives_place(briefing, county, "县市") and gives_place("台风在福建晋江市沿海登陆。", county, "县市")
+    assert gives_place("2023世界机器人大会8月16日在北京举行。", "2023世界机器人大会在哪里举办？", "")
     ranked = "株洲新增企业居全省第二，那全省第一是哪个市州？"
     assert not gives_place("株洲新增“四上”企业209家，居全省第二，增速快于长沙市。", ranked, "市州")
     assert gives_place("长沙市新增“四上”企业312家，居全省第一。", ranked, "市州")

@@ -58,3 +58,5 @@ def test_a_sanction_of_the_breach_answers():
         "海淀法院近日判决物业公司出具相关证明。", asked_breach("物业不肯出证明，海淀法院最后怎么判的？")
     )
     assert answers_sanction("法院驳回了原告的诉讼请求。", [])
+    # A civil servant's demotion for failing the annual review.
+    assert answers_sanction("公务员在年度考核中被确定为不称职的，按照规定程序降低一个职务或者职级层次任职。", [])
