@@ -795,7 +795,7 @@ def figure_subject(question: str) -> str | None:
     return counted_noun(question) or measured_noun(question) or priced_noun(question)
 
 
-# A sum asked right after what it is of (门票多少钱, 罚款多少元, 每只售价多少钱), with no verb between.
+# A sum asked right after what it is of (门票多少钱, 罚款多少元), with no verb between.
 _PRICED = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:多少钱|多少元)(?=[？?，,。；;]|$)")
 
 

@@ -73,8 +73,8 @@ _WRITERS = ("记者", "作者")
 
 def names_holder(text: str, post: str, question: str = "") -> bool:
     """Whether a text names a person and, unless the asked office is vague, the office (会长罗时雨 for 首任会长是谁;
-    局长顾占雷 answers no question about a 秘书长, nor 副局长李东洲 about the 局长). A person the `question` itself names (省长叶建春到南昌大学调研时，哪位副省
-    长一同前往) is not the one it asks for."""
+    局长顾占雷 answers no question about a 秘书长, nor 副局长李东洲 about the 局长). A person the `question` itself
+    names (省长叶建春到南昌大学调研时，哪位副省长一同前往) is not the one it asks for."""
     return names_person(text, question, bylines=post in _WRITERS) and (post in _VAGUE or _holds_post(text, post))
 
 

@@ -45,6 +45,10 @@ def places_named(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+# A port or an airport is its city's: 大连港's throughput does not answer for 青岛港.
+_PORTS = ("港", "机场")
+
+
 def _body_place(word: str, tag: str) -> str | None:
     """The place a body's name tagged whole begins with (北京市 of 北京市人民政府), or a port or airport tagged as a
     place whole (青岛 of 青岛港, 北京 of 北京首都机场), if it is one."""
@@ -52,10 +56,6 @@ def _body_place(word: str, tag: str) -> str | None:
         return next((word[:k] for k in (2, 3) if len(word) > k and is_place(word[:k])), None)
     m = _PLACE_HEAD.match(word) if tag == "nt" else None
     return m.group(0) if m and is_place(m.group(0)) else None
-
-
-# A port or an airport is its city's: 大连港's throughput does not answer for 青岛港.
-_PORTS = ("港", "机场")
 
 
 def question_places(question: str) -> list[str]:
@@ -154,6 +154,8 @@ def sentences_of_another_place(asked: list[str], sentences: Iterable[str]) -> st
 # kind of word (体育中心, 大剧院).
 _EVENTS = r"登陆|举办|举行|召开|开幕|落户|建设|建成|开工|发生|试点|上市"
 _EVENT = re.compile(rf"(?:{_EVENTS})")
+# An event's words, as a sentence may name it for the one asked (在哪里举办 answered by …在北京举行).
+_EVENT_WORDS = (("举办", "举行", "召开", "开幕"), ("建设", "建成", "开工"))
 _ASKS_PLACE = re.compile(
     rf"在哪里(?=(?P<event>{_EVENTS}))"
     r"|哪(?:个|座|一个)(?P<kind>城市|省份|省|市州|市|县市|县区|区县|区|县|地区|国家|场馆|体育馆|会场)"
@@ -195,7 +197,3 @@ def gives_place(text: str, question: str, kind: str) -> bool:
         words = next((g for g in _EVENT_WORDS if event in g), (event,))
         text = "。".join(c for c in re.split(r"[，,。；;！!？?\n]", text) if any(w in c for w in words))
     return any(not names(question, p) for p in places_named(text))
-
-
-# An event's words, as a sentence may name it for the one asked (在哪里举办 answered by …在北京举行).
-_EVENT_WORDS = (("举办", "举行", "召开", "开幕"), ("建设", "建成", "开工"))
