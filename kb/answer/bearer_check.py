@@ -15,6 +15,8 @@ _ASKS = re.compile(r"由谁(?:来)?([\u4e00-\u9fff]{2})")
 # How a text says who bears a cost, whichever verb the question used: 由财政予以补助, 费用自理.
 _BEARS = ("承担", "负担", "支付", "补助", "负责", "自理", "自付", "出资", "买单", "埋单")
 _BORNE = re.compile(rf"由[^，。；;]{{1,20}}?(?:{'|'.join(_BEARS)})|自理|自付")
+# A charge held is written with 任 as often as with 担任 (由分管…的副市长任“双组长”).
+_HELD = re.compile(r"由[^，。；;]{1,30}?任")
 
 
 def asked_act(question: str) -> str | None:
@@ -28,7 +30,6 @@ def says_who(text: str, act: str) -> bool:
     由 (由财政予以补助) or as 自理."""
     if act in text:
         return True
-    # A charge held is written with 任 as often (由分管…的副市长任“双组长”).
-    if act == "担任" and re.search(r"由[^，。；;]{1,30}?任", text):
+    if act == "担任" and _HELD.search(text):
         return True
     return act in _BEARS and _BORNE.search(text) is not None

@@ -57,7 +57,7 @@ from kb.answer.features import (
     range_missing,
     says_how_figure_is_asked,
     sentence_features,
-    states_change_of_subject,
+    states_change_of,
     states_each_count,
     states_own_effect,
     timed_noun,
@@ -430,7 +430,7 @@ class ExtractiveAnswerer:
             # Unless a lower sentence of the same document states the change of the thing asked: the article's lede
             # gives the overall rise (总体调整水平为…3.8%), its fourth sentence the fixed part asked
             # (定额调整…统一按每人每月34元增加), as for a figure missing above.
-            ranked, answer, quoted = self._change_of_subject(question, hits, d, (ranked, answer))
+            ranked, answer, quoted = self._change_of_subject(question, hits, d, (ranked, answer), changed)
             changed = change_off_subject(quoted, question, self.doc_freq)
         if changed is not None:
             return _refused(question, hits, f"最相关的段落给出的数字说的不是所问的“{changed}”的变化。")
@@ -473,7 +473,9 @@ class ExtractiveAnswerer:
         # Or one month asked (2020年3月份的申报纳税期限) answered from sentences on another's (2月份纳税申报期限).
         month = another_month(_spoken(answer), question) if self.cfg.period_check else None
         if month is not None:
-            return _refused(question, hits, f"最相关的段落说的是{month}的情况，不是所问的{question_month(question)}。")
+            return _refused(
+                question, hits, f"最相关的段落说的是{month}月的情况，不是所问的{question_month(question)}月。"
+            )
         # And a question about one numbered batch answered from passages on another (kb/answer/batch_check.py).
         batch = batch_missing(answer.citations, question) if self.cfg.batch_check else None
         if batch is not None:
@@ -549,20 +551,20 @@ class ExtractiveAnswerer:
         return _in_best_document(hits, ranked, limit, lambda c: states(read_form(c.text), question))
 
     def _change_of_subject(
-        self, question: str, hits: list[Hit], d: Decision, given: tuple[list[Candidate], Answer]
+        self, question: str, hits: list[Hit], d: Decision, given: tuple[list[Candidate], Answer], changed: str
     ) -> tuple[list[Candidate], Answer, str]:
         """The sentences among the first `figure_candidates` of the best one's document that state the change asked
-        naming what changed (`states_change_of_subject`), the answer composed from them and what it quotes; the `given`
-        sentences and answer, as they were, when none does. Not the same search for any figure of another thing: a
-        lower sentence naming a thing of the question's (罚款, 限额) with a figure beside it was as often another
-        figure (50元 charged, not the fine), answering three `NOT_IN_KB` questions for two gained (session 55)."""
+        naming `changed` (what `change_off_subject` found unnamed, read once for all of them: `states_change_of`), the
+        answer composed from them and what it quotes; the `given` sentences and answer, as they were, when none does.
+        Not the same search for any figure of another thing: a lower sentence naming a thing of the question's (罚款,
+        限额) with a figure beside it was as often another figure (50元 charged, not the fine), answering three
+        `NOT_IN_KB` questions for two gained (session 55)."""
         found = _in_best_document(
             hits,
             d.candidates,
             self.cfg.figure_candidates,
             lambda c: (
-                not lacks_asked_figure(read_form(c.text), question)
-                and states_change_of_subject(c.text, question, self.doc_freq)
+                not lacks_asked_figure(read_form(c.text), question) and states_change_of(c.text, question, changed)
             ),
         )
         if not found:

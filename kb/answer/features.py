@@ -1091,27 +1091,19 @@ def changed_subject(question: str) -> list[str]:
 def change_off_subject(text: str, question: str, doc_freq: DocFreq) -> str | None:
     """The thing a question asks the change of, when the answer `text` states the asked figure only in sentences that
     do not name it (whole or by a part: 赤字 answers 财政赤字); else None."""
-    rarest = _rarest_changed(question, doc_freq)
-    return rarest if rarest is not None and _figure_names(text, question, rarest) is False else None
-
-
-def states_change_of_subject(text: str, question: str, doc_freq: DocFreq) -> bool:
-    """Whether a sentence of `text` states the asked change naming what changed: what `change_off_subject` looks for
-    in a lower sentence."""
-    rarest = _rarest_changed(question, doc_freq)
-    # A change stated as one (增加, 提高…): 过去一年，国防和军队建设取得新的成绩 names 国防 and a figure, not its change.
-    return (
-        rarest is not None and not increment_missing(text, question) and _figure_names(text, question, rarest) is True
-    )
-
-
-def _rarest_changed(question: str, doc_freq: DocFreq) -> str | None:
-    """Of the nouns naming what a question asks the change of, the rarest in the corpus (国防 of 国防支出预算)."""
     nouns = changed_subject(question)
     if not nouns:
         return None
     df, _ = doc_freq(nouns)
-    return min(nouns, key=lambda w: (df.get(w, 0), nouns.index(w)))
+    rarest = min(nouns, key=lambda w: (df.get(w, 0), nouns.index(w)))
+    return rarest if _figure_names(text, question, rarest) is False else None
+
+
+def states_change_of(text: str, question: str, changed: str) -> bool:
+    """Whether a sentence of `text` states the asked change naming `changed` (the thing `change_off_subject` found
+    unnamed): what is looked for in a lower sentence. A change stated as one (增加, 提高…): 过去一年，国防和军队建设取得
+    新的成绩 names 国防 and a figure, not its change."""
+    return not increment_missing(text, question) and _figure_names(text, question, changed) is True
 
 
 # A when-question names the event it asks the date of (哪一天开幕, 什么时候恢复, 从哪天起施行): a date answers it only in

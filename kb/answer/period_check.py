@@ -86,17 +86,17 @@ _ASKED_MONTH = re.compile(
 _ANY_MONTH = re.compile(r"(?<![0-9０-９])([0-9]{1,2})\s*月")
 
 
-def another_month(text: str, question: str) -> str | None:
-    """The month the answer `text` speaks of when the question asks about one month and the answer names months, none
-    of them that one (in a date or on its own); else None."""
-    asked = {int(m) for m in _ASKED_MONTH.findall(question)}
-    if len(asked) != 1 or not 1 <= min(asked) <= 12:
+def another_month(text: str, question: str) -> int | None:
+    """The month the answer `text` speaks of when the question asks about one month (`question_month`) and the answer
+    names months, none of them that one (in a date or on its own); else None."""
+    asked = question_month(question)
+    if asked is None:
         return None
     named = [int(m) for m in _ANY_MONTH.findall(text) if 1 <= int(m) <= 12]
-    return f"{named[0]}月" if named and not asked & set(named) else None
+    return named[0] if named and asked not in named else None
 
 
-def question_month(question: str) -> str | None:
-    """The one month a question asks about (3月 of 2020年3月份的申报纳税期限), or None."""
+def question_month(question: str) -> int | None:
+    """The one month a question asks about (3 of 2020年3月份的申报纳税期限), or None."""
     asked = {int(m) for m in _ASKED_MONTH.findall(question)}
-    return f"{asked.pop()}月" if len(asked) == 1 else None
+    return asked.pop() if len(asked) == 1 and 1 <= min(asked) <= 12 else None
