@@ -215,6 +215,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general47_ncp_check": (_DATA / "check_general47_ncp.jsonl", "ncp"),
     "general47_crud_check": (_DATA / "check_general47_crud.jsonl", "crud_rag"),
     "general47_dev_check": (_DATA / "check_general47_dev.jsonl", "dev"),
+    "general48_ncp_check": (_DATA / "check_general48_ncp.jsonl", "ncp"),
+    "general48_crud_check": (_DATA / "check_general48_crud.jsonl", "crud_rag"),
+    "general48_dev_check": (_DATA / "check_general48_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
