@@ -383,11 +383,17 @@ _FIGURE_TABLE = (
         "length",
         "长度",
         # 总里程有多长, 保持多大距离: a length asked by what it measures.
-        _ASK + r"(?:公里|千米|米)|(?:里程|距离|长度)(?:现在|目前)?(?:是|为|有)?多[长远]|多[长远大](?:的)?距离",
-        _AMOUNT + r"(?:公里|千米|米|km)",
+        _ASK
+        + r"(?:公里|千米|毫米|厘米|米)|(?:里程|距离|长度)(?:现在|目前)?(?:是|为|有)?多[长远]|多[长远大](?:的)?距离",
+        _AMOUNT + r"(?:公里|千米|毫米|厘米|米|km|mm|cm)",
     ),
     ("area", "面积", _ASK + r"(?:平方米|平方公里|亩|公顷)", _AMOUNT + r"(?:平方米|平方公里|平米|亩|公顷)"),
-    ("weight", "重量", _ASK + r"(?:吨|公斤|千克|斤)", _AMOUNT + r"(?:吨|公斤|千克|斤)"),
+    ("weight", "重量", _ASK + r"(?:吨|公斤|千克|斤|毫克|克)", _AMOUNT + r"(?:吨|公斤|千克|斤|毫克|克)"),
+    # Measures in a unit of their own (多少毫升血液, 降雨量多少毫米, 炉温多少摄氏度, 发电多少千瓦时): only a figure in
+    # that unit answers, not the dates and counts of the passage about the same event.
+    ("volume", "容量", _ASK + r"(?:毫升|升(?!级)|立方米|立方)", _AMOUNT + r"(?:毫升|升|立方米|立方|方)"),
+    ("temperature", "温度", _ASK + r"(?:摄氏度|℃)", _AMOUNT + r"(?:摄氏度|℃|度)"),
+    ("energy", "电量或功率", _ASK + r"(?:千瓦时|度电|千瓦|兆瓦|吉瓦)", _AMOUNT + r"(?:千瓦时|度|千瓦|兆瓦|吉瓦|瓦)"),
     (
         "time",
         "时长或期限",
@@ -455,6 +461,14 @@ _FIGURE_TABLE = (
         "医院名称",
         r"哪一?[家所个][\u4e00-\u9fff]{0,8}?医院" rf"|医院{_NAME_ASKED}(?=[？?，,]|$)",
         _NAMED_NOT_COUNTED + r"(?:医院|卫生院|保健院|医疗中心|医学中心)",
+    ),
+    (
+        # 考上了哪所学校, 首批疏解的高校是哪几所: a school asked by name, which only a school's name answers (秦安路小学,
+        # 衡阳师范学院); not 疏解高校 said of schools unnamed, nor a school counted (一所中学).
+        "school",
+        "学校名称",
+        r"哪一?[几些]?所(?![\u4e00-\u9fff]{0,8}?医院)(?:[\u4e00-\u9fff]{0,8}?(?:学校|高校|大学|学院|院校|中学|小学))?",
+        _NAMED_NOT_COUNTED + r"(?:学校|大学|学院|中学|小学|职校|技校|分校)",
     ),
     (
         # 刊登在哪家报纸上, 那份报纸叫什么: a newspaper asked by name, which only a paper's name answers (株洲日报,

@@ -810,6 +810,22 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     how_long = "小贷公司对客户延期还款最长可以延期多久？"
     assert lacks_asked_figure("记者2月19日从市金融监管局获悉，该局印发通知，引导小贷公司缓解还款压力。", how_long)
     assert lacks_asked_figure("2020年，小贷公司为受疫情影响的客户办理延期还款。", how_long)
+    # A measure in a unit of its own (毫米, 毫升, 克, 摄氏度) is answered by a figure in it, not by the event's dates.
+    rain = "这轮强降雨的最大累计降雨量是多少毫米？"
+    assert asked_figures(rain) == {"length"} and asked_figures("援助的血液一共有多少毫升？") == {"volume"}
+    assert asked_figures("炉温要达到多少摄氏度？") == {"temperature"} and asked_figures("带回了多少克样品？") == {
+        "weight"
+    }
+    assert lacks_asked_figure("叠加8月2日凌晨以来降雨，本轮强降雨为1957年以来最大。", rain)
+    assert not lacks_asked_figure("最大累计降雨量达到389.2毫米。", rain)
+    assert not lacks_asked_figure("运载近26万毫升爱心热血支援湖北。", "援助的血液一共有多少毫升？")
+    assert not lacks_asked_figure("焚烧炉温度应达到850℃以上。", "炉温要达到多少摄氏度？")
+    # A school asked by name is answered by a school's name, not by schools unnamed or counted.
+    schools = "首批疏解的高校具体是哪几所？"
+    assert asked_figures(schools) == {"school"} and asked_figures("在哪所医院收治？") == {"hospital"}
+    assert lacks_asked_figure("会议听取了关于疏解高校、医院工作进展情况汇报。", schools)
+    assert lacks_asked_figure("她在一所中学就读。", "她考上了哪所学校？")
+    assert not lacks_asked_figure("小丽考上了湖南衡阳师范学院。", "她考上了哪所学校？")
     assert not lacks_asked_figure("还款可延期至2020年6月30日。", how_long)
     assert not lacks_asked_figure("客户可申请延期还款，6月30日前还清即可。", how_long)
     assert not lacks_asked_figure("2月19日起，还款可延期3个月。", how_long)
