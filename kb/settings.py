@@ -180,6 +180,12 @@ class AnswerSettings(_Section):
         "quotes names another (上半年): statistics give a figure for each period (kb/answer/period_check.py; "
         "docs/evaluation.md, session 33).",
     )
+    age_group_check: bool = Field(
+        True,
+        description="Refuse a question about one age group (16-24岁青年的调查失业率, 3岁以下婴幼儿) when no sentence the "
+        "answer quotes names that group: figures are given for each group and for everyone (kb/answer/"
+        "age_group_check.py; docs/evaluation.md, session 56).",
+    )
     batch_check: bool = Field(
         True,
         description="Refuse a question about one numbered batch (重庆支援湖北的第三批血液有多少) when no passage the "

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
+from kb.answer.age_group_check import label as age_label
+from kb.answer.age_group_check import misses_age_group
 from kb.answer.answer_model import AnswerModel
 from kb.answer.batch_check import batch_missing, issue_missing, level_missing
 from kb.answer.bearer_check import asked_act, says_who
@@ -476,6 +478,10 @@ class ExtractiveAnswerer:
             return _refused(
                 question, hits, f"最相关的段落说的是{month}月的情况，不是所问的{question_month(question)}月。"
             )
+        # Or a figure of one age group (16-24岁青年的失业率) answered from sentences on everyone's (kb/answer/age_group_check.py).
+        group = misses_age_group(_spoken(answer), question) if self.cfg.age_group_check else None
+        if group is not None:
+            return _refused(question, hits, f"最相关的段落没有提到所问的{age_label(group)}人群。")
         # And a question about one numbered batch answered from passages on another (kb/answer/batch_check.py).
         batch = batch_missing(answer.citations, question) if self.cfg.batch_check else None
         if batch is not None:
