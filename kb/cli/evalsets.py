@@ -218,6 +218,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general48_ncp_check": (_DATA / "check_general48_ncp.jsonl", "ncp"),
     "general48_crud_check": (_DATA / "check_general48_crud.jsonl", "crud_rag"),
     "general48_dev_check": (_DATA / "check_general48_dev.jsonl", "dev"),
+    "general49_ncp_check": (_DATA / "check_general49_ncp.jsonl", "ncp"),
+    "general49_crud_check": (_DATA / "check_general49_crud.jsonl", "crud_rag"),
+    "general49_dev_check": (_DATA / "check_general49_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
