@@ -355,7 +355,9 @@ class ExtractiveAnswerer:
             if not chosen:
                 return _refused(question, hits, reason)
             ranked = chosen
-            answer = self.compose(question, hits, ranked, d.question, widen=False)
+            # What the chosen sentence reads on into need not pass the test itself (决定给予…开除党籍处分； then
+            # 由…监委给予其开除公职处分；): it is read from every candidate.
+            answer = self.compose(question, hits, ranked, d.question, widen=False, context=d.candidates)
         quoted = _quoted(answer)
         # A question asking for a detail the best sentence puts off (恢复时间另行通知, 名单见附件): the
         # sentence itself says the knowledge base does not hold it, the plainest reason to give (so it goes first).
@@ -1063,6 +1065,10 @@ def _read_on(
         return [best, nxt]
     if fits and _enumeration(best.text, nxt.text):
         return _siblings(best, nxt, after, passage, budget)
+    if fits and _SANCTION_ASKED.search(question) and _more_sanctions(best.text, nxt.text):
+        # A disciplinary notice gives the sanctions one clause each (决定给予…开除党籍处分；由…监委给予其开除公职处分；):
+        # the party's and the state's are both the answer.
+        return [best, nxt]
     if fits and _item_head(best.text) and not _numbered(nxt.text):
         # A short numbered item's first sentence names its measure (六、相关单位和个人严格依法依规履行报告职责。);
         # the sentence after it, still in the item, says what it is.
@@ -1145,6 +1151,15 @@ def _siblings(best: Candidate, nxt: Candidate, after: list[Candidate], passage: 
             return out
         out.append(more)
         length += len(more.text)
+
+
+_SANCTION_ASKED = re.compile(r"处分|处罚|惩处|处理")
+_SANCTION_CLAUSE = re.compile(r"^(?:由|并|同时|另)?[^，,。；;]{0,24}?(?:给予|开除|收缴|移送|撤销|取消|降为|罚款)")
+
+
+def _more_sanctions(best: str, nxt: str) -> bool:
+    """Whether `best` decides a sanction in a clause ending in ； and `nxt` decides another (由省监委给予其开除公职处分)."""
+    return best.rstrip().endswith(("；", ";")) and "给予" in best and bool(_SANCTION_CLAUSE.match(nxt))
 
 
 def _condition(unit: str) -> bool:

@@ -1268,6 +1268,18 @@ def test_a_numbered_item_s_short_first_sentence_reads_on_into_what_the_item_says
     )
 
 
+def test_a_sanction_decided_in_one_clause_reads_on_into_the_next_sanction():
+    from kb.answer.extractive import Candidate, _read_on
+
+    passage = "经省纪委常委会会议研究并报省委批准，决定给予黄某开除党籍处分；由省监委给予其开除公职处分；收缴其违纪违法所得。"
+    cands = [Candidate(0, s, e, passage[s:e]) for s, e in units(passage)]
+    best = next(c for c in cands if c.start == 0 and c.text.endswith("开除党籍处分；"))
+    read = _read_on("黄某受到了什么处分？", best, passage, cands, 260, 0.3)
+    assert [c.text for c in read] == [best.text, "由省监委给予其开除公职处分；"]
+    # Asked something else, the clause stands alone.
+    assert _read_on("黄某是在哪一年入党的？", best, passage, cands, 260, 0.3) == [best]
+
+
 def test_a_heading_is_never_an_answer_sentence_of_its_own():
     passage = "党建引领别样红 真心服务为尊崇\n组建退役军人医疗义诊队，服务退役军人及优抚对象2000余人次。"
     qa = answerer([passage])
