@@ -1271,7 +1271,9 @@ def test_a_numbered_item_s_short_first_sentence_reads_on_into_what_the_item_says
 def test_a_sanction_decided_in_one_clause_reads_on_into_the_next_sanction():
     from kb.answer.extractive import Candidate, _read_on
 
-    passage = "经省纪委常委会会议研究并报省委批准，决定给予黄某开除党籍处分；由省监委给予其开除公职处分；收缴其违纪违法所得。"
+    passage = (
+        "经省纪委常委会会议研究并报省委批准，决定给予黄某开除党籍处分；由省监委给予其开除公职处分；收缴其违纪违法所得。"
+    )
     cands = [Candidate(0, s, e, passage[s:e]) for s, e in units(passage)]
     best = next(c for c in cands if c.start == 0 and c.text.endswith("开除党籍处分；"))
     read = _read_on("黄某受到了什么处分？", best, passage, cands, 260, 0.3)
