@@ -835,7 +835,9 @@ class ExtractiveAnswerer:
     def _of_another_place(self, question: str, hits: list[Hit], best: Candidate) -> Callable[[Candidate], bool]:
         """Whether a candidate comes from a document other than the best one's, of another place than the question
         asks about, that names none of the asked places in its title or the sentence (kb/answer/place_check.py:
-        沈阳's notice mentions 援助湖北医疗队 and is not about 湖北); a national document speaks for every place."""
+        沈阳's notice mentions 援助湖北医疗队 and is not about 湖北); a national document speaks for every place. Or
+        the sentence itself names another place of the asked kind and no asked place (四川省应急委员会宣布… for
+        陕西省), whatever its document's title says."""
         asked = question_places(question) if self.cfg.place_check else []
         if not asked:
             return lambda u: False
@@ -843,7 +845,12 @@ class ExtractiveAnswerer:
 
         def elsewhere(u: Candidate) -> bool:
             c = hits[u.hit_rank].chunk
-            return c.doc_id != own and of_another_place(asked, c.doc_title or c.title, c.authority, c.text, u.text)
+            if c.doc_id == own:
+                return False
+            return (
+                of_another_place(asked, c.doc_title or c.title, c.authority, c.text, u.text)
+                or sentences_of_another_place(asked, [u.text]) is not None
+            )
 
         return elsewhere
 

@@ -459,7 +459,10 @@ _FIGURE_TABLE = (
         # 大别山区域医疗中心); not the commission that reported the case, nor a hospital counted (一家医院).
         "hospital",
         "医院名称",
-        r"哪一?[家所个][\u4e00-\u9fff]{0,8}?医院" rf"|医院{_NAME_ASKED}(?=[？?，,]|$)",
+        r"哪一?[家所个][\u4e00-\u9fff]{0,8}?医院"
+        rf"|医院{_NAME_ASKED}(?=[？?，,]|$)"
+        # 首批疏解的医院是哪几家: the kind named before the ask.
+        r"|医院[\u4e00-\u9fff、]{0,10}?哪[几些一]?[家所个](?![\u4e00-\u9fff])",
         _NAMED_NOT_COUNTED + r"(?:医院|卫生院|保健院|医疗中心|医学中心)",
     ),
     (
@@ -467,7 +470,8 @@ _FIGURE_TABLE = (
         # 衡阳师范学院); not 疏解高校 said of schools unnamed, nor a school counted (一所中学).
         "school",
         "学校名称",
-        r"哪一?[几些]?所(?![\u4e00-\u9fff]{0,8}?医院)(?:[\u4e00-\u9fff]{0,8}?(?:学校|高校|大学|学院|院校|中学|小学))?",
+        r"哪一?[几些]?所(?![\u4e00-\u9fff]{0,8}?医院)(?:[\u4e00-\u9fff]{0,8}?(?:学校|高校|大学|学院|院校|中学|小学))?"
+        r"|(?:学校|高校|大学|院校)[\u4e00-\u9fff、]{0,10}?哪[几些一]?[家所个](?![\u4e00-\u9fff])",
         _NAMED_NOT_COUNTED + r"(?:学校|大学|学院|中学|小学|职校|技校|分校)",
     ),
     (

@@ -826,6 +826,9 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert lacks_asked_figure("会议听取了关于疏解高校、医院工作进展情况汇报。", schools)
     assert lacks_asked_figure("她在一所中学就读。", "她考上了哪所学校？")
     assert not lacks_asked_figure("小丽考上了湖南衡阳师范学院。", "她考上了哪所学校？")
+    # The kind may stand before the ask (首批疏解的高校和医院是哪几家), or after it (哪所医院).
+    assert asked_figures("首批疏解的高校和医院具体是哪几家？") == {"school", "hospital"}
+    assert asked_figures("学校哪几个年级先开学？") == frozenset()  # a grade, not a school, is asked
     assert not lacks_asked_figure("还款可延期至2020年6月30日。", how_long)
     assert not lacks_asked_figure("客户可申请延期还款，6月30日前还清即可。", how_long)
     assert not lacks_asked_figure("2月19日起，还款可延期3个月。", how_long)
@@ -1280,6 +1283,23 @@ def test_a_sanction_decided_in_one_clause_reads_on_into_the_next_sanction():
     assert [c.text for c in read] == [best.text, "由省监委给予其开除公职处分；"]
     # Asked something else, the clause stands alone.
     assert _read_on("黄某是在哪一年入党的？", best, passage, cands, 260, 0.3) == [best]
+
+
+def test_a_sentence_naming_another_province_never_joins_as_a_close_second():
+    from kb.answer.extractive import Candidate
+
+    shaanxi = "陕西省委、省政府决定启动突发公共卫生事件一级应急响应。"
+    sichuan = "四川省应急委员会宣布自2020年2月26日0时起，将全省应急响应级别由一级响应调整为二级响应。"
+    national = "国务院联防联控机制要求各地分区分级调整应急响应级别。"
+    hits = [
+        hit(shaanxi, 1.0, title="陕西省人民政府关于加强肺炎防控工作的通告", doc="a"),
+        hit(sichuan, 0.9, title="关于调整应急响应级别的通告", doc="b"),  # its title names no place
+        hit(national, 0.8, title="关于分区分级调整应急响应的通知", doc="c"),
+    ]
+    qa = answerer([shaanxi, sichuan, national])
+    elsewhere = qa._of_another_place("陕西省是哪天把应急响应从一级调整为二级的？", hits, Candidate(0, 0, 10, shaanxi))
+    assert elsewhere(Candidate(1, 0, len(sichuan), sichuan))
+    assert not elsewhere(Candidate(2, 0, len(national), national))  # a national sentence speaks for every place
 
 
 def test_a_heading_is_never_an_answer_sentence_of_its_own():
