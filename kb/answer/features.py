@@ -315,7 +315,7 @@ _AMOUNT = (
 _DAY_NUMBER = r"(?<![路街道巷里弄楼栋])" + _AMOUNT + r"号"
 _TIME_UNIT = r"(?:个)?(?:工作日|天|日|月|年|周|星期|季度|小时|分钟|秒钟|秒)"
 _FOREIGN_MONEY = r"(?:美元|美金|欧元|日元|港元|港币|英镑)"
-_IS_HOW_MUCH = r"(?:是|为|有|达到?|共|一共)?多少"
+_IS_HOW_MUCH = r"(?:一共|共计|总共|合计)?(?:是|为|有|达到?|共)?多少"
 _PERCENT_WORDS = r"百分之[一二两三四五六七八九十百零〇点]+|分之"  # 百分之十八点五, 三分之一
 # How a question asks for a day, and for any time (the day, deadline and date kinds).
 # 第几号(令) asks an order's number, not a day.
@@ -338,11 +338,12 @@ _FIGURE_TABLE = (
     ),
     ("age", "年龄", _ASK + r"(?:周岁|岁)|多大(?:年纪|岁数|年龄)", _AMOUNT + r"(?:周岁|岁)"),
     ("money", "金额", _ASK + r"(?:钱|元|万元|亿元|块钱|资金|经费)", _AMOUNT + r"(?:元|块钱)"),
-    # 补助标准是多少, 票价是多少: a sum of money named by what it pays, answered in 元, or as a share (补贴50%).
+    # 补助标准是多少, 票价是多少, 贷款额度一共是多少: a sum of money named by what it pays, answered in 元, or as a share
+    # (补贴50%).
     (
         "sum",
         "金额",
-        r"(?:金额|总额|数额|保额|票价|罚款|罚金|工资|津贴|奖金|补贴|补助|奖励|费用|价格)(?:标准)?"
+        r"(?:金额|总额|数额|保额|额度|限额|票价|罚款|罚金|工资|津贴|奖金|补贴|补助|奖励|费用|价格)(?:标准)?"
         + _IS_HOW_MUCH
         # 资金规模是多少, 营业收入是多少, 总投资是多少: a sum named by what it is (not 用户规模, 收入增长多少).
         + r"|(?:(?:资金|赤字|基金|预算)规模|总投资|投资额|营业收入|收入|营收|销售额|交易额|成交额|税款)"

@@ -794,6 +794,9 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
     assert asked_figures("党费比例是工资的百分之几？") == {"share"}
     assert asked_figures("支部党员大会多久召开一次？") == {"time"}
     assert asked_figures("专项资金安排了多少万元？") == {"money"}
+    # A credit line or a cap is a sum, however the how-much is put (一共是多少).
+    assert asked_figures("专项再贷款额度一共是多少？") == {"sum"} and asked_figures("年度支付限额是多少？") == {"sum"}
+    assert lacks_asked_figure("出台涉及8个方面，共24条措施。", "专项再贷款额度一共是多少？")
     # A 多少 or 几 naming no unit leaves the question to the plain quantity check; so does one of two that names none.
     assert asked_figures("党费交多少？") == frozenset() and asked_figures("分几种？") == frozenset()
     assert asked_figures("拟连续几年发行超长期特别国债，今年先发行多少？") == frozenset()
