@@ -1047,6 +1047,7 @@ def _read_on(
     - A lead-in ending in ： is followed by its list; a legal condition (…的，给予警告；) by the parallel
       condition with the heavier consequence (情节较重的，…).
     - A numbered item (第一步…, 一是…, （一）…) is followed by the items after it, as far as the budget allows.
+    - Asked what sanction followed, a decision ending in ； (…开除党籍处分；) by the next sanction (由…给予其开除公职处分；).
     - For a how/what question, a sentence that says little the question does not (less than `lead_in` of its
       characters new) introduces the topic; what it is follows.
     `follow`: the next passage of the article and its sentences, when `best` ends its own (what follows is there).
