@@ -80,7 +80,7 @@ from kb.answer.place_check import (
     question_places,
     sentences_of_another_place,
 )
-from kb.answer.sanction_check import answers_sanction, asked_breach
+from kb.answer.sanction_check import answers_sanction, asked_breach, asks_sanction
 from kb.answer.sentence_similarity import SentenceSimilarity
 from kb.answer.sentences import dateline_length, read_form, sentences, split_sentences, without_datelines
 from kb.answer.terms import KeyTerm
@@ -1073,7 +1073,7 @@ def _read_on(
         return [best, nxt]
     if fits and _enumeration(best.text, nxt.text):
         return _siblings(best, nxt, after, passage, budget)
-    if fits and _SANCTION_ASKED.search(question) and _more_sanctions(best.text, nxt.text):
+    if fits and asks_sanction(question) and _more_sanctions(best.text, nxt.text):
         # A disciplinary notice gives the sanctions one clause each (决定给予…开除党籍处分；由…监委给予其开除公职处分；):
         # the party's and the state's are both the answer.
         return [best, nxt]
@@ -1161,7 +1161,8 @@ def _siblings(best: Candidate, nxt: Candidate, after: list[Candidate], passage: 
         length += len(more.text)
 
 
-_SANCTION_ASKED = re.compile(r"处分|处罚|惩处|处理")
+# A clause deciding a further sanction as its first act (由…监委给予其开除公职处分, 收缴其违纪违法所得), not any clause
+# naming one (sanction_check's _SANCTION, which 情节较重的 conditions and background sentences also match).
 _SANCTION_CLAUSE = re.compile(r"^(?:由|并|同时|另)?[^，,。；;]{0,24}?(?:给予|开除|收缴|移送|撤销|取消|降为|罚款)")
 
 

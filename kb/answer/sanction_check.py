@@ -46,6 +46,11 @@ _NOT_THE_BREACH = frozenset(
 )
 
 
+def asks_sanction(question: str) -> bool:
+    """Whether a question asks what sanction follows a breach (会受到什么处罚, 被怎么处理, 一审怎么判的)."""
+    return _ASKS.search(question) is not None
+
+
 def asked_breach(question: str, title: str = "") -> list[str] | None:
     """The words naming the breach a question asks the sanction of (居民, 配合, 登记… of 居民不配合登记，会受到什么处罚),
     an empty list when it names none, or None when it asks no sanction.
