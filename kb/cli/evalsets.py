@@ -221,6 +221,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general49_ncp_check": (_DATA / "check_general49_ncp.jsonl", "ncp"),
     "general49_crud_check": (_DATA / "check_general49_crud.jsonl", "crud_rag"),
     "general49_dev_check": (_DATA / "check_general49_dev.jsonl", "dev"),
+    "general50_ncp_check": (_DATA / "check_general50_ncp.jsonl", "ncp"),
+    "general50_crud_check": (_DATA / "check_general50_crud.jsonl", "crud_rag"),
+    "general50_dev_check": (_DATA / "check_general50_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
