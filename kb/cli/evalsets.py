@@ -224,6 +224,9 @@ CHECKS: dict[str, tuple[Path, str]] = {
     "general50_ncp_check": (_DATA / "check_general50_ncp.jsonl", "ncp"),
     "general50_crud_check": (_DATA / "check_general50_crud.jsonl", "crud_rag"),
     "general50_dev_check": (_DATA / "check_general50_dev.jsonl", "dev"),
+    "general51_ncp_check": (_DATA / "check_general51_ncp.jsonl", "ncp"),
+    "general51_crud_check": (_DATA / "check_general51_crud.jsonl", "crud_rag"),
+    "general51_dev_check": (_DATA / "check_general51_dev.jsonl", "dev"),
     "dev_unanswerable": (_DATA / "unanswerable_dev.jsonl", "dev"),
     "ncp_unanswerable": (_DATA / "unanswerable_ncp.jsonl", "ncp"),
 }
