@@ -47,6 +47,7 @@ from kb.answer.features import (
     holds_key,
     increment_missing,
     is_heading,
+    is_title_line,
     lacks_asked_figure,
     lacks_shorthand_content,
     lists_contact_of,
@@ -960,7 +961,7 @@ def _statements(ranked: list[Candidate]) -> list[Candidate]:
     """The candidates an answer may say. A title or heading is not a sentence of an answer, however well its words
     match the question; nor is a question the document asks (a Q&A notice's own question, a rhetorical lead-in): it
     states nothing. All of them when nothing else is left."""
-    return [c for c in ranked if not (is_heading(c.text) or _asks(c.text))] or ranked
+    return [c for c in ranked if not (is_title_line(c.text) or _asks(c.text))] or ranked
 
 
 def _opens_document(chunk: Chunk, u: Candidate) -> bool:

@@ -1053,7 +1053,11 @@ def _figure_names(text: str, question: str, noun: str) -> bool | None:
     if not figures:
         return None
     forms = [noun] + [t for t in tokenize(noun) if len(t) >= 2 and t != noun and t not in _FIGURE_WORDS]
-    return any(any(holds(form, s) for form in forms) or _abbreviates(noun, s) for s in figures)
+    short = _short_form(noun)
+    return any(
+        any(holds(form, s) for form in forms) or _abbreviates(noun, s) or (short is not None and short in s)
+        for s in figures
+    )
 
 
 def _abbreviates(noun: str, text: str) -> bool:
@@ -1064,6 +1068,14 @@ def _abbreviates(noun: str, text: str) -> bool:
         return False
     words = [w for w in tokenize(text) if w.strip()]
     return any(len(a) >= 2 and len(b) >= 2 and a[0] == noun[0] and b[0] == noun[1] for a, b in zip(words, words[1:]))
+
+
+def _short_form(noun: str) -> str | None:
+    """The everyday short form of a noun of two two-character words, their first characters (外企 of 外资企业, 医保 of
+    医疗保险): asked in the full form, a figure is often named in the short one (近800家外企). None for other nouns."""
+    parts = [t for t in tokenize(noun) if len(t) == 2 and t != noun]
+    heads = [a[0] + b[0] for a, b in zip(parts, parts[1:]) if a + b == noun]
+    return heads[0] if len(noun) == 4 and heads else None
 
 
 # A change asked (国防支出预算比上年增长多少, 人均预期寿命提高到了多少岁): the figure answers only in a sentence naming
@@ -1379,7 +1391,10 @@ def date_off_event(text: str, question: str) -> str | None:
 # 早晚各1次, and in one word: 日产量2000万个, 日均, 单户最高1000万元.
 # (每天几点: a time of day, which the time kinds judge.)
 # 日均, 年均 ask a figure per day or year as 人均 does per person (全国铁路日均发送旅客多少人次).
-_ASKS_PER_UNIT = re.compile(r"(?:每|[人户日月年周]均)[^，,。；;？?]{0,12}?(?:(?<!多)多少|(?<!哪)几(?![点时]))")
+# 每度电怎么收费 asks a rate per unit in words, as 每度电多少钱 does.
+_ASKS_PER_UNIT = re.compile(
+    r"(?:每|[人户日月年周]均)[^，,。；;？?]{0,12}?(?:(?<!多)多少|(?<!哪)几(?![点时])|(?:怎么|如何|怎样)(?:收费|计费|收取))"
+)
 _STATES_PER_UNIT = re.compile(
     r"每|[人户生日月年周]均|日产|单[日户人家个]|[/／]\s*[\u4e00-\u9fff]|各\s*[0-9０-９一二两三四五六七八九十]"
 )
@@ -1577,6 +1592,21 @@ def novelty(unit: str, question: str) -> float:
 def is_heading(unit: str) -> bool:
     """A title or heading line, not a sentence: short and without closing punctuation."""
     return len(unit) <= 40 and not _SENT_END.search(unit.strip())
+
+
+_CLOSERS = "”’」』》"
+
+
+def is_title_line(unit: str) -> bool:
+    """A heading, or a headline ending in a closing quote with no sentence end inside it.
+
+    `is_heading` (a feature the answer model was trained with) takes a closing quote for a sentence end; in a news
+    headline (农业农村部开通“春耕农机线上服务站”, 福建省推出“八闽健康码”) it closes a name, and the line states nothing
+    the article after it does not. Speech (他说：“……。”) keeps its full stop inside the quote. A closing bracket still
+    ends a statement: an author's note (作者系…副书记) says who wrote the article.
+    """
+    text = unit.strip()
+    return is_heading(text) or (len(text) <= 40 and not _SENT_END.search(text.rstrip(_CLOSERS)))
 
 
 # Remembered: one question checks each key term against the same passages and whole documents (up to

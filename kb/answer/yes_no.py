@@ -42,6 +42,16 @@ def asked_predicate(question: str) -> tuple[str, list[str]]:
     return ("、".join(c for c in clauses if c) if words else ""), words
 
 
+# What a notice writes for an asked word: a delay asked (能不能延期) is granted as 可适当延长; a cap asked (有没有上限) is
+# stated as 不超过 / 最高.
+_SAID_AS = {
+    "延期": ("延长", "推迟", "顺延", "延迟", "延后"),
+    "上限": ("不超过", "不得超过", "最高", "最多", "封顶"),
+    "下限": ("不低于", "不得低于", "最低", "至少"),
+}
+
+
 def speaks_of(text: str, words: list[str]) -> bool:
-    """Whether `text` holds one of the asked words (no words asked: nothing to judge)."""
-    return not words or any(w in text for w in words)
+    """Whether `text` holds one of the asked words, or a word a notice writes for it (no words asked: nothing to
+    judge)."""
+    return not words or any(w in text or any(s in text for s in _SAID_AS.get(w, ())) for w in words)

@@ -13,7 +13,7 @@ from dataclasses import replace
 import pytest
 
 from kb.answer.extractive import REFUSAL_TEXT, Candidate, ExtractiveAnswerer, units
-from kb.answer.features import answer_type, date_off_event
+from kb.answer.features import answer_type, date_off_event, is_title_line
 from kb.settings import AnswerSettings
 from kb.types import Answer, Chunk, Hit
 
@@ -746,6 +746,10 @@ def test_a_figure_answers_a_how_many_question_only_in_a_sentence_naming_what_it_
     cover = "泉州渔民渔工获赠的新冠肺炎保险，每人保额是多少？"
     assert not figure_off_subject("保险额度为每人20万元。", cover)
     assert figure_off_subject("每人发放慰问金2000元。", cover)
+    # And the other way: asked in the full form (外资企业), a figure names the short one (外企).
+    firms = "中国贸促会二季度一共调研了多少家外资企业？"
+    assert not figure_off_subject("贸促会二季度对近800家外企进行了调研访问。", firms)
+    assert figure_off_subject("贸促会二季度走访了近800家商会。", firms)
     # Only words opening with its characters: 处分的期间 is no 分期 (jieba's cut of 处分期).
     assert counted_noun("被给予多个相同的政务处分，合并后的处分期最长是多少？") == "分期"
     assert figure_off_subject(
@@ -1312,6 +1316,21 @@ def test_a_heading_is_never_an_answer_sentence_of_its_own():
     assert "党建引领别样红 真心服务为尊崇[" not in a.text
 
 
+def test_a_headline_ending_in_a_quoted_name_is_no_answer_sentence_but_speech_and_an_authors_note_are():
+    # The closing quote made the headline look like a sentence; it led the answer and said nothing of the functions.
+    passage = (
+        "农业农村部开通“春耕农机线上服务站”\n日前，农业农村部在中国农业机械化信息网等主要专业媒体开通服务站，"
+        "积极推行“不见面”技术服务。据介绍，服务站开设了视频课堂、维修保养等栏目，具有四方面功能。"
+    )
+    qa = answerer([passage, *PASSAGES])
+    a = qa.answer("农业农村部开通的“春耕农机线上服务站”有几方面功能？", [hit(passage, 0.9, title="春耕")])
+    assert not a.refused and "四方面功能" in a.text
+    assert "服务站”[" not in a.text
+    assert is_title_line("福建省推出“八闽健康码”")
+    assert not is_title_line("他说：“要把服务送到田间地头。”")
+    assert not is_title_line("(作者系中共株洲市直属机关工作委员会常务副书记)")
+
+
 def test_a_question_the_document_asks_is_never_an_answer_sentence():
     # A Q&A notice: its own question echoes ours word for word, but only the next sentence states anything.
     passage = "三、和患者在潜伏期共用洗衣机会感染吗？共用洗衣机传播病毒的可能性极小，大家可以放心。"
@@ -1422,6 +1441,10 @@ def test_a_figure_asked_per_person_or_month_is_answered_only_per_unit():
     # A time of day asked every day is the time checks' to judge; a question asking no rate is not judged.
     assert not per_unit_missing("运营时间为7:00-19:00。", "608路公交每天几点到几点运营？")
     assert not per_unit_missing("全年共发放补贴20亿元。", "全年共发放补贴多少？")
+    # A rate asked in words (每度电怎么收费) is one too.
+    charge = "小区新建的共享充电桩每度电怎么收费？"
+    assert per_unit_missing("小区特辟出一块区域，解决180多台新能源汽车的充电问题。", charge)
+    assert not per_unit_missing("充电价格为每度电1.2元。", charge)
     # 日均, 年均 ask per day or year: a total does not answer them, 日均 or 每天 does.
     assert per_unit_missing("中老铁路国际旅客列车发送跨境旅客3万人次。", "全国铁路日均发送旅客多少人次？")
     assert not per_unit_missing("全国铁路日均发送旅客1310万人次。", "全国铁路日均发送旅客多少人次？")

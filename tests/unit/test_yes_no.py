@@ -21,6 +21,15 @@ def test_an_answer_speaks_of_it_by_one_of_its_words():
     assert speaks_of("任何文字。", [])
 
 
+def test_a_delay_or_a_cap_asked_is_answered_in_the_words_a_notice_writes_for_it():
+    _, words = asked_predicate("人力资源服务机构的年度报告公示能不能延期？")
+    assert speaks_of("可适当延长人力资源服务机构年度报告公示时限。", words)
+    assert not speaks_of("人力资源服务机构要优化服务程序。", words)
+    _, words = asked_predicate("单个主体有没有上限？")
+    assert speaks_of("单个主体贴息总额原则上不超过50万元。", words)
+    assert not speaks_of("对稳产保供主体给予贴息支持。", words)
+
+
 def test_an_exception_asked_is_answered_by_any_way_of_making_one():
     # 有没有例外的地方 and 有没有不适用的地方 ask the same, and 杭州市区除外 answers both.
     for q in ("浙江全面取消落户限制，有没有例外的地方？", "浙江全面取消落户限制，有没有不适用的地方？"):
