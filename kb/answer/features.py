@@ -556,7 +556,11 @@ _FIGURE_TABLE = (
         + r"|(?:后|之日起|起|结束|届满|期满)[^，,。；;]{0,10}?(?:[0-9０-９一二两三四五六七八九十]+\s*个?(?:工作日|日|天|月|年|小时))(?:以?内|之内)"
         r"|[0-9０-９一二两三四五六七八九十]+\s*个?(?:工作日|日|天|月|年)(?:以前|之前)"
         # 延长至疫情结束: an end named by the event.
-        r"|[至到][^，,。；;]{0,12}?(?:结束|解除)",
+        r"|[至到][^，,。；;]{0,12}?(?:结束|解除)"
+        # 次日中午12时前, 每天下午4点前, 17:00前: a time of day a report is due by (not 12时前往).
+        r"|(?:(?:当日|当天|次日|翌日|每日|每天)\s*(?:上午|中午|下午|晚上)?|上午|中午|下午|晚上)\s*"
+        r"[0-9０-９一二三四五六七八九十]{1,2}\s*[时点](?:[0-9０-９]{1,2}分)?\s*(?:之前|以前|前(?![往进来去]))"
+        r"|[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}\s*(?:之前|以前|前(?![往进来去]))",
     ),
 )
 _FIGURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
@@ -1199,7 +1203,10 @@ def _asked_event(question: str) -> tuple[str, ...]:
     # policy is for) names a rule's taking effect in any part of speech.
     head = re.sub(r"《[^》]*》", "", m.string[: m.start()]).rsplit("的", 1)[-1]  # 《…实施细则》 names a rule
     effect = [e for e in _TAKES_EFFECT if e in head]
-    return tuple(dict.fromkeys(after or effect or verbs(m.string[: m.start()], named=True)))
+    # Else the verbs of that head (消防员招录的笔试和体能测试安排在什么时间: 测试, not the 招录 it belongs to), or of the
+    # whole clause before the ask.
+    before = verbs(head, named=True) or verbs(m.string[: m.start()], named=True)
+    return tuple(dict.fromkeys(after or effect or before))
 
 
 # What stands before a thing's head without naming another of its kind: 该窗口, 此办法, 本通知.

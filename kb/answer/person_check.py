@@ -28,7 +28,7 @@ _SURNAME = rf"(?:欧阳|司马|诸葛|上官|东方|皇甫|令狐|慕容|尉迟|
 _NAME = rf"{_SURNAME}[\u4e00-\u9fff]{{1,2}}"
 # Posts a name follows (副局长王陆进, 市委书记张三, 联系人：马旭斗) and elections it follows (选举罗时雨为).
 _POST = (
-    r"(?:长|书记|主任|主席|总理|委员|助理|巡视员|经理|理事|秘书|联系人|负责人|代表人|作者|记者|同志|教授|院士|专家"
+    r"(?:长|书记|主任|主席|总理|委员|助理|巡视员|经理|理事|秘书|联系人|负责人|代表人|作者|记者|同志|教授|院士|专家|总指挥|主编"
     r"|选举|推选|推举|任命|聘任|授予)"
 )
 # What only a person does after his name (说, 主持, 当选), and, after a post, also where he went or whom he went with
@@ -43,7 +43,10 @@ _NAMED = re.compile(
 )
 # Who holds a post, asked by the post (书记是谁, 组长叫什么名字, 联系人姓名) or by 哪位; not 由谁担任 or 是谁挂帅,
 # which a post answers (市委书记任第一指挥长), nor a document's or a place's name (文件叫什么名字).
-_OFFICES = tuple("长 书记 主任 主席 总理 委员 联系人 负责人 代表人 作者 领导 专家 科学家 主持人 发言人 记者".split())
+# (总指挥, 总经理, 主编: offices not ending in 长.)
+_OFFICES = tuple(
+    "长 书记 主任 主席 总理 委员 联系人 负责人 代表人 作者 领导 专家 科学家 主持人 发言人 记者 总指挥 经理 主编".split()
+)
 _OFFICE = "(?:" + "|".join(_OFFICES) + ")"
 _ASKS_PERSON = re.compile(
     rf"(?P<post>副?(?:(?!的)[\u4e00-\u9fff])?{_OFFICE})(?:具体|分别)?(?:是谁|叫什么名字|叫什么|的?姓名|[是为]哪位)"

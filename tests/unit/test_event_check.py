@@ -33,6 +33,11 @@ def test_the_event_is_the_verb_after_the_when_or_else_before_it():
     # An event jieba tags a noun, ending the clause: 入党, 公告.
     assert asked_event("甘肃省公安厅新任副厅长唐生是哪一年入党的？") == ["入党"]
     assert asked_event("专项审计的结果，计划什么时候向社会公告？") == ["公告"]
+    # Before the ask, the head after the last 的 names the event, not what it belongs to: the 笔试 of a 招录, whose
+    # 报名时间 answers nothing about the test.
+    test = "2023年国家综合性消防救援队伍消防员招录的笔试和体能测试安排在什么时间？"
+    assert "招录" not in asked_event(test) and "测试" in asked_event(test)
+    assert date_off_event("招录报名时间为7月20日至8月10日，招录对象包括社会青年。", test)
     joined = "唐生是哪一年入党的？"
     assert date_off_event("公开履历显示，唐生，1969年6月出生，1992年7月参加工作。", joined) == "入党"
     assert date_off_event("唐生，1969年6月出生，1995年6月入党。", joined) is None

@@ -892,6 +892,12 @@ def test_a_question_naming_its_unit_is_answered_only_by_a_quantity_in_it():
         "截稿日期一延再延，一直延到了2月20日。",
     ):
         assert not lacks_asked_figure(stated, deadline), stated
+    # A time of day a report is due by answers 在什么时间前报; 前往 is no end.
+    due = "各设区市要在什么时间前报送新增病例情况？"
+    assert asked_figures(due) == {"deadline"}
+    for stated in ("于次日中午12时前报省疫情防控应急指挥部办公室。", "每天17:00前报送。"):
+        assert not lacks_asked_figure(stated, due), stated
+    assert lacks_asked_figure("工作组12时前往指挥部。", due)
     # A time named by the event it awaits (待学校正式开学后) answers when something may happen.
     assert not lacks_asked_figure("学校食堂待学校正式开学后方可复工。", "学校食堂什么时候才能复工？")
     assert lacks_asked_figure("学校食堂要做好复工准备。", "学校食堂什么时候才能复工？")

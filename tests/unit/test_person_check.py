@@ -13,6 +13,9 @@ def test_the_post_a_question_asks_the_holder_of():
     assert asked_post("北京市2024年政府工作报告是由哪位市长作的？") == "市长"
     assert asked_post("是哪位总局领导出席并回答网友提问的？") == "领导"
     assert asked_post("2023年度科技创新杰出贡献奖授予了哪位？") == ""
+    # Offices not ending in 长: 总指挥, 总经理, 主编.
+    assert asked_post("江西省疫情防控应急指挥部的总指挥是谁？") == "总指挥"
+    assert asked_post("这家公司的总经理叫什么名字？") == "经理"
     # A document's or an office's name, and a post answered by a post (市委书记任第一指挥长), are no person asked.
     assert asked_post("安徽省早夜市摊点管理的文件叫什么名字？") is None
     assert asked_post("指挥部是谁挂帅？") is None
