@@ -312,6 +312,8 @@ _AMOUNT = (
     r"\s*(?:余|多|来)?\s*(?:[万亿千百]+)?\s*"
 )
 # 12号 is a day, but 新桥大街12号 is a door.
+# Before a time of day a report is due by (12时前, 17:00之前), not a going to (12时前往).
+_DUE_BY = r"(?:之前|以前|前(?![往进来去]))"
 _DAY_NUMBER = r"(?<![路街道巷里弄楼栋])" + _AMOUNT + r"号"
 _TIME_UNIT = r"(?:个)?(?:工作日|天|日|月|年|周|星期|季度|小时|分钟|秒钟|秒)"
 _FOREIGN_MONEY = r"(?:美元|美金|欧元|日元|港元|港币|英镑)"
@@ -559,8 +561,10 @@ _FIGURE_TABLE = (
         r"|[至到][^，,。；;]{0,12}?(?:结束|解除)"
         # 次日中午12时前, 每天下午4点前, 17:00前: a time of day a report is due by (not 12时前往).
         r"|(?:(?:当日|当天|次日|翌日|每日|每天)\s*(?:上午|中午|下午|晚上)?|上午|中午|下午|晚上)\s*"
-        r"[0-9０-９一二三四五六七八九十]{1,2}\s*[时点](?:[0-9０-９]{1,2}分)?\s*(?:之前|以前|前(?![往进来去]))"
-        r"|[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}\s*(?:之前|以前|前(?![往进来去]))",
+        r"[0-9０-９一二三四五六七八九十]{1,2}\s*[时点](?:[0-9０-９]{1,2}分)?\s*"
+        + _DUE_BY
+        + r"|[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}\s*"
+        + _DUE_BY,
     ),
 )
 _FIGURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
@@ -1205,8 +1209,7 @@ def _asked_event(question: str) -> tuple[str, ...]:
     effect = [e for e in _TAKES_EFFECT if e in head]
     # Else the verbs of that head (消防员招录的笔试和体能测试安排在什么时间: 测试, not the 招录 it belongs to), or of the
     # whole clause before the ask.
-    before = verbs(head, named=True) or verbs(m.string[: m.start()], named=True)
-    return tuple(dict.fromkeys(after or effect or before))
+    return tuple(dict.fromkeys(after or effect or verbs(head, named=True) or verbs(m.string[: m.start()], named=True)))
 
 
 # What stands before a thing's head without naming another of its kind: 该窗口, 此办法, 本通知.
